@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Recert needs and this machine lacks.
+# Idempotent: it checks before it installs, so `make run` and `make test` can call it every time.
+#   scripts/install-deps.sh run    system packages to build and open the app
+#   scripts/install-deps.sh test   also Xvfb, D-Bus, a notification server, WebKitWebDriver, tauri-driver
+set -euo pipefail
+
+mode="${1:-test}"
+
+run_packages=(libwebkit2gtk-4.1-dev build-essential libssl-dev libayatana-appindicator3-dev
+  librsvg2-dev pkg-config curl)
+test_packages=(xvfb xauth dbus-x11 webkit2gtk-driver dunst imagemagick sqlite3)
+
+packages=("${run_packages[@]}")
+[ "$mode" = test ] && packages+=("${test_packages[@]}")
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing system packages: ${missing[*]}"
+  if [ "$(id -u)" -eq 0 ]; then
+    sudo=()
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo=(sudo)
+  else
+    echo "install-deps: need root or sudo to install: ${missing[*]}" >&2
+    echo "install-deps: install them with your package manager, then run this again." >&2
+    exit 1
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "install-deps: no apt-get here; install the equivalents of: ${missing[*]}" >&2
+    exit 1
+  fi
+  "${sudo[@]}" apt-get update -q
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "install-deps: no cargo found; install Rust from https://rustup.rs and run this again." >&2
+  exit 1
+fi
+
+if [ "$mode" = test ] && ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "install-deps: installing tauri-driver (WebDriver bridge for the end-to-end tests)"
+  cargo install tauri-driver --locked --version '^2'
+fi

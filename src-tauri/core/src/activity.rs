@@ -1,0 +1,304 @@
+//! The CEC ledger: an activity (a course, a workshop, a CPR class) is logged once and credited to
+//! every held credential it can serve, in that credential's unit.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::amount::{Cents, Hours, Units};
+use crate::credential::{clean_text, Credential, CredentialKind};
+use crate::dates::parse_date;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    pub id: i64,
+    pub title: String,
+    pub provider: Option<String>,
+    pub completed_on: NaiveDate,
+    pub hours: Hours,
+    pub cost: Cents,
+    pub categories: Vec<String>,
+    pub notes: Option<String>,
+    pub proof: Option<Proof>,
+}
+
+/// A certificate or receipt copied into the data folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proof {
+    /// Path inside the data folder (`proofs/…`).
+    pub stored_path: String,
+    pub original_name: String,
+    pub sha256: String,
+}
+
+/// Units of one activity credited to one credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credit {
+    pub activity_id: i64,
+    pub credential_id: i64,
+    pub completed_on: NaiveDate,
+    pub units: Units,
+    pub category: Option<String>,
+    /// The user typed the units instead of letting Recert convert hours.
+    pub overridden: bool,
+}
+
+/// What the user typed to log an activity.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ActivityForm {
+    pub title: String,
+    pub provider: Option<String>,
+    pub completed_on: String,
+    pub hours: String,
+    pub cost: Option<String>,
+    pub categories: Vec<String>,
+    pub notes: Option<String>,
+    /// A file to copy into the data folder as proof.
+    pub proof_file: Option<PathBuf>,
+    /// Restrict crediting to these credentials (empty: every credential it can serve), each with
+    /// optional units typed by the user.
+    pub credit_to: Vec<CreditChoice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditChoice {
+    pub credential_id: i64,
+    pub units: Option<String>,
+}
+
+impl CreditChoice {
+    /// Parses `ID` or `ID=UNITS` as typed on the command line.
+    pub fn parse(text: &str) -> Result<Self> {
+        let (id, units) = match text.split_once('=') {
+            Some((id, units)) => (id, Some(units.to_string())),
+            None => (text, None),
+        };
+        let credential_id = id.trim().parse().map_err(|_| {
+            Error::invalid("for", format!("\"{}\" is not a credential id (use ID or ID=UNITS)", id.trim()))
+        })?;
+        Ok(Self { credential_id, units })
+    }
+}
+
+/// The checked, typed content of an `ActivityForm`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidActivity {
+    pub title: String,
+    pub provider: Option<String>,
+    pub completed_on: NaiveDate,
+    pub hours: Hours,
+    pub cost: Cents,
+    pub categories: Vec<String>,
+    pub notes: Option<String>,
+    pub overrides: Vec<(i64, Option<Units>)>,
+}
+
+/// At most 24 hours a day for a year: anything larger is a typo.
+const MAX_HOURS: Hours = Hours(24 * 366 * 100);
+
+impl ActivityForm {
+    pub fn validate(&self, today: NaiveDate) -> Result<ValidActivity> {
+        let title = clean_text("title", &self.title, true)?.unwrap_or_default();
+        let provider = match &self.provider {
+            Some(text) => clean_text("provider", text, false)?,
+            None => None,
+        };
+        let completed_on = parse_date("date", &self.completed_on)?;
+        if completed_on > today {
+            return Err(Error::invalid("date", format!("{completed_on} is in the future")));
+        }
+        let hours = Hours::parse("hours", &self.hours)?;
+        if hours.0 == 0 {
+            return Err(Error::invalid("hours", "must be more than 0"));
+        }
+        if hours > MAX_HOURS {
+            return Err(Error::invalid("hours", format!("{hours} hours is more than a year of study")));
+        }
+        let cost = match self.cost.as_deref().map(str::trim) {
+            None | Some("") => Cents::ZERO,
+            Some(text) => Cents::parse("cost", text)?,
+        };
+        let mut categories = Vec::new();
+        for tag in &self.categories {
+            if let Some(tag) = clean_text("category", tag, false)? {
+                if !categories.iter().any(|t: &String| t.eq_ignore_ascii_case(&tag)) {
+                    categories.push(tag);
+                }
+            }
+        }
+        let notes = match &self.notes {
+            Some(text) => clean_text("notes", text, false)?,
+            None => None,
+        };
+        let mut overrides = Vec::new();
+        for choice in &self.credit_to {
+            if overrides.iter().any(|(id, _)| *id == choice.credential_id) {
+                return Err(Error::invalid("for", format!("credential {} is listed twice", choice.credential_id)));
+            }
+            let units = match choice.units.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(text) => Some(Units::parse("for", text)?),
+            };
+            overrides.push((choice.credential_id, units));
+        }
+        Ok(ValidActivity { title, provider, completed_on, hours, cost, categories, notes, overrides })
+    }
+}
+
+/// Whether and how an activity counts for one credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum CreditDecision {
+    Credited { units: Units, category: Option<String>, overridden: bool, capped: bool },
+    NotCredited { reason: String },
+}
+
+/// Decides how many units an activity earns toward `credential`: converted from hours in the
+/// credential's unit (or as typed by the user), capped per event, placed in a category, and only
+/// when completed inside the current cycle.
+pub fn decide_credit(
+    credential: &Credential,
+    completed_on: NaiveDate,
+    hours: Hours,
+    tags: &[String],
+    typed_units: Option<Units>,
+) -> CreditDecision {
+    let not = |reason: String| CreditDecision::NotCredited { reason };
+    if credential.kind == CredentialKind::CprAed {
+        return not("a CPR/AED card does not collect continuing-education units".into());
+    }
+    let cycle = credential.cycle;
+    if completed_on < cycle.start {
+        return not(format!("completed before the current cycle ({} to {})", cycle.start, cycle.end));
+    }
+    if completed_on > cycle.end {
+        return not(format!("completed after the current cycle ended ({})", cycle.end));
+    }
+    convert_credit(credential, hours, tags, typed_units)
+}
+
+/// The units and category an activity earns toward `credential`, whatever its date: used when
+/// logging (after the cycle check) and when the credential's rules change.
+pub fn convert_credit(
+    credential: &Credential,
+    hours: Hours,
+    tags: &[String],
+    typed_units: Option<Units>,
+) -> CreditDecision {
+    let rules = &credential.rules;
+    let not = |reason: String| CreditDecision::NotCredited { reason };
+    let category = rules.category_for(tags).map(|c| c.key.clone());
+    if let Some(units) = typed_units {
+        return CreditDecision::Credited { units, category, overridden: true, capped: false };
+    }
+    let (Some(unit), Some(hours_per_unit)) = (&rules.unit, rules.hours_per_unit) else {
+        let what = if rules.unit.is_none() { "its unit" } else { "its hours per unit" };
+        return not(format!("{what} is unknown — check with {} or type the units earned", credential.body_short));
+    };
+    let converted = Units::from_hours(hours, hours_per_unit).unwrap_or(Units::ZERO);
+    if converted.0 == 0 {
+        return not(format!("{hours} h is less than 0.01 {unit}"));
+    }
+    match rules.per_event_max {
+        Some(cap) if converted > cap => {
+            CreditDecision::Credited { units: cap, category, overridden: false, capped: true }
+        }
+        _ => CreditDecision::Credited { units: converted, category, overridden: false, capped: false },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::credential::CredentialForm;
+
+    fn d(text: &str) -> NaiveDate {
+        parse_date("date", text).unwrap()
+    }
+
+    fn held(preset: &str, earned: &str) -> Credential {
+        let form = CredentialForm { preset: Some(preset.into()), earned_on: earned.into(), ..Default::default() };
+        form.to_credential(Catalog::builtin(), d("2026-11-23")).unwrap()
+    }
+
+    #[test]
+    fn one_course_in_each_bodys_unit() {
+        let cases = [
+            ("nsca-cscs", "2019-01-01", 800, Some(80)),
+            ("nasm-cpt", "2025-03-01", 800, Some(80)),
+            ("acsm-cpt", "2025-03-01", 800, Some(800)),
+            ("ncsf-cpt", "2025-03-01", 800, Some(400)),
+            ("nsca-cscs", "2019-01-01", 2500, Some(200)), // 2.5 CEU capped at 2.0 per event
+            ("cpr-aed-aha", "2025-03-01", 800, None),
+            ("cscca-sccc", "2019-01-01", 800, None), // hours per CEU unknown
+        ];
+        for (preset, earned, hours, expected) in cases {
+            let decision = decide_credit(&held(preset, earned), d("2026-05-01"), Hours(hours), &[], None);
+            match (decision, expected) {
+                (CreditDecision::Credited { units, .. }, Some(expected)) => {
+                    assert_eq!(units, Units(expected), "{preset}")
+                }
+                (CreditDecision::NotCredited { .. }, None) => {}
+                (decision, expected) => panic!("{preset}: {decision:?}, expected {expected:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn out_of_cycle_activities_are_explained() {
+        let cscs = held("nsca-cscs", "2019-01-01");
+        let decision = decide_credit(&cscs, d("2023-12-31"), Hours(100), &[], None);
+        assert!(
+            matches!(decision, CreditDecision::NotCredited { ref reason } if reason.contains("before the current cycle"))
+        );
+    }
+
+    #[test]
+    fn typed_units_win_over_conversion_and_cap() {
+        let cscs = held("nsca-cscs", "2019-01-01");
+        let decision = decide_credit(&cscs, d("2026-01-10"), Hours(100), &["B".into()], Some(Units(250)));
+        assert_eq!(
+            decision,
+            CreditDecision::Credited { units: Units(250), category: Some("B".into()), overridden: true, capped: false }
+        );
+    }
+
+    #[test]
+    fn form_validation_names_the_field() {
+        let today = d("2026-11-23");
+        let good = ActivityForm {
+            title: "Kettlebell workshop".into(),
+            completed_on: "2026-05-01".into(),
+            hours: "8".into(),
+            cost: Some("149.00".into()),
+            ..Default::default()
+        };
+        assert!(good.validate(today).is_ok());
+        let cases: Vec<(&str, ActivityForm)> = vec![
+            ("title", ActivityForm { title: " ".into(), ..good.clone() }),
+            ("title", ActivityForm { title: "x".repeat(1_000_000), ..good.clone() }),
+            ("date", ActivityForm { completed_on: "2026-02-30".into(), ..good.clone() }),
+            ("date", ActivityForm { completed_on: "2027-01-01".into(), ..good.clone() }),
+            ("hours", ActivityForm { hours: "-2".into(), ..good.clone() }),
+            ("hours", ActivityForm { hours: "eight".into(), ..good.clone() }),
+            ("hours", ActivityForm { hours: "0".into(), ..good.clone() }),
+            ("cost", ActivityForm { cost: Some("12.505".into()), ..good.clone() }),
+            (
+                "for",
+                ActivityForm {
+                    credit_to: vec![CreditChoice { credential_id: 1, units: Some("x".into()) }],
+                    ..good.clone()
+                },
+            ),
+        ];
+        for (field, form) in cases {
+            assert_eq!(form.validate(today).unwrap_err().field(), Some(field));
+        }
+        assert_eq!(CreditChoice::parse("3=1.5").unwrap(), CreditChoice { credential_id: 3, units: Some("1.5".into()) });
+        assert!(CreditChoice::parse("abc").is_err());
+    }
+}

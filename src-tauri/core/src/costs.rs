@@ -1,0 +1,118 @@
+//! The money ahead: every renewal that falls due in the coming months, projected cycle by cycle.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::amount::Cents;
+use crate::credential::{Credential, CredentialKind};
+use crate::dates::add_months;
+use crate::rules::next_cycle;
+use crate::status::{status_on, Status};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UpcomingCost {
+    pub credential_id: i64,
+    pub abbreviation: String,
+    pub due_on: NaiveDate,
+    /// `None`: the fee is unknown.
+    pub amount: Option<Cents>,
+    pub what: String,
+}
+
+/// Renewal fees due from `today` through `months` ahead, the current cycle first, then the
+/// cycles after it as the rule projects them. A credential in grace owes its fee and late fee now.
+pub fn upcoming_costs(credentials: &[Credential], today: NaiveDate, months: u32) -> Vec<UpcomingCost> {
+    let horizon = add_months(today, months as i32);
+    let mut costs = Vec::new();
+    for credential in credentials {
+        let rules = &credential.rules;
+        let fee = rules.fee_for(credential.member);
+        let what = if credential.kind == CredentialKind::CprAed { "CPR/AED renewal course" } else { "renewal fee" };
+        let mut cycle = credential.cycle;
+        match status_on(credential, today) {
+            Status::Lapsed => continue,
+            Status::Grace => {
+                let days_late = u32::try_from((today - cycle.end).num_days()).unwrap_or(1).max(1);
+                let late = rules.late_fee_on_day(days_late);
+                costs.push(UpcomingCost {
+                    credential_id: credential.id,
+                    abbreviation: credential.abbreviation.clone(),
+                    due_on: today,
+                    amount: fee.zip(late).map(|(fee, late)| fee + late),
+                    what: "renewal fee with late fee".into(),
+                });
+            }
+            Status::Current | Status::DueSoon => {}
+        }
+        while cycle.end <= horizon {
+            if cycle.end >= today {
+                costs.push(UpcomingCost {
+                    credential_id: credential.id,
+                    abbreviation: credential.abbreviation.clone(),
+                    due_on: cycle.end,
+                    amount: fee,
+                    what: what.into(),
+                });
+            }
+            // Project as if renewed on the deadline.
+            match next_cycle(&rules.cycle, rules.renews_from, cycle, cycle.end) {
+                Some(next) if next.end > cycle.end => cycle = next,
+                _ => break,
+            }
+        }
+    }
+    costs.sort_by(|a, b| a.due_on.cmp(&b.due_on).then(a.abbreviation.cmp(&b.abbreviation)));
+    costs
+}
+
+/// Known total and the number of items whose amount is unknown.
+pub fn total(costs: &[UpcomingCost]) -> (Cents, usize) {
+    let known = costs.iter().filter_map(|c| c.amount).sum();
+    let unknown = costs.iter().filter(|c| c.amount.is_none()).count();
+    (known, unknown)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::credential::CredentialForm;
+    use crate::dates::parse_date;
+
+    fn d(text: &str) -> NaiveDate {
+        parse_date("date", text).unwrap()
+    }
+
+    fn held(id: i64, preset: &str, earned: &str) -> Credential {
+        let form = CredentialForm { preset: Some(preset.into()), earned_on: earned.into(), ..Default::default() };
+        Credential { id, ..form.to_credential(Catalog::builtin(), d("2026-11-23")).unwrap() }
+    }
+
+    #[test]
+    fn projects_each_renewal_in_the_window() {
+        let ncsf = held(1, "ncsf-cpt", "2025-03-14"); // ends 2027-03-31, then 2029-03-31
+        let acsm = held(2, "acsm-cpt", "2025-05-10"); // ends 2028-12-31: outside 24 months
+        let cscs = held(3, "nsca-cscs", "2019-01-01"); // ends 2026-12-31, fee unknown
+        let costs = upcoming_costs(&[ncsf, acsm, cscs], d("2026-11-23"), 24);
+        let summary: Vec<_> = costs.iter().map(|c| (c.abbreviation.as_str(), c.due_on, c.amount)).collect();
+        assert_eq!(summary, vec![("CSCS", d("2026-12-31"), None), ("NCSF-CPT", d("2027-03-31"), Some(Cents(8500)))]);
+        assert_eq!(total(&costs), (Cents(8500), 1));
+
+        let long = upcoming_costs(&[held(1, "ncsf-cpt", "2025-03-14")], d("2026-11-23"), 36);
+        assert_eq!(long.iter().map(|c| c.due_on).collect::<Vec<_>>(), vec![d("2027-03-31"), d("2029-03-31")]);
+    }
+
+    #[test]
+    fn grace_owes_the_late_fee_now() {
+        let form = CredentialForm {
+            preset: Some("acsm-cpt".into()),
+            earned_on: "2023-05-01".into(),
+            expires: Some("2026-10-31".into()),
+            ..Default::default()
+        };
+        let acsm = Credential { id: 1, ..form.to_credential(Catalog::builtin(), d("2026-11-23")).unwrap() };
+        let costs = upcoming_costs(&[acsm], d("2026-11-23"), 24);
+        assert_eq!(costs[0].due_on, d("2026-11-23"));
+        assert_eq!(costs[0].amount, Some(Cents(14000)));
+    }
+}

@@ -1,0 +1,401 @@
+//! A credential the user holds, and the forms that create and change one. Forms carry text as the
+//! user typed it; parsing and validation happen here so the CLI and the window behave the same.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::amount::{Cents, Hours, Units};
+use crate::catalog::Catalog;
+use crate::dates::parse_date;
+use crate::error::{Error, Result};
+use crate::rules::{current_cycle, cycle_ending, Cycle, CycleRule, LateFeeTier, RenewalRules, RenewsFrom};
+
+pub const MAX_TEXT_CHARS: usize = 500;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialKind {
+    /// A certification that collects continuing-education units.
+    Credential,
+    /// A CPR/AED (or First Aid) card that other credentials require.
+    CprAed,
+}
+
+impl CredentialKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Credential => "credential",
+            Self::CprAed => "cpr_aed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self> {
+        match text {
+            "credential" => Ok(Self::Credential),
+            "cpr_aed" => Ok(Self::CprAed),
+            other => Err(Error::Corrupt(format!("unknown credential kind {other:?}"))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credential {
+    pub id: i64,
+    pub preset_id: Option<String>,
+    pub kind: CredentialKind,
+    pub body: String,
+    pub body_short: String,
+    pub name: String,
+    pub abbreviation: String,
+    pub number: Option<String>,
+    pub earned_on: NaiveDate,
+    pub cycle: Cycle,
+    /// Whether the holder is a member of the body (decides the renewal fee).
+    pub member: bool,
+    pub notes: Option<String>,
+    pub rules: RenewalRules,
+}
+
+/// A credential about to be stored (no id yet).
+pub type NewCredential = Credential;
+
+/// A closed cycle, kept as history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PastCycle {
+    pub credential_id: i64,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub renewed_on: NaiveDate,
+    pub fee_paid: Option<Cents>,
+    pub units_required: Option<Units>,
+    pub units_earned: Units,
+}
+
+/// Text typed by the user to add a credential, from a preset or from scratch.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CredentialForm {
+    pub preset: Option<String>,
+    pub name: Option<String>,
+    pub body: Option<String>,
+    pub abbreviation: Option<String>,
+    pub number: Option<String>,
+    pub earned_on: String,
+    pub expires: Option<String>,
+    pub member: bool,
+    pub notes: Option<String>,
+    /// `anniversary`, `month-end`, `year-end`, `fixed:YYYY-MM-DD` or `manual`.
+    pub cycle_rule: Option<String>,
+    pub cycle_years: Option<String>,
+    pub units_required: Option<String>,
+    pub unit: Option<String>,
+    pub hours_per_unit: Option<String>,
+    pub renewal_fee: Option<String>,
+    pub late_fee: Option<String>,
+    pub grace_days: Option<String>,
+    pub requires_cpr_aed: Option<bool>,
+    /// The credential is itself a CPR/AED card.
+    pub cpr_card: bool,
+    pub due_soon_days: Option<String>,
+}
+
+/// Changes to a held credential: each `Some` field replaces the stored value; an empty string
+/// clears an optional value back to unknown.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CredentialChanges {
+    pub name: Option<String>,
+    pub body: Option<String>,
+    pub abbreviation: Option<String>,
+    pub number: Option<String>,
+    pub earned_on: Option<String>,
+    pub cycle_start: Option<String>,
+    pub expires: Option<String>,
+    pub member: Option<bool>,
+    pub notes: Option<String>,
+    pub cycle_rule: Option<String>,
+    pub cycle_years: Option<String>,
+    pub units_required: Option<String>,
+    pub unit: Option<String>,
+    pub hours_per_unit: Option<String>,
+    pub renewal_fee: Option<String>,
+    pub renewal_fee_member: Option<String>,
+    pub late_fee: Option<String>,
+    pub grace_days: Option<String>,
+    pub requires_cpr_aed: Option<bool>,
+    pub due_soon_days: Option<String>,
+    /// Replaces all categories, each as `KEY[:MIN[:MAX]]` (empty MIN/MAX for none).
+    pub categories: Option<Vec<String>>,
+}
+
+pub(crate) fn clean_text(field: &str, text: &str, required: bool) -> Result<Option<String>> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return if required { Err(Error::invalid(field, "must not be empty")) } else { Ok(None) };
+    }
+    let chars = trimmed.chars().count();
+    if chars > MAX_TEXT_CHARS {
+        return Err(Error::invalid(field, format!("is too long ({chars} characters; at most {MAX_TEXT_CHARS})")));
+    }
+    if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(Error::invalid(field, "contains control characters"));
+    }
+    Ok(Some(trimmed.to_string()))
+}
+
+fn optional_text(field: &str, text: &Option<String>) -> Result<Option<String>> {
+    match text {
+        Some(text) => clean_text(field, text, false),
+        None => Ok(None),
+    }
+}
+
+fn parse_count(field: &str, text: &str, max: u32) -> Result<u32> {
+    let value: u32 = text
+        .trim()
+        .parse()
+        .map_err(|_| Error::invalid(field, format!("\"{}\" is not a whole number of days or years", text.trim())))?;
+    if value > max {
+        return Err(Error::invalid(field, format!("must be at most {max}")));
+    }
+    Ok(value)
+}
+
+fn parse_cycle_rule(rule: Option<&str>, years: Option<u32>) -> Result<CycleRule> {
+    let needs_years = || years.ok_or_else(|| Error::invalid("cycle-years", "is required for this cycle rule"));
+    let rule = rule.map(str::trim).unwrap_or(if years.is_some() { "anniversary" } else { "manual" });
+    Ok(match rule {
+        "anniversary" => CycleRule::Anniversary { years: needs_years()? },
+        "month-end" => CycleRule::AnniversaryMonthEnd { years: needs_years()? },
+        "year-end" => CycleRule::YearEnd { years: needs_years()? },
+        "manual" => CycleRule::Manual,
+        other => match other.strip_prefix("fixed:") {
+            Some(date) => CycleRule::Fixed { ends_on: parse_date("cycle-rule", date)?, years: needs_years()? },
+            None => {
+                return Err(Error::invalid(
+                    "cycle-rule",
+                    format!("\"{other}\" is not one of anniversary, month-end, year-end, fixed:YYYY-MM-DD, manual"),
+                ))
+            }
+        },
+    })
+}
+
+/// A single late fee that applies through the whole grace period.
+fn single_late_fee(fee: Option<Cents>, grace_days: Option<u32>) -> Option<Vec<LateFeeTier>> {
+    fee.map(|fee| vec![LateFeeTier { through_day: grace_days.unwrap_or(0).max(1), fee }])
+}
+
+fn optional_amount<T>(text: &Option<String>, parse: impl Fn(&str) -> Result<T>) -> Result<Option<T>> {
+    match text.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => parse(text).map(Some),
+    }
+}
+
+impl CredentialForm {
+    /// Builds the credential this form describes, as of `today`.
+    pub fn to_credential(&self, catalog: &Catalog, today: NaiveDate) -> Result<NewCredential> {
+        let earned_on = parse_date("earned", &self.earned_on)?;
+        if earned_on > today {
+            return Err(Error::invalid("earned", format!("{earned_on} is in the future")));
+        }
+        let expires = optional_amount(&self.expires, |t| parse_date("expires", t))?;
+        let number = optional_text("number", &self.number)?;
+        let notes = optional_text("notes", &self.notes)?;
+        let due_soon_days = optional_amount(&self.due_soon_days, |t| parse_count("due-soon-days", t, 730))?;
+
+        let (preset_id, kind, body, body_short, name, abbreviation, mut rules) = match &self.preset {
+            Some(id) => {
+                let preset = catalog.preset(id).ok_or_else(|| Error::not_found("preset", id.trim()))?;
+                let name = optional_text("name", &self.name)?.unwrap_or_else(|| preset.name.clone());
+                let abbreviation =
+                    optional_text("abbreviation", &self.abbreviation)?.unwrap_or_else(|| preset.abbreviation.clone());
+                (
+                    Some(preset.id.clone()),
+                    preset.kind,
+                    preset.body.clone(),
+                    preset.body_short.clone(),
+                    name,
+                    abbreviation,
+                    preset.rules(),
+                )
+            }
+            None => self.custom_parts()?,
+        };
+        if let Some(days) = due_soon_days {
+            rules.due_soon_days = days;
+        }
+        rules.validate()?;
+        let cycle = current_cycle(&rules.cycle, rules.renews_from, earned_on, expires, today)?;
+        Ok(Credential {
+            id: 0,
+            preset_id,
+            kind,
+            body,
+            body_short,
+            name,
+            abbreviation,
+            number,
+            earned_on,
+            cycle,
+            member: self.member,
+            notes,
+            rules,
+        })
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn custom_parts(&self) -> Result<(Option<String>, CredentialKind, String, String, String, String, RenewalRules)> {
+        let name = clean_text("name", self.name.as_deref().unwrap_or(""), true)?.unwrap_or_default();
+        let body = clean_text("body", self.body.as_deref().unwrap_or(""), true)?.unwrap_or_default();
+        let abbreviation = optional_text("abbreviation", &self.abbreviation)?.unwrap_or_else(|| name.clone());
+        let years = optional_amount(&self.cycle_years, |t| parse_count("cycle-years", t, 10))?;
+        let kind = if self.cpr_card { CredentialKind::CprAed } else { CredentialKind::Credential };
+        let grace_days = optional_amount(&self.grace_days, |t| parse_count("grace-days", t, 3650))?;
+        let late_fee = optional_amount(&self.late_fee, |t| Cents::parse("late-fee", t))?;
+        let rules = RenewalRules {
+            cycle: parse_cycle_rule(self.cycle_rule.as_deref(), years)?,
+            renews_from: if self.cpr_card { RenewsFrom::RenewalDate } else { RenewsFrom::CycleEnd },
+            units_required: optional_amount(&self.units_required, |t| Units::parse("units", t))?,
+            unit: optional_text("unit", &self.unit)?,
+            hours_per_unit: optional_amount(&self.hours_per_unit, |t| Hours::parse("hours-per-unit", t))?,
+            categories: Vec::new(),
+            min_categories_used: None,
+            per_event_max: None,
+            proration: Vec::new(),
+            requires_cpr_aed: self.requires_cpr_aed,
+            renewal_fee: optional_amount(&self.renewal_fee, |t| Cents::parse("fee", t))?,
+            renewal_fee_member: None,
+            late_fees: single_late_fee(late_fee, grace_days),
+            grace_days,
+            after_grace: None,
+            other_requirements: Vec::new(),
+            due_soon_days: crate::rules::DEFAULT_DUE_SOON_DAYS,
+            provenance: Default::default(),
+        };
+        // Use the body's short name as typed: custom bodies have no separate long name.
+        Ok((None, kind, body.clone(), body, name, abbreviation, rules))
+    }
+}
+
+impl CredentialChanges {
+    /// Applies the changes to `credential`, returning the changed copy; the original is untouched
+    /// when any change is invalid.
+    pub fn apply(&self, credential: &Credential, today: NaiveDate) -> Result<Credential> {
+        let mut changed = credential.clone();
+        let required = |field: &str, value: &Option<String>, target: &mut String| -> Result<()> {
+            if let Some(text) = value {
+                *target = clean_text(field, text, true)?.unwrap_or_default();
+            }
+            Ok(())
+        };
+        required("name", &self.name, &mut changed.name)?;
+        required("body", &self.body, &mut changed.body)?;
+        required("abbreviation", &self.abbreviation, &mut changed.abbreviation)?;
+        if self.number.is_some() {
+            changed.number = optional_text("number", &self.number)?;
+        }
+        if self.notes.is_some() {
+            changed.notes = optional_text("notes", &self.notes)?;
+        }
+        if let Some(member) = self.member {
+            changed.member = member;
+        }
+        if let Some(text) = &self.earned_on {
+            changed.earned_on = parse_date("earned", text)?;
+            if changed.earned_on > today {
+                return Err(Error::invalid("earned", format!("{} is in the future", changed.earned_on)));
+            }
+        }
+        let rules = &mut changed.rules;
+        if self.cycle_rule.is_some() || self.cycle_years.is_some() {
+            let years = match &self.cycle_years {
+                Some(text) => optional_amount(&Some(text.clone()), |t| parse_count("cycle-years", t, 10))?,
+                None => rules.cycle.years(),
+            };
+            let rule_text = match (&self.cycle_rule, &rules.cycle) {
+                (Some(text), _) => text.clone(),
+                (None, CycleRule::Fixed { ends_on, .. }) => format!("fixed:{ends_on}"),
+                (None, CycleRule::AnniversaryMonthEnd { .. }) => "month-end".into(),
+                (None, CycleRule::YearEnd { .. }) => "year-end".into(),
+                (None, CycleRule::Anniversary { .. }) => "anniversary".into(),
+                (None, CycleRule::Manual) => if years.is_some() { "anniversary" } else { "manual" }.into(),
+            };
+            rules.cycle = parse_cycle_rule(Some(&rule_text), years)?;
+        }
+        if let Some(text) = &self.units_required {
+            rules.units_required = optional_amount(&Some(text.clone()), |t| Units::parse("units", t))?;
+            // A typed requirement replaces the catalog's proration table.
+            rules.proration.clear();
+        }
+        if self.unit.is_some() {
+            rules.unit = optional_text("unit", &self.unit)?;
+        }
+        if let Some(text) = &self.hours_per_unit {
+            rules.hours_per_unit = optional_amount(&Some(text.clone()), |t| Hours::parse("hours-per-unit", t))?;
+        }
+        if let Some(text) = &self.renewal_fee {
+            rules.renewal_fee = optional_amount(&Some(text.clone()), |t| Cents::parse("fee", t))?;
+        }
+        if let Some(text) = &self.renewal_fee_member {
+            rules.renewal_fee_member = optional_amount(&Some(text.clone()), |t| Cents::parse("member-fee", t))?;
+        }
+        if let Some(text) = &self.grace_days {
+            rules.grace_days = optional_amount(&Some(text.clone()), |t| parse_count("grace-days", t, 3650))?;
+        }
+        if let Some(text) = &self.late_fee {
+            let fee = optional_amount(&Some(text.clone()), |t| Cents::parse("late-fee", t))?;
+            rules.late_fees = single_late_fee(fee, rules.grace_days);
+        }
+        if let Some(requires) = self.requires_cpr_aed {
+            rules.requires_cpr_aed = Some(requires);
+        }
+        if let Some(text) = &self.due_soon_days {
+            rules.due_soon_days = parse_count("due-soon-days", text, 730)?;
+        }
+        if let Some(specs) = &self.categories {
+            rules.categories =
+                specs.iter().map(|spec| parse_category(spec, &rules.categories)).collect::<Result<_>>()?;
+            rules.proration.iter_mut().for_each(|tier| tier.category_max.clear());
+        }
+        rules.validate()?;
+
+        let cycle_start = optional_amount(&self.cycle_start, |t| parse_date("cycle-start", t))?;
+        let expires = optional_amount(&self.expires, |t| parse_date("expires", t))?;
+        if let Some(end) = expires {
+            changed.cycle = cycle_ending(&changed.rules.cycle, changed.earned_on, end);
+        }
+        if let Some(start) = cycle_start {
+            changed.cycle.start = start;
+        }
+        if changed.cycle.start > changed.cycle.end {
+            return Err(Error::invalid(
+                if expires.is_some() { "expires" } else { "cycle-start" },
+                format!("the cycle would start ({}) after it ends ({})", changed.cycle.start, changed.cycle.end),
+            ));
+        }
+        Ok(changed)
+    }
+}
+
+/// `KEY[:MIN[:MAX]]`, keeping the name of an existing category with that key.
+fn parse_category(spec: &str, existing: &[crate::rules::CategoryRule]) -> Result<crate::rules::CategoryRule> {
+    let mut parts = spec.split(':');
+    let key = clean_text("category", parts.next().unwrap_or(""), true)?.unwrap_or_default();
+    let limit =
+        |text: Option<&str>, field: &str| optional_amount(&text.map(str::to_string), |t| Units::parse(field, t));
+    let min = limit(parts.next(), "category minimum")?;
+    let max = limit(parts.next(), "category maximum")?;
+    if parts.next().is_some() {
+        return Err(Error::invalid("category", format!("\"{spec}\" is not KEY[:MIN[:MAX]]")));
+    }
+    let previous = existing.iter().find(|c| c.key.eq_ignore_ascii_case(&key));
+    Ok(crate::rules::CategoryRule {
+        name: previous.map_or_else(|| key.clone(), |c| c.name.clone()),
+        default: previous.is_some_and(|c| c.default),
+        key,
+        min,
+        max,
+    })
+}

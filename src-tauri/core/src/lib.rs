@@ -1,0 +1,21 @@
+//! Recert's core: renewal rules of fitness and allied-health credentials, the CEC ledger, status
+//! and money for a given day, and the SQLite store. No GUI dependency; the clock is always a
+//! parameter (`today`, `now`), so every rule is testable with a fixed date.
+
+pub mod activity;
+pub mod amount;
+pub mod catalog;
+pub mod costs;
+pub mod credential;
+pub mod dates;
+pub mod error;
+pub mod paths;
+pub mod progress;
+pub mod proofs;
+pub mod rules;
+pub mod service;
+pub mod status;
+pub mod store;
+
+pub use error::{Error, Result};
+pub use service::Recert;

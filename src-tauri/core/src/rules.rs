@@ -1,0 +1,392 @@
+//! Renewal rules of one held credential: how its cycles run, what it asks for per cycle, and what
+//! renewing costs. A rule set starts as a copy of a catalog preset (or is typed in) and the user
+//! may edit every part of it. `None` always means "unknown — check with the body", never zero.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::amount::{Cents, Hours, Units};
+use crate::dates::{add_years, end_of_year, last_day_of_month, whole_months_between};
+use crate::error::{Error, Result};
+
+/// How a certification cycle ends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CycleRule {
+    /// Everyone shares the same cycle: it ends on `ends_on` and on the same day every `years`
+    /// before and after it (NSCA: 31 Dec 2026 every 3 years; CSCCa: 31 Jul 2028 every 3 years).
+    Fixed { ends_on: NaiveDate, years: u32 },
+    /// Ends on the last day of the month, `years` after it starts (NCSF, AHA CPR cards).
+    AnniversaryMonthEnd { years: u32 },
+    /// Ends on the same calendar day `years` later.
+    Anniversary { years: u32 },
+    /// Ends on 31 December of the final year (ACSM).
+    YearEnd { years: u32 },
+    /// No rule known: each end date is typed in by hand.
+    Manual,
+}
+
+impl CycleRule {
+    pub fn years(&self) -> Option<u32> {
+        match *self {
+            Self::Fixed { years, .. }
+            | Self::AnniversaryMonthEnd { years }
+            | Self::Anniversary { years }
+            | Self::YearEnd { years } => Some(years),
+            Self::Manual => None,
+        }
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        match self.years() {
+            Some(years) if !(1..=10).contains(&years) => {
+                Err(Error::invalid("cycle-years", format!("must be between 1 and 10 years (got {years})")))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The end of the first cycle for a credential earned on `earned_on`.
+    pub fn first_end(&self, earned_on: NaiveDate) -> Option<NaiveDate> {
+        match *self {
+            Self::Fixed { ends_on, years } => Some(fixed_end_on_or_after(ends_on, years, earned_on)),
+            Self::AnniversaryMonthEnd { years } => Some(last_day_of_month(add_years(earned_on, years as i32))),
+            Self::Anniversary { years } => Some(add_years(earned_on, years as i32)),
+            Self::YearEnd { years } => Some(end_of_year(earned_on.year() + years as i32)),
+            Self::Manual => None,
+        }
+    }
+
+    /// The end of the cycle that follows one ending on `previous_end`.
+    pub fn end_after(&self, previous_end: NaiveDate) -> Option<NaiveDate> {
+        match *self {
+            Self::Fixed { ends_on, years } => Some(fixed_end_on_or_after(ends_on, years, previous_end.succ_opt()?)),
+            Self::AnniversaryMonthEnd { years } => Some(last_day_of_month(add_years(previous_end, years as i32))),
+            Self::Anniversary { years } => Some(add_years(previous_end, years as i32)),
+            Self::YearEnd { years } => Some(end_of_year(previous_end.year() + years as i32)),
+            Self::Manual => None,
+        }
+    }
+
+    /// The end of the cycle before one ending on `end` (the inverse of `end_after`).
+    pub fn end_before(&self, end: NaiveDate) -> Option<NaiveDate> {
+        match *self {
+            Self::Fixed { years, .. } | Self::Anniversary { years } => Some(add_years(end, -(years as i32))),
+            Self::AnniversaryMonthEnd { years } => Some(last_day_of_month(add_years(end, -(years as i32)))),
+            Self::YearEnd { years } => Some(end_of_year(end.year() - years as i32)),
+            Self::Manual => None,
+        }
+    }
+
+    /// The first day of the full cycle ending on `end`, whoever holds it. Proration is measured
+    /// from here (NSCA: 2024-01-01 for the cycle ending 2026-12-31).
+    pub fn nominal_start(&self, end: NaiveDate) -> Option<NaiveDate> {
+        self.end_before(end)?.succ_opt()
+    }
+}
+
+/// The first cohort end on or after `day`, for a fixed cycle anchored at `anchor`.
+fn fixed_end_on_or_after(anchor: NaiveDate, years: u32, day: NaiveDate) -> NaiveDate {
+    let years = years.max(1) as i32;
+    let mut end = anchor;
+    while end < day {
+        end = add_years(end, years);
+    }
+    loop {
+        let earlier = add_years(end, -years);
+        if earlier < day {
+            return end;
+        }
+        end = earlier;
+    }
+}
+
+/// Where a renewed cycle starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RenewsFrom {
+    /// The day after the old cycle ends (certifications).
+    #[default]
+    CycleEnd,
+    /// The renewal day itself: a new card is issued when the course is taken (CPR/AED).
+    RenewalDate,
+}
+
+/// A category of continuing education with its minimum and maximum per cycle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryRule {
+    /// Short key the user types when logging (`A`, `cpr`, `ethics`).
+    pub key: String,
+    pub name: String,
+    #[serde(default)]
+    pub min: Option<Units>,
+    #[serde(default)]
+    pub max: Option<Units>,
+    /// Credits with no matching category land here (NCSF "General").
+    #[serde(default)]
+    pub default: bool,
+}
+
+/// A reduced requirement for people certified part-way through a cycle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProrationTier {
+    /// Applies when the credential was earned this many whole months or more after the nominal
+    /// cycle start (and before the next tier).
+    pub earned_from_month: u32,
+    pub units_required: Units,
+    /// Category maximums that replace the full-cycle ones, by category key.
+    #[serde(default)]
+    pub category_max: BTreeMap<String, Units>,
+}
+
+/// A late fee that applies up to `through_day` days after the cycle end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LateFeeTier {
+    pub through_day: u32,
+    pub fee: Cents,
+}
+
+/// Where the rule values came from, shown beside them so the user can check.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Provenance {
+    #[serde(default)]
+    pub sources: Vec<String>,
+    #[serde(default)]
+    pub as_of: Option<String>,
+    #[serde(default)]
+    pub confidence: Option<String>,
+    #[serde(default)]
+    pub cycle_note: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+pub const DEFAULT_DUE_SOON_DAYS: u32 = 90;
+
+fn default_due_soon_days() -> u32 {
+    DEFAULT_DUE_SOON_DAYS
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenewalRules {
+    pub cycle: CycleRule,
+    #[serde(default)]
+    pub renews_from: RenewsFrom,
+    /// Units per full cycle.
+    pub units_required: Option<Units>,
+    /// The body's unit name (CEU, CEC); `None` for a card that collects no credits.
+    pub unit: Option<String>,
+    /// Clock hours per 1.0 unit (NASM 10, ACSM 1, NCSF 2).
+    pub hours_per_unit: Option<Hours>,
+    #[serde(default)]
+    pub categories: Vec<CategoryRule>,
+    /// Credits must come from at least this many categories (NSCA: 2).
+    #[serde(default)]
+    pub min_categories_used: Option<u32>,
+    /// At most this many units from one event (NSCA: 2.0).
+    #[serde(default)]
+    pub per_event_max: Option<Units>,
+    #[serde(default)]
+    pub proration: Vec<ProrationTier>,
+    pub requires_cpr_aed: Option<bool>,
+    /// The standard renewal fee.
+    pub renewal_fee: Option<Cents>,
+    /// The member renewal fee, where the body has one.
+    #[serde(default)]
+    pub renewal_fee_member: Option<Cents>,
+    /// `None`: unknown; `Some(empty)`: no late fee.
+    pub late_fees: Option<Vec<LateFeeTier>>,
+    /// Days after the cycle end during which late renewal is accepted. `Some(0)`: none.
+    pub grace_days: Option<u32>,
+    /// What happens after the grace period (retest, reinstatement).
+    #[serde(default)]
+    pub after_grace: Option<String>,
+    /// Requirements that are not units (a quiz, a paid balance).
+    #[serde(default)]
+    pub other_requirements: Vec<String>,
+    #[serde(default = "default_due_soon_days")]
+    pub due_soon_days: u32,
+    #[serde(default)]
+    pub provenance: Provenance,
+}
+
+/// What one cycle asks for, after proration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CycleRequirement {
+    pub units_required: Option<Units>,
+    pub categories: Vec<CategoryRule>,
+    pub prorated: bool,
+}
+
+impl RenewalRules {
+    pub fn validate(&self) -> Result<()> {
+        self.cycle.validate()?;
+        if let Some(hours) = self.hours_per_unit {
+            if hours.0 <= 0 {
+                return Err(Error::invalid("hours-per-unit", "must be more than 0"));
+            }
+        }
+        if self.due_soon_days == 0 || self.due_soon_days > 730 {
+            return Err(Error::invalid("due-soon-days", "must be between 1 and 730 days"));
+        }
+        if let Some(grace) = self.grace_days {
+            if grace > 3650 {
+                return Err(Error::invalid("grace-days", "must be at most 3650 days"));
+            }
+        }
+        let mut keys = std::collections::HashSet::new();
+        for category in &self.categories {
+            if category.key.trim().is_empty() {
+                return Err(Error::invalid("category", "every category needs a key"));
+            }
+            if !keys.insert(category.key.to_lowercase()) {
+                return Err(Error::invalid("category", format!("category {} appears twice", category.key)));
+            }
+            if let (Some(min), Some(max)) = (category.min, category.max) {
+                if min > max {
+                    return Err(Error::invalid(
+                        "category",
+                        format!("category {}: minimum {min} is above its maximum {max}", category.key),
+                    ));
+                }
+            }
+        }
+        if self.categories.iter().filter(|c| c.default).count() > 1 {
+            return Err(Error::invalid("category", "only one category can be the default"));
+        }
+        Ok(())
+    }
+
+    /// The requirement for the cycle ending `cycle_end` of a credential earned on `earned_on`.
+    pub fn requirement(&self, earned_on: NaiveDate, cycle_end: NaiveDate) -> CycleRequirement {
+        let full = CycleRequirement {
+            units_required: self.units_required,
+            categories: self.categories.clone(),
+            prorated: false,
+        };
+        let Some(nominal_start) = self.cycle.nominal_start(cycle_end) else { return full };
+        if earned_on < nominal_start || self.proration.is_empty() {
+            return full;
+        }
+        let months = whole_months_between(nominal_start, earned_on).max(0) as u32;
+        let Some(tier) =
+            self.proration.iter().filter(|t| t.earned_from_month <= months).max_by_key(|t| t.earned_from_month)
+        else {
+            return full;
+        };
+        let categories = self
+            .categories
+            .iter()
+            .map(|category| CategoryRule {
+                max: tier.category_max.get(&category.key).copied().or(category.max),
+                ..category.clone()
+            })
+            .collect();
+        CycleRequirement { units_required: Some(tier.units_required), categories, prorated: true }
+    }
+
+    /// The renewal fee this holder pays: the member fee when they are a member and it is known,
+    /// otherwise the standard fee.
+    pub fn fee_for(&self, member: bool) -> Option<Cents> {
+        if member {
+            self.renewal_fee_member.or(self.renewal_fee)
+        } else {
+            self.renewal_fee
+        }
+    }
+
+    /// The late fee `days_late` days after the cycle end: `None` when unknown or when late renewal
+    /// is no longer possible at that point; `Some(Cents::ZERO)` when the body charges none.
+    pub fn late_fee_on_day(&self, days_late: u32) -> Option<Cents> {
+        let tiers = self.late_fees.as_ref()?;
+        if tiers.is_empty() {
+            return Some(Cents::ZERO);
+        }
+        let mut sorted: Vec<&LateFeeTier> = tiers.iter().collect();
+        sorted.sort_by_key(|t| t.through_day);
+        sorted.iter().find(|t| days_late <= t.through_day).map(|t| t.fee)
+    }
+
+    /// Finds the credential's category that a logged activity tagged `tags` belongs to.
+    pub fn category_for(&self, tags: &[String]) -> Option<&CategoryRule> {
+        let matches = |category: &CategoryRule, tag: &str| {
+            category.key.eq_ignore_ascii_case(tag.trim()) || category.name.eq_ignore_ascii_case(tag.trim())
+        };
+        self.categories
+            .iter()
+            .find(|category| tags.iter().any(|tag| matches(category, tag)))
+            .or_else(|| self.categories.iter().find(|category| category.default))
+    }
+}
+
+/// One certification period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cycle {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
+
+impl Cycle {
+    pub fn contains(&self, day: NaiveDate) -> bool {
+        self.start <= day && day <= self.end
+    }
+}
+
+/// The current cycle of a credential earned on `earned_on`, as of `today`.
+///
+/// `expires` (typed by the user) always wins. Otherwise cycles are walked forward from the first
+/// one, assuming each was renewed on time, until one ends on or after today; a card that is
+/// reissued on renewal (CPR/AED) is never walked forward, since a lapsed card stays lapsed.
+pub fn current_cycle(
+    rule: &CycleRule,
+    renews_from: RenewsFrom,
+    earned_on: NaiveDate,
+    expires: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<Cycle> {
+    if let Some(end) = expires {
+        if end < earned_on {
+            return Err(Error::invalid("expires", format!("{end} is before the date first earned ({earned_on})")));
+        }
+        return Ok(cycle_ending(rule, earned_on, end));
+    }
+    let first_end = rule.first_end(earned_on).ok_or_else(|| {
+        Error::invalid("expires", "this credential has no known cycle rule: give its expiry date (YYYY-MM-DD)")
+    })?;
+    let mut cycle = Cycle { start: earned_on, end: first_end };
+    if renews_from == RenewsFrom::RenewalDate {
+        return Ok(cycle);
+    }
+    while cycle.end < today {
+        match rule.end_after(cycle.end) {
+            Some(end) => cycle = Cycle { start: cycle.end.succ_opt().unwrap_or(cycle.end), end },
+            None => break,
+        }
+    }
+    Ok(cycle)
+}
+
+/// The cycle that ends on `end` for a credential earned on `earned_on`: the first cycle when the
+/// rule would end the first cycle there, otherwise the full cycle (never starting before earning).
+pub fn cycle_ending(rule: &CycleRule, earned_on: NaiveDate, end: NaiveDate) -> Cycle {
+    if rule.first_end(earned_on) == Some(end) {
+        return Cycle { start: earned_on, end };
+    }
+    let start = rule.nominal_start(end).map_or(earned_on, |start| start.max(earned_on));
+    Cycle { start: start.min(end), end }
+}
+
+/// The cycle after `previous`, for a renewal on `renewed_on`.
+pub fn next_cycle(rule: &CycleRule, renews_from: RenewsFrom, previous: Cycle, renewed_on: NaiveDate) -> Option<Cycle> {
+    match renews_from {
+        RenewsFrom::RenewalDate => rule.first_end(renewed_on).map(|end| Cycle { start: renewed_on, end }),
+        RenewsFrom::CycleEnd => rule
+            .end_after(previous.end)
+            .map(|end| Cycle { start: previous.end.succ_opt().unwrap_or(previous.end), end }),
+    }
+}
+
+#[cfg(test)]
+mod tests;

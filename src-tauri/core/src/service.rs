@@ -1,0 +1,385 @@
+//! The operations a user performs, shared by the command line and the window: each validates
+//! its input, applies the domain rules and writes through the store in one transaction.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::activity::{convert_credit, decide_credit, Activity, ActivityForm, Credit, CreditDecision};
+use crate::amount::{Cents, Units};
+use crate::catalog::Catalog;
+use crate::costs::{upcoming_costs, UpcomingCost};
+use crate::credential::{Credential, CredentialChanges, CredentialForm, CredentialKind, PastCycle};
+use crate::dates::parse_date;
+use crate::error::{Error, Result};
+use crate::progress::CycleTotals;
+use crate::proofs::store_proof;
+use crate::rules::{cycle_ending, next_cycle};
+use crate::status::{report, CredentialReport};
+use crate::store::{Store, DATABASE_FILE};
+
+pub struct Recert {
+    store: Store,
+    data_dir: PathBuf,
+}
+
+/// What logging an activity did for one held credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreditOutcome {
+    pub credential_id: i64,
+    pub abbreviation: String,
+    pub unit: Option<String>,
+    #[serde(flatten)]
+    pub decision: CreditDecision,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LoggedActivity {
+    pub activity: Activity,
+    pub outcomes: Vec<CreditOutcome>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActivityWithCredits {
+    pub activity: Activity,
+    pub credits: Vec<Credit>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CredentialDetail {
+    pub report: CredentialReport,
+    pub credits: Vec<(Credit, Activity)>,
+    pub past_cycles: Vec<PastCycle>,
+}
+
+impl Recert {
+    /// Opens the database in `data_dir`, creating and migrating it as needed.
+    pub fn open(data_dir: &Path, now: DateTime<Utc>) -> Result<Self> {
+        let store = Store::open(&data_dir.join(DATABASE_FILE), now)?;
+        Ok(Self { store, data_dir: data_dir.to_path_buf() })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join(DATABASE_FILE)
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    pub fn catalog(&self) -> &'static Catalog {
+        Catalog::builtin()
+    }
+
+    // --- credentials -------------------------------------------------------------------------
+
+    pub fn add_credential(
+        &mut self,
+        form: &CredentialForm,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<Credential> {
+        let credential = form.to_credential(self.catalog(), today)?;
+        let id = self.store.insert_credential(&credential, now)?;
+        self.store.credential(id)
+    }
+
+    pub fn credential(&self, id: i64) -> Result<Credential> {
+        self.store.credential(id)
+    }
+
+    pub fn credentials(&self) -> Result<Vec<Credential>> {
+        self.store.credentials()
+    }
+
+    /// Applies `changes`; credits inside the (possibly new) current cycle are recomputed with the
+    /// new rules, those of earlier cycles are kept as they were counted.
+    pub fn edit_credential(&mut self, id: i64, changes: &CredentialChanges, today: NaiveDate) -> Result<Credential> {
+        let old = self.store.credential(id)?;
+        let changed = changes.apply(&old, today)?;
+        let credits = self.recomputed_credits(&changed)?;
+        self.store.update_credential(&changed, &credits)?;
+        self.store.credential(id)
+    }
+
+    fn recomputed_credits(&self, credential: &Credential) -> Result<Vec<Credit>> {
+        let mut credits = Vec::new();
+        for credit in self.store.credits_for_credential(credential.id)? {
+            if credit.overridden || !credential.cycle.contains(credit.completed_on) {
+                credits.push(credit);
+                continue;
+            }
+            let activity = self.store.activity(credit.activity_id)?;
+            if let CreditDecision::Credited { units, category, .. } =
+                convert_credit(credential, activity.hours, &activity.categories, None)
+            {
+                credits.push(Credit { units, category, ..credit });
+            }
+        }
+        Ok(credits)
+    }
+
+    /// Removes a credential; one with past cycles needs `confirmed` since its history goes too.
+    pub fn remove_credential(&mut self, id: i64, confirmed: bool) -> Result<Credential> {
+        let credential = self.store.credential(id)?;
+        let history = self.store.count_past_cycles(id)?;
+        if history > 0 && !confirmed {
+            return Err(Error::NeedsConfirmation(format!(
+                "{} has {history} past cycle(s) of history that would be removed too; confirm to remove it (--yes)",
+                credential.abbreviation
+            )));
+        }
+        self.store.delete_credential(id)?;
+        Ok(credential)
+    }
+
+    /// Closes the current cycle on `renewed_on` and starts the next by the credential's rule
+    /// (`expires` overrides the computed end).
+    pub fn renew(
+        &mut self,
+        id: i64,
+        renewed_on: &str,
+        fee_paid: Option<&str>,
+        expires: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<Credential> {
+        let credential = self.store.credential(id)?;
+        let renewed_on = parse_date("date", renewed_on)?;
+        if renewed_on > today {
+            return Err(Error::invalid("date", format!("{renewed_on} is in the future")));
+        }
+        if renewed_on < credential.cycle.start {
+            return Err(Error::invalid(
+                "date",
+                format!("{renewed_on} is before the current cycle started ({})", credential.cycle.start),
+            ));
+        }
+        let fee_paid = match fee_paid.map(str::trim) {
+            None | Some("") => None,
+            Some(text) => Some(Cents::parse("fee", text)?),
+        };
+        let rules = &credential.rules;
+        let next = match expires.map(str::trim).filter(|t| !t.is_empty()) {
+            Some(text) => {
+                let end = parse_date("expires", text)?;
+                if end <= credential.cycle.end {
+                    return Err(Error::invalid(
+                        "expires",
+                        format!("the new cycle must end after the current one ({})", credential.cycle.end),
+                    ));
+                }
+                let mut cycle = cycle_ending(&rules.cycle, credential.earned_on, end);
+                cycle.start = match rules.renews_from {
+                    crate::rules::RenewsFrom::RenewalDate => renewed_on,
+                    crate::rules::RenewsFrom::CycleEnd => credential.cycle.end.succ_opt().unwrap_or(end),
+                };
+                cycle
+            }
+            None => next_cycle(&rules.cycle, rules.renews_from, credential.cycle, renewed_on).ok_or_else(|| {
+                Error::invalid("expires", "this credential has no cycle rule: give the new expiry date (YYYY-MM-DD)")
+            })?,
+        };
+        let totals = self.store.current_cycle_totals()?.remove(&id).unwrap_or_default();
+        let cards = self.store.credentials()?;
+        let card_refs: Vec<&Credential> = cards.iter().filter(|c| c.kind == CredentialKind::CprAed).collect();
+        let closing = report(&credential, &totals, &card_refs, today);
+        let closed = PastCycle {
+            credential_id: id,
+            start: credential.cycle.start,
+            end: credential.cycle.end,
+            renewed_on,
+            fee_paid,
+            units_required: closing.progress.units_required,
+            units_earned: closing.progress.units_earned,
+        };
+        self.store.renew(&closed, next)?;
+        self.store.credential(id)
+    }
+
+    pub fn past_cycles(&self, id: i64) -> Result<Vec<PastCycle>> {
+        self.store.credential(id)?;
+        self.store.past_cycles(id)
+    }
+
+    // --- the ledger --------------------------------------------------------------------------
+
+    /// What logging `form` would credit to each held credential, without saving anything.
+    pub fn preview_credits(&self, form: &ActivityForm, today: NaiveDate) -> Result<Vec<CreditOutcome>> {
+        let activity = form.validate(today)?;
+        let credentials = self.store.credentials()?;
+        for (id, _) in &activity.overrides {
+            if !credentials.iter().any(|c| c.id == *id) {
+                return Err(Error::not_found("credential", id));
+            }
+        }
+        Ok(credentials
+            .iter()
+            .map(|credential| {
+                let choice = activity.overrides.iter().find(|(id, _)| *id == credential.id);
+                let decision = if !activity.overrides.is_empty() && choice.is_none() {
+                    CreditDecision::NotCredited { reason: "not selected".into() }
+                } else {
+                    let typed = choice.and_then(|(_, units)| *units);
+                    decide_credit(credential, activity.completed_on, activity.hours, &activity.categories, typed)
+                };
+                CreditOutcome {
+                    credential_id: credential.id,
+                    abbreviation: credential.abbreviation.clone(),
+                    unit: credential.rules.unit.clone(),
+                    decision,
+                }
+            })
+            .collect())
+    }
+
+    /// Logs an activity once and credits it to every credential it can serve (or to those the
+    /// form names, each of which must be able to take it).
+    pub fn log_activity(
+        &mut self,
+        form: &ActivityForm,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<LoggedActivity> {
+        let activity = form.validate(today)?;
+        let outcomes = self.preview_credits(form, today)?;
+        if !activity.overrides.is_empty() {
+            for outcome in &outcomes {
+                let chosen = activity.overrides.iter().any(|(id, _)| *id == outcome.credential_id);
+                if let (true, CreditDecision::NotCredited { reason }) = (chosen, &outcome.decision) {
+                    return Err(Error::invalid(
+                        "for",
+                        format!(
+                            "{} (id {}) cannot take this activity: {reason}",
+                            outcome.abbreviation, outcome.credential_id
+                        ),
+                    ));
+                }
+            }
+        }
+        let credits: Vec<Credit> = outcomes
+            .iter()
+            .filter_map(|outcome| match &outcome.decision {
+                CreditDecision::Credited { units, category, overridden, .. } => Some(Credit {
+                    activity_id: 0,
+                    credential_id: outcome.credential_id,
+                    completed_on: activity.completed_on,
+                    units: *units,
+                    category: category.clone(),
+                    overridden: *overridden,
+                }),
+                CreditDecision::NotCredited { .. } => None,
+            })
+            .collect();
+        // Copy the proof first; if the database refuses the activity, remove the copy again
+        // unless an earlier activity already uses the same file.
+        let proof = match &form.proof_file {
+            Some(path) => Some(store_proof(&self.data_dir, path)?),
+            None => None,
+        };
+        match self.store.insert_activity(&activity, proof.as_ref().map(|(p, _)| p), &credits, now) {
+            Ok(id) => Ok(LoggedActivity { activity: self.store.activity(id)?, outcomes }),
+            Err(error) => {
+                if let Some((proof, true)) = &proof {
+                    let _ = std::fs::remove_file(self.data_dir.join(&proof.stored_path));
+                }
+                Err(error)
+            }
+        }
+    }
+
+    pub fn activities(&self) -> Result<Vec<ActivityWithCredits>> {
+        self.store
+            .activities()?
+            .into_iter()
+            .map(|activity| {
+                Ok(ActivityWithCredits { credits: self.store.credits_for_activity(activity.id)?, activity })
+            })
+            .collect()
+    }
+
+    pub fn delete_activity(&mut self, id: i64) -> Result<Activity> {
+        let activity = self.store.activity(id)?;
+        self.store.delete_activity(id)?;
+        Ok(activity)
+    }
+
+    /// Absolute path of an activity's stored proof file.
+    pub fn proof_path(&self, activity_id: i64) -> Result<PathBuf> {
+        let activity = self.store.activity(activity_id)?;
+        let proof = activity.proof.ok_or_else(|| Error::not_found("proof for activity", activity_id))?;
+        Ok(self.data_dir.join(proof.stored_path))
+    }
+
+    // --- reports -----------------------------------------------------------------------------
+
+    /// Every credential's report for `today`, most urgent first.
+    pub fn status(&self, today: NaiveDate) -> Result<Vec<CredentialReport>> {
+        let credentials = self.store.credentials()?;
+        let mut totals = self.store.current_cycle_totals()?;
+        Ok(reports(&credentials, &mut totals, today))
+    }
+
+    pub fn credential_detail(&self, id: i64, today: NaiveDate) -> Result<CredentialDetail> {
+        let credential = self.store.credential(id)?;
+        let report = self
+            .status(today)?
+            .into_iter()
+            .find(|r| r.credential.id == credential.id)
+            .ok_or_else(|| Error::not_found("credential", id))?;
+        let credits = self
+            .store
+            .credits_for_credential(id)?
+            .into_iter()
+            .map(|credit| Ok((credit.clone(), self.store.activity(credit.activity_id)?)))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(CredentialDetail { report, credits, past_cycles: self.store.past_cycles(id)? })
+    }
+
+    pub fn upcoming_costs(&self, today: NaiveDate, months: u32) -> Result<Vec<UpcomingCost>> {
+        Ok(upcoming_costs(&self.store.credentials()?, today, months))
+    }
+
+    /// Writes a consistent copy of the database into `<data_dir>/backups/`.
+    pub fn backup_now(&self, now: DateTime<Utc>) -> Result<PathBuf> {
+        let dir = self.data_dir.join("backups");
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+        let path = dir.join(format!("recert-{}.sqlite3", now.format("%Y%m%dT%H%M%SZ")));
+        self.store.backup_to(&path)?;
+        Ok(path)
+    }
+}
+
+/// Reports for all credentials, most urgent first (lapsed, grace, due soon, current; then the
+/// nearest deadline).
+pub fn reports(
+    credentials: &[Credential],
+    totals: &mut std::collections::HashMap<i64, CycleTotals>,
+    today: NaiveDate,
+) -> Vec<CredentialReport> {
+    let cards: Vec<&Credential> = credentials.iter().filter(|c| c.kind == CredentialKind::CprAed).collect();
+    let mut reports: Vec<CredentialReport> = credentials
+        .iter()
+        .map(|credential| report(credential, &totals.remove(&credential.id).unwrap_or_default(), &cards, today))
+        .collect();
+    reports.sort_by(|a, b| {
+        a.status.cmp(&b.status).then(a.days_left.cmp(&b.days_left)).then(a.credential.id.cmp(&b.credential.id))
+    });
+    reports
+}
+
+/// Units as shown in JSON: a number in the credential's unit.
+pub fn units_number(units: Units) -> f64 {
+    units.as_f64()
+}
+
+#[cfg(test)]
+mod tests;

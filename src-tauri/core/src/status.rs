@@ -1,0 +1,336 @@
+//! Where a credential stands on a given day: its status, days left, prerequisite problems and the
+//! money it asks for. Everything here is a pure function of the stored data and `today`.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::amount::{Cents, Units};
+use crate::credential::{Credential, CredentialKind};
+use crate::progress::{progress, CycleTotals, Progress};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Lapsed,
+    Grace,
+    DueSoon,
+    Current,
+}
+
+impl Status {
+    /// The words used everywhere (CLI, window, notifications).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Current => "Current",
+            Self::DueSoon => "Due soon",
+            Self::Grace => "Grace period",
+            Self::Lapsed => "Lapsed",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Current => "current",
+            Self::DueSoon => "due_soon",
+            Self::Grace => "grace",
+            Self::Lapsed => "lapsed",
+        }
+    }
+}
+
+/// The last day late renewal is accepted, when the grace period is known and not zero.
+pub fn grace_ends(credential: &Credential) -> Option<NaiveDate> {
+    match credential.rules.grace_days {
+        Some(days) if days > 0 => credential.cycle.end.checked_add_days(chrono::Days::new(days.into())),
+        _ => None,
+    }
+}
+
+pub fn status_on(credential: &Credential, today: NaiveDate) -> Status {
+    let end = credential.cycle.end;
+    if today <= end {
+        let days_left = (end - today).num_days();
+        if days_left <= i64::from(credential.rules.due_soon_days) {
+            Status::DueSoon
+        } else {
+            Status::Current
+        }
+    } else if grace_ends(credential).is_some_and(|last| today <= last) {
+        Status::Grace
+    } else {
+        Status::Lapsed
+    }
+}
+
+/// A CPR/AED card that does not cover a credential through its deadline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PrerequisiteProblem {
+    /// The card that was checked, when the user holds one.
+    pub card_id: Option<i64>,
+    pub card_expires: Option<NaiveDate>,
+    pub message: String,
+}
+
+/// Checks a credential's CPR/AED requirement against the cards held: the card valid longest
+/// counts; none held, or none valid through the cycle end, is a problem.
+pub fn prerequisite_problems(
+    credential: &Credential,
+    cards: &[&Credential],
+    today: NaiveDate,
+) -> Vec<PrerequisiteProblem> {
+    if credential.kind == CredentialKind::CprAed || credential.rules.requires_cpr_aed != Some(true) {
+        return Vec::new();
+    }
+    let best = cards
+        .iter()
+        .filter(|card| card.kind == CredentialKind::CprAed && card.cycle.start <= today)
+        .max_by_key(|card| card.cycle.end);
+    let deadline = credential.cycle.end;
+    let who = &credential.abbreviation;
+    match best {
+        None => vec![PrerequisiteProblem {
+            card_id: None,
+            card_expires: None,
+            message: format!("{who} requires a current CPR/AED card and none is on file — add yours"),
+        }],
+        Some(card) if card.cycle.end < today => vec![PrerequisiteProblem {
+            card_id: Some(card.id),
+            card_expires: Some(card.cycle.end),
+            message: format!(
+                "Your CPR/AED card ({}) expired on {}; {who} requires a current one — renew it",
+                card.abbreviation, card.cycle.end
+            ),
+        }],
+        Some(card) if card.cycle.end < deadline => vec![PrerequisiteProblem {
+            card_id: Some(card.id),
+            card_expires: Some(card.cycle.end),
+            message: format!(
+                "Your CPR/AED card ({}) lapses {}, before {who} is due {deadline} — renew it first",
+                card.abbreviation, card.cycle.end
+            ),
+        }],
+        Some(_) => Vec::new(),
+    }
+}
+
+/// Everything the dashboard, the CLI and the reminders need about one credential on one day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CredentialReport {
+    pub credential: Credential,
+    pub status: Status,
+    pub days_left: i64,
+    pub grace_ends: Option<NaiveDate>,
+    pub progress: Progress,
+    pub prerequisite_problems: Vec<PrerequisiteProblem>,
+    /// The renewal fee this holder pays; `None`: unknown.
+    pub renewal_fee: Option<Cents>,
+    /// The late fee that applies today when in grace, otherwise the one that would apply the day
+    /// after the deadline; `None`: unknown.
+    pub late_fee: Option<Cents>,
+    /// Renewal fee plus the late fee, when in grace.
+    pub amount_due: Option<Cents>,
+    pub course_costs: Cents,
+    pub activity_count: u32,
+    /// Rule values the sources don't give, worded for the user ("renewal fee unknown — check
+    /// with NSCA").
+    pub unknowns: Vec<String>,
+    /// One sentence: what to do next, by when.
+    pub next_action: String,
+}
+
+pub fn report(
+    credential: &Credential,
+    totals: &CycleTotals,
+    cards: &[&Credential],
+    today: NaiveDate,
+) -> CredentialReport {
+    let status = status_on(credential, today);
+    let days_left = (credential.cycle.end - today).num_days();
+    let rules = &credential.rules;
+    let progress = progress(credential, totals, today);
+    let renewal_fee = rules.fee_for(credential.member);
+    let days_late = u32::try_from(-days_left).unwrap_or(0).max(1);
+    let late_fee = rules.late_fee_on_day(days_late);
+    let amount_due = match status {
+        Status::Grace => renewal_fee.zip(late_fee).map(|(fee, late)| fee + late),
+        Status::Lapsed => None,
+        _ => renewal_fee,
+    };
+    let body = &credential.body_short;
+    let mut unknowns = Vec::new();
+    let mut unknown = |what: &str| unknowns.push(format!("{what} unknown — check with {body}"));
+    if credential.kind == CredentialKind::Credential {
+        if rules.units_required.is_none() {
+            unknown("units required");
+        }
+        if rules.hours_per_unit.is_none() {
+            unknown("hours per unit");
+        }
+        if rules.requires_cpr_aed.is_none() {
+            unknown("CPR/AED requirement");
+        }
+        if renewal_fee.is_none() {
+            unknown("renewal fee");
+        }
+        if rules.late_fees.is_none() {
+            unknown("late fee");
+        }
+        if rules.grace_days.is_none() {
+            unknown("grace period");
+        }
+    }
+    let prerequisite_problems = prerequisite_problems(credential, cards, today);
+    let next_action = next_action(credential, status, &progress, renewal_fee, today);
+    CredentialReport {
+        credential: credential.clone(),
+        status,
+        days_left,
+        grace_ends: grace_ends(credential),
+        progress,
+        prerequisite_problems,
+        renewal_fee,
+        late_fee,
+        amount_due,
+        course_costs: totals.course_costs,
+        activity_count: totals.activity_count,
+        unknowns,
+        next_action,
+    }
+}
+
+fn money(fee: Option<Cents>) -> String {
+    fee.map_or_else(|| "fee unknown".to_string(), |fee| fee.to_string())
+}
+
+fn next_action(
+    credential: &Credential,
+    status: Status,
+    progress: &Progress,
+    fee: Option<Cents>,
+    today: NaiveDate,
+) -> String {
+    let end = credential.cycle.end;
+    let unit = credential.rules.unit.as_deref().unwrap_or("units");
+    if credential.kind == CredentialKind::CprAed {
+        return match status {
+            Status::Lapsed | Status::Grace => format!("Expired {end}: take a CPR/AED course and record the new card"),
+            _ => format!("Valid through {end}: take a renewal course before then"),
+        };
+    }
+    match status {
+        Status::Lapsed => match &credential.rules.after_grace {
+            Some(after) => format!("Lapsed after {end}. {after}"),
+            None => format!("Lapsed after {end}: contact {} about reinstatement", credential.body_short),
+        },
+        Status::Grace => {
+            let last = grace_ends(credential).unwrap_or(today);
+            format!("Past the deadline: renew by {last} with the late fee to avoid losing it")
+        }
+        Status::Current | Status::DueSoon => match (progress.shortfall, progress.pace_per_month) {
+            (Some(short), Some(pace)) if short.0 > 0 => {
+                format!("Log {short} more {unit} by {end} (about {pace} a month)")
+            }
+            (Some(short), None) if short.0 > 0 => format!("Log {short} more {unit} by {end}"),
+            (None, _) => format!("Renew by {end} — {}; units required unknown", money(fee)),
+            _ => format!("Requirements met: renew by {end} — {}", money(fee)),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::credential::CredentialForm;
+    use crate::dates::parse_date;
+
+    fn d(text: &str) -> NaiveDate {
+        parse_date("date", text).unwrap()
+    }
+
+    fn held(id: i64, preset: &str, earned: &str, expires: Option<&str>) -> Credential {
+        let form = CredentialForm {
+            preset: Some(preset.into()),
+            earned_on: earned.into(),
+            expires: expires.map(str::to_string),
+            ..Default::default()
+        };
+        Credential { id, ..form.to_credential(Catalog::builtin(), d("2026-01-01")).unwrap() }
+    }
+
+    #[test]
+    fn status_through_the_deadline_grace_and_lapse() {
+        // ACSM: cycle ends 2026-12-31, 181 days of grace.
+        let acsm = held(1, "acsm-cpt", "2023-05-01", Some("2026-12-31"));
+        let cases = [
+            ("2026-01-01", Status::Current),
+            ("2026-10-02", Status::DueSoon), // 90 days left
+            ("2026-10-01", Status::Current), // 91 days left
+            ("2026-12-31", Status::DueSoon),
+            ("2027-01-01", Status::Grace),
+            ("2027-06-30", Status::Grace),
+            ("2027-07-01", Status::Lapsed),
+        ];
+        for (today, expected) in cases {
+            assert_eq!(status_on(&acsm, d(today)), expected, "{today}");
+        }
+        // No known grace period: lapsed the day after.
+        let cscs = held(2, "nsca-cscs", "2019-01-01", None);
+        assert_eq!(status_on(&cscs, d("2027-01-01")), Status::Lapsed);
+    }
+
+    #[test]
+    fn late_fee_applies_in_grace() {
+        let acsm = held(1, "acsm-cpt", "2023-05-01", Some("2026-12-31"));
+        let r = report(&acsm, &CycleTotals::default(), &[], d("2027-02-01"));
+        assert_eq!(r.status, Status::Grace);
+        assert_eq!(r.renewal_fee, Some(Cents(6000)));
+        assert_eq!(r.late_fee, Some(Cents(8000)));
+        assert_eq!(r.amount_due, Some(Cents(14000)));
+        let before = report(&acsm, &CycleTotals::default(), &[], d("2026-06-01"));
+        assert_eq!(before.amount_due, Some(Cents(6000)));
+        assert_eq!(before.late_fee, Some(Cents(8000)), "the late fee at risk");
+    }
+
+    #[test]
+    fn the_cpr_card_valid_longest_counts() {
+        let cscs = held(1, "nsca-cscs", "2019-01-01", None);
+        let old_card = held(2, "cpr-aed-aha", "2024-10-05", None); // valid through 2026-10-31
+        let new_card = held(3, "cpr-aed-arc", "2025-09-01", None); // valid through 2027-09-01
+        let today = d("2026-06-01");
+        assert!(prerequisite_problems(&cscs, &[&old_card, &new_card], today).is_empty());
+        let problems = prerequisite_problems(&cscs, &[&old_card], today);
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].message.contains("lapses 2026-10-31, before CSCS is due 2026-12-31"),
+            "{}",
+            problems[0].message
+        );
+        let none = prerequisite_problems(&cscs, &[], today);
+        assert!(none[0].message.contains("none is on file"));
+        let expired = prerequisite_problems(&cscs, &[&old_card], d("2026-11-23"));
+        assert!(expired[0].message.contains("expired on 2026-10-31"));
+        let cnc = held(4, "nasm-cnc", "2025-01-01", None);
+        assert!(prerequisite_problems(&cnc, &[], today).is_empty(), "CNC does not require CPR/AED");
+    }
+
+    #[test]
+    fn unknown_rule_values_are_listed() {
+        let cscs = held(1, "nsca-cscs", "2019-01-01", None);
+        let r = report(&cscs, &CycleTotals::default(), &[], d("2026-11-23"));
+        assert!(r.unknowns.contains(&"renewal fee unknown — check with NSCA".to_string()), "{:?}", r.unknowns);
+        assert_eq!(r.renewal_fee, None);
+        assert_eq!(r.amount_due, None);
+    }
+
+    #[test]
+    fn next_action_is_a_sentence_with_pace() {
+        let cscs = held(1, "nsca-cscs", "2019-01-01", None);
+        let totals = CycleTotals {
+            by_category: vec![(Some("A".into()), Units(300)), (Some("B".into()), Units(150))],
+            ..Default::default()
+        };
+        let r = report(&cscs, &totals, &[], d("2026-11-23"));
+        assert_eq!(r.next_action, "Log 1.5 more CEU by 2026-12-31 (about 1.21 a month)");
+    }
+}

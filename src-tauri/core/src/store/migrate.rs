@@ -1,0 +1,89 @@
+//! Schema migrations: the `.sql` files of `migrations/`, applied in order, each in its own
+//! transaction, with the schema version kept in SQLite's `user_version`. A copy of the database
+//! is written before any migration touches an existing database, and a database from a newer
+//! Recert is refused untouched.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+
+/// Every migration, in order. Append only: a shipped migration never changes.
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init.sql", include_str!("../../../../migrations/0001_init.sql")),
+    ("0002_reminders.sql", include_str!("../../../../migrations/0002_reminders.sql")),
+];
+
+pub fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+pub fn schema_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |row| row.get(0))?)
+}
+
+/// Refuses a database whose schema is newer than this build knows, before anything is written.
+pub fn refuse_newer(conn: &Connection, path: &Path) -> Result<()> {
+    let found = schema_version(conn)?;
+    if found > latest_version() {
+        return Err(Error::NewerDatabase { path: path.to_path_buf(), found, supported: latest_version() });
+    }
+    Ok(())
+}
+
+/// Brings the schema up to date. `backup_dir`: where to copy an existing database first (`None`
+/// for in-memory databases). Returns the path of the backup written, if any.
+pub fn migrate(conn: &mut Connection, backup_dir: Option<&Path>, now: DateTime<Utc>) -> Result<Option<PathBuf>> {
+    let current = schema_version(conn)?;
+    let mut backup = None;
+    if current > 0 && current < latest_version() {
+        if let Some(dir) = backup_dir {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+            let path = dir.join(format!("recert-v{current}-before-migration-{}.sqlite3", now.format("%Y%m%dT%H%M%SZ")));
+            // VACUUM INTO writes a consistent copy, including what still sits in the WAL file.
+            conn.execute("VACUUM INTO ?1", [path.to_string_lossy()])?;
+            backup = Some(path);
+        }
+    }
+    for (index, (_name, sql)) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(backup)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_file_in_migrations_is_embedded_in_order() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations");
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".sql"))
+            .collect();
+        files.sort();
+        let embedded: Vec<&str> = MIGRATIONS.iter().map(|(name, _)| *name).collect();
+        assert_eq!(files, embedded);
+        for (index, name) in embedded.iter().enumerate() {
+            assert!(name.starts_with(&format!("{:04}_", index + 1)), "{name} is out of sequence");
+            let on_disk = std::fs::read_to_string(dir.join(name)).unwrap();
+            assert_eq!(on_disk, MIGRATIONS[index].1);
+        }
+    }
+
+    #[test]
+    fn migrations_apply_to_an_empty_database_and_are_idempotent() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, None, Utc::now()).unwrap();
+        assert_eq!(schema_version(&conn).unwrap(), latest_version());
+        migrate(&mut conn, None, Utc::now()).unwrap();
+        assert_eq!(schema_version(&conn).unwrap(), latest_version());
+    }
+}
