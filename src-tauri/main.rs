@@ -1,3 +1,28 @@
+// No console window for the desktop app on Windows release builds; the CLI still prints.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod cli;
+mod desktop;
+
+use clap::Parser;
+
 fn main() {
-    tauri::Builder::default().run(tauri::generate_context!()).expect("error while running Recert");
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            use clap::error::ErrorKind;
+            if matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                error.exit();
+            }
+            // One line, like every other error: clap's first line names the problem.
+            let text = error.to_string();
+            let first = text.lines().next().unwrap_or("invalid arguments").trim_start_matches("error: ");
+            eprintln!("recert: {first} (see recert --help)");
+            std::process::exit(2);
+        }
+    };
+    if cli.command.is_some() {
+        std::process::exit(cli::run(cli));
+    }
+    desktop::run(cli.data_dir, cli.hidden);
 }

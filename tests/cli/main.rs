@@ -1,1 +1,447 @@
+//! Black-box tests of the `recert` command line: they run the built binary against a temporary
+//! data folder and a fixed `--today`, and read the SQLite file directly to prove what changed.
 
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const TODAY: &str = "2026-11-23";
+
+struct Recert {
+    dir: tempfile::TempDir,
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        assert_eq!(self.code, 0, "stderr: {}", self.stderr);
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
+    }
+}
+
+impl Recert {
+    fn new() -> Self {
+        Self { dir: tempfile::tempdir().unwrap() }
+    }
+
+    fn data_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        self.run_on(TODAY, args)
+    }
+
+    fn run_on(&self, today: &str, args: &[&str]) -> Run {
+        let output: Output = Command::new(env!("CARGO_BIN_EXE_recert"))
+            .arg("--data-dir")
+            .arg(self.data_dir())
+            .arg("--today")
+            .arg(today)
+            .args(args)
+            .env_remove("RECERT_DATA_DIR")
+            .output()
+            .expect("the recert binary runs");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    fn ok(&self, args: &[&str]) -> Run {
+        let run = self.run(args);
+        assert_eq!(run.code, 0, "recert {args:?} failed: {}", run.stderr);
+        run
+    }
+
+    fn add(&self, preset: &str, earned: &str) -> i64 {
+        self.ok(&["add", "--preset", preset, "--earned", earned, "--json"]).json()["id"].as_i64().unwrap()
+    }
+
+    fn status(&self) -> Vec<Value> {
+        self.ok(&["status", "--json"]).json().as_array().unwrap().clone()
+    }
+
+    fn status_of(&self, id: i64) -> Value {
+        self.status().into_iter().find(|s| s["id"] == id).unwrap()
+    }
+
+    /// Every row of every table, to prove a failed command changed nothing.
+    fn dump(&self) -> Vec<String> {
+        let conn = rusqlite::Connection::open(self.data_dir().join("recert.sqlite3")).unwrap();
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut rows = Vec::new();
+        for table in tables {
+            let mut statement = conn.prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1")).unwrap();
+            let columns = statement.column_count();
+            let mut query = statement.query([]).unwrap();
+            while let Some(row) = query.next().unwrap() {
+                let values: Vec<String> = (0..columns).map(|i| format!("{:?}", row.get_ref(i).unwrap())).collect();
+                rows.push(format!("{table}: {}", values.join(" | ")));
+            }
+        }
+        rows
+    }
+
+    fn proof_files(&self) -> Vec<PathBuf> {
+        match std::fs::read_dir(self.data_dir().join("proofs")) {
+            Ok(entries) => entries.map(|e| e.unwrap().path()).collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+}
+
+fn approx(value: &Value, expected: f64) -> bool {
+    value.as_f64().is_some_and(|v| (v - expected).abs() < 1e-9)
+}
+
+#[test]
+fn a_trainers_first_session() {
+    let recert = Recert::new();
+    let cscs = recert.add("nsca-cscs", "2015-06-01");
+    let nasm = recert.add("nasm-cpt", "2025-02-10");
+    let card = recert.add("cpr-aed-aha", "2024-10-05"); // valid through 2026-10-31: already expired
+
+    let logged = recert
+        .ok(&[
+            "log",
+            "--title",
+            "Kettlebell workshop",
+            "--date",
+            "2026-05-01",
+            "--hours",
+            "8",
+            "--cost",
+            "149.00",
+            "--json",
+        ])
+        .json();
+    let credits = logged["credits"].as_array().unwrap();
+    let credited: Vec<i64> =
+        credits.iter().filter(|c| c["credited"] == true).map(|c| c["credential_id"].as_i64().unwrap()).collect();
+    assert_eq!(credited, vec![cscs, nasm], "one course counts for both credentials, not the card");
+
+    let status = recert.status();
+    let order: Vec<i64> = status.iter().map(|s| s["id"].as_i64().unwrap()).collect();
+    assert_eq!(order, vec![card, cscs, nasm], "most urgent first: the lapsed card, then CSCS due in 38 days");
+    let first = &status[1];
+    for field in [
+        "id",
+        "name",
+        "abbreviation",
+        "cycle_start",
+        "cycle_end",
+        "status",
+        "days_left",
+        "units_required",
+        "units_earned",
+        "unit",
+        "shortfall",
+        "categories",
+        "prerequisite_problems",
+        "renewal_fee_cents",
+        "late_fee_cents",
+    ] {
+        assert!(first.get(field).is_some(), "status --json lacks {field}");
+    }
+    assert_eq!(first["cycle_start"], "2024-01-01");
+    assert_eq!(first["cycle_end"], "2026-12-31");
+    assert_eq!(first["status"], "due_soon");
+    assert_eq!(first["days_left"], 38);
+    assert!(approx(&first["units_required"], 6.0), "{}", first["units_required"]);
+    assert!(approx(&first["units_earned"], 0.8));
+    assert!(approx(&first["shortfall"], 5.2));
+    assert_eq!(first["unit"], "CEU");
+    assert_eq!(first["renewal_fee_cents"], Value::Null, "NSCA's 2024-26 fee is unknown, never invented");
+    let category_a = first["categories"].as_array().unwrap().iter().find(|c| c["key"] == "A").unwrap();
+    assert!(approx(&category_a["earned"], 0.8));
+    assert!(approx(&category_a["max"], 5.5));
+    let problems = first["prerequisite_problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1);
+    assert!(problems[0].as_str().unwrap().contains("expired on 2026-10-31"), "{problems:?}");
+
+    let nasm_status = recert.status_of(nasm);
+    assert!(approx(&nasm_status["units_earned"], 0.8));
+    assert!(approx(&nasm_status["units_required"], 2.0));
+    assert_eq!(nasm_status["cycle_end"], "2027-02-10");
+
+    // A new card fixes the prerequisite for both.
+    recert.ok(&["renew", &card.to_string(), "--date", "2026-11-20"]);
+    let status = recert.status_of(cscs);
+    assert_eq!(status["prerequisite_problems"].as_array().unwrap().len(), 0, "{status}");
+    assert_eq!(recert.status_of(card)["cycle_end"], "2028-11-30");
+
+    // Renew the CSCS: the cycle closes into history and the next starts by NSCA's rule.
+    let renewed = recert.ok(&["renew", &cscs.to_string(), "--date", "2026-11-22", "--fee", "65.00", "--json"]).json();
+    assert_eq!(renewed["cycle_start"], "2027-01-01");
+    assert_eq!(renewed["cycle_end"], "2029-12-31");
+    let shown = recert.ok(&["show", &cscs.to_string(), "--json"]).json();
+    let past = shown["past_cycles"].as_array().unwrap();
+    assert_eq!(past.len(), 1);
+    assert_eq!(past[0]["end"], "2026-12-31");
+    assert_eq!(past[0]["fee_paid_cents"], 6500);
+    assert!(approx(&past[0]["units_earned"], 0.8));
+    let cscs_now = recert.status_of(cscs);
+    assert!(approx(&cscs_now["units_earned"], 0.0), "old credits stay with the old cycle");
+    assert!(approx(&cscs_now["units_required"], 6.0));
+
+    let activities = recert.ok(&["activities", "--json"]).json();
+    assert_eq!(activities.as_array().unwrap().len(), 1, "the course was stored once");
+    assert_eq!(activities[0]["cost_cents"], 14900);
+}
+
+#[test]
+fn course_costs_and_upcoming_renewals() {
+    let recert = Recert::new();
+    let ncsf = recert.add("ncsf-cpt", "2025-03-14");
+    recert.ok(&[
+        "log",
+        "--title",
+        "Ethics in coaching",
+        "--date",
+        "2026-02-02",
+        "--hours",
+        "2",
+        "--cost",
+        "40",
+        "--category",
+        "ethics",
+    ]);
+    let status = recert.status_of(ncsf);
+    assert_eq!(status["renewal_fee_cents"], 8500);
+    assert_eq!(status["course_costs_cents"], 4000);
+    assert!(approx(&status["units_earned"], 1.0), "NCSF: 1 CEU per 2 hours");
+    let costs = recert.ok(&["costs", "--json"]).json();
+    assert_eq!(costs[0]["due_on"], "2027-03-31");
+    assert_eq!(costs[0]["amount"], 8500);
+}
+
+#[test]
+fn restricting_and_overriding_credit() {
+    let recert = Recert::new();
+    let cscs = recert.add("nsca-cscs", "2015-06-01");
+    let acsm = recert.add("acsm-cpt", "2024-04-01");
+    let for_acsm = format!("{acsm}=3.5");
+    let logged = recert
+        .ok(&["log", "--title", "Conference", "--date", "2026-03-03", "--hours", "30", "--for", &for_acsm, "--json"])
+        .json();
+    let credited: Vec<&Value> =
+        logged["credits"].as_array().unwrap().iter().filter(|c| c["credited"] == true).collect();
+    assert_eq!(credited.len(), 1);
+    assert!(approx(&credited[0]["units"], 3.5));
+    assert!(approx(&recert.status_of(cscs)["units_earned"], 0.0));
+
+    // Without --for, a 30 h event is capped at NSCA's 2.0 CEU per event.
+    recert.ok(&["log", "--title", "Summit", "--date", "2026-03-04", "--hours", "30"]);
+    assert!(approx(&recert.status_of(cscs)["units_earned"], 2.0));
+    assert!(approx(&recert.status_of(acsm)["units_earned"], 33.5));
+}
+
+#[test]
+fn a_proof_file_is_copied_with_its_hash() {
+    let recert = Recert::new();
+    recert.add("acsm-cpt", "2024-04-01");
+    let outside = tempfile::tempdir().unwrap();
+    let certificate = outside.path().join("certificate.pdf");
+    std::fs::write(&certificate, b"%PDF-1.4 certificate").unwrap();
+    recert.ok(&[
+        "log",
+        "--title",
+        "Webinar",
+        "--date",
+        "2026-01-05",
+        "--hours",
+        "1",
+        "--proof",
+        certificate.to_str().unwrap(),
+    ]);
+    std::fs::remove_file(&certificate).unwrap();
+    let activities = recert.ok(&["activities", "--json"]).json();
+    let proof = &activities[0]["proof"];
+    assert_eq!(proof["original_name"], "certificate.pdf");
+    assert_eq!(proof["sha256"].as_str().unwrap().len(), 64);
+    let stored = recert.data_dir().join(proof["stored_path"].as_str().unwrap());
+    assert_eq!(std::fs::read(stored).unwrap(), b"%PDF-1.4 certificate");
+}
+
+#[test]
+fn custom_credential_and_edits() {
+    let recert = Recert::new();
+    let added = recert
+        .ok(&[
+            "add",
+            "--name",
+            "Kettlebell Instructor",
+            "--body",
+            "StrongFirst",
+            "--cycle-years",
+            "2",
+            "--units",
+            "16",
+            "--unit",
+            "hours",
+            "--hours-per-unit",
+            "1",
+            "--earned",
+            "2025-06-01",
+            "--fee",
+            "50",
+            "--json",
+        ])
+        .json();
+    let id = added["id"].as_i64().unwrap().to_string();
+    assert_eq!(added["cycle_end"], "2027-06-01");
+    let edited = recert.ok(&["edit", &id, "--expires", "2027-06-30", "--fee", "75.50", "--json"]).json();
+    assert_eq!(edited["cycle_end"], "2027-06-30");
+    assert_eq!(edited["rules"]["renewal_fee_cents"], 7550);
+    let status = recert.status_of(added["id"].as_i64().unwrap());
+    assert_eq!(status["renewal_fee_cents"], 7550);
+    assert!(approx(&status["units_required"], 16.0));
+}
+
+#[test]
+fn acsm_renewal_starts_the_next_three_year_cycle() {
+    let recert = Recert::new();
+    let acsm = recert
+        .ok(&["add", "--preset", "acsm-cpt", "--earned", "2023-05-01", "--expires", "2026-12-31", "--json"])
+        .json();
+    let id = acsm["id"].as_i64().unwrap().to_string();
+    let renewed = recert.ok(&["renew", &id, "--date", "2026-11-01", "--fee", "60", "--json"]).json();
+    assert_eq!(renewed["cycle_start"], "2027-01-01");
+    assert_eq!(renewed["cycle_end"], "2029-12-31");
+}
+
+#[test]
+fn grace_and_late_fee_in_status() {
+    let recert = Recert::new();
+    let acsm = recert
+        .ok(&["add", "--preset", "acsm-cpt", "--earned", "2023-05-01", "--expires", "2026-10-31", "--json"])
+        .json();
+    let status = recert.status_of(acsm["id"].as_i64().unwrap());
+    assert_eq!(status["status"], "grace");
+    assert_eq!(status["days_left"], -23);
+    assert_eq!(status["renewal_fee_cents"], 6000);
+    assert_eq!(status["late_fee_cents"], 8000);
+}
+
+#[test]
+fn removing_a_credential_with_history_needs_yes() {
+    let recert = Recert::new();
+    let id = recert.add("ncsf-cpt", "2024-11-02").to_string();
+    recert.ok(&["renew", &id, "--date", "2026-11-01"]);
+    let before = recert.dump();
+    let refused = recert.run(&["remove", &id]);
+    assert_ne!(refused.code, 0);
+    assert!(refused.stderr.contains("--yes"), "{}", refused.stderr);
+    assert_eq!(recert.dump(), before);
+    recert.ok(&["remove", &id, "--yes"]);
+    assert!(recert.status().is_empty());
+}
+
+#[test]
+fn bad_input_gets_one_clear_line_and_changes_nothing() {
+    let recert = Recert::new();
+    let cscs = recert.add("nsca-cscs", "2015-06-01").to_string();
+    recert.ok(&["log", "--title", "Seed", "--date", "2026-01-02", "--hours", "1"]);
+    let before = recert.dump();
+    let long_title = "x".repeat(100_000); // a single argument can't exceed 128 KiB on Linux
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["add", "--preset", "nsca-nope", "--earned", "2020-01-01"], "preset not found: nsca-nope"),
+        (vec!["add", "--preset", "nsca-cscs", "--earned", "2026-02-30"], "not a real calendar date"),
+        (vec!["add", "--preset", "nsca-cscs", "--earned", "yesterday"], "not a date"),
+        (vec!["add", "--preset", "nasm-ces", "--earned", "2024-01-01"], "give its expiry date"),
+        (vec!["add", "--name", "X", "--body", "Y", "--cycle-years", "two", "--earned", "2024-01-01"], "cycle-years"),
+        (vec!["log", "--title", "T", "--date", "2026-02-30", "--hours", "1"], "not a real calendar date"),
+        (vec!["log", "--title", "T", "--date", "2026-01-01", "--hours", "-3"], "hours: must not be negative"),
+        (vec!["log", "--title", "T", "--date", "2026-01-01", "--hours", "three"], "hours: must be a number"),
+        (
+            vec!["log", "--title", "T", "--date", "2026-01-01", "--hours", "1", "--cost", "12.505"],
+            "more than two decimals",
+        ),
+        (
+            vec!["log", "--title", "T", "--date", "2026-01-01", "--hours", "1", "--proof", "/nonexistent/cert.pdf"],
+            "file not found",
+        ),
+        (vec!["log", "--title", &long_title, "--date", "2026-01-01", "--hours", "1"], "title: is too long"),
+        (
+            vec!["log", "--title", "T", "--date", "2026-01-01", "--hours", "1", "--for", "99"],
+            "credential not found: 99",
+        ),
+        (
+            vec!["log", "--title", "T", "--date", "2023-01-01", "--hours", "1", "--for", &cscs],
+            "before the current cycle",
+        ),
+        (vec!["log", "--title", "T", "--date", "2027-01-01", "--hours", "1"], "in the future"),
+        (vec!["renew", "42", "--date", "2026-01-01"], "credential not found: 42"),
+        (vec!["renew", "abc", "--date", "2026-01-01"], "invalid value 'abc'"),
+        (vec!["renew", &cscs, "--date", "2026-11-31"], "not a real calendar date"),
+        (vec!["renew", &cscs, "--date", "2026-11-01", "--fee", "-5"], "fee: must not be negative"),
+        (vec!["edit", &cscs, "--fee", "ten"], "fee: must be a number"),
+        (vec!["edit", &cscs, "--expires", "2001-01-01"], "expires"),
+        (vec!["remove", "77"], "credential not found: 77"),
+    ];
+    for (args, expected) in cases {
+        let run = recert.run(&args);
+        let shown: Vec<String> = args.iter().map(|a| a.chars().take(30).collect()).collect();
+        assert_ne!(run.code, 0, "{shown:?} should fail");
+        assert_eq!(run.stderr.trim_end().lines().count(), 1, "{shown:?}: one line, got {:?}", run.stderr);
+        assert!(run.stderr.contains(expected), "{shown:?}: expected {expected:?} in {:?}", run.stderr);
+        assert!(run.stderr.len() < 400, "{shown:?}: the error must not echo huge input");
+        assert_eq!(recert.dump(), before, "{shown:?} changed the database");
+    }
+    assert!(recert.proof_files().is_empty());
+    let bad_today = recert.run_on("2026-13-01", &["status"]);
+    assert_ne!(bad_today.code, 0);
+    assert!(bad_today.stderr.contains("today"), "{}", bad_today.stderr);
+}
+
+#[test]
+fn a_database_from_a_newer_recert_is_refused_untouched() {
+    let recert = Recert::new();
+    let path = recert.data_dir().join("recert.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE t (x); PRAGMA user_version = 999;").unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let run = recert.run(&["status"]);
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains("newer version of Recert"), "{}", run.stderr);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn the_data_folder_comes_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_recert"))
+        .args(["--today", TODAY, "add", "--preset", "ncsf-cpt", "--earned", "2025-01-01"])
+        .env("RECERT_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(dir.path().join("recert.sqlite3").exists());
+}
+
+#[test]
+fn the_catalog_lists_every_preset_with_sources() {
+    let recert = Recert::new();
+    let catalog = recert.ok(&["catalog", "--json"]).json();
+    let presets = catalog.as_array().unwrap();
+    assert_eq!(presets.len(), 25);
+    assert!(presets.iter().all(|p| !p["sources"].as_array().unwrap().is_empty()));
+    let readable = recert.ok(&["catalog", "heart"]).stdout;
+    assert!(readable.contains("cpr-aed-aha"), "{readable}");
+}

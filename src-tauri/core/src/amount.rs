@@ -59,7 +59,7 @@ fn format_hundredths(value: i64, decimals: usize, f: &mut fmt::Formatter<'_>) ->
     let magnitude = value.unsigned_abs();
     let whole = magnitude / 100;
     let fraction = magnitude % 100;
-    if decimals == 1 && fraction % 10 == 0 {
+    if decimals == 1 && fraction.is_multiple_of(10) {
         write!(f, "{sign}{whole}.{}", fraction / 10)
     } else {
         write!(f, "{sign}{whole}.{fraction:02}")

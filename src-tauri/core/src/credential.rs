@@ -364,6 +364,12 @@ impl CredentialChanges {
         let cycle_start = optional_amount(&self.cycle_start, |t| parse_date("cycle-start", t))?;
         let expires = optional_amount(&self.expires, |t| parse_date("expires", t))?;
         if let Some(end) = expires {
+            if end < changed.earned_on {
+                return Err(Error::invalid(
+                    "expires",
+                    format!("{end} is before the date first earned ({})", changed.earned_on),
+                ));
+            }
             changed.cycle = cycle_ending(&changed.rules.cycle, changed.earned_on, end);
         }
         if let Some(start) = cycle_start {

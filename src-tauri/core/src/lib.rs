@@ -16,6 +16,7 @@ pub mod rules;
 pub mod service;
 pub mod status;
 pub mod store;
+pub mod view;
 
 pub use error::{Error, Result};
 pub use service::Recert;

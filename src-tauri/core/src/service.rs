@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::activity::{convert_credit, decide_credit, Activity, ActivityForm, Credit, CreditDecision};
-use crate::amount::{Cents, Units};
+use crate::amount::Cents;
 use crate::catalog::Catalog;
 use crate::costs::{upcoming_costs, UpcomingCost};
 use crate::credential::{Credential, CredentialChanges, CredentialForm, CredentialKind, PastCycle};
@@ -374,11 +374,6 @@ pub fn reports(
         a.status.cmp(&b.status).then(a.days_left.cmp(&b.days_left)).then(a.credential.id.cmp(&b.credential.id))
     });
     reports
-}
-
-/// Units as shown in JSON: a number in the credential's unit.
-pub fn units_number(units: Units) -> f64 {
-    units.as_f64()
 }
 
 #[cfg(test)]

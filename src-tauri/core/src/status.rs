@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::amount::{Cents, Units};
+use crate::amount::Cents;
 use crate::credential::{Credential, CredentialKind};
 use crate::progress::{progress, CycleTotals, Progress};
 
@@ -240,6 +240,7 @@ fn next_action(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::amount::Units;
     use crate::catalog::Catalog;
     use crate::credential::CredentialForm;
     use crate::dates::parse_date;

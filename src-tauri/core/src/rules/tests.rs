@@ -44,7 +44,8 @@ fn first_cycle_end_for_each_rule() {
 
 #[test]
 fn renewal_starts_the_next_cycle_by_the_rule() {
-    let cases: &[(&str, CycleRule, RenewsFrom, (&str, &str), &str, (&str, &str))] = &[
+    type Span = (&'static str, &'static str);
+    let cases: &[(&str, CycleRule, RenewsFrom, Span, &str, Span)] = &[
         (
             "ACSM cycle ending 2026-12-31",
             CycleRule::YearEnd { years: 3 },

@@ -1,0 +1,237 @@
+//! The JSON shapes Recert shows to programs (`recert … --json`) and to its own window: amounts as
+//! plain numbers in the credential's unit (6.0, not 600), money in integer cents, ISO dates.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::amount::{Cents, Units};
+use crate::credential::Credential;
+use crate::rules::{CategoryRule, CycleRule, RenewalRules};
+use crate::status::CredentialReport;
+
+fn number(units: Units) -> f64 {
+    units.as_f64()
+}
+
+fn cents(money: Option<Cents>) -> Option<i64> {
+    money.map(|c| c.0)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryView {
+    pub key: String,
+    pub name: String,
+    pub earned: f64,
+    pub credited: f64,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusView {
+    pub id: i64,
+    pub preset_id: Option<String>,
+    pub kind: &'static str,
+    pub name: String,
+    pub abbreviation: String,
+    pub body: String,
+    pub body_short: String,
+    pub number: Option<String>,
+    pub earned_on: NaiveDate,
+    pub cycle_start: NaiveDate,
+    pub cycle_end: NaiveDate,
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub days_left: i64,
+    pub grace_ends: Option<NaiveDate>,
+    pub units_required: Option<f64>,
+    pub units_earned: f64,
+    pub unit: Option<String>,
+    pub shortfall: Option<f64>,
+    pub pace_per_month: Option<f64>,
+    pub prorated: bool,
+    pub categories: Vec<CategoryView>,
+    pub requirement_problems: Vec<String>,
+    pub prerequisite_problems: Vec<String>,
+    pub renewal_fee_cents: Option<i64>,
+    pub late_fee_cents: Option<i64>,
+    pub amount_due_cents: Option<i64>,
+    pub course_costs_cents: i64,
+    pub activity_count: u32,
+    pub unknowns: Vec<String>,
+    pub next_action: String,
+}
+
+impl From<&CredentialReport> for StatusView {
+    fn from(report: &CredentialReport) -> Self {
+        let credential = &report.credential;
+        let progress = &report.progress;
+        Self {
+            id: credential.id,
+            preset_id: credential.preset_id.clone(),
+            kind: credential.kind.as_str(),
+            name: credential.name.clone(),
+            abbreviation: credential.abbreviation.clone(),
+            body: credential.body.clone(),
+            body_short: credential.body_short.clone(),
+            number: credential.number.clone(),
+            earned_on: credential.earned_on,
+            cycle_start: credential.cycle.start,
+            cycle_end: credential.cycle.end,
+            status: report.status.as_str(),
+            status_label: report.status.label(),
+            days_left: report.days_left,
+            grace_ends: report.grace_ends,
+            units_required: progress.units_required.map(number),
+            units_earned: number(progress.units_earned),
+            unit: credential.rules.unit.clone(),
+            shortfall: progress.shortfall.map(number),
+            pace_per_month: progress.pace_per_month.map(number),
+            prorated: progress.prorated,
+            categories: progress
+                .categories
+                .iter()
+                .map(|c| CategoryView {
+                    key: c.key.clone(),
+                    name: c.name.clone(),
+                    earned: number(c.earned),
+                    credited: number(c.credited),
+                    min: c.min.map(number),
+                    max: c.max.map(number),
+                })
+                .collect(),
+            requirement_problems: progress.problems.clone(),
+            prerequisite_problems: report.prerequisite_problems.iter().map(|p| p.message.clone()).collect(),
+            renewal_fee_cents: cents(report.renewal_fee),
+            late_fee_cents: cents(report.late_fee),
+            amount_due_cents: cents(report.amount_due),
+            course_costs_cents: report.course_costs.0,
+            activity_count: report.activity_count,
+            unknowns: report.unknowns.clone(),
+            next_action: report.next_action.clone(),
+        }
+    }
+}
+
+/// The editable rules of a credential, as numbers a form can show.
+#[derive(Debug, Clone, Serialize)]
+pub struct RulesView {
+    pub cycle_rule: String,
+    pub cycle_years: Option<u32>,
+    pub renews_from: String,
+    pub units_required: Option<f64>,
+    pub unit: Option<String>,
+    pub hours_per_unit: Option<f64>,
+    pub categories: Vec<CategoryView>,
+    pub min_categories_used: Option<u32>,
+    pub per_event_max: Option<f64>,
+    pub prorated: bool,
+    pub requires_cpr_aed: Option<bool>,
+    pub renewal_fee_cents: Option<i64>,
+    pub renewal_fee_member_cents: Option<i64>,
+    /// `None`: unknown. Each tier: (through day after the deadline, fee in cents).
+    pub late_fees: Option<Vec<(u32, i64)>>,
+    pub grace_days: Option<u32>,
+    pub after_grace: Option<String>,
+    pub other_requirements: Vec<String>,
+    pub due_soon_days: u32,
+    pub sources: Vec<String>,
+    pub as_of: Option<String>,
+    pub confidence: Option<String>,
+    pub cycle_note: Option<String>,
+    pub notes: Option<String>,
+}
+
+pub fn cycle_rule_text(rule: &CycleRule) -> String {
+    match rule {
+        CycleRule::Fixed { ends_on, .. } => format!("fixed:{ends_on}"),
+        CycleRule::AnniversaryMonthEnd { .. } => "month-end".into(),
+        CycleRule::Anniversary { .. } => "anniversary".into(),
+        CycleRule::YearEnd { .. } => "year-end".into(),
+        CycleRule::Manual => "manual".into(),
+    }
+}
+
+fn category_view(rule: &CategoryRule) -> CategoryView {
+    CategoryView {
+        key: rule.key.clone(),
+        name: rule.name.clone(),
+        earned: 0.0,
+        credited: 0.0,
+        min: rule.min.map(number),
+        max: rule.max.map(number),
+    }
+}
+
+impl From<&RenewalRules> for RulesView {
+    fn from(rules: &RenewalRules) -> Self {
+        Self {
+            cycle_rule: cycle_rule_text(&rules.cycle),
+            cycle_years: rules.cycle.years(),
+            renews_from: match rules.renews_from {
+                crate::rules::RenewsFrom::CycleEnd => "cycle_end".into(),
+                crate::rules::RenewsFrom::RenewalDate => "renewal_date".into(),
+            },
+            units_required: rules.units_required.map(number),
+            unit: rules.unit.clone(),
+            hours_per_unit: rules.hours_per_unit.map(|h| h.as_f64()),
+            categories: rules.categories.iter().map(category_view).collect(),
+            min_categories_used: rules.min_categories_used,
+            per_event_max: rules.per_event_max.map(number),
+            prorated: !rules.proration.is_empty(),
+            requires_cpr_aed: rules.requires_cpr_aed,
+            renewal_fee_cents: cents(rules.renewal_fee),
+            renewal_fee_member_cents: cents(rules.renewal_fee_member),
+            late_fees: rules.late_fees.as_ref().map(|tiers| tiers.iter().map(|t| (t.through_day, t.fee.0)).collect()),
+            grace_days: rules.grace_days,
+            after_grace: rules.after_grace.clone(),
+            other_requirements: rules.other_requirements.clone(),
+            due_soon_days: rules.due_soon_days,
+            sources: rules.provenance.sources.clone(),
+            as_of: rules.provenance.as_of.clone(),
+            confidence: rules.provenance.confidence.clone(),
+            cycle_note: rules.provenance.cycle_note.clone(),
+            notes: rules.provenance.notes.clone(),
+        }
+    }
+}
+
+/// A held credential as the `add`/`edit`/`renew` commands print it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CredentialView {
+    pub id: i64,
+    pub preset_id: Option<String>,
+    pub kind: &'static str,
+    pub name: String,
+    pub abbreviation: String,
+    pub body: String,
+    pub body_short: String,
+    pub number: Option<String>,
+    pub earned_on: NaiveDate,
+    pub cycle_start: NaiveDate,
+    pub cycle_end: NaiveDate,
+    pub member: bool,
+    pub notes: Option<String>,
+    pub rules: RulesView,
+}
+
+impl From<&Credential> for CredentialView {
+    fn from(credential: &Credential) -> Self {
+        Self {
+            id: credential.id,
+            preset_id: credential.preset_id.clone(),
+            kind: credential.kind.as_str(),
+            name: credential.name.clone(),
+            abbreviation: credential.abbreviation.clone(),
+            body: credential.body.clone(),
+            body_short: credential.body_short.clone(),
+            number: credential.number.clone(),
+            earned_on: credential.earned_on,
+            cycle_start: credential.cycle.start,
+            cycle_end: credential.cycle.end,
+            member: credential.member,
+            notes: credential.notes.clone(),
+            rules: RulesView::from(&credential.rules),
+        }
+    }
+}
