@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init.sql", include_str!("../../../../migrations/0001_init.sql")),
     ("0002_reminders.sql", include_str!("../../../../migrations/0002_reminders.sql")),
+    ("0003_cycle_totals.sql", include_str!("../../../../migrations/0003_cycle_totals.sql")),
 ];
 
 pub fn latest_version() -> i64 {

@@ -116,6 +116,43 @@ fn insert_credits(tx: &Transaction<'_>, credits: &[Credit]) -> Result<()> {
     Ok(())
 }
 
+/// Adds (`sign` 1) or removes (`sign` -1) one activity's credits to the running totals of the
+/// credentials whose current cycle holds them.
+fn adjust_totals_for_activity(tx: &Transaction<'_>, activity_id: i64, sign: i64) -> Result<()> {
+    tx.execute(
+        "INSERT INTO cycle_totals (credential_id, category, units, cost_cents, activity_count)
+         SELECT cr.credential_id, COALESCE(cr.category, ''), ?2 * cr.units, ?2 * a.cost_cents, ?2
+         FROM credits cr
+         JOIN credentials c ON c.id = cr.credential_id AND cr.completed_on BETWEEN c.cycle_start AND c.cycle_end
+         JOIN activities a ON a.id = cr.activity_id
+         WHERE cr.activity_id = ?1
+         ON CONFLICT (credential_id, category) DO UPDATE SET
+             units = units + excluded.units,
+             cost_cents = cost_cents + excluded.cost_cents,
+             activity_count = activity_count + excluded.activity_count",
+        params![activity_id, sign],
+    )?;
+    tx.execute("DELETE FROM cycle_totals WHERE activity_count = 0", [])?;
+    Ok(())
+}
+
+/// Rebuilds one credential's running totals from its credits (after its cycle or credits change).
+fn rebuild_totals(tx: &Transaction<'_>, credential_id: i64) -> Result<()> {
+    tx.execute("DELETE FROM cycle_totals WHERE credential_id = ?1", [credential_id])?;
+    tx.execute(
+        &format!("INSERT INTO cycle_totals (credential_id, category, units, cost_cents, activity_count) {AGGREGATE_TOTALS} WHERE c.id = ?1 GROUP BY cr.credential_id, COALESCE(cr.category, '')"),
+        [credential_id],
+    )?;
+    Ok(())
+}
+
+/// The current-cycle credits of credentials, summed from the ledger itself.
+const AGGREGATE_TOTALS: &str =
+    "SELECT cr.credential_id, COALESCE(cr.category, ''), SUM(cr.units), SUM(a.cost_cents), COUNT(*)
+     FROM credentials c
+     JOIN credits cr ON cr.credential_id = c.id AND cr.completed_on BETWEEN c.cycle_start AND c.cycle_end
+     JOIN activities a ON a.id = cr.activity_id";
+
 impl Store {
     /// Opens (or creates) the database file, refusing one from a newer Recert, and migrates it,
     /// writing a backup copy into `backups/` beside it first.
@@ -222,6 +259,7 @@ impl Store {
         }
         tx.execute("DELETE FROM credits WHERE credential_id = ?1", [credential.id])?;
         insert_credits(&tx, credits)?;
+        rebuild_totals(&tx, credential.id)?;
         tx.commit()?;
         Ok(())
     }
@@ -317,6 +355,7 @@ impl Store {
         if changed == 0 {
             return Err(Error::not_found("credential", closed.credential_id));
         }
+        rebuild_totals(&tx, closed.credential_id)?;
         tx.commit()?;
         Ok(())
     }
@@ -359,6 +398,7 @@ impl Store {
         }
         let credits: Vec<Credit> = credits.iter().map(|c| Credit { activity_id, ..c.clone() }).collect();
         insert_credits(&tx, &credits)?;
+        adjust_totals_for_activity(&tx, activity_id, 1)?;
         tx.commit()?;
         Ok(activity_id)
     }
@@ -434,6 +474,7 @@ impl Store {
     /// Removes an activity and its credits.
     pub fn delete_activity(&mut self, id: i64) -> Result<()> {
         let tx = self.conn.transaction()?;
+        adjust_totals_for_activity(&tx, id, -1)?;
         if tx.execute("DELETE FROM activities WHERE id = ?1", [id])? == 0 {
             return Err(Error::not_found("activity", id));
         }
@@ -481,20 +522,23 @@ impl Store {
     }
 
     /// Per credential, the credits inside its current cycle summed by category, and what those
-    /// activities cost. One query over the `credits_by_credential` index.
+    /// activities cost: the running totals, a few rows per credential.
     pub fn current_cycle_totals(&self) -> Result<HashMap<i64, CycleTotals>> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT cr.credential_id, cr.category, SUM(cr.units), SUM(a.cost_cents), COUNT(*)
-             FROM credentials c
-             JOIN credits cr ON cr.credential_id = c.id AND cr.completed_on BETWEEN c.cycle_start AND c.cycle_end
-             JOIN activities a ON a.id = cr.activity_id
-             GROUP BY cr.credential_id, cr.category",
-        )?;
+        self.read_totals("SELECT credential_id, category, units, cost_cents, activity_count FROM cycle_totals")
+    }
+
+    /// The same figures summed from the whole ledger (slow); the running totals must equal it.
+    pub fn current_cycle_totals_from_ledger(&self) -> Result<HashMap<i64, CycleTotals>> {
+        self.read_totals(&format!("{AGGREGATE_TOTALS} GROUP BY cr.credential_id, COALESCE(cr.category, '')"))
+    }
+
+    fn read_totals(&self, sql: &str) -> Result<HashMap<i64, CycleTotals>> {
+        let mut statement = self.conn.prepare_cached(sql)?;
         let mut totals: HashMap<i64, CycleTotals> = HashMap::new();
         let rows = statement.query_map([], |row| {
             Ok((
                 row.get::<_, i64>(0)?,
-                row.get::<_, Option<String>>(1)?,
+                row.get::<_, String>(1)?,
                 row.get::<_, i64>(2)?,
                 row.get::<_, i64>(3)?,
                 row.get::<_, i64>(4)?,
@@ -503,9 +547,12 @@ impl Store {
         for row in rows {
             let (credential_id, category, units, cost, count) = row?;
             let entry = totals.entry(credential_id).or_default();
-            entry.by_category.push((category, Units(units)));
+            entry.by_category.push(((!category.is_empty()).then_some(category), Units(units)));
             entry.course_costs += Cents(cost);
             entry.activity_count += count as u32;
+        }
+        for entry in totals.values_mut() {
+            entry.by_category.sort();
         }
         Ok(totals)
     }
