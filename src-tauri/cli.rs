@@ -11,7 +11,7 @@ use recert_core::credential::{CredentialChanges, CredentialForm};
 use recert_core::dates::parse_date;
 use recert_core::paths::data_dir_from_env;
 use recert_core::status::CredentialReport;
-use recert_core::view::{CredentialView, StatusView};
+use recert_core::view::{ActivityView, CredentialView, DetailView, LoggedView, StatusView};
 use recert_core::{Error, Recert};
 use serde::Serialize;
 
@@ -423,34 +423,7 @@ fn log(recert: &mut Recert, args: LogArgs, now: chrono::DateTime<Utc>, today: Na
     };
     let logged = recert.log_activity(&form, now, today)?;
     if args.json {
-        #[derive(Serialize)]
-        struct Logged<'a> {
-            id: i64,
-            title: &'a str,
-            completed_on: NaiveDate,
-            credits: Vec<serde_json::Value>,
-        }
-        let credits = logged
-            .outcomes
-            .iter()
-            .map(|outcome| match &outcome.decision {
-                CreditDecision::Credited { units, category, overridden, capped } => serde_json::json!({
-                    "credential_id": outcome.credential_id, "abbreviation": outcome.abbreviation,
-                    "credited": true, "units": units.as_f64(), "unit": outcome.unit, "category": category,
-                    "overridden": overridden, "capped": capped,
-                }),
-                CreditDecision::NotCredited { reason } => serde_json::json!({
-                    "credential_id": outcome.credential_id, "abbreviation": outcome.abbreviation,
-                    "credited": false, "reason": reason,
-                }),
-            })
-            .collect();
-        return print_json(&Logged {
-            id: logged.activity.id,
-            title: &logged.activity.title,
-            completed_on: logged.activity.completed_on,
-            credits,
-        });
+        return print_json(&LoggedView::from(&logged));
     }
     println!("Logged \"{}\" (activity {})", logged.activity.title, logged.activity.id);
     for outcome in &logged.outcomes {
@@ -526,20 +499,7 @@ fn show(recert: &Recert, id: i64, today: NaiveDate, json: bool) -> Result<(), Er
     let detail = recert.credential_detail(id, today)?;
     let view = StatusView::from(&detail.report);
     if json {
-        return print_json(&serde_json::json!({
-            "status": view,
-            "credential": CredentialView::from(&detail.report.credential),
-            "credits": detail.credits.iter().map(|(credit, activity)| serde_json::json!({
-                "activity_id": activity.id, "title": activity.title, "completed_on": activity.completed_on,
-                "units": credit.units.as_f64(), "category": credit.category, "overridden": credit.overridden,
-                "counts_in_current_cycle": detail.report.credential.cycle.contains(credit.completed_on),
-            })).collect::<Vec<_>>(),
-            "past_cycles": detail.past_cycles.iter().map(|c| serde_json::json!({
-                "start": c.start, "end": c.end, "renewed_on": c.renewed_on,
-                "fee_paid_cents": c.fee_paid.map(|f| f.0), "units_earned": c.units_earned.as_f64(),
-                "units_required": c.units_required.map(|u| u.as_f64()),
-            })).collect::<Vec<_>>(),
-        }));
+        return print_json(&DetailView::from(&detail));
     }
     print_status(&view, &detail.report);
     for category in &view.categories {
@@ -575,22 +535,7 @@ fn show(recert: &Recert, id: i64, today: NaiveDate, json: bool) -> Result<(), Er
 fn activities(recert: &Recert, json: bool) -> Result<(), Error> {
     let list = recert.activities()?;
     if json {
-        let rows: Vec<_> = list
-            .iter()
-            .map(|entry| {
-                let a = &entry.activity;
-                serde_json::json!({
-                    "id": a.id, "title": a.title, "provider": a.provider, "completed_on": a.completed_on,
-                    "hours": a.hours.as_f64(), "cost_cents": a.cost.0, "categories": a.categories, "notes": a.notes,
-                    "proof": a.proof,
-                    "credits": entry.credits.iter().map(|c| serde_json::json!({
-                        "credential_id": c.credential_id, "units": c.units.as_f64(), "category": c.category,
-                        "overridden": c.overridden,
-                    })).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
-        return print_json(&rows);
+        return print_json(&list.iter().map(ActivityView::from).collect::<Vec<_>>());
     }
     if list.is_empty() {
         println!("No activities logged yet. Log one: recert log --title T --date YYYY-MM-DD --hours H");

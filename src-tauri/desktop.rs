@@ -1,16 +1,74 @@
-//! The desktop window (Tauri).
+//! The desktop window (Tauri 2): state, commands, and the window's life cycle.
 
 use std::path::PathBuf;
+use std::sync::Mutex;
 
-pub fn run(_data_dir: Option<PathBuf>, _hidden: bool) {
-    tauri::Builder::default()
-        .setup(|app| {
-            use tauri::Manager;
-            if let Some(window) = app.get_webview_window("main") {
-                window.show()?;
+use chrono::NaiveDate;
+use recert_core::paths::data_dir_from_env;
+use recert_core::Recert;
+use tauri::Manager;
+
+use crate::commands::{self, AppState};
+
+/// WebKitGTK's DMA-BUF renderer shows a blank window on many GPUs, VMs and software-only GL.
+/// Turn it off unless the user chose otherwise; must run before GTK starts any thread.
+fn avoid_blank_window() {
+    if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
+        std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
+    }
+}
+
+pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDate>) -> i32 {
+    avoid_blank_window();
+    let recert = match data_dir_from_env(data_dir).and_then(|dir| Recert::open(&dir, chrono::Utc::now())) {
+        Ok(recert) => recert,
+        Err(error) => {
+            eprintln!("recert: {error}");
+            return 1;
+        }
+    };
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| show_main_window(app)))
+        .plugin(tauri_plugin_dialog::init())
+        .manage(AppState { recert: Mutex::new(recert), fixed_today })
+        .invoke_handler(tauri::generate_handler![
+            commands::get_status,
+            commands::get_catalog,
+            commands::add_credential,
+            commands::edit_credential,
+            commands::remove_credential,
+            commands::renew_credential,
+            commands::credential_detail,
+            commands::preview_credits,
+            commands::log_activity,
+            commands::list_activities,
+            commands::delete_activity,
+            commands::upcoming_costs,
+            commands::app_info,
+            commands::backup_now,
+            commands::pick_proof_file,
+            commands::open_proof,
+        ])
+        .setup(move |app| {
+            if !hidden {
+                show_main_window(app.handle());
             }
             Ok(())
         })
-        .run(tauri::generate_context!())
-        .expect("error while running Recert");
+        .run(tauri::generate_context!());
+    match result {
+        Ok(()) => 0,
+        Err(error) => {
+            eprintln!("recert: the window could not start: {error}");
+            1
+        }
+    }
+}
+
+fn show_main_window(app: &tauri::AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.show();
+        let _ = window.unminimize();
+        let _ = window.set_focus();
+    }
 }

@@ -2,7 +2,9 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod cli;
+mod commands;
 mod desktop;
+mod ipc_error;
 
 use clap::Parser;
 
@@ -24,5 +26,12 @@ fn main() {
     if cli.command.is_some() {
         std::process::exit(cli::run(cli));
     }
-    desktop::run(cli.data_dir, cli.hidden);
+    let today = match cli.today.as_deref().map(|t| recert_core::dates::parse_date("today", t)).transpose() {
+        Ok(today) => today,
+        Err(error) => {
+            eprintln!("recert: {error}");
+            std::process::exit(2);
+        }
+    };
+    std::process::exit(desktop::run(cli.data_dir, cli.hidden, today));
 }

@@ -129,7 +129,7 @@ fn a_trainers_first_session() {
             "--json",
         ])
         .json();
-    let credits = logged["credits"].as_array().unwrap();
+    let credits = logged["outcomes"].as_array().unwrap();
     let credited: Vec<i64> =
         credits.iter().filter(|c| c["credited"] == true).map(|c| c["credential_id"].as_i64().unwrap()).collect();
     assert_eq!(credited, vec![cscs, nasm], "one course counts for both credentials, not the card");
@@ -239,7 +239,7 @@ fn restricting_and_overriding_credit() {
         .ok(&["log", "--title", "Conference", "--date", "2026-03-03", "--hours", "30", "--for", &for_acsm, "--json"])
         .json();
     let credited: Vec<&Value> =
-        logged["credits"].as_array().unwrap().iter().filter(|c| c["credited"] == true).collect();
+        logged["outcomes"].as_array().unwrap().iter().filter(|c| c["credited"] == true).collect();
     assert_eq!(credited.len(), 1);
     assert!(approx(&credited[0]["units"], 3.5));
     assert!(approx(&recert.status_of(cscs)["units_earned"], 0.0));

@@ -235,3 +235,179 @@ impl From<&Credential> for CredentialView {
         }
     }
 }
+
+/// What logging an activity does (or would do) for one credential.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreditOutcomeView {
+    pub credential_id: i64,
+    pub abbreviation: String,
+    pub unit: Option<String>,
+    pub credited: bool,
+    pub units: Option<f64>,
+    pub category: Option<String>,
+    pub capped: bool,
+    pub overridden: bool,
+    pub reason: Option<String>,
+}
+
+impl From<&crate::service::CreditOutcome> for CreditOutcomeView {
+    fn from(outcome: &crate::service::CreditOutcome) -> Self {
+        use crate::activity::CreditDecision;
+        let base = Self {
+            credential_id: outcome.credential_id,
+            abbreviation: outcome.abbreviation.clone(),
+            unit: outcome.unit.clone(),
+            credited: false,
+            units: None,
+            category: None,
+            capped: false,
+            overridden: false,
+            reason: None,
+        };
+        match &outcome.decision {
+            CreditDecision::Credited { units, category, overridden, capped } => Self {
+                credited: true,
+                units: Some(number(*units)),
+                category: category.clone(),
+                capped: *capped,
+                overridden: *overridden,
+                ..base
+            },
+            CreditDecision::NotCredited { reason } => Self { reason: Some(reason.clone()), ..base },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LoggedView {
+    pub activity_id: i64,
+    pub title: String,
+    pub completed_on: NaiveDate,
+    pub outcomes: Vec<CreditOutcomeView>,
+}
+
+impl From<&crate::service::LoggedActivity> for LoggedView {
+    fn from(logged: &crate::service::LoggedActivity) -> Self {
+        Self {
+            activity_id: logged.activity.id,
+            title: logged.activity.title.clone(),
+            completed_on: logged.activity.completed_on,
+            outcomes: logged.outcomes.iter().map(CreditOutcomeView::from).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CreditLineView {
+    pub activity_id: i64,
+    pub title: String,
+    pub completed_on: NaiveDate,
+    pub units: f64,
+    pub category: Option<String>,
+    pub overridden: bool,
+    pub counts_in_current_cycle: bool,
+    pub has_proof: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PastCycleView {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub renewed_on: NaiveDate,
+    pub fee_paid_cents: Option<i64>,
+    pub units_earned: f64,
+    pub units_required: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DetailView {
+    pub status: StatusView,
+    pub credential: CredentialView,
+    pub credits: Vec<CreditLineView>,
+    pub past_cycles: Vec<PastCycleView>,
+}
+
+impl From<&crate::service::CredentialDetail> for DetailView {
+    fn from(detail: &crate::service::CredentialDetail) -> Self {
+        let credential = &detail.report.credential;
+        Self {
+            status: StatusView::from(&detail.report),
+            credential: CredentialView::from(credential),
+            credits: detail
+                .credits
+                .iter()
+                .map(|(credit, activity)| CreditLineView {
+                    activity_id: activity.id,
+                    title: activity.title.clone(),
+                    completed_on: activity.completed_on,
+                    units: number(credit.units),
+                    category: credit.category.clone(),
+                    overridden: credit.overridden,
+                    counts_in_current_cycle: credential.cycle.contains(credit.completed_on),
+                    has_proof: activity.proof.is_some(),
+                })
+                .collect(),
+            past_cycles: detail
+                .past_cycles
+                .iter()
+                .map(|c| PastCycleView {
+                    start: c.start,
+                    end: c.end,
+                    renewed_on: c.renewed_on,
+                    fee_paid_cents: cents(c.fee_paid),
+                    units_earned: number(c.units_earned),
+                    units_required: c.units_required.map(number),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActivityCreditView {
+    pub credential_id: i64,
+    pub units: f64,
+    pub category: Option<String>,
+    pub overridden: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActivityView {
+    pub id: i64,
+    pub title: String,
+    pub provider: Option<String>,
+    pub completed_on: NaiveDate,
+    pub hours: f64,
+    pub cost_cents: i64,
+    pub categories: Vec<String>,
+    pub notes: Option<String>,
+    pub proof: Option<crate::activity::Proof>,
+    pub credits: Vec<ActivityCreditView>,
+}
+
+impl From<&crate::service::ActivityWithCredits> for ActivityView {
+    fn from(entry: &crate::service::ActivityWithCredits) -> Self {
+        let a = &entry.activity;
+        Self {
+            id: a.id,
+            title: a.title.clone(),
+            provider: a.provider.clone(),
+            completed_on: a.completed_on,
+            hours: a.hours.as_f64(),
+            cost_cents: a.cost.0,
+            categories: a.categories.clone(),
+            notes: a.notes.clone(),
+            proof: a.proof.clone(),
+            credits: entry
+                .credits
+                .iter()
+                .map(|c| ActivityCreditView {
+                    credential_id: c.credential_id,
+                    units: number(c.units),
+                    category: c.category.clone(),
+                    overridden: c.overridden,
+                })
+                .collect(),
+        }
+    }
+}

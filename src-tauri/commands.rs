@@ -1,0 +1,151 @@
+//! Tauri commands: each a few lines that call the core and map its errors to `{code, message}`.
+//! No SQL and no rules here.
+
+use std::sync::{Mutex, MutexGuard};
+
+use chrono::{NaiveDate, Utc};
+use recert_core::activity::ActivityForm;
+use recert_core::catalog::{Catalog, Preset};
+use recert_core::costs::UpcomingCost;
+use recert_core::credential::{CredentialChanges, CredentialForm};
+use recert_core::view::{ActivityView, CredentialView, CreditOutcomeView, DetailView, LoggedView, StatusView};
+use recert_core::Recert;
+use serde::Serialize;
+use tauri::State;
+
+use crate::ipc_error::IpcError;
+
+pub struct AppState {
+    pub recert: Mutex<Recert>,
+    /// Fixed by `--today` (tests, demos); otherwise the real date at each call.
+    pub fixed_today: Option<NaiveDate>,
+}
+
+impl AppState {
+    fn recert(&self) -> Result<MutexGuard<'_, Recert>, IpcError> {
+        self.recert.lock().map_err(|_| IpcError::internal("the data store is unavailable after an earlier failure"))
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.fixed_today.unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+}
+
+type Reply<T> = Result<T, IpcError>;
+
+#[tauri::command]
+pub fn get_status(state: State<'_, AppState>) -> Reply<Vec<StatusView>> {
+    Ok(state.recert()?.status(state.today())?.iter().map(StatusView::from).collect())
+}
+
+#[tauri::command]
+pub fn get_catalog() -> Vec<Preset> {
+    Catalog::builtin().presets().to_vec()
+}
+
+#[tauri::command]
+pub fn add_credential(state: State<'_, AppState>, form: CredentialForm) -> Reply<CredentialView> {
+    let credential = state.recert()?.add_credential(&form, Utc::now(), state.today())?;
+    Ok(CredentialView::from(&credential))
+}
+
+#[tauri::command]
+pub fn edit_credential(state: State<'_, AppState>, id: i64, changes: CredentialChanges) -> Reply<CredentialView> {
+    Ok(CredentialView::from(&state.recert()?.edit_credential(id, &changes, state.today())?))
+}
+
+#[tauri::command]
+pub fn remove_credential(state: State<'_, AppState>, id: i64, confirmed: bool) -> Reply<()> {
+    state.recert()?.remove_credential(id, confirmed)?;
+    Ok(())
+}
+
+#[tauri::command]
+pub fn renew_credential(
+    state: State<'_, AppState>,
+    id: i64,
+    date: String,
+    fee: Option<String>,
+    expires: Option<String>,
+) -> Reply<CredentialView> {
+    let renewed = state.recert()?.renew(id, &date, fee.as_deref(), expires.as_deref(), state.today())?;
+    Ok(CredentialView::from(&renewed))
+}
+
+#[tauri::command]
+pub fn credential_detail(state: State<'_, AppState>, id: i64) -> Reply<DetailView> {
+    Ok(DetailView::from(&state.recert()?.credential_detail(id, state.today())?))
+}
+
+#[tauri::command]
+pub fn preview_credits(state: State<'_, AppState>, form: ActivityForm) -> Reply<Vec<CreditOutcomeView>> {
+    Ok(state.recert()?.preview_credits(&form, state.today())?.iter().map(CreditOutcomeView::from).collect())
+}
+
+#[tauri::command]
+pub fn log_activity(state: State<'_, AppState>, form: ActivityForm) -> Reply<LoggedView> {
+    Ok(LoggedView::from(&state.recert()?.log_activity(&form, Utc::now(), state.today())?))
+}
+
+#[tauri::command]
+pub fn list_activities(state: State<'_, AppState>) -> Reply<Vec<ActivityView>> {
+    Ok(state.recert()?.activities()?.iter().map(ActivityView::from).collect())
+}
+
+#[tauri::command]
+pub fn delete_activity(state: State<'_, AppState>, id: i64) -> Reply<()> {
+    state.recert()?.delete_activity(id)?;
+    Ok(())
+}
+
+#[tauri::command]
+pub fn upcoming_costs(state: State<'_, AppState>, months: u32) -> Reply<Vec<UpcomingCost>> {
+    Ok(state.recert()?.upcoming_costs(state.today(), months.clamp(1, 120))?)
+}
+
+#[derive(Serialize)]
+pub struct AppInfo {
+    data_dir: String,
+    database_path: String,
+    today: NaiveDate,
+    version: &'static str,
+}
+
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> Reply<AppInfo> {
+    let recert = state.recert()?;
+    Ok(AppInfo {
+        data_dir: recert.data_dir().display().to_string(),
+        database_path: recert.database_path().display().to_string(),
+        today: state.today(),
+        version: env!("CARGO_PKG_VERSION"),
+    })
+}
+
+#[tauri::command]
+pub fn backup_now(state: State<'_, AppState>) -> Reply<String> {
+    Ok(state.recert()?.backup_now(Utc::now())?.display().to_string())
+}
+
+/// The native file dialog, opened from Rust so the window needs no file-system permission.
+#[tauri::command(async)]
+pub fn pick_proof_file(app: tauri::AppHandle) -> Option<String> {
+    use tauri_plugin_dialog::DialogExt;
+    app.dialog()
+        .file()
+        .add_filter("Certificates and receipts", &["pdf", "png", "jpg", "jpeg", "webp", "heic", "txt"])
+        .blocking_pick_file()
+        .and_then(|path| path.into_path().ok())
+        .map(|path| path.display().to_string())
+}
+
+/// Opens a stored proof with the desktop's default viewer.
+#[tauri::command]
+pub fn open_proof(state: State<'_, AppState>, activity_id: i64) -> Reply<()> {
+    let path = state.recert()?.proof_path(activity_id)?;
+    std::process::Command::new("xdg-open")
+        .arg(&path)
+        .spawn()
+        .map_err(|e| IpcError::internal(format!("could not open {}: {e}", path.display())))?;
+    Ok(())
+}
