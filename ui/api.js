@@ -1,0 +1,66 @@
+// The only caller of Tauri's `invoke`: one function per backend command.
+//
+// Arguments at the top level of `invoke` are matched by Tauri against the Rust parameter names
+// converted to camelCase (`activity_id` is expected as `activityId`); the fields *inside* `form`
+// and `changes` are plain serde structs and keep their snake_case names.
+
+/** A refusal from the backend: `{code, message, field}` as sent by `ipc_error.rs`. */
+export class RecertError extends Error {
+  constructor({ code, message, field }) {
+    super(message);
+    this.name = 'RecertError';
+    this.code = code;
+    this.field = field ?? null;
+  }
+}
+
+function tauriInvoke() {
+  const invoke = window.__TAURI__?.core?.invoke;
+  if (typeof invoke !== 'function') {
+    throw new RecertError({
+      code: 'no_backend',
+      message: 'Recert’s backend is not available: open this window from the Recert app.',
+      field: null,
+    });
+  }
+  return invoke;
+}
+
+/** Converts whatever the IPC layer rejected with into a RecertError. */
+function asRecertError(rejection) {
+  if (rejection instanceof RecertError) return rejection;
+  if (rejection && typeof rejection === 'object' && typeof rejection.code === 'string') {
+    return new RecertError(rejection);
+  }
+  // Tauri itself rejects with a plain string, e.g. when the arguments do not deserialize.
+  const message = typeof rejection === 'string' ? rejection : String(rejection?.message ?? rejection);
+  return new RecertError({ code: 'internal', message, field: null });
+}
+
+async function call(command, args) {
+  try {
+    return await tauriInvoke()(command, args);
+  } catch (rejection) {
+    throw asRecertError(rejection);
+  }
+}
+
+export const getStatus = () => call('get_status');
+export const getCatalog = () => call('get_catalog');
+export const addCredential = (form) => call('add_credential', { form });
+export const editCredential = (id, changes) => call('edit_credential', { id, changes });
+export const removeCredential = (id, confirmed) => call('remove_credential', { id, confirmed });
+export const renewCredential = (id, date, fee, expires) =>
+  call('renew_credential', { id, date, fee, expires });
+export const credentialDetail = (id) => call('credential_detail', { id });
+export const previewCredits = (form) => call('preview_credits', { form });
+export const logActivity = (form) => call('log_activity', { form });
+export const listActivities = () => call('list_activities');
+export const deleteActivity = (id) => call('delete_activity', { id });
+export const upcomingCosts = (months) => call('upcoming_costs', { months });
+export const appInfo = () => call('app_info');
+export const backupNow = () => call('backup_now');
+export const pickProofFile = () => call('pick_proof_file');
+// Both spellings: Tauri's default camelCase and snake_case, should the command opt into it.
+export const openProof = (activityId) =>
+  call('open_proof', { activityId, activity_id: activityId });

@@ -1,0 +1,94 @@
+// Recert's window: a hash router over a handful of views. Each view module exports
+// `render(params, app)` which fetches what it needs and returns one element; the router swaps it in.
+
+import * as dashboard from './views/dashboard.js';
+import * as addCredential from './views/add-credential.js';
+import * as logActivity from './views/log.js';
+import * as detail from './views/detail.js';
+import * as timeline from './views/timeline.js';
+import * as costs from './views/costs.js';
+import * as settings from './views/settings.js';
+import { errorPanel, showBanner, takeFlash } from './feedback.js';
+
+const ROUTES = [
+  { pattern: /^#?\/?(dashboard)?$/, name: 'dashboard', nav: 'dashboard', view: dashboard },
+  { pattern: /^#\/add$/, name: 'add', nav: 'dashboard', view: addCredential },
+  { pattern: /^#\/log$/, name: 'log', nav: 'log', view: logActivity },
+  { pattern: /^#\/credential\/(\d+)$/, name: 'detail', nav: 'dashboard', view: detail, params: (m) => ({ id: Number(m[1]) }) },
+  { pattern: /^#\/timeline$/, name: 'timeline', nav: 'timeline', view: timeline },
+  { pattern: /^#\/costs$/, name: 'costs', nav: 'costs', view: costs },
+  { pattern: /^#\/settings$/, name: 'settings', nav: 'settings', view: settings },
+];
+
+function matchRoute(hash) {
+  for (const route of ROUTES) {
+    const match = route.pattern.exec(hash);
+    if (match) return { route, params: route.params ? route.params(match) : {} };
+  }
+  // Unknown or in-page anchors fall back to the dashboard rather than a blank window.
+  return { route: ROUTES[0], params: {} };
+}
+
+function markCurrentNav(navName) {
+  for (const link of document.querySelectorAll('[data-nav]')) {
+    if (link.dataset.nav === navName) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+}
+
+/** What views may ask of the shell. */
+const app = {
+  /** Shows `hash`; draws it again when it is already the current one (after a save). */
+  navigate(hash) {
+    if (location.hash === hash) showCurrentRoute();
+    else location.hash = hash;
+  },
+  refresh() {
+    showCurrentRoute();
+  },
+};
+
+let renderCount = 0;
+
+async function showCurrentRoute() {
+  renderCount += 1;
+  const thisRender = renderCount;
+  const { route, params } = matchRoute(location.hash);
+  const viewRoot = document.getElementById('view');
+  markCurrentNav(route.nav);
+  document.title = 'Recert';
+  viewRoot.setAttribute('aria-busy', 'true');
+  let content;
+  try {
+    content = await route.view.render(params, app);
+  } catch (error) {
+    console.error(error);
+    content = errorPanel(error);
+  }
+  // A later navigation finished first: its view wins.
+  if (thisRender !== renderCount) return;
+  viewRoot.replaceChildren(...[takeFlash(), content].filter(Boolean));
+  viewRoot.dataset.view = route.name;
+  viewRoot.setAttribute('aria-busy', 'false');
+  moveFocusToView(viewRoot, thisRender === 1);
+  document.getElementById('app').dataset.ready = 'true';
+}
+
+/** After navigating, keyboard and screen-reader users land on the new view's heading. */
+function moveFocusToView(viewRoot, firstRender) {
+  if (firstRender) return;
+  const target = viewRoot.querySelector('#flash') ?? viewRoot.querySelector('h1');
+  if (!target) return;
+  if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+  target.focus({ preventScroll: false });
+}
+
+function start() {
+  if (!window.__TAURI__?.core?.invoke) {
+    showBanner('Recert’s backend is not reachable: this window only works inside the Recert app.', 'warning');
+  }
+  window.addEventListener('hashchange', showCurrentRoute);
+  showCurrentRoute();
+}
+
+start();

@@ -1,0 +1,232 @@
+// Adding a credential: pick a preset from the catalog (its rules shown with their sources and
+// what is unknown), or describe a custom one. The backend validates; errors land beside fields.
+
+import { addCredential, getCatalog } from '../api.js';
+import { checkboxField, h, replaceChildren, selectField, textField } from '../dom.js';
+import { clearErrors, clearFieldError, flash, showError } from '../feedback.js';
+import { formatNumber } from '../format.js';
+import { rulesFromPreset, rulesList } from './rules.js';
+
+const DATE_HINT = 'YYYY-MM-DD';
+
+/** Text the search matches: names, body, abbreviation, id, with hyphens also read as spaces. */
+function searchText(preset) {
+  const text = [preset.name, preset.body, preset.body_short, preset.abbreviation, preset.id].join(' ').toLowerCase();
+  return `${text} ${text.replace(/[-/]/g, ' ')}`;
+}
+
+function matchesQuery(preset, query) {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  const haystack = searchText(preset);
+  return words.every((word) => haystack.includes(word));
+}
+
+const textOrNull = (input) => (input.value.trim() === '' ? null : input.value);
+
+// --- catalog mode --------------------------------------------------------------------------
+
+function presetOption(preset, onPick) {
+  return h('li', null,
+    h('button', {
+      type: 'button',
+      class: 'preset-option',
+      'data-preset-id': preset.id,
+      'aria-pressed': 'false',
+      on: { click: () => onPick(preset) },
+    },
+    h('span', { class: 'preset-abbreviation' }, preset.abbreviation),
+    h('span', { class: 'preset-name' }, preset.name),
+    h('span', { class: 'preset-body' }, preset.body_short, preset.kind === 'cpr_aed' ? ' · CPR/AED card' : '')));
+}
+
+function presetDetails(preset) {
+  return [
+    h('h2', null, preset.name),
+    h('p', { class: 'subtitle' }, `${preset.abbreviation} · ${preset.body}`),
+    h('p', { class: 'hint' }, 'These rules come from the catalog. Values the sources do not give stay unknown; you can fill them in later from the credential’s page.'),
+    rulesList(rulesFromPreset(preset)),
+  ];
+}
+
+function catalogPart(catalog, state) {
+  const search = textField({
+    id: 'catalog-search', label: 'Search the catalog', type: 'search', field: 'preset',
+    placeholder: 'e.g. CSCS, NASM, CPR', hint: 'Search by name, body or abbreviation, then pick one below.',
+  });
+  const count = h('p', { class: 'hint', id: 'catalog-count', 'aria-live': 'polite' });
+  const list = h('ul', { class: 'preset-list', id: 'preset-list', 'aria-label': 'Certifications in the catalog' });
+  const details = h('section', { id: 'preset-details', class: 'preset-details', 'aria-live': 'polite', hidden: true });
+  const options = catalog.map((preset) => ({ preset, item: presetOption(preset, pick) }));
+
+  function pick(preset) {
+    state.preset = preset;
+    for (const { preset: other, item } of options) {
+      item.querySelector('.preset-option').setAttribute('aria-pressed', String(other.id === preset.id));
+    }
+    replaceChildren(details, presetDetails(preset));
+    details.hidden = false;
+    clearFieldError(search);
+  }
+
+  function filter() {
+    const query = search.querySelector('input').value;
+    let shown = 0;
+    for (const { preset, item } of options) {
+      item.hidden = !matchesQuery(preset, query);
+      if (!item.hidden) shown += 1;
+    }
+    count.textContent = shown === 0
+      ? 'No certification matches. Try another word, or add a custom credential.'
+      : `${formatNumber(shown)} of ${formatNumber(catalog.length)} certifications`;
+  }
+
+  search.querySelector('input').addEventListener('input', filter);
+  list.append(...options.map(({ item }) => item));
+  filter();
+  return h('fieldset', { class: 'form-section', id: 'catalog-part' },
+    h('legend', null, 'Choose the certification'), search, count, list, details);
+}
+
+// --- custom mode ---------------------------------------------------------------------------
+
+const CYCLE_RULES = [
+  ['anniversary', 'Every few years, on the anniversary of the date earned'],
+  ['month-end', 'Every few years, at the end of the anniversary month'],
+  ['year-end', 'Every few years, on 31 December'],
+  ['fixed', 'A shared cycle that ends on a fixed date'],
+  ['manual', 'No rule: I type each expiry date'],
+];
+
+function customPart() {
+  const cycleRule = selectField({ id: 'custom-cycle-rule', label: 'How the cycle ends', options: CYCLE_RULES, value: 'anniversary', field: 'cycle-rule-kind' });
+  const fixedEnd = textField({ id: 'custom-fixed-end', label: 'A cycle ends on', placeholder: DATE_HINT, field: 'cycle-rule', hint: 'Any one end date of the shared cycle, e.g. 2026-12-31.' });
+  const years = textField({ id: 'custom-cycle-years', label: 'Cycle length in years', inputmode: 'numeric', field: 'cycle-years', value: '2' });
+  const showCycleFields = () => {
+    const rule = cycleRule.querySelector('select').value;
+    fixedEnd.hidden = rule !== 'fixed';
+    years.hidden = rule === 'manual';
+  };
+  cycleRule.querySelector('select').addEventListener('change', showCycleFields);
+  showCycleFields();
+  return h('fieldset', { class: 'form-section', id: 'custom-part', hidden: true },
+    h('legend', null, 'Describe the credential'),
+    h('p', { class: 'hint' }, 'Leave a value empty when you do not know it: Recert will show it as unknown rather than guess.'),
+    h('div', { class: 'field-grid' },
+      textField({ id: 'custom-name', label: 'Name', field: 'name', required: true }),
+      textField({ id: 'custom-body', label: 'Certifying body', field: 'body', required: true }),
+      textField({ id: 'custom-abbreviation', label: 'Abbreviation', field: 'abbreviation', hint: 'Defaults to the name.' })),
+    checkboxField({ id: 'custom-cpr-card', label: 'This is a CPR/AED or First Aid card', field: 'cpr_card' }),
+    h('div', { class: 'field-grid' },
+      cycleRule, fixedEnd, years,
+      textField({ id: 'custom-units-required', label: 'Units required per cycle', inputmode: 'decimal', field: 'units' }),
+      textField({ id: 'custom-unit', label: 'Unit name', placeholder: 'CEU, CEC…', field: 'unit' }),
+      textField({ id: 'custom-hours-per-unit', label: 'Hours of study per unit', inputmode: 'decimal', field: 'hours-per-unit' }),
+      textField({ id: 'custom-renewal-fee', label: 'Renewal fee (USD)', inputmode: 'decimal', field: 'fee' }),
+      textField({ id: 'custom-late-fee', label: 'Late fee (USD)', inputmode: 'decimal', field: 'late-fee' }),
+      textField({ id: 'custom-grace-days', label: 'Grace period (days)', inputmode: 'numeric', field: 'grace-days' }),
+      selectField({
+        id: 'custom-requires-cpr', label: 'Needs a current CPR/AED card', field: 'requires_cpr_aed', value: '',
+        options: [['', 'Unknown'], ['yes', 'Yes'], ['no', 'No']],
+      })));
+}
+
+function customFormFields(form) {
+  const value = (id) => form.querySelector(`#${id}`);
+  const rule = value('custom-cycle-rule').value;
+  const requiresCpr = value('custom-requires-cpr').value;
+  return {
+    name: value('custom-name').value,
+    body: value('custom-body').value,
+    abbreviation: textOrNull(value('custom-abbreviation')),
+    cpr_card: value('custom-cpr-card').checked,
+    cycle_rule: rule === 'fixed' ? `fixed:${value('custom-fixed-end').value.trim()}` : rule,
+    cycle_years: rule === 'manual' ? null : textOrNull(value('custom-cycle-years')),
+    units_required: textOrNull(value('custom-units-required')),
+    unit: textOrNull(value('custom-unit')),
+    hours_per_unit: textOrNull(value('custom-hours-per-unit')),
+    renewal_fee: textOrNull(value('custom-renewal-fee')),
+    late_fee: textOrNull(value('custom-late-fee')),
+    grace_days: textOrNull(value('custom-grace-days')),
+    requires_cpr_aed: requiresCpr === '' ? null : requiresCpr === 'yes',
+  };
+}
+
+// --- the certificate itself (both modes) ----------------------------------------------------
+
+function certificatePart() {
+  return h('fieldset', { class: 'form-section' },
+    h('legend', null, 'Your certificate'),
+    h('div', { class: 'field-grid' },
+      textField({ id: 'earned-on', label: 'Earned on', placeholder: DATE_HINT, field: 'earned', required: true, hint: 'The date on your certificate or card (YYYY-MM-DD).' }),
+      textField({ id: 'expires', label: 'Expires (optional)', placeholder: DATE_HINT, field: 'expires', hint: 'Only if your certificate shows a different expiry than the rule gives.' }),
+      textField({ id: 'number', label: 'Certificate number (optional)', field: 'number' })),
+    checkboxField({ id: 'member', label: 'I am a member of this body (member renewal fee applies)', field: 'member' }),
+    textField({ id: 'credential-notes', label: 'Notes (optional)', field: 'notes', multiline: true }));
+}
+
+function modeSwitch(state, parts) {
+  const catalogButton = h('button', { type: 'button', class: 'toggle', id: 'mode-catalog', 'aria-pressed': 'true' }, 'From the catalog');
+  const customButton = h('button', { type: 'button', class: 'toggle', id: 'mode-custom', 'aria-pressed': 'false' }, 'Custom credential');
+  const setMode = (mode) => {
+    state.mode = mode;
+    catalogButton.setAttribute('aria-pressed', String(mode === 'catalog'));
+    customButton.setAttribute('aria-pressed', String(mode === 'custom'));
+    parts.catalog.hidden = mode !== 'catalog';
+    parts.custom.hidden = mode !== 'custom';
+  };
+  catalogButton.addEventListener('click', () => setMode('catalog'));
+  customButton.addEventListener('click', () => setMode('custom'));
+  return h('div', { class: 'toggle-group', role: 'group', 'aria-label': 'How to add it' }, catalogButton, customButton);
+}
+
+function buildForm(form, state) {
+  const input = (id) => form.querySelector(`#${id}`);
+  const common = {
+    earned_on: input('earned-on').value,
+    expires: textOrNull(input('expires')),
+    number: textOrNull(input('number')),
+    member: input('member').checked,
+    notes: textOrNull(input('credential-notes')),
+  };
+  if (state.mode === 'custom') return { preset: null, ...common, ...customFormFields(form) };
+  return { preset: state.preset?.id ?? null, ...common };
+}
+
+async function save(event, form, state, app) {
+  event.preventDefault();
+  clearErrors(form);
+  if (state.mode === 'catalog' && !state.preset) {
+    showError(form, { field: 'preset', message: 'Pick a certification from the list first (or switch to “Custom credential”).' });
+    return;
+  }
+  const button = form.querySelector('#save-credential');
+  button.disabled = true;
+  try {
+    const saved = await addCredential(buildForm(form, state));
+    flash(`Added ${saved.abbreviation} (${saved.body_short}).`);
+    app.navigate('#/dashboard');
+  } catch (error) {
+    showError(form, error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+export async function render(_params, app) {
+  const catalog = await getCatalog();
+  const state = { mode: 'catalog', preset: null };
+  const parts = { catalog: catalogPart(catalog, state), custom: customPart() };
+  const form = h('form', { id: 'credential-form', class: 'form', novalidate: true },
+    parts.catalog, parts.custom, certificatePart(),
+    h('div', { class: 'actions' },
+      h('a', { class: 'button', href: '#/dashboard' }, 'Cancel'),
+      h('button', { type: 'submit', class: 'button primary', id: 'save-credential' }, 'Save credential')));
+  form.addEventListener('submit', (event) => save(event, form, state, app));
+  form.addEventListener('input', (event) => clearFieldError(event.target.closest('.field')));
+  return h('section', { id: 'add-credential' },
+    h('header', { class: 'view-header' },
+      h('div', null, h('h1', null, 'Add a credential'),
+        h('p', { class: 'subtitle' }, 'Pick a certification you hold; Recert fills in its renewal rules.'))),
+    modeSwitch(state, parts),
+    form);
+}

@@ -1,0 +1,143 @@
+// The first screen answers "what must I do next, by when, and what will it cost?": one card per
+// credential, most urgent first (the backend sorts them).
+
+import { getStatus } from '../api.js';
+import { h, uniqueId } from '../dom.js';
+import {
+  dateElement, daysLeftText, formatNumber, formatUnits, moneyOrUnknown, sentenceWithDates, statusBadge,
+} from '../format.js';
+
+/** The deadline line: "Renew by 31 Dec 2026 · 38 days left", or how far past it we are. */
+export function deadlineLine(status, id) {
+  const isCard = status.kind === 'cpr_aed';
+  const lead = status.days_left < 0 ? (isCard ? 'Expired ' : 'Deadline was ') : (isCard ? 'Valid through ' : 'Renew by ');
+  const parts = [lead, dateElement(status.cycle_end, 'deadline-date'), ' · ',
+    h('span', { class: 'days-left' }, daysLeftText(status.days_left))];
+  if (status.status === 'grace' && status.grace_ends) {
+    parts.push(' · grace period until ', dateElement(status.grace_ends, 'grace-date'));
+  }
+  return h('p', { class: 'deadline', 'data-date': status.cycle_end, id }, parts);
+}
+
+/** Earned / required as a bar with the words beside it; no bar when the requirement is unknown. */
+export function progressBlock(status) {
+  if (status.kind === 'cpr_aed') return null;
+  const { units_earned: earned, units_required: required, unit } = status;
+  if (required === null || required === undefined) {
+    return h('p', { class: 'progress-text' },
+      `${formatUnits(earned, unit)} logged · requirement `,
+      h('span', { class: 'unknown' }, `unknown — check with ${status.body_short}`));
+  }
+  const textId = uniqueId('progress-text');
+  const met = earned >= required;
+  // <progress> needs a positive max; a requirement of 0 (prorated away) counts as done.
+  const bar = h('progress', {
+    class: `progress${met ? ' progress-met' : ''}`,
+    max: String(Math.max(required, 0.01)),
+    value: String(required > 0 ? Math.min(earned, required) : 0.01),
+    'aria-labelledby': textId,
+    'data-earned': String(earned),
+    'data-required': String(required),
+  });
+  const label = required > 0
+    ? `${formatUnits(earned, unit)} of ${formatUnits(required, unit)}`
+    : `No ${unit ?? 'units'} required this cycle`;
+  return h('div', { class: 'progress-row' }, bar,
+    h('span', { class: 'progress-text', id: textId }, label, status.prorated ? ' (prorated)' : ''));
+}
+
+/** Renewal fee, plus the late fee once in grace. */
+export function moneyLine(status) {
+  const parts = [
+    h('span', null, status.kind === 'cpr_aed' ? 'Renewal course: ' : 'Renewal fee: ',
+      h('span', { class: status.renewal_fee_cents == null ? 'unknown' : 'amount' },
+        moneyOrUnknown(status.renewal_fee_cents, status.body_short))),
+  ];
+  if (status.status === 'grace') {
+    parts.push(h('span', null, ' · Late fee: ',
+      h('span', { class: status.late_fee_cents == null ? 'unknown' : 'amount' },
+        moneyOrUnknown(status.late_fee_cents, status.body_short))));
+  }
+  return h('p', { class: 'money' }, parts);
+}
+
+export function warningsList(status) {
+  const problems = [
+    ...status.prerequisite_problems.map((text) => ({ text, className: 'prereq-warning' })),
+    ...status.requirement_problems.map((text) => ({ text, className: 'requirement-note' })),
+  ];
+  if (!problems.length) return null;
+  return h('ul', { class: 'warnings' }, problems.map(({ text, className }) =>
+    h('li', { class: className },
+      h('span', { class: 'warning-icon', 'aria-hidden': 'true' }, '⚠ '), sentenceWithDates(text))));
+}
+
+function credentialCard(status, app) {
+  const titleId = uniqueId('card-title');
+  const statusId = uniqueId('card-status');
+  const deadlineId = uniqueId('card-deadline');
+  const actionId = uniqueId('card-action');
+  const open = () => app.navigate(`#/credential/${status.id}`);
+  return h('article', {
+    class: `credential-card status-${status.status}`,
+    'data-credential-id': String(status.id),
+    'data-status': status.status,
+    tabindex: '0',
+    role: 'link',
+    'aria-labelledby': titleId,
+    'aria-describedby': `${statusId} ${deadlineId} ${actionId}`,
+    on: {
+      click: open,
+      keydown: (event) => {
+        if (event.key === 'Enter' || event.key === ' ') {
+          event.preventDefault();
+          open();
+        }
+      },
+    },
+  },
+  h('header', { class: 'card-header' },
+    h('div', { class: 'card-heading' },
+      h('h2', { class: 'card-title', id: titleId }, status.name),
+      h('p', { class: 'card-body' }, status.abbreviation, ' · ', status.body)),
+    statusBadge(status.status, status.status_label, statusId)),
+  deadlineLine(status, deadlineId),
+  progressBlock(status),
+  h('p', { class: 'next-action', id: actionId }, sentenceWithDates(status.next_action)),
+  warningsList(status),
+  moneyLine(status));
+}
+
+function summaryLine(statuses) {
+  const count = (name) => statuses.filter((s) => s.status === name).length;
+  const parts = [`${formatNumber(statuses.length)} ${statuses.length === 1 ? 'credential' : 'credentials'}`];
+  const urgent = [['due_soon', 'due soon'], ['grace', 'in grace period'], ['lapsed', 'lapsed']]
+    .filter(([name]) => count(name) > 0)
+    .map(([name, words]) => `${formatNumber(count(name))} ${words}`);
+  parts.push(urgent.length ? urgent.join(', ') : 'all current');
+  return parts.join(' · ');
+}
+
+function emptyState() {
+  return h('section', { class: 'empty-state' },
+    h('h2', null, 'Never let a certification lapse again'),
+    h('p', null,
+      'Recert keeps your fitness certifications and CPR/AED card in one place: each body’s renewal rules, ',
+      'the continuing-education units you earn (log a course once, it counts toward every credential it serves), ',
+      'your deadlines and the fees ahead. Everything stays on this computer.'),
+    h('p', null, 'Start with a certification you hold: pick it from the catalog of NSCA, NASM, ACE, ACSM, ISSA, ',
+      'NCSF, CSCCa, AFAA, NESTA and CPR/AED presets, or describe your own.'),
+    h('a', { class: 'button primary large', id: 'add-first-credential', href: '#/add' }, 'Add your first credential'));
+}
+
+export async function render(_params, app) {
+  const statuses = await getStatus();
+  const header = h('header', { class: 'view-header' },
+    h('div', null,
+      h('h1', null, 'Dashboard'),
+      statuses.length ? h('p', { class: 'subtitle' }, summaryLine(statuses)) : null),
+    statuses.length ? h('a', { class: 'button', id: 'add-credential', href: '#/add' }, '+ Add credential') : null);
+  if (!statuses.length) return h('section', { id: 'dashboard' }, header, emptyState());
+  return h('section', { id: 'dashboard' }, header,
+    h('div', { class: 'cards' }, statuses.map((status) => credentialCard(status, app))));
+}

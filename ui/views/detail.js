@@ -1,0 +1,318 @@
+// One credential in full: status and deadline, progress by category, the credits behind it,
+// past cycles, its rules (editable), renewing, and removing it.
+
+import { credentialDetail, editCredential, openProof, removeCredential, renewCredential } from '../api.js';
+import { checkboxField, h, selectField, textField } from '../dom.js';
+import { clearErrors, clearFieldError, confirmDialog, flash, showError } from '../feedback.js';
+import {
+  centsToInput, dateElement, formatMoney, formatNumber, formatUnits, moneyOrUnknown, sentenceWithDates, statusBadge,
+} from '../format.js';
+import { deadlineLine, progressBlock, warningsList } from './dashboard.js';
+import { rulesFromCredential, rulesList } from './rules.js';
+
+const textOrNull = (input) => (input.value.trim() === '' ? null : input.value);
+
+function section(title, id, ...content) {
+  const headingId = `${id}-title`;
+  return h('section', { class: 'panel', id, 'aria-labelledby': headingId }, h('h2', { id: headingId }, title), ...content);
+}
+
+/** Wide tables scroll inside their own box instead of widening the page at 200% zoom. */
+function table(headers, rows, caption) {
+  return h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': caption },
+    h('table', null,
+      h('thead', null, h('tr', null, headers.map((header) => h('th', { scope: 'col' }, header)))),
+      h('tbody', null, rows)));
+}
+
+const limit = (value, unit) => (value === null || value === undefined ? '—' : formatUnits(value, unit));
+
+// --- status and progress --------------------------------------------------------------------
+
+function header(status) {
+  return h('header', { class: 'view-header detail-header' },
+    h('div', null,
+      h('p', { class: 'breadcrumb' }, h('a', { href: '#/dashboard' }, '← Dashboard')),
+      h('h1', null, status.name),
+      h('p', { class: 'subtitle' }, status.abbreviation, ' · ', status.body, status.number ? ` · No. ${status.number}` : '')),
+    statusBadge(status.status, status.status_label));
+}
+
+function categoriesTable(status) {
+  if (!status.categories.length) return null;
+  const rows = status.categories.map((category) => h('tr', { 'data-category': category.key },
+    h('th', { scope: 'row' }, h('strong', null, category.key), ' ', h('span', { class: 'hint' }, category.name)),
+    h('td', null, formatUnits(category.earned, status.unit)),
+    h('td', null, formatUnits(category.credited, status.unit)),
+    h('td', null, limit(category.min, status.unit)),
+    h('td', null, limit(category.max, status.unit))));
+  return table(['Category', 'Earned', 'Counts', 'Minimum', 'Maximum'], rows, 'Progress by category');
+}
+
+function progressSection(status) {
+  return section('This cycle', 'cycle-progress',
+    h('p', null, 'Cycle ', dateElement(status.cycle_start), ' – ', dateElement(status.cycle_end),
+      ` · ${formatNumber(status.activity_count)} ${status.activity_count === 1 ? 'activity' : 'activities'} logged`),
+    progressBlock(status),
+    status.shortfall > 0 ? h('p', null, `Still needed: ${formatUnits(status.shortfall, status.unit)}`,
+      status.pace_per_month ? ` (about ${formatUnits(status.pace_per_month, status.unit)} a month)` : '') : null,
+    categoriesTable(status),
+    status.categories.length ? h('p', { class: 'hint' }, '“Counts” is what remains after each category’s maximum.') : null);
+}
+
+function moneySection(status) {
+  const rows = [
+    [status.kind === 'cpr_aed' ? 'Renewal course' : 'Renewal fee', moneyOrUnknown(status.renewal_fee_cents, status.body_short)],
+  ];
+  if (status.status === 'grace' || status.status === 'due_soon') {
+    rows.push(['Late fee if past the deadline', moneyOrUnknown(status.late_fee_cents, status.body_short)]);
+  }
+  if (status.status !== 'lapsed') rows.push(['Due at renewal', moneyOrUnknown(status.amount_due_cents, status.body_short)]);
+  rows.push(['Courses this cycle', formatMoney(status.course_costs_cents)]);
+  return section('Money', 'money',
+    h('dl', { class: 'rules compact' }, rows.map(([term, value]) => [h('dt', null, term), h('dd', null, value)])),
+    status.unknowns.length
+      ? h('ul', { class: 'unknown-list' }, status.unknowns.map((text) => h('li', { class: 'unknown' }, text)))
+      : null);
+}
+
+// --- credits and past cycles -----------------------------------------------------------------
+
+function proofButton(credit, statusLine) {
+  if (!credit.has_proof) return '—';
+  return h('button', {
+    type: 'button', class: 'button small open-proof', 'data-activity-id': String(credit.activity_id),
+    on: {
+      click: async () => {
+        statusLine.textContent = '';
+        try {
+          await openProof(credit.activity_id);
+        } catch (error) {
+          statusLine.textContent = `Could not open the proof: ${error.message}`;
+        }
+      },
+    },
+  }, 'Open proof');
+}
+
+function creditsSection(detail) {
+  const { credits, status } = detail;
+  const statusLine = h('p', { class: 'inline-status', role: 'status' });
+  if (!credits.length) {
+    return section('Credits', 'credits', h('p', { class: 'hint' }, 'No activity counts toward this credential yet. ',
+      h('a', { href: '#/log' }, 'Log one')));
+  }
+  const sorted = [...credits].sort((a, b) => b.completed_on.localeCompare(a.completed_on));
+  const rows = sorted.map((credit) => h('tr', { class: 'credit-row', 'data-activity-id': String(credit.activity_id) },
+    h('td', null, dateElement(credit.completed_on)),
+    h('th', { scope: 'row' }, credit.title),
+    h('td', null, formatUnits(credit.units, status.unit), credit.overridden ? ' (typed)' : ''),
+    h('td', null, credit.category ?? '—'),
+    h('td', null, credit.counts_in_current_cycle ? 'This cycle' : 'Earlier cycle'),
+    h('td', null, proofButton(credit, statusLine))));
+  return section('Credits', 'credits',
+    table(['Date', 'Activity', 'Units', 'Category', 'Cycle', 'Proof'], rows, 'Credits'), statusLine);
+}
+
+function pastCyclesSection(detail) {
+  const { past_cycles: cycles, status } = detail;
+  if (!cycles.length) return section('Past cycles', 'past-cycles', h('p', { class: 'hint' }, 'No renewal recorded yet.'));
+  const rows = cycles.map((cycle) => h('tr', null,
+    h('td', null, dateElement(cycle.start), ' – ', dateElement(cycle.end)),
+    h('td', null, dateElement(cycle.renewed_on)),
+    h('td', null, cycle.fee_paid_cents === null ? '—' : formatMoney(cycle.fee_paid_cents)),
+    h('td', null, formatUnits(cycle.units_earned, status.unit),
+      cycle.units_required === null ? '' : ` of ${formatUnits(cycle.units_required, status.unit)}`)));
+  return section('Past cycles', 'past-cycles', table(['Cycle', 'Renewed on', 'Fee paid', 'Units'], rows, 'Past cycles'));
+}
+
+// --- renewing ---------------------------------------------------------------------------------
+
+function renewSection(detail, app) {
+  const { status, credential } = detail;
+  const feeHint = status.renewal_fee_cents === null
+    ? `The fee you paid; the catalog does not know it (check with ${status.body_short}).`
+    : `The fee you paid; usually ${formatMoney(status.renewal_fee_cents)}.`;
+  const form = h('form', { id: 'renew-form', class: 'form', novalidate: true },
+    h('div', { class: 'field-grid' },
+      textField({ id: 'renew-date', label: 'Renewed on', placeholder: 'YYYY-MM-DD', field: 'date', required: true, hint: 'The day you completed the renewal (YYYY-MM-DD).' }),
+      textField({ id: 'renew-fee', label: 'Fee paid (USD, optional)', inputmode: 'decimal', field: 'fee', hint: feeHint }),
+      textField({ id: 'renew-expires', label: 'New expiry (optional)', placeholder: 'YYYY-MM-DD', field: 'expires', hint: 'Only if your new certificate shows a different date than the rule gives.' })),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button primary', id: 'renew-button' }, 'Record renewal')));
+  form.addEventListener('input', (event) => clearFieldError(event.target.closest('.field')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const input = (id) => form.querySelector(`#${id}`);
+    const button = input('renew-button');
+    button.disabled = true;
+    try {
+      const renewed = await renewCredential(credential.id, input('renew-date').value.trim(), textOrNull(input('renew-fee')), textOrNull(input('renew-expires')));
+      flash(`Renewal recorded for ${renewed.abbreviation}. The new cycle ends `, dateElement(renewed.cycle_end), '.');
+      app.refresh();
+    } catch (error) {
+      showError(form, error);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return section('Renew', 'renew',
+    h('p', null, 'Renewed with ', status.body_short, '? Record it here: the current cycle closes with its credits and a new one starts.'),
+    form);
+}
+
+// --- rules and editing -----------------------------------------------------------------------
+
+/** The fields of the edit form, with the text each starts with (to send only what changed). */
+function editableFields(credential) {
+  const rules = credential.rules;
+  const singleLateFee = rules.late_fees?.length === 1 ? centsToInput(rules.late_fees[0][1]) : '';
+  const lateFeeHint = rules.late_fees && rules.late_fees.length > 1
+    ? `Now in tiers: ${rules.late_fees.map(([days, cents]) => `${formatMoney(cents)} up to ${days} days`).join(', ')}. A value typed here replaces them with one fee.`
+    : 'Empty means unknown.';
+  const text = (id, key, label, field, value, extra = {}) => ({ id, key, field, initial: value ?? '', build: () => textField({ id, label, field, value: value ?? '', ...extra }) });
+  const fields = [
+    text('edit-name', 'name', 'Name', 'name', credential.name),
+    text('edit-number', 'number', 'Certificate number', 'number', credential.number),
+    text('edit-expires', 'expires', 'Current cycle ends', 'expires', credential.cycle_end, { placeholder: 'YYYY-MM-DD', hint: 'The expiry on your certificate (YYYY-MM-DD).' }),
+  ];
+  if (credential.kind !== 'cpr_aed') {
+    fields.push(
+      text('edit-units-required', 'units_required', `Units required (${rules.unit ?? 'units'})`, 'units',
+        rules.units_required === null ? '' : String(rules.units_required), { inputmode: 'decimal', hint: 'Empty means unknown. A typed value replaces any proration.' }),
+      text('edit-unit', 'unit', 'Unit name', 'unit', rules.unit, { placeholder: 'CEU, CEC…' }),
+      text('edit-hours-per-unit', 'hours_per_unit', 'Hours of study per unit', 'hours-per-unit',
+        rules.hours_per_unit === null ? '' : String(rules.hours_per_unit), { inputmode: 'decimal' }),
+    );
+  }
+  fields.push(
+    text('edit-renewal-fee', 'renewal_fee', 'Renewal fee (USD)', 'fee', centsToInput(rules.renewal_fee_cents), { inputmode: 'decimal', hint: 'Empty means unknown.' }),
+    text('edit-late-fee', 'late_fee', 'Late fee (USD)', 'late-fee', singleLateFee, { inputmode: 'decimal', hint: lateFeeHint }),
+    text('edit-grace-days', 'grace_days', 'Grace period (days)', 'grace-days', rules.grace_days === null ? '' : String(rules.grace_days), { inputmode: 'numeric', hint: 'Empty means unknown.' }),
+    text('edit-due-soon-days', 'due_soon_days', '“Due soon” warning (days before)', 'due-soon-days', String(rules.due_soon_days), { inputmode: 'numeric' }),
+  );
+  const notes = { id: 'edit-notes', key: 'notes', field: 'notes', initial: credential.notes ?? '', build: () => textField({ id: 'edit-notes', label: 'Notes', field: 'notes', value: credential.notes ?? '', multiline: true }) };
+  return { fields, notes };
+}
+
+function requiresCprField(credential) {
+  const current = credential.rules.requires_cpr_aed;
+  const initial = current === null ? '' : current ? 'yes' : 'no';
+  // "Unknown" is offered only while it is the stored value: the backend has no way to set it back.
+  const options = [...(current === null ? [['', 'Unknown']] : []), ['yes', 'Yes'], ['no', 'No']];
+  return { initial, build: () => selectField({ id: 'edit-requires-cpr', label: 'Needs a current CPR/AED card', field: 'requires_cpr_aed', options, value: initial }) };
+}
+
+/** Only the fields the user changed, as the backend's CredentialChanges. */
+function collectChanges(form, fields, cpr, credential) {
+  const changes = {};
+  for (const field of fields) {
+    const value = form.querySelector(`#${field.id}`).value;
+    if (value !== field.initial) changes[field.key] = value;
+  }
+  const member = form.querySelector('#edit-member').checked;
+  if (member !== credential.member) changes.member = member;
+  const cprSelect = form.querySelector('#edit-requires-cpr');
+  if (cprSelect && cprSelect.value !== cpr.initial && cprSelect.value !== '') changes.requires_cpr_aed = cprSelect.value === 'yes';
+  return changes;
+}
+
+function editForm(detail, app) {
+  const { credential } = detail;
+  const { fields, notes } = editableFields(credential);
+  const cpr = credential.kind === 'cpr_aed' ? null : requiresCprField(credential);
+  const form = h('form', { id: 'edit-form', class: 'form', novalidate: true },
+    h('div', { class: 'field-grid' }, fields.map((field) => field.build()), cpr ? cpr.build() : null),
+    checkboxField({ id: 'edit-member', label: 'I am a member of this body (member renewal fee applies)', checked: credential.member, field: 'member' }),
+    notes.build(),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button primary', id: 'save-edit' }, 'Save changes')));
+  form.addEventListener('input', (event) => clearFieldError(event.target.closest('.field')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const changes = collectChanges(form, [...fields, notes], cpr ?? { initial: '' }, credential);
+    if (!Object.keys(changes).length) {
+      showError(form, { field: null, message: 'Nothing changed yet.' });
+      return;
+    }
+    const button = form.querySelector('#save-edit');
+    button.disabled = true;
+    try {
+      const saved = await editCredential(credential.id, changes);
+      flash(`Saved changes to ${saved.abbreviation}.`);
+      app.refresh();
+    } catch (error) {
+      showError(form, error);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
+function rulesSection(detail, app) {
+  return section('Rules', 'rules',
+    rulesList(rulesFromCredential(detail.credential)),
+    h('details', { class: 'edit-details', id: 'edit-details' },
+      h('summary', { id: 'edit-toggle' }, 'Edit this credential'),
+      editForm(detail, app)));
+}
+
+// --- removing -------------------------------------------------------------------------------
+
+async function removeFlow(credential, app, statusLine) {
+  statusLine.textContent = '';
+  const sure = await confirmDialog({
+    title: `Remove ${credential.abbreviation}?`,
+    message: `Recert stops tracking ${credential.name}. Logged activities stay in your log.`,
+    confirmLabel: 'Remove',
+    danger: true,
+  });
+  if (!sure) return;
+  try {
+    await removeCredential(credential.id, false);
+  } catch (error) {
+    if (error.code !== 'needs_confirmation') {
+      statusLine.textContent = error.message;
+      return;
+    }
+    // The backend asks again when history (past cycles) would go too: show its reason.
+    const stillSure = await confirmDialog({ title: 'Remove its history too?', message: error.message, confirmLabel: 'Remove with history', danger: true });
+    if (!stillSure) return;
+    try {
+      await removeCredential(credential.id, true);
+    } catch (secondError) {
+      statusLine.textContent = secondError.message;
+      return;
+    }
+  }
+  flash(`Removed ${credential.abbreviation}.`);
+  app.navigate('#/dashboard');
+}
+
+function removeSection(detail, app) {
+  const statusLine = h('p', { class: 'inline-status', role: 'alert' });
+  return section('Remove', 'remove',
+    h('p', null, 'Stop tracking this credential (for example if you let it go on purpose).'),
+    h('button', { type: 'button', class: 'button danger', id: 'remove-credential', on: { click: () => removeFlow(detail.credential, app, statusLine) } }, `Remove ${detail.credential.abbreviation}`),
+    statusLine);
+}
+
+export async function render({ id }, app) {
+  const detail = await credentialDetail(id);
+  const { status } = detail;
+  document.title = `${status.abbreviation} — Recert`;
+  return h('section', { id: 'detail', class: `detail status-${status.status}`, 'data-credential-id': String(status.id) },
+    header(status),
+    h('div', { class: 'detail-summary' },
+      deadlineLine(status),
+      h('p', { class: 'next-action' }, sentenceWithDates(status.next_action)),
+      warningsList(status)),
+    h('div', { class: 'detail-grid' }, progressSection(status), moneySection(status)),
+    creditsSection(detail),
+    pastCyclesSection(detail),
+    renewSection(detail, app),
+    rulesSection(detail, app),
+    removeSection(detail, app));
+}
+
