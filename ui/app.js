@@ -68,6 +68,8 @@ async function showCurrentRoute() {
   // A later navigation finished first: its view wins.
   if (thisRender !== renderCount) return;
   viewRoot.replaceChildren(...[takeFlash(), content].filter(Boolean));
+  // A new view starts at its top, not where the previous one was scrolled to.
+  window.scrollTo(0, 0);
   viewRoot.dataset.view = route.name;
   viewRoot.setAttribute('aria-busy', 'false');
   moveFocusToView(viewRoot, thisRender === 1);

@@ -90,11 +90,11 @@ function catalogPart(catalog, state) {
 // --- custom mode ---------------------------------------------------------------------------
 
 const CYCLE_RULES = [
-  ['anniversary', 'Every few years, on the anniversary of the date earned'],
-  ['month-end', 'Every few years, at the end of the anniversary month'],
-  ['year-end', 'Every few years, on 31 December'],
-  ['fixed', 'A shared cycle that ends on a fixed date'],
-  ['manual', 'No rule: I type each expiry date'],
+  ['anniversary', 'On the anniversary'],
+  ['month-end', 'End of the anniversary month'],
+  ['year-end', 'On 31 December'],
+  ['fixed', 'Shared fixed date'],
+  ['manual', 'No rule (I type each expiry)'],
 ];
 
 function customPart() {

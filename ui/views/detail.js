@@ -41,7 +41,7 @@ function header(status) {
 function categoriesTable(status) {
   if (!status.categories.length) return null;
   const rows = status.categories.map((category) => h('tr', { 'data-category': category.key },
-    h('th', { scope: 'row' }, h('strong', null, category.key), ' ', h('span', { class: 'hint' }, category.name)),
+    h('th', { scope: 'row' }, h('strong', null, category.key), h('span', { class: 'hint block' }, category.name)),
     h('td', null, formatUnits(category.earned, status.unit)),
     h('td', null, formatUnits(category.credited, status.unit)),
     h('td', null, limit(category.min, status.unit)),
@@ -67,13 +67,17 @@ function moneySection(status) {
   if (status.status === 'grace' || status.status === 'due_soon') {
     rows.push(['Late fee if past the deadline', moneyOrUnknown(status.late_fee_cents, status.body_short)]);
   }
-  if (status.status !== 'lapsed') rows.push(['Due at renewal', moneyOrUnknown(status.amount_due_cents, status.body_short)]);
+  if (status.status === 'grace') rows.push(['Due now, with the late fee', moneyOrUnknown(status.amount_due_cents, status.body_short)]);
   rows.push(['Courses this cycle', formatMoney(status.course_costs_cents)]);
   return section('Money', 'money',
-    h('dl', { class: 'rules compact' }, rows.map(([term, value]) => [h('dt', null, term), h('dd', null, value)])),
-    status.unknowns.length
-      ? h('ul', { class: 'unknown-list' }, status.unknowns.map((text) => h('li', { class: 'unknown' }, text)))
-      : null);
+    h('dl', { class: 'rules compact' }, rows.map(([term, value]) => [h('dt', null, term), h('dd', null, value)])));
+}
+
+function unknownsNote(status) {
+  if (!status.unknowns.length) return null;
+  return h('div', { class: 'unknowns' },
+    h('p', null, 'Not known yet (the sources do not say):'),
+    h('ul', { class: 'unknown-list' }, status.unknowns.map((text) => h('li', { class: 'unknown' }, text))));
 }
 
 // --- credits and past cycles -----------------------------------------------------------------
@@ -252,6 +256,7 @@ function editForm(detail, app) {
 
 function rulesSection(detail, app) {
   return section('Rules', 'rules',
+    unknownsNote(detail.status),
     rulesList(rulesFromCredential(detail.credential)),
     h('details', { class: 'edit-details', id: 'edit-details' },
       h('summary', { id: 'edit-toggle' }, 'Edit this credential'),

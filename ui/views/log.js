@@ -13,6 +13,8 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const NONE_TICKED_MESSAGE =
   'No credential is ticked. Tick the credentials this activity counts toward (with none ticked nothing would be credited).';
 
+const FILL_IN_MESSAGE = 'Fill in the title, date and hours to see what each credential would receive.';
+
 const textOrNull = (input) => (input.value.trim() === '' ? null : input.value);
 
 /** "+0.8 CEU · category A", or why a credential gets nothing. */
@@ -36,7 +38,7 @@ class CreditPreview {
     this.statuses = new Map(statuses.map((status) => [status.id, status]));
     this.onChange = onChange;
     this.rows = new Map(); // credential id -> { element, checkbox, override, outcomeLine, touched }
-    this.message = h('p', { class: 'preview-message', 'aria-live': 'polite' });
+    this.message = h('p', { class: 'preview-message', 'aria-live': 'polite' }, FILL_IN_MESSAGE);
     this.list = h('ul', { class: 'preview-rows' });
     this.element = h('section', { id: 'credit-preview', class: 'form-section', 'aria-labelledby': 'credit-preview-title' },
       h('h2', { id: 'credit-preview-title' }, 'What it counts toward'),
@@ -118,7 +120,7 @@ class CreditPreview {
     const credited = outcomes.filter((outcome) => outcome.credited).length;
     this.showMessage(outcomes.length
       ? `Counts toward ${formatNumber(credited)} of ${formatNumber(outcomes.length)} credentials.`
-      : 'You hold no credentials yet: the activity is kept in your log and counts once you add one.');
+      : 'You hold no credentials yet: the activity is only kept in your log. Add a credential first to count it.');
   }
 
   /** Every ticked row shown as "not selected" without asking the backend (see NONE_TICKED_MESSAGE). */
@@ -221,7 +223,7 @@ function livePreview(form, state, preview) {
   let latest = 0;
   async function run() {
     if (!isCompleteEnough(form)) {
-      preview.showMessage('Fill in the title, date and hours to see what each credential would receive.');
+      preview.showMessage(FILL_IN_MESSAGE);
       return;
     }
     const activity = activityForm(form, state, preview);
@@ -270,9 +272,14 @@ async function submit(event, form, state, preview, app) {
 
 // --- the log of past activities ------------------------------------------------------------------
 
-function activityItem(activity, abbreviations, onDelete) {
-  const credits = activity.credits.map((credit) =>
-    `${abbreviations.get(credit.credential_id) ?? `#${credit.credential_id}`} ${formatNumber(credit.units)}${credit.category ? ` (${credit.category})` : ''}`);
+function creditText(credit, held) {
+  const status = held.get(credit.credential_id);
+  const category = credit.category ? ` (category ${credit.category})` : '';
+  return `${status?.abbreviation ?? `#${credit.credential_id}`} ${formatUnits(credit.units, status?.unit)}${category}`;
+}
+
+function activityItem(activity, held, onDelete) {
+  const credits = activity.credits.map((credit) => creditText(credit, held));
   return h('li', { class: 'activity-item', 'data-activity-id': String(activity.id) },
     h('div', { class: 'activity-main' },
       h('strong', null, activity.title),
@@ -291,7 +298,7 @@ function alertInline(error) {
 
 async function fillActivityLog(section, statuses) {
   const activities = await listActivities();
-  const abbreviations = new Map(statuses.map((status) => [status.id, status.abbreviation]));
+  const held = new Map(statuses.map((status) => [status.id, status]));
   const onDelete = async (activity) => {
     const sure = await confirmDialog({
       title: `Delete “${activity.title}”?`,
@@ -311,7 +318,7 @@ async function fillActivityLog(section, statuses) {
   replaceChildren(section,
     h('h2', null, 'Your log'),
     recent.length
-      ? h('ul', { class: 'activity-list' }, recent.map((activity) => activityItem(activity, abbreviations, onDelete)))
+      ? h('ul', { class: 'activity-list' }, recent.map((activity) => activityItem(activity, held, onDelete)))
       : h('p', { class: 'hint' }, 'Nothing logged yet.'));
 }
 

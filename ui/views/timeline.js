@@ -82,15 +82,19 @@ function hatchPattern() {
 function axis(geometry, scale, start, end) {
   const group = svg('g', { class: 'tl-axis', 'aria-hidden': 'true' });
   const bottom = geometry.height - geometry.rem;
+  // Month labels only where there is room for them between the years (narrow window, high zoom).
+  const halfYearWidth = scale.x(new Date(start.getFullYear(), start.getMonth() + 6, start.getDate())) - scale.x(start);
+  const roomForMonths = halfYearWidth > 3.5 * geometry.rem;
   // Gridlines every six months, labelled with the year in January and the month in July.
   for (let tick = new Date(start.getFullYear(), start.getMonth() < 6 ? 6 : 12, 1); tick <= end; tick = new Date(tick.getFullYear(), tick.getMonth() + 6, 1)) {
     if (tick < start) continue;
     const x = scale.x(tick);
     const isYear = tick.getMonth() === 0;
-    group.append(
-      svg('line', { x1: x, x2: x, y1: geometry.axis - 0.6 * geometry.rem, y2: bottom, class: isYear ? 'tl-grid tl-grid-year' : 'tl-grid' }),
-      svg('text', { x: x + 0.25 * geometry.rem, y: geometry.axis - 0.9 * geometry.rem, class: isYear ? 'tl-year' : 'tl-month' },
+    group.append(svg('line', { x1: x, x2: x, y1: geometry.axis - 0.6 * geometry.rem, y2: bottom, class: isYear ? 'tl-grid tl-grid-year' : 'tl-grid' }));
+    if (isYear || roomForMonths) {
+      group.append(svg('text', { x: x + 0.25 * geometry.rem, y: geometry.axis - 0.9 * geometry.rem, class: isYear ? 'tl-year' : 'tl-month' },
         isYear ? String(tick.getFullYear()) : formatShortMonth(tick)));
+    }
   }
   return group;
 }
@@ -118,7 +122,7 @@ function deadlineCaption(status, geometry, x, y) {
   const grace = status.status === 'grace' && status.grace_ends ? ` · grace to ${formatDate(status.grace_ends)}` : '';
   return svg('text', {
     x: placeLeft ? x - offset : x + offset, y, class: 'tl-caption', 'text-anchor': placeLeft ? 'end' : 'start',
-  }, `${formatDate(status.cycle_end)} · ${status.renewal_fee_cents === null ? 'fee ?' : formatMoney(status.renewal_fee_cents)}${grace}`);
+  }, `${formatDate(status.cycle_end)} · ${status.renewal_fee_cents === null ? 'fee unknown' : formatMoney(status.renewal_fee_cents)}${grace}`);
 }
 
 function credentialRow(status, index, geometry, scale, showDetails, app) {
