@@ -1,1 +1,129 @@
+//! End-to-end tests of the real Recert window (WebKitGTK through tauri-driver), run by
+//! `make test` under Xvfb with a private D-Bus session.
 
+mod support;
+
+use support::App;
+
+/// Adds a credential from the catalog through the Add screen.
+async fn add_from_catalog(app: &App, search: &str, preset: &str, earned: &str) {
+    app.click("#add-credential, #add-first-credential").await;
+    app.type_into("#catalog-search", search).await;
+    app.click(&format!(".preset-option[data-preset-id='{preset}']")).await;
+    app.type_into("#earned-on", earned).await;
+    app.click("#save-credential").await;
+    app.wait_for(".credential-card").await;
+}
+
+async fn card_progress(app: &App, id: i64) -> f64 {
+    let script = format!(
+        "const el = document.querySelector(\".credential-card[data-credential-id='{id}'] .progress\");
+         if (!el) return null;
+         const value = el.getAttribute('aria-valuenow') ?? el.getAttribute('value');
+         return value === null ? null : Number(value);"
+    );
+    app.script(&script).await.as_f64().unwrap_or(-1.0)
+}
+
+fn id_of(status: &serde_json::Value, abbreviation: &str) -> i64 {
+    status.as_array().unwrap().iter().find(|s| s["abbreviation"] == abbreviation).unwrap()["id"].as_i64().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_trainer_adds_logs_and_renews_in_the_window() {
+    let app = App::launch().await;
+    app.wait_for("#add-first-credential").await;
+    app.screenshot("empty").await;
+
+    add_from_catalog(&app, "CSCS", "nsca-cscs", "2015-06-01").await;
+    add_from_catalog(&app, "NASM", "nasm-cpt", "2025-02-10").await;
+    app.eventually("two cards", || async { app.find_all(".credential-card").await.len() == 2 }).await;
+    let status = app.cli(&["status", "--json"]);
+    let (cscs, nasm) = (id_of(&status, "CSCS"), id_of(&status, "NASM-CPT"));
+    assert_eq!(card_progress(&app, cscs).await, 0.0);
+    assert_eq!(card_progress(&app, nasm).await, 0.0);
+
+    // An impossible date: the error shows beside the field and everything typed stays.
+    app.click("#log-cecs-button").await;
+    app.type_into("#log-title", "Kettlebell workshop").await;
+    app.type_into("#log-provider", "StrongFirst").await;
+    app.type_into("#log-date", "2026-02-30").await;
+    app.type_into("#log-hours", "8").await;
+    app.type_into("#log-cost", "149.00").await;
+    app.click("#save-activity").await;
+    let error = app.wait_for(".field-error").await;
+    app.eventually("the date error", || async { error.text().await.unwrap().contains("not a real calendar date") })
+        .await;
+    assert_eq!(app.value("#log-title").await, "Kettlebell workshop");
+    assert_eq!(app.value("#log-provider").await, "StrongFirst");
+    assert_eq!(app.value("#log-date").await, "2026-02-30");
+    assert_eq!(app.value("#log-hours").await, "8");
+    assert_eq!(app.cli(&["activities", "--json"]), serde_json::json!([]), "nothing was saved");
+
+    // Fix the date: the preview shows both credentials, then one save credits both.
+    app.type_into("#log-date", "2026-05-01").await;
+    app.eventually("a preview row per credential", || async { app.find_all(".preview-row").await.len() == 2 }).await;
+    app.screenshot("log").await;
+    app.click("#save-activity").await;
+    app.wait_for(".credential-card").await;
+    app.eventually("both progress bars move", || async {
+        card_progress(&app, cscs).await > 0.0 && card_progress(&app, nasm).await > 0.0
+    })
+    .await;
+    app.screenshot("dashboard").await;
+
+    // A title that looks like markup is shown as text and never becomes an element.
+    let hostile = "<img src=x onerror=alert(1)>";
+    app.click("#log-cecs-button").await;
+    app.type_into("#log-title", hostile).await;
+    app.type_into("#log-date", "2026-06-01").await;
+    app.type_into("#log-hours", "1").await;
+    app.eventually("the preview", || async { !app.find_all(".preview-row").await.is_empty() }).await;
+    app.click("#save-activity").await;
+    app.wait_for(".credential-card").await;
+    app.client.goto_hash_free(&format!("#/credential/{cscs}")).await;
+    app.eventually("the hostile title as text", || async {
+        app.script(&format!(
+            "return document.body.textContent.includes({hostile:?}) && !document.querySelector('img[src=\"x\"]');"
+        ))
+        .await
+            == serde_json::json!(true)
+    })
+    .await;
+
+    // Renew the CSCS: its new deadline shows.
+    app.type_into("#renew-date", "2026-11-20").await;
+    app.type_into("#renew-fee", "65.00").await;
+    app.click("#renew-button").await;
+    app.eventually("the new deadline", || async {
+        app.script("return [...document.querySelectorAll('.deadline')].map(e => e.getAttribute('data-date'));")
+            .await
+            .as_array()
+            .is_some_and(|dates| dates.iter().any(|d| d == "2029-12-31"))
+    })
+    .await;
+    app.screenshot("detail").await;
+
+    // The data is in the SQLite file: the CLI sees it.
+    let status = app.cli(&["status", "--json"]);
+    let cscs_status = status.as_array().unwrap().iter().find(|s| s["id"] == cscs).unwrap().clone();
+    assert_eq!(cscs_status["cycle_end"], "2029-12-31");
+    let shown = app.cli(&["show", &cscs.to_string(), "--json"]);
+    assert_eq!(shown["past_cycles"][0]["fee_paid_cents"], 6500);
+    let activities = app.cli(&["activities", "--json"]);
+    let titles: Vec<&str> = activities.as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, vec![hostile, "Kettlebell workshop"]);
+    assert_eq!(activities[1]["credits"].as_array().unwrap().len(), 2, "one course, credited to both");
+    app.close().await;
+}
+
+trait GotoHash {
+    async fn goto_hash_free(&self, hash: &str);
+}
+
+impl GotoHash for fantoccini::Client {
+    /// Navigates inside the app by changing the hash (the app's router), keeping the page.
+    async fn goto_hash_free(&self, hash: &str) {
+        self.execute(&format!("location.hash = {hash:?};"), vec![]).await.unwrap();
+    }
+}

@@ -64,12 +64,13 @@ impl App {
             match ClientBuilder::native().capabilities(capabilities.clone()).connect(&url).await {
                 Ok(client) => break client,
                 Err(error) if started.elapsed() < Duration::from_secs(60) => {
-                    let _ = error;
+                    eprintln!("desktop test: waiting for tauri-driver: {error}");
                     tokio::time::sleep(Duration::from_millis(250)).await;
                 }
                 Err(error) => panic!("could not start a WebDriver session on {url}: {error}"),
             }
         };
+        eprintln!("desktop test: WebDriver session started");
         let app = App { client, driver, data_dir };
         app.wait_for("#app[data-ready='true']").await;
         app
@@ -124,19 +125,19 @@ impl App {
         }
     }
 
-    pub async fn text_of(&self, css: &str) -> String {
-        self.find(css).await.text().await.unwrap()
-    }
-
     pub async fn script(&self, source: &str) -> Value {
         self.client.execute(source, vec![]).await.unwrap()
     }
 
+    /// Saves a picture of the screen when RECERT_SCREENSHOTS names a folder. Taken with
+    /// ImageMagick from the X server: WebKitWebDriver's own screenshot command hangs under Xvfb.
     pub async fn screenshot(&self, name: &str) {
         if let Some(dir) = std::env::var_os("RECERT_SCREENSHOTS") {
-            let png = self.client.screenshot().await.unwrap();
             std::fs::create_dir_all(&dir).unwrap();
-            std::fs::write(Path::new(&dir).join(format!("{name}.png")), png).unwrap();
+            tokio::time::sleep(Duration::from_millis(400)).await; // let transitions settle
+            let path = Path::new(&dir).join(format!("{name}.png"));
+            let status = Command::new("import").args(["-window", "root"]).arg(&path).status().unwrap();
+            assert!(status.success(), "import could not take {}", path.display());
         }
     }
 
