@@ -1,5 +1,30 @@
+/// Every command the window may call. Declaring them makes each an explicit permission that the
+/// capability in src-tauri/capabilities/main.json must grant; anything not listed is refused.
+const COMMANDS: &[&str] = &[
+    "get_status",
+    "get_catalog",
+    "add_credential",
+    "edit_credential",
+    "remove_credential",
+    "renew_credential",
+    "credential_detail",
+    "preview_credits",
+    "log_activity",
+    "list_activities",
+    "delete_activity",
+    "upcoming_costs",
+    "app_info",
+    "backup_now",
+    "pick_proof_file",
+    "open_proof",
+];
+
 fn main() {
     println!("cargo:rerun-if-changed=src-tauri/capabilities");
-    tauri_build::try_build(tauri_build::Attributes::new().capabilities_path_pattern("./src-tauri/capabilities/**/*"))
-        .expect("tauri build step failed");
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .capabilities_path_pattern("./src-tauri/capabilities/**/*")
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build step failed");
 }
