@@ -117,6 +117,7 @@ impl Preset {
             after_grace: self.after_grace.clone(),
             other_requirements: self.other_requirements.clone(),
             due_soon_days: crate::rules::DEFAULT_DUE_SOON_DAYS,
+            reminder_lead_days: None,
             provenance: Provenance {
                 sources: self.sources.clone(),
                 as_of: self.as_of.clone(),

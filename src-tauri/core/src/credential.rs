@@ -272,6 +272,7 @@ impl CredentialForm {
             after_grace: None,
             other_requirements: Vec::new(),
             due_soon_days: crate::rules::DEFAULT_DUE_SOON_DAYS,
+            reminder_lead_days: None,
             provenance: Default::default(),
         };
         // Use the body's short name as typed: custom bodies have no separate long name.

@@ -12,6 +12,7 @@ pub mod error;
 pub mod paths;
 pub mod progress;
 pub mod proofs;
+pub mod reminders;
 pub mod rules;
 pub mod service;
 pub mod status;

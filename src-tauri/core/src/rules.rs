@@ -208,6 +208,9 @@ pub struct RenewalRules {
     pub other_requirements: Vec<String>,
     #[serde(default = "default_due_soon_days")]
     pub due_soon_days: u32,
+    /// Reminder lead times for this credential, overriding the global setting.
+    #[serde(default)]
+    pub reminder_lead_days: Option<Vec<u32>>,
     #[serde(default)]
     pub provenance: Provenance,
 }
