@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`. Each installs what it lacks.
-.PHONY: run test lint bench build
+.PHONY: run test lint bench bench-desktop
 
 run:
 	scripts/install-deps.sh run
@@ -18,3 +18,10 @@ lint:
 bench:
 	scripts/install-deps.sh run
 	cargo bench -p recert-core
+
+# Start-up time and memory of the window vs a bare Tauri window (prints figures).
+bench-desktop:
+	scripts/install-deps.sh test
+	cargo build --release
+	cargo build --release --manifest-path scripts/bare-window/Cargo.toml --target-dir target
+	scripts/with-display.sh python3 scripts/bench-desktop.py

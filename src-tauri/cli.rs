@@ -94,6 +94,29 @@ pub enum Command {
     },
     /// Write a copy of the database into the data folder's backups/
     Backup,
+    /// Raise the reminders due today as desktop notifications, record them, and exit
+    Remind {
+        /// Show what is due without raising or recording anything
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reminder history, newest first
+    Reminders {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show or change settings
+    Settings {
+        /// Reminder lead times in days before a deadline, e.g. "90,60,30,14,7,1"
+        #[arg(long, value_name = "DAYS", allow_negative_numbers = true)]
+        lead_days: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -330,7 +353,80 @@ fn execute(cli: Cli) -> Result<(), Error> {
             println!("Backed up to {}", path.display());
             Ok(())
         }
+        Command::Remind { dry_run, json } => remind(&mut recert, dry_run, json, now, today),
+        Command::Reminders { limit, json } => {
+            let log = recert.reminder_log(limit)?;
+            if json {
+                return print_json(&log);
+            }
+            for entry in &log {
+                let outcome = if entry.shown {
+                    String::new()
+                } else {
+                    format!(" (not shown: {})", entry.error.clone().unwrap_or_default())
+                };
+                println!("{}  {} — {}{outcome}", entry.raised_at, entry.title, entry.body);
+            }
+            Ok(())
+        }
+        Command::Settings { lead_days, json } => {
+            let lead_times = match lead_days {
+                Some(text) => recert.set_lead_times(&text)?,
+                None => recert.lead_times()?,
+            };
+            if json {
+                return print_json(&serde_json::json!({ "lead_days": lead_times.days() }));
+            }
+            println!("Reminder lead times: {} days before each deadline", lead_times.to_text());
+            Ok(())
+        }
     }
+}
+
+/// Raises what is due. A reminder no notification server took is recorded as failed and stays
+/// due for the next run; the exit code then says so (3), for cron or a systemd timer to report.
+fn remind(
+    recert: &mut Recert,
+    dry_run: bool,
+    json: bool,
+    now: chrono::DateTime<Utc>,
+    today: NaiveDate,
+) -> Result<(), Error> {
+    let due = recert.due_reminders(today)?;
+    let mut failures = Vec::new();
+    if !dry_run {
+        for reminder in &due {
+            let outcome = crate::notifier::show(reminder).map(drop);
+            recert.record_reminder(reminder, outcome.as_ref().err().map(String::as_str), now)?;
+            if let Err(error) = outcome {
+                failures.push(error);
+            }
+        }
+    }
+    if json {
+        let rows: Vec<_> = due
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "credential_id": r.credential_id, "kind": r.kind, "title": r.title, "body": r.body,
+                    "due_on": r.due_on, "key": r.key,
+                })
+            })
+            .collect();
+        print_json(&rows)?;
+    } else {
+        if due.is_empty() {
+            println!("Nothing is due.");
+        }
+        for reminder in &due {
+            println!("{}: {}", reminder.title, reminder.body);
+        }
+    }
+    if let Some(error) = failures.first() {
+        eprintln!("recert: {} reminder(s) not shown ({error}); they stay due", failures.len());
+        std::process::exit(3);
+    }
+    Ok(())
 }
 
 impl AddArgs {

@@ -5,6 +5,7 @@ mod cli;
 mod commands;
 mod desktop;
 mod ipc_error;
+mod notifier;
 
 use clap::Parser;
 

@@ -15,9 +15,10 @@ use crate::dates::parse_date;
 use crate::error::{Error, Result};
 use crate::progress::CycleTotals;
 use crate::proofs::store_proof;
+use crate::reminders::{self, LeadTimes, Reminder};
 use crate::rules::{cycle_ending, next_cycle};
 use crate::status::{report, CredentialReport};
-use crate::store::{Store, DATABASE_FILE};
+use crate::store::{LoggedReminder, Store, DATABASE_FILE};
 
 pub struct Recert {
     store: Store,
@@ -346,6 +347,55 @@ impl Recert {
 
     pub fn upcoming_costs(&self, today: NaiveDate, months: u32) -> Result<Vec<UpcomingCost>> {
         Ok(upcoming_costs(&self.store.credentials()?, today, months))
+    }
+
+    // --- reminders ---------------------------------------------------------------------------
+
+    pub const LEAD_DAYS_SETTING: &'static str = "reminder_lead_days";
+
+    /// The global reminder lead times (default 90, 60, 30, 14, 7, 1 days).
+    pub fn lead_times(&self) -> Result<LeadTimes> {
+        match self.store.setting(Self::LEAD_DAYS_SETTING)? {
+            Some(text) => LeadTimes::parse(&text),
+            None => Ok(LeadTimes::default()),
+        }
+    }
+
+    /// Sets the global lead times from text like "90, 30, 7"; bad input changes nothing.
+    pub fn set_lead_times(&mut self, text: &str) -> Result<LeadTimes> {
+        let lead_times = LeadTimes::parse(text)?;
+        self.store.set_setting(Self::LEAD_DAYS_SETTING, &lead_times.to_text())?;
+        Ok(lead_times)
+    }
+
+    /// The reminders to raise on `today`.
+    pub fn due_reminders(&self, today: NaiveDate) -> Result<Vec<Reminder>> {
+        let reports = self.status(today)?;
+        Ok(reminders::due_now(&reports, &self.lead_times()?, &self.store.reminder_history()?, today))
+    }
+
+    /// Records that a reminder was raised; `delivery_error` when no notification could be shown
+    /// (it then stays due).
+    pub fn record_reminder(
+        &mut self,
+        reminder: &Reminder,
+        delivery_error: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.store.record_reminder(reminder, delivery_error, now)
+    }
+
+    pub fn snooze_reminder(&mut self, key: &str, days: u32, today: NaiveDate) -> Result<NaiveDate> {
+        if !(1..=365).contains(&days) {
+            return Err(Error::invalid("days", "a snooze lasts 1 to 365 days"));
+        }
+        let until = today + chrono::Days::new(days.into());
+        self.store.snooze_reminder(key, until)?;
+        Ok(until)
+    }
+
+    pub fn reminder_log(&self, limit: u32) -> Result<Vec<LoggedReminder>> {
+        self.store.reminder_log(limit)
     }
 
     /// Writes a consistent copy of the database into `<data_dir>/backups/`.

@@ -14,9 +14,24 @@ use crate::amount::{Cents, Hours, Units};
 use crate::credential::{Credential, CredentialKind, PastCycle};
 use crate::error::{Error, Result};
 use crate::progress::CycleTotals;
+use crate::reminders::{Reminder, ReminderHistory};
 use crate::rules::{Cycle, RenewalRules};
 
 pub const DATABASE_FILE: &str = "recert.sqlite3";
+
+/// A reminder as recorded in the history.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LoggedReminder {
+    pub key: String,
+    pub credential_id: i64,
+    pub kind: String,
+    pub due_on: String,
+    pub title: String,
+    pub body: String,
+    pub raised_at: String,
+    pub shown: bool,
+    pub error: Option<String>,
+}
 
 pub struct Store {
     conn: Connection,
@@ -565,6 +580,96 @@ impl Store {
             |row| row.get(0),
         )?;
         Ok(Cents(cents))
+    }
+
+    // --- reminders ---------------------------------------------------------------------------
+
+    /// Keys shown before, and snoozes, for the planner.
+    pub fn reminder_history(&self) -> Result<ReminderHistory> {
+        let mut history = ReminderHistory::default();
+        let mut shown =
+            self.conn.prepare_cached("SELECT DISTINCT reminder_key FROM reminder_log WHERE delivery = 'shown'")?;
+        for key in shown.query_map([], |row| row.get::<_, String>(0))? {
+            history.shown.insert(key?);
+        }
+        let mut snoozes = self.conn.prepare_cached("SELECT reminder_key, until FROM reminder_snoozes")?;
+        let rows = snoozes.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (key, until) = row?;
+            history.snoozed_until.insert(key, date(until)?);
+        }
+        Ok(history)
+    }
+
+    /// Records a raised reminder; a shown one ends its snooze, in the same transaction.
+    pub fn record_reminder(
+        &mut self,
+        reminder: &Reminder,
+        delivery_error: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO reminder_log (reminder_key, credential_id, cycle_end, kind, due_on, title, body, raised_at,
+                                       delivery, error)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                reminder.key,
+                reminder.credential_id,
+                reminder.cycle_end.to_string(),
+                reminder.kind.as_str(),
+                reminder.due_on.to_string(),
+                reminder.title,
+                reminder.body,
+                timestamp(now),
+                if delivery_error.is_none() { "shown" } else { "failed" },
+                delivery_error,
+            ],
+        )?;
+        if delivery_error.is_none() {
+            tx.execute("DELETE FROM reminder_snoozes WHERE reminder_key = ?1", [&reminder.key])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Snoozes the reminder logged as `key` until `until`.
+    pub fn snooze_reminder(&mut self, key: &str, until: NaiveDate) -> Result<()> {
+        let credential_id: i64 = self
+            .conn
+            .query_row("SELECT credential_id FROM reminder_log WHERE reminder_key = ?1 LIMIT 1", [key], |row| {
+                row.get(0)
+            })
+            .optional()?
+            .ok_or_else(|| Error::not_found("reminder", key))?;
+        self.conn.execute(
+            "INSERT INTO reminder_snoozes (reminder_key, credential_id, until) VALUES (?1, ?2, ?3)
+             ON CONFLICT(reminder_key) DO UPDATE SET until = excluded.until",
+            params![key, credential_id, until.to_string()],
+        )?;
+        Ok(())
+    }
+
+    /// The most recent reminders raised, newest first.
+    pub fn reminder_log(&self, limit: u32) -> Result<Vec<LoggedReminder>> {
+        let mut statement = self.conn.prepare(
+            "SELECT reminder_key, credential_id, kind, due_on, title, body, raised_at, delivery, error
+             FROM reminder_log ORDER BY raised_at DESC, id DESC LIMIT ?1",
+        )?;
+        let rows = statement.query_map([limit], |row| {
+            Ok(LoggedReminder {
+                key: row.get(0)?,
+                credential_id: row.get(1)?,
+                kind: row.get(2)?,
+                due_on: row.get(3)?,
+                title: row.get(4)?,
+                body: row.get(5)?,
+                raised_at: row.get(6)?,
+                shown: row.get::<_, String>(7)? == "shown",
+                error: row.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     // --- settings ----------------------------------------------------------------------------

@@ -1,0 +1,156 @@
+//! `recert remind` against a real notification server (dunst, started by the D-Bus session on the
+//! first notification), observed with dbus-monitor.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const TODAY: &str = "2026-12-17";
+
+fn recert(data: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_recert"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(["--today", TODAY])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn setup() -> tempfile::TempDir {
+    let data = tempfile::tempdir().unwrap();
+    for args in [
+        &["add", "--preset", "acsm-cpt", "--earned", "2024-03-01", "--expires", "2026-12-31"][..],
+        &["add", "--preset", "cpr-aed-aha", "--earned", "2026-09-12"][..],
+    ] {
+        assert!(recert(data.path(), args).status.success());
+    }
+    data
+}
+
+struct Monitor {
+    child: Child,
+    log: tempfile::NamedTempFile,
+}
+
+impl Monitor {
+    fn start() -> Monitor {
+        assert!(std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(), "needs a D-Bus session: run with `make test`");
+        let log = tempfile::NamedTempFile::new().unwrap();
+        let child = Command::new("dbus-monitor")
+            .args(["--session", "interface='org.freedesktop.Notifications',member='Notify'"])
+            .stdout(Stdio::from(log.reopen().unwrap()))
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-monitor is installed");
+        let monitor = Monitor { child, log };
+        // dbus-monitor prints its own NameAcquired signal once it listens.
+        monitor.wait_until("the monitor listens", |text| !text.is_empty());
+        monitor
+    }
+
+    fn text(&self) -> String {
+        std::fs::read_to_string(self.log.path()).unwrap()
+    }
+
+    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) {
+        let started = Instant::now();
+        while !done(&self.text()) {
+            assert!(started.elapsed() < Duration::from_secs(10), "timed out waiting for {what}: {}", self.text());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn notify_calls(&self) -> usize {
+        self.text().matches("member=Notify").count()
+    }
+}
+
+impl Drop for Monitor {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn remind_raises_due_reminders_once_on_a_real_notification_server() {
+    let data = setup();
+    let monitor = Monitor::start();
+    let first = recert(data.path(), &["remind", "--json"]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let raised: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
+    assert_eq!(raised.as_array().unwrap().len(), 2, "{raised}");
+    for field in ["credential_id", "kind", "title", "body", "due_on", "key"] {
+        assert!(raised[0].get(field).is_some(), "remind --json lacks {field}");
+    }
+    monitor.wait_until("two notifications", |text| text.matches("member=Notify").count() == 2);
+    let text = monitor.text();
+    assert!(text.contains("string \"ACSM-CPT renewal due in 14 days\""), "{text}");
+    assert!(text.contains("string \"Renew ACSM-CPT by 31 Dec 2026 — $60.00.\""), "{text}");
+    assert!(text.contains("string \"ACSM-CPT: 45.0 CEC still needed\""), "{text}");
+
+    let second = recert(data.path(), &["remind", "--json"]);
+    assert!(second.status.success());
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&second.stdout).unwrap(), serde_json::json!([]));
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(monitor.notify_calls(), 2, "a second run raises nothing");
+
+    let history: serde_json::Value =
+        serde_json::from_slice(&recert(data.path(), &["reminders", "--json"]).stdout).unwrap();
+    assert_eq!(history.as_array().unwrap().len(), 2);
+    assert!(history.as_array().unwrap().iter().all(|entry| entry["shown"] == true));
+}
+
+#[test]
+fn dry_run_raises_and_records_nothing() {
+    let data = setup();
+    let monitor = Monitor::start();
+    let run = recert(data.path(), &["remind", "--dry-run", "--json"]);
+    assert!(run.status.success());
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&run.stdout).unwrap().as_array().unwrap().len(), 2);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(monitor.notify_calls(), 0);
+    let history: serde_json::Value =
+        serde_json::from_slice(&recert(data.path(), &["reminders", "--json"]).stdout).unwrap();
+    assert_eq!(history, serde_json::json!([]));
+}
+
+#[test]
+fn without_a_notification_server_the_reminder_stays_due() {
+    let data = setup();
+    let dead_bus = tempfile::tempdir().unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_recert"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["--today", TODAY, "remind"])
+        .env("DBUS_SESSION_BUS_ADDRESS", format!("unix:path={}/no-bus", dead_bus.path().display()))
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(3), "{}", String::from_utf8_lossy(&run.stderr));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("not shown") && stderr.contains("stay due"), "{stderr}");
+    let history: serde_json::Value =
+        serde_json::from_slice(&recert(data.path(), &["reminders", "--json"]).stdout).unwrap();
+    assert!(history.as_array().unwrap().iter().all(|entry| entry["shown"] == false));
+    let again: serde_json::Value =
+        serde_json::from_slice(&recert(data.path(), &["remind", "--dry-run", "--json"]).stdout).unwrap();
+    assert_eq!(again.as_array().unwrap().len(), 2, "still due after a failed delivery");
+}
+
+#[test]
+fn bad_lead_times_change_nothing() {
+    let data = setup();
+    for bad in ["-5", "30,30", "2000", "soon"] {
+        let run = recert(data.path(), &["settings", "--lead-days", bad]);
+        assert_eq!(run.status.code(), Some(2), "{bad}");
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(stderr.contains("lead-days") && stderr.lines().count() == 1, "{bad}: {stderr}");
+    }
+    let settings: serde_json::Value =
+        serde_json::from_slice(&recert(data.path(), &["settings", "--json"]).stdout).unwrap();
+    assert_eq!(settings["lead_days"], serde_json::json!([90, 60, 30, 14, 7, 1]));
+    assert!(recert(data.path(), &["settings", "--lead-days", "45, 10"]).status.success());
+    let settings: serde_json::Value =
+        serde_json::from_slice(&recert(data.path(), &["settings", "--json"]).stdout).unwrap();
+    assert_eq!(settings["lead_days"], serde_json::json!([45, 10]));
+}
