@@ -120,9 +120,9 @@ fn month_ends_and_leap_days() {
     let card = held(1, "cpr-aed-aha", "2026-02-10", None);
     assert_eq!(card.cycle.end, d("2028-02-29"));
     let mut history = ReminderHistory::default();
-    assert_eq!(raise(&[card.clone()], &mut history, "2027-11-30"), vec![], "91 days before");
-    assert_eq!(raise(&[card.clone()], &mut history, "2027-12-01"), vec![s("deadline", 90)]);
-    assert_eq!(raise(&[card.clone()], &mut history, "2028-02-28"), vec![s("deadline", 1)]);
+    assert_eq!(raise(std::slice::from_ref(&card), &mut history, "2027-11-30"), vec![], "91 days before");
+    assert_eq!(raise(std::slice::from_ref(&card), &mut history, "2027-12-01"), vec![s("deadline", 90)]);
+    assert_eq!(raise(std::slice::from_ref(&card), &mut history, "2028-02-28"), vec![s("deadline", 1)]);
     let body = &plan(&[card], &ReminderHistory::default(), "2028-02-28")[0].body;
     assert!(body.contains("29 Feb 2028"), "{body}");
 }
