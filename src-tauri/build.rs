@@ -17,6 +17,12 @@ const COMMANDS: &[&str] = &[
     "backup_now",
     "pick_proof_file",
     "open_proof",
+    "get_settings",
+    "set_lead_days",
+    "set_start_at_login",
+    "reminder_history",
+    "snooze_reminder",
+    "check_reminders_now",
 ];
 
 fn main() {

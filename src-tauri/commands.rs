@@ -1,7 +1,8 @@
 //! Tauri commands: each a few lines that call the core and map its errors to `{code, message}`.
 //! No SQL and no rules here.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{NaiveDate, Utc};
 use recert_core::activity::ActivityForm;
@@ -14,11 +15,14 @@ use serde::Serialize;
 use tauri::State;
 
 use crate::ipc_error::IpcError;
+use crate::scheduler::{NotifierStatus, SchedulerMsg};
 
 pub struct AppState {
     pub recert: Mutex<Recert>,
     /// Fixed by `--today` (tests, demos); otherwise the real date at each call.
     pub fixed_today: Option<NaiveDate>,
+    pub scheduler: Sender<SchedulerMsg>,
+    pub notifier: Arc<Mutex<NotifierStatus>>,
 }
 
 impl AppState {
@@ -28,6 +32,12 @@ impl AppState {
 
     pub fn today(&self) -> NaiveDate {
         self.fixed_today.unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+
+    /// Tells the reminder scheduler the data changed, so reminders follow at once.
+    fn changed<T>(&self, value: T) -> T {
+        let _ = self.scheduler.send(SchedulerMsg::Changed);
+        value
     }
 }
 
@@ -46,18 +56,19 @@ pub fn get_catalog() -> Vec<Preset> {
 #[tauri::command]
 pub fn add_credential(state: State<'_, AppState>, form: CredentialForm) -> Reply<CredentialView> {
     let credential = state.recert()?.add_credential(&form, Utc::now(), state.today())?;
-    Ok(CredentialView::from(&credential))
+    Ok(state.changed(CredentialView::from(&credential)))
 }
 
 #[tauri::command]
 pub fn edit_credential(state: State<'_, AppState>, id: i64, changes: CredentialChanges) -> Reply<CredentialView> {
-    Ok(CredentialView::from(&state.recert()?.edit_credential(id, &changes, state.today())?))
+    let edited = state.recert()?.edit_credential(id, &changes, state.today())?;
+    Ok(state.changed(CredentialView::from(&edited)))
 }
 
 #[tauri::command]
 pub fn remove_credential(state: State<'_, AppState>, id: i64, confirmed: bool) -> Reply<()> {
     state.recert()?.remove_credential(id, confirmed)?;
-    Ok(())
+    Ok(state.changed(()))
 }
 
 #[tauri::command]
@@ -69,7 +80,7 @@ pub fn renew_credential(
     expires: Option<String>,
 ) -> Reply<CredentialView> {
     let renewed = state.recert()?.renew(id, &date, fee.as_deref(), expires.as_deref(), state.today())?;
-    Ok(CredentialView::from(&renewed))
+    Ok(state.changed(CredentialView::from(&renewed)))
 }
 
 #[tauri::command]
@@ -84,7 +95,8 @@ pub fn preview_credits(state: State<'_, AppState>, form: ActivityForm) -> Reply<
 
 #[tauri::command]
 pub fn log_activity(state: State<'_, AppState>, form: ActivityForm) -> Reply<LoggedView> {
-    Ok(LoggedView::from(&state.recert()?.log_activity(&form, Utc::now(), state.today())?))
+    let logged = state.recert()?.log_activity(&form, Utc::now(), state.today())?;
+    Ok(state.changed(LoggedView::from(&logged)))
 }
 
 #[tauri::command]
@@ -95,7 +107,7 @@ pub fn list_activities(state: State<'_, AppState>) -> Reply<Vec<ActivityView>> {
 #[tauri::command]
 pub fn delete_activity(state: State<'_, AppState>, id: i64) -> Reply<()> {
     state.recert()?.delete_activity(id)?;
-    Ok(())
+    Ok(state.changed(()))
 }
 
 #[tauri::command]
@@ -148,4 +160,85 @@ pub fn open_proof(state: State<'_, AppState>, activity_id: i64) -> Reply<()> {
         .spawn()
         .map_err(|e| IpcError::internal(format!("could not open {}: {e}", path.display())))?;
     Ok(())
+}
+
+#[derive(Serialize)]
+pub struct SettingsView {
+    lead_days: Vec<u32>,
+    start_at_login: bool,
+    autostart_path: String,
+    notifications_error: Option<String>,
+}
+
+fn autostart_home() -> Result<std::path::PathBuf, IpcError> {
+    crate::autostart::config_home().ok_or_else(|| IpcError::internal("no home folder: start at login is unavailable"))
+}
+
+#[tauri::command]
+pub fn get_settings(state: State<'_, AppState>) -> Reply<SettingsView> {
+    let config = autostart_home()?;
+    Ok(SettingsView {
+        lead_days: state.recert()?.lead_times()?.days().to_vec(),
+        start_at_login: crate::autostart::is_enabled(&config),
+        autostart_path: crate::autostart::entry_path(&config).display().to_string(),
+        notifications_error: state.notifier.lock().ok().and_then(|s| s.error.clone()),
+    })
+}
+
+#[derive(Serialize)]
+pub struct LeadDaysView {
+    lead_days: Vec<u32>,
+}
+
+#[tauri::command]
+pub fn set_lead_days(state: State<'_, AppState>, text: String) -> Reply<LeadDaysView> {
+    let lead_times = state.recert()?.set_lead_times(&text)?;
+    Ok(state.changed(LeadDaysView { lead_days: lead_times.days().to_vec() }))
+}
+
+#[derive(Serialize)]
+pub struct StartAtLoginView {
+    start_at_login: bool,
+    autostart_path: String,
+}
+
+#[tauri::command]
+pub fn set_start_at_login(enabled: bool) -> Reply<StartAtLoginView> {
+    let config = autostart_home()?;
+    let failed = |e: std::io::Error| IpcError::internal(format!("could not change start at login: {e}"));
+    if enabled {
+        let executable = std::env::current_exe().map_err(failed)?;
+        crate::autostart::enable(&config, &executable).map_err(failed)?;
+    } else {
+        crate::autostart::disable(&config).map_err(failed)?;
+    }
+    Ok(StartAtLoginView {
+        start_at_login: crate::autostart::is_enabled(&config),
+        autostart_path: crate::autostart::entry_path(&config).display().to_string(),
+    })
+}
+
+#[tauri::command]
+pub fn reminder_history(state: State<'_, AppState>) -> Reply<Vec<recert_core::store::LoggedReminder>> {
+    Ok(state.recert()?.reminder_log(200)?)
+}
+
+#[tauri::command]
+pub fn snooze_reminder(state: State<'_, AppState>, key: String, days: u32) -> Reply<NaiveDate> {
+    let until = state.recert()?.snooze_reminder(&key, days, state.today())?;
+    let _ = state.scheduler.send(SchedulerMsg::Changed);
+    Ok(until)
+}
+
+/// Checks at once and answers with how many reminders were raised.
+#[tauri::command(async)]
+pub fn check_reminders_now(state: State<'_, AppState>) -> Reply<usize> {
+    let (reply, answer) = std::sync::mpsc::channel();
+    state
+        .scheduler
+        .send(SchedulerMsg::CheckNow(reply))
+        .map_err(|_| IpcError::internal("the reminder scheduler stopped"))?;
+    answer
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .map_err(|_| IpcError::internal("the reminder check took too long"))
 }

@@ -1,7 +1,7 @@
 //! The desktop window (Tauri 2): state, commands, and the window's life cycle.
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use recert_core::paths::data_dir_from_env;
@@ -9,6 +9,8 @@ use recert_core::Recert;
 use tauri::Manager;
 
 use crate::commands::{self, AppState};
+use crate::scheduler::{self, NotifierStatus};
+use crate::tray;
 
 /// WebKitGTK's DMA-BUF renderer shows a blank window on many GPUs, VMs and software-only GL.
 /// Turn it off unless the user chose otherwise; must run before GTK starts any thread.
@@ -20,8 +22,9 @@ fn avoid_blank_window() {
 
 pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDate>) -> i32 {
     avoid_blank_window();
-    let recert = match data_dir_from_env(data_dir).and_then(|dir| Recert::open(&dir, chrono::Utc::now())) {
-        Ok(recert) => recert,
+    let opened = data_dir_from_env(data_dir).and_then(|dir| Ok((Recert::open(&dir, chrono::Utc::now())?, dir)));
+    let (recert, data_dir) = match opened {
+        Ok(opened) => opened,
         Err(error) => {
             eprintln!("recert: {error}");
             return 1;
@@ -30,7 +33,13 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| show_main_window(app)))
         .plugin(tauri_plugin_dialog::init())
-        .manage(AppState { recert: Mutex::new(recert), fixed_today })
+        .on_window_event(|window, event| {
+            // Closing hides the window; reminders keep running. Quit is in the tray menu.
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                api.prevent_close();
+                let _ = window.hide();
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             commands::get_status,
             commands::get_catalog,
@@ -48,8 +57,20 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
             commands::backup_now,
             commands::pick_proof_file,
             commands::open_proof,
+            commands::get_settings,
+            commands::set_lead_days,
+            commands::set_start_at_login,
+            commands::reminder_history,
+            commands::snooze_reminder,
+            commands::check_reminders_now,
         ])
         .setup(move |app| {
+            let notifier = Arc::new(Mutex::new(NotifierStatus::default()));
+            let scheduler = scheduler::spawn(app.handle().clone(), data_dir.clone(), fixed_today, notifier.clone());
+            app.manage(AppState { recert: Mutex::new(recert), fixed_today, scheduler, notifier });
+            if let Err(error) = tray::install(app.handle()) {
+                eprintln!("recert: no tray icon ({error}); relaunch Recert to open the window");
+            }
             if !hidden {
                 show_main_window(app.handle());
             }
@@ -65,7 +86,7 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
     }
 }
 
-fn show_main_window(app: &tauri::AppHandle) {
+pub fn show_main_window(app: &tauri::AppHandle) {
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.show();
         let _ = window.unminimize();

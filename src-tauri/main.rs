@@ -1,11 +1,14 @@
 // No console window for the desktop app on Windows release builds; the CLI still prints.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod autostart;
 mod cli;
 mod commands;
 mod desktop;
 mod ipc_error;
 mod notifier;
+mod scheduler;
+mod tray;
 
 use clap::Parser;
 

@@ -1,0 +1,170 @@
+//! The reminder scheduler: a thread with its own connection to the database that checks what is
+//! due at start, after every change, and every minute — so "at least hourly" holds and a machine
+//! waking from sleep is caught within a minute, whatever the clock did meanwhile.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, Utc};
+use recert_core::reminders::Reminder;
+use recert_core::Recert;
+use tauri::{AppHandle, Emitter};
+
+use crate::notifier;
+
+const TICK: Duration = Duration::from_secs(60);
+/// After a failed delivery, timed checks wait this long before trying the same reminder again.
+const RETRY_FAILED_AFTER: Duration = Duration::from_secs(3600);
+
+pub enum SchedulerMsg {
+    /// Data changed: check now.
+    Changed,
+    /// Check now and answer with how many reminders were raised.
+    CheckNow(Sender<usize>),
+    Snooze {
+        key: String,
+        days: u32,
+    },
+}
+
+/// What the window can ask about reminders.
+#[derive(Default)]
+pub struct NotifierStatus {
+    /// The last delivery error, while notifications can't be shown.
+    pub error: Option<String>,
+}
+
+pub fn spawn(
+    app: AppHandle,
+    data_dir: PathBuf,
+    fixed_today: Option<NaiveDate>,
+    status: Arc<Mutex<NotifierStatus>>,
+) -> Sender<SchedulerMsg> {
+    let (sender, receiver) = mpsc::channel();
+    let own_sender = sender.clone();
+    std::thread::Builder::new()
+        .name("reminders".into())
+        .spawn(move || match Recert::open(&data_dir, Utc::now()) {
+            Ok(recert) => {
+                Scheduler { app, recert, fixed_today, status, sender: own_sender, failed: HashMap::new() }.run(receiver)
+            }
+            Err(error) => eprintln!("recert: reminders are off, the database could not be opened: {error}"),
+        })
+        .expect("a thread can be started");
+    sender
+}
+
+struct Scheduler {
+    app: AppHandle,
+    recert: Recert,
+    fixed_today: Option<NaiveDate>,
+    status: Arc<Mutex<NotifierStatus>>,
+    sender: Sender<SchedulerMsg>,
+    failed: HashMap<String, Instant>,
+}
+
+impl Scheduler {
+    fn today(&self) -> NaiveDate {
+        self.fixed_today.unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+
+    fn run(mut self, receiver: Receiver<SchedulerMsg>) {
+        self.check(false);
+        loop {
+            match receiver.recv_timeout(TICK) {
+                Ok(SchedulerMsg::Changed) => {
+                    self.check(true);
+                }
+                Ok(SchedulerMsg::CheckNow(reply)) => {
+                    let raised = self.check(true);
+                    let _ = reply.send(raised);
+                }
+                Ok(SchedulerMsg::Snooze { key, days }) => {
+                    let today = self.today();
+                    match self.recert.snooze_reminder(&key, days, today) {
+                        Ok(_) => {
+                            let _ = self.app.emit("reminders-changed", ());
+                        }
+                        Err(error) => eprintln!("recert: snoozing {key}: {error}"),
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    self.check(false);
+                }
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+    }
+
+    /// Raises what is due; `asked` (a change or "check now") also retries failed deliveries.
+    fn check(&mut self, asked: bool) -> usize {
+        let today = self.today();
+        let due = match self.recert.due_reminders(today) {
+            Ok(due) => due,
+            Err(error) => {
+                eprintln!("recert: checking reminders: {error}");
+                return 0;
+            }
+        };
+        let mut raised = 0;
+        for reminder in due {
+            let waiting = self.failed.get(&reminder.key).is_some_and(|at| at.elapsed() < RETRY_FAILED_AFTER);
+            if waiting && !asked {
+                continue;
+            }
+            raised += usize::from(self.raise(&reminder));
+        }
+        if raised > 0 {
+            let _ = self.app.emit("reminders-changed", ());
+        }
+        raised
+    }
+
+    fn raise(&mut self, reminder: &Reminder) -> bool {
+        let outcome = notifier::show(reminder);
+        let error = outcome.as_ref().err().cloned();
+        if let Err(record_error) = self.recert.record_reminder(reminder, error.as_deref(), Utc::now()) {
+            eprintln!("recert: recording a reminder: {record_error}");
+        }
+        match outcome {
+            Ok(handle) => {
+                self.failed.remove(&reminder.key);
+                self.status.lock().map(|mut s| s.error = None).ok();
+                follow_actions(handle, reminder.key.clone(), self.app.clone(), self.sender.clone());
+                true
+            }
+            Err(error) => {
+                eprintln!("recert: {error}");
+                self.failed.insert(reminder.key.clone(), Instant::now());
+                self.status.lock().map(|mut s| s.error = Some(error.clone())).ok();
+                let _ = self.app.emit("notifications-unavailable", error);
+                true
+            }
+        }
+    }
+}
+
+/// Keeps the notification alive until it is closed (some desktops drop a notification whose
+/// sender let go of it) and acts on its buttons.
+fn follow_actions(
+    handle: notify_rust::NotificationHandle,
+    key: String,
+    app: AppHandle,
+    scheduler: Sender<SchedulerMsg>,
+) {
+    let spawned = std::thread::Builder::new().name("notification".into()).spawn(move || {
+        handle.wait_for_action(|action| match action {
+            notifier::ACTION_OPEN | "default" => crate::desktop::show_main_window(&app),
+            notifier::ACTION_SNOOZE => {
+                let _ = scheduler.send(SchedulerMsg::Snooze { key: key.clone(), days: 1 });
+            }
+            _ => {}
+        });
+    });
+    if let Err(error) = spawned {
+        eprintln!("recert: could not follow a notification: {error}");
+    }
+}
