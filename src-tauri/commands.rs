@@ -35,9 +35,8 @@ impl AppState {
     }
 
     /// Tells the reminder scheduler the data changed, so reminders follow at once.
-    fn changed<T>(&self, value: T) -> T {
+    fn data_changed(&self) {
         let _ = self.scheduler.send(SchedulerMsg::Changed);
-        value
     }
 }
 
@@ -56,19 +55,22 @@ pub fn get_catalog() -> Vec<Preset> {
 #[tauri::command]
 pub fn add_credential(state: State<'_, AppState>, form: CredentialForm) -> Reply<CredentialView> {
     let credential = state.recert()?.add_credential(&form, Utc::now(), state.today())?;
-    Ok(state.changed(CredentialView::from(&credential)))
+    state.data_changed();
+    Ok(CredentialView::from(&credential))
 }
 
 #[tauri::command]
 pub fn edit_credential(state: State<'_, AppState>, id: i64, changes: CredentialChanges) -> Reply<CredentialView> {
     let edited = state.recert()?.edit_credential(id, &changes, state.today())?;
-    Ok(state.changed(CredentialView::from(&edited)))
+    state.data_changed();
+    Ok(CredentialView::from(&edited))
 }
 
 #[tauri::command]
 pub fn remove_credential(state: State<'_, AppState>, id: i64, confirmed: bool) -> Reply<()> {
     state.recert()?.remove_credential(id, confirmed)?;
-    Ok(state.changed(()))
+    state.data_changed();
+    Ok(())
 }
 
 #[tauri::command]
@@ -80,7 +82,8 @@ pub fn renew_credential(
     expires: Option<String>,
 ) -> Reply<CredentialView> {
     let renewed = state.recert()?.renew(id, &date, fee.as_deref(), expires.as_deref(), state.today())?;
-    Ok(state.changed(CredentialView::from(&renewed)))
+    state.data_changed();
+    Ok(CredentialView::from(&renewed))
 }
 
 #[tauri::command]
@@ -96,7 +99,8 @@ pub fn preview_credits(state: State<'_, AppState>, form: ActivityForm) -> Reply<
 #[tauri::command]
 pub fn log_activity(state: State<'_, AppState>, form: ActivityForm) -> Reply<LoggedView> {
     let logged = state.recert()?.log_activity(&form, Utc::now(), state.today())?;
-    Ok(state.changed(LoggedView::from(&logged)))
+    state.data_changed();
+    Ok(LoggedView::from(&logged))
 }
 
 #[tauri::command]
@@ -107,7 +111,8 @@ pub fn list_activities(state: State<'_, AppState>) -> Reply<Vec<ActivityView>> {
 #[tauri::command]
 pub fn delete_activity(state: State<'_, AppState>, id: i64) -> Reply<()> {
     state.recert()?.delete_activity(id)?;
-    Ok(state.changed(()))
+    state.data_changed();
+    Ok(())
 }
 
 #[tauri::command]
@@ -193,7 +198,8 @@ pub struct LeadDaysView {
 #[tauri::command]
 pub fn set_lead_days(state: State<'_, AppState>, text: String) -> Reply<LeadDaysView> {
     let lead_times = state.recert()?.set_lead_times(&text)?;
-    Ok(state.changed(LeadDaysView { lead_days: lead_times.days().to_vec() }))
+    state.data_changed();
+    Ok(LeadDaysView { lead_days: lead_times.days().to_vec() })
 }
 
 #[derive(Serialize)]

@@ -1,4 +1,5 @@
-// The only caller of Tauri's `invoke`: one function per backend command.
+// The only caller of Tauri's `invoke`: one function per backend command; also the one place that
+// listens to events the backend emits.
 //
 // Arguments at the top level of `invoke` are matched by Tauri against the Rust parameter names
 // converted to camelCase (`activity_id` is expected as `activityId`); the fields *inside* `form`
@@ -64,3 +65,19 @@ export const pickProofFile = () => call('pick_proof_file');
 // Both spellings: Tauri's default camelCase and snake_case, should the command opt into it.
 export const openProof = (activityId) =>
   call('open_proof', { activityId, activity_id: activityId });
+export const getSettings = () => call('get_settings');
+export const setLeadDays = (text) => call('set_lead_days', { text });
+export const setStartAtLogin = (enabled) => call('set_start_at_login', { enabled });
+export const reminderHistory = () => call('reminder_history');
+export const snoozeReminder = (key, days) => call('snooze_reminder', { key, days });
+export const checkRemindersNow = () => call('check_reminders_now');
+
+/**
+ * Calls `handler(payload)` on every backend event `name`. Resolves to a function that stops
+ * listening; outside the app (no Tauri) there are no events, so it resolves to one that does nothing.
+ */
+export async function onEvent(name, handler) {
+  const listen = window.__TAURI__?.event?.listen;
+  if (typeof listen !== 'function') return () => {};
+  return listen(name, (event) => handler(event.payload));
+}

@@ -8,6 +8,8 @@ import * as detail from './views/detail.js';
 import * as timeline from './views/timeline.js';
 import * as costs from './views/costs.js';
 import * as settings from './views/settings.js';
+import { onEvent } from './api.js';
+import { h } from './dom.js';
 import { errorPanel, showBanner, takeFlash } from './feedback.js';
 
 const ROUTES = [
@@ -85,11 +87,44 @@ function moveFocusToView(viewRoot, firstRender) {
   target.focus({ preventScroll: false });
 }
 
+// --- events from the backend (the reminder scheduler, the tray, notification clicks) ------------
+
+const settingsShowing = () => document.getElementById('view').dataset.view === 'settings';
+
+// The scheduler reports the same failure on every hourly check; once dismissed, it stays so.
+let dismissedNotificationsError = null;
+
+function warnNotificationsUnavailable(error) {
+  if (error === dismissedNotificationsError) return;
+  showBanner([
+    `Desktop notifications could not be shown (${error}). Recert keeps the reminders due and lists them under `,
+    h('a', { href: '#/settings' }, 'Settings → Reminders'), '.',
+  ], 'warning', { dismissible: true, onDismiss: () => { dismissedNotificationsError = error; } });
+}
+
+function listenToBackend() {
+  const listeners = [
+    // Only the reminder list is drawn again (not the whole view): it can arrive while the user types.
+    onEvent('reminders-changed', () => { if (settingsShowing()) settings.refreshReminders(); }),
+    onEvent('notifications-unavailable', (error) => {
+      warnNotificationsUnavailable(String(error ?? 'no notification server answered'));
+      if (settingsShowing()) settings.refreshReminders();
+    }),
+    onEvent('open-view', (hash) => {
+      // Only routes of this window: the payload is a hash such as "#/dashboard".
+      if (typeof hash === 'string' && hash.startsWith('#/')) app.navigate(hash);
+    }),
+  ];
+  for (const listener of listeners) listener.catch((error) => console.error('Could not listen to the backend:', error));
+}
+
 function start() {
   if (!window.__TAURI__?.core?.invoke) {
     showBanner('Recert’s backend is not reachable: this window only works inside the Recert app.', 'warning');
   }
   window.addEventListener('hashchange', showCurrentRoute);
+  // Before the first view, so an event sent while it loads is not missed.
+  listenToBackend();
   showCurrentRoute();
 }
 

@@ -5,12 +5,31 @@ import { h, replaceChildren, uniqueId } from './dom.js';
 
 // --- banner: lasting conditions ("no notification server") -------------------------------------
 
-/** Shows a lasting message above every view; `kind` is "info" or "warning". */
-export function showBanner(message, kind = 'info') {
+/**
+ * Shows a lasting message (text or nodes) above every view; `kind` is "info" or "warning".
+ * A `dismissible` banner gets a Dismiss button, which hides it and then calls `onDismiss`.
+ */
+export function showBanner(message, kind = 'info', { dismissible = false, onDismiss } = {}) {
   const banner = document.getElementById('banner');
   if (!banner) return;
   banner.className = `banner banner-${kind}`;
-  replaceChildren(banner, h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, kind === 'warning' ? '⚠' : 'ℹ'), ' ', message);
+  const dismiss = dismissible
+    ? h('button', { type: 'button', class: 'button small banner-dismiss', id: 'banner-dismiss' }, 'Dismiss')
+    : null;
+  dismiss?.addEventListener('click', () => {
+    clearBanner();
+    // The button that had focus is gone: continue from the view's heading, not the page top.
+    const heading = document.querySelector('#view h1');
+    if (heading) {
+      heading.setAttribute('tabindex', '-1');
+      heading.focus();
+    }
+    onDismiss?.();
+  });
+  replaceChildren(banner,
+    h('span', { class: 'banner-icon', 'aria-hidden': 'true' }, kind === 'warning' ? '⚠' : 'ℹ'),
+    h('span', { class: 'banner-message' }, message),
+    dismiss);
   banner.hidden = false;
 }
 

@@ -7,6 +7,7 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ISO_DATE_IN_TEXT = /\b(\d{4}-\d{2}-\d{2})\b/g;
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const monthFormat = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' });
 const shortMonthFormat = new Intl.DateTimeFormat(undefined, { month: 'short' });
 const moneyFormat = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD' });
@@ -42,6 +43,13 @@ export function formatShortMonth(date) {
 /** A `<time>` element showing a locale date, carrying the ISO date for machines and tests. */
 export function dateElement(iso, className) {
   return h('time', { class: className, datetime: iso, 'data-date': iso }, formatDate(iso));
+}
+
+/** An RFC 3339 timestamp as a local date and time in a `<time>` element; unparsable text as is. */
+export function dateTimeElement(timestamp, className) {
+  const date = new Date(timestamp ?? '');
+  const text = Number.isNaN(date.getTime()) ? (timestamp ?? '') : dateTimeFormat.format(date);
+  return h('time', { class: className, datetime: timestamp }, text);
 }
 
 export function formatMoney(cents) {
