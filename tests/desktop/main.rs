@@ -128,3 +128,44 @@ impl GotoHash for fantoccini::Client {
         self.execute(&format!("location.hash = {hash:?};"), vec![]).await.unwrap();
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reminders_arrive_in_the_window_history_and_can_be_snoozed() {
+    // CSCS is due 2026-12-31, 38 days after the fixed today: the 60-day reminder is due.
+    let app = App::launch_with(|dir| {
+        support::cli(dir, &["add", "--preset", "nsca-cscs", "--earned", "2015-06-01", "--json"]);
+        support::cli(dir, &["add", "--preset", "cpr-aed-aha", "--earned", "2026-01-10", "--json"]);
+    })
+    .await;
+    app.client.goto_hash_free("#/settings").await;
+    app.eventually("the scheduler's reminders in the history", || async {
+        app.script("return [...document.querySelectorAll('.reminder-entry')].map(e => e.textContent).join('|');")
+            .await
+            .as_str()
+            .is_some_and(|text| text.contains("CSCS renewal due in 38 days") && text.contains("CEU still needed"))
+    })
+    .await;
+    app.screenshot("settings").await;
+
+    // Bad lead times: the error shows beside the field, the text stays, nothing is saved.
+    app.type_into("#lead-days", "30, 30").await;
+    app.click("#save-lead-days").await;
+    let error = app.wait_for("#lead-days-form .field-error").await;
+    assert!(error.text().await.unwrap().contains("appears twice"));
+    assert_eq!(app.value("#lead-days").await, "30, 30");
+    assert_eq!(app.cli(&["settings", "--json"])["lead_days"], serde_json::json!([90, 60, 30, 14, 7, 1]));
+
+    // Snooze the deadline reminder: it is stored with its return day.
+    app.click(".reminder-entry[data-kind='deadline'] .snooze-button").await;
+    let database = app.data_path().join("recert.sqlite3");
+    app.eventually("the snooze in the database", || {
+        let database = database.clone();
+        async move {
+            let conn = rusqlite::Connection::open(&database).unwrap();
+            conn.query_row("SELECT until FROM reminder_snoozes", [], |row| row.get::<_, String>(0))
+                .is_ok_and(|until| until == "2026-11-24")
+        }
+    })
+    .await;
+    app.close().await;
+}

@@ -29,20 +29,32 @@ fn tauri_driver() -> PathBuf {
     }
 }
 
+/// Recert is a single-instance app: a second window started while one runs would hand over to
+/// the first and quit. The window tests therefore take turns.
+static ONE_WINDOW_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// One running app with its own data folder; everything is torn down on drop.
 pub struct App {
     pub client: Client,
     driver: Child,
     pub data_dir: tempfile::TempDir,
+    _turn: tokio::sync::MutexGuard<'static, ()>,
 }
 
 impl App {
     pub async fn launch() -> App {
+        Self::launch_with(|_| {}).await
+    }
+
+    /// Launches the app on a data folder that `prepare` filled first (e.g. with the CLI).
+    pub async fn launch_with(prepare: impl FnOnce(&Path)) -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "the desktop tests need a display: run them with `make test` (Xvfb + D-Bus)"
         );
+        let turn = ONE_WINDOW_AT_A_TIME.lock().await;
         let data_dir = tempfile::tempdir().unwrap();
+        prepare(data_dir.path());
         let port = free_port();
         let native_port = free_port();
         let driver = Command::new(tauri_driver())
@@ -71,7 +83,7 @@ impl App {
             }
         };
         eprintln!("desktop test: WebDriver session started");
-        let app = App { client, driver, data_dir };
+        let app = App { client, driver, data_dir, _turn: turn };
         app.wait_for("#app[data-ready='true']").await;
         app
     }
@@ -143,15 +155,7 @@ impl App {
 
     /// Runs the CLI on the same data folder, as a user would to check what the window saved.
     pub fn cli(&self, args: &[&str]) -> Value {
-        let output = Command::new(env!("CARGO_BIN_EXE_recert"))
-            .arg("--data-dir")
-            .arg(self.data_path())
-            .args(["--today", TODAY])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        serde_json::from_slice(&output.stdout).unwrap()
+        cli(self.data_path(), args)
     }
 
     pub async fn close(mut self) {
@@ -165,5 +169,22 @@ impl Drop for App {
     fn drop(&mut self) {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+    }
+}
+
+/// Runs the CLI on a data folder with the tests' fixed day; returns its JSON output.
+pub fn cli(data_dir: &Path, args: &[&str]) -> Value {
+    let output = Command::new(env!("CARGO_BIN_EXE_recert"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(["--today", TODAY])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    if output.stdout.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&output.stdout).unwrap_or(Value::Null)
     }
 }
