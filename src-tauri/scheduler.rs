@@ -16,6 +16,8 @@ use tauri::{AppHandle, Emitter};
 use crate::notifier;
 
 const TICK: Duration = Duration::from_secs(60);
+/// The first check waits until the window has drawn, so start-up does not compete with it.
+const FIRST_CHECK_AFTER: Duration = Duration::from_secs(3);
 /// After a failed delivery, timed checks wait this long before trying the same reminder again.
 const RETRY_FAILED_AFTER: Duration = Duration::from_secs(3600);
 
@@ -72,9 +74,11 @@ impl Scheduler {
     }
 
     fn run(mut self, receiver: Receiver<SchedulerMsg>) {
-        self.check(false);
+        let mut wait = FIRST_CHECK_AFTER;
         loop {
-            match receiver.recv_timeout(TICK) {
+            let message = receiver.recv_timeout(wait);
+            wait = TICK;
+            match message {
                 Ok(SchedulerMsg::Changed) => {
                     self.check(true);
                 }

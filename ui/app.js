@@ -11,6 +11,7 @@ import * as settings from './views/settings.js';
 import { onEvent } from './api.js';
 import { h } from './dom.js';
 import { errorPanel, showBanner, takeFlash } from './feedback.js';
+performance.mark('recert:app-start');
 
 const ROUTES = [
   { pattern: /^#?\/?(dashboard)?$/, name: 'dashboard', nav: 'dashboard', view: dashboard },
@@ -76,6 +77,11 @@ async function showCurrentRoute() {
   viewRoot.setAttribute('aria-busy', 'false');
   moveFocusToView(viewRoot, thisRender === 1);
   document.getElementById('app').dataset.ready = 'true';
+  if (thisRender === 1) {
+    performance.mark('recert:first-view-drawn');
+    // Two frames later the first view has been painted: start-up measurements read this mark.
+    requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('recert:first-view-painted')));
+  }
 }
 
 /** After navigating, keyboard and screen-reader users land on the new view's heading. */
