@@ -105,6 +105,26 @@ async fn a_trainer_adds_logs_and_renews_in_the_window() {
     .await;
     app.screenshot("detail").await;
 
+    // The timeline draws a row per credential: NASM-CPT's deadline, and CSCS's renewed cycle
+    // (its 2029-12-31 deadline lies past the three years shown).
+    app.client.goto_hash_free("#/timeline").await;
+    app.wait_for("#timeline-svg").await;
+    let attribute_of = |credential: i64, element: &'static str, attribute: &'static str| {
+        let app = &app;
+        async move {
+            app.script(&format!(
+                "return [...document.querySelectorAll(\"#timeline-svg .tl-row[data-credential-id='{credential}'] {element}\")]
+                    .map(e => e.getAttribute('{attribute}'));"
+            ))
+            .await
+        }
+    };
+    assert_eq!(attribute_of(nasm, ".tl-deadline", "data-date").await, serde_json::json!(["2027-02-10"]));
+    let cscs_bars = attribute_of(cscs, ".tl-bar", "data-start").await;
+    assert!(cscs_bars.as_array().unwrap().contains(&serde_json::json!("2027-01-01")), "{cscs_bars}");
+    assert_eq!(app.find_all("#timeline-svg .tl-row").await.len(), 2);
+    app.screenshot("timeline").await;
+
     // The data is in the SQLite file: the CLI sees it.
     let status = app.cli(&["status", "--json"]);
     let cscs_status = status.as_array().unwrap().iter().find(|s| s["id"] == cscs).unwrap().clone();

@@ -210,7 +210,7 @@ pub fn candidates(report: &CredentialReport, lead_times: &LeadTimes, today: Naiv
                 0,
                 today,
                 format!("{name} needs a current CPR/AED card"),
-                format!("{} Add the card to Recert once you have it.", problem.message),
+                format!("{}.", problem.message),
             ),
         }
     }

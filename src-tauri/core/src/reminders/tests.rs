@@ -141,6 +141,13 @@ fn a_credential_with_several_prerequisite_checks() {
     assert!(prerequisite[0].body.contains("31 Oct 2026"), "{}", prerequisite[0].body);
     // After the card has expired: "needs a current card", once.
     let mut history = ReminderHistory::default();
+    let expired_text = plan(&credentials, &ReminderHistory::default(), "2026-11-23");
+    let card_reminder = expired_text.iter().find(|r| r.kind == ReminderKind::Prerequisite).unwrap();
+    assert_eq!(card_reminder.title, "CSCS needs a current CPR/AED card");
+    assert_eq!(
+        card_reminder.body,
+        "Your CPR/AED card (AHA CPR/AED) expired on 2026-10-31; CSCS requires a current one — renew it."
+    );
     let expired = raise(&credentials, &mut history, "2026-11-23");
     assert_eq!(expired.iter().filter(|(k, _)| k == "prerequisite").count(), 2);
     assert!(raise(&credentials, &mut history, "2026-11-24").iter().all(|(k, _)| k != "prerequisite"));
