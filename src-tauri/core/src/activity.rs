@@ -213,16 +213,10 @@ pub fn convert_credit(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Catalog;
-    use crate::credential::CredentialForm;
-
-    fn d(text: &str) -> NaiveDate {
-        parse_date("date", text).unwrap()
-    }
+    use crate::test_support::{d, held_on};
 
     fn held(preset: &str, earned: &str) -> Credential {
-        let form = CredentialForm { preset: Some(preset.into()), earned_on: earned.into(), ..Default::default() };
-        form.to_credential(Catalog::builtin(), d("2026-11-23")).unwrap()
+        held_on(0, preset, earned, None, "2026-11-23")
     }
 
     #[test]

@@ -75,18 +75,13 @@ pub fn total(costs: &[UpcomingCost]) -> (Cents, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Catalog;
-    use crate::credential::CredentialForm;
-    use crate::dates::parse_date;
-
-    fn d(text: &str) -> NaiveDate {
-        parse_date("date", text).unwrap()
-    }
+    use crate::test_support::{d, held_on};
 
     fn held(id: i64, preset: &str, earned: &str) -> Credential {
-        let form = CredentialForm { preset: Some(preset.into()), earned_on: earned.into(), ..Default::default() };
-        Credential { id, ..form.to_credential(Catalog::builtin(), d("2026-11-23")).unwrap() }
+        held_on(id, preset, earned, None, "2026-11-23")
     }
+    use crate::catalog::Catalog;
+    use crate::credential::CredentialForm;
 
     #[test]
     fn projects_each_renewal_in_the_window() {

@@ -19,5 +19,8 @@ pub mod status;
 pub mod store;
 pub mod view;
 
+#[cfg(test)]
+mod test_support;
+
 pub use error::{Error, Result};
 pub use service::Recert;

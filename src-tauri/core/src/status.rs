@@ -240,24 +240,12 @@ fn next_action(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::amount::Units;
-    use crate::catalog::Catalog;
-    use crate::credential::CredentialForm;
-    use crate::dates::parse_date;
-
-    fn d(text: &str) -> NaiveDate {
-        parse_date("date", text).unwrap()
-    }
+    use crate::test_support::{d, held_on};
 
     fn held(id: i64, preset: &str, earned: &str, expires: Option<&str>) -> Credential {
-        let form = CredentialForm {
-            preset: Some(preset.into()),
-            earned_on: earned.into(),
-            expires: expires.map(str::to_string),
-            ..Default::default()
-        };
-        Credential { id, ..form.to_credential(Catalog::builtin(), d("2026-01-01")).unwrap() }
+        held_on(id, preset, earned, expires, "2026-01-01")
     }
+    use crate::amount::Units;
 
     #[test]
     fn status_through_the_deadline_grace_and_lapse() {

@@ -1,23 +1,13 @@
 use super::*;
-use crate::catalog::Catalog;
-use crate::credential::{Credential, CredentialForm};
-use crate::dates::parse_date;
+use crate::credential::Credential;
 use crate::progress::CycleTotals;
-use crate::service::reports;
+use crate::test_support::{d, held_on};
 
-fn d(text: &str) -> NaiveDate {
-    parse_date("date", text).unwrap()
-}
-
+/// Added on 2026-01-01, or on the day it was earned when later.
 fn held(id: i64, preset: &str, earned: &str, expires: Option<&str>) -> Credential {
-    let form = CredentialForm {
-        preset: Some(preset.into()),
-        earned_on: earned.into(),
-        expires: expires.map(str::to_string),
-        ..Default::default()
-    };
-    Credential { id, ..form.to_credential(Catalog::builtin(), d("2026-01-01").max(d(earned))).unwrap() }
+    held_on(id, preset, earned, expires, &d("2026-01-01").max(d(earned)).to_string())
 }
+use crate::service::reports;
 
 fn plan(credentials: &[Credential], history: &ReminderHistory, today: &str) -> Vec<Reminder> {
     let mut totals: HashMap<i64, CycleTotals> = HashMap::new();

@@ -1,10 +1,6 @@
 use super::*;
 use crate::catalog::Catalog;
-use crate::dates::parse_date;
-
-fn d(text: &str) -> NaiveDate {
-    parse_date("date", text).unwrap()
-}
+use crate::test_support::d;
 
 const NSCA: CycleRule = CycleRule::Fixed {
     ends_on: match NaiveDate::from_ymd_opt(2026, 12, 31) {

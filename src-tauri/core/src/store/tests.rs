@@ -1,11 +1,7 @@
 use super::*;
 use crate::catalog::Catalog;
 use crate::credential::CredentialForm;
-use crate::dates::parse_date;
-
-fn d(text: &str) -> NaiveDate {
-    parse_date("date", text).unwrap()
-}
+use crate::test_support::d;
 
 fn now() -> DateTime<Utc> {
     "2026-11-23T09:00:00Z".parse().unwrap()
