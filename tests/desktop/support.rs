@@ -48,6 +48,11 @@ impl App {
 
     /// Launches the app on a data folder that `prepare` filled first (e.g. with the CLI).
     pub async fn launch_with(prepare: impl FnOnce(&Path)) -> App {
+        Self::launch_with_args(prepare, &[]).await
+    }
+
+    /// Launches the app with extra command-line arguments (e.g. `--hidden`).
+    pub async fn launch_with_args(prepare: impl FnOnce(&Path), extra_args: &[&str]) -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "the desktop tests need a display: run them with `make test` (Xvfb + D-Bus)"
@@ -64,12 +69,10 @@ impl App {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("tauri-driver is installed (scripts/install-deps.sh test installs it)");
+        let args: Vec<&str> = extra_args.iter().copied().chain(["--today", TODAY]).collect();
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), json!("wry"));
-        capabilities.insert(
-            "tauri:options".into(),
-            json!({"application": env!("CARGO_BIN_EXE_recert"), "args": ["--today", TODAY]}),
-        );
+        capabilities.insert("tauri:options".into(), json!({"application": env!("CARGO_BIN_EXE_recert"), "args": args}));
         let url = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
         let client = loop {
