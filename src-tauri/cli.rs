@@ -395,11 +395,13 @@ fn remind(
     let due = recert.due_reminders(today)?;
     let mut failures = Vec::new();
     if !dry_run {
-        for reminder in &due {
-            let outcome = crate::notifier::show(reminder).map(drop);
-            recert.record_reminder(reminder, outcome.as_ref().err().map(String::as_str), now)?;
+        for notice in recert_core::reminders::notices(&due) {
+            let outcome = crate::notifier::show(&notice).map(drop);
+            for reminder in &notice.reminders {
+                recert.record_reminder(reminder, outcome.as_ref().err().map(String::as_str), now)?;
+            }
             if let Err(error) = outcome {
-                failures.push(error);
+                failures.push((error, notice.reminders.len()));
             }
         }
     }
@@ -422,8 +424,9 @@ fn remind(
             println!("{}: {}", reminder.title, reminder.body);
         }
     }
-    if let Some(error) = failures.first() {
-        eprintln!("recert: {} reminder(s) not shown ({error}); they stay due", failures.len());
+    if let Some((error, _)) = failures.first() {
+        let count: usize = failures.iter().map(|(_, count)| count).sum();
+        eprintln!("recert: {count} reminder(s) not shown ({error}); they stay due");
         std::process::exit(3);
     }
     Ok(())

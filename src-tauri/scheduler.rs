@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
-use recert_core::reminders::Reminder;
+use recert_core::reminders::{Notice, Reminder};
 use recert_core::Recert;
 use tauri::{AppHandle, Emitter};
 
@@ -113,13 +113,14 @@ impl Scheduler {
                 return 0;
             }
         };
+        let due: Vec<Reminder> = due
+            .into_iter()
+            .filter(|r| asked || self.failed.get(&r.key).is_none_or(|at| at.elapsed() >= RETRY_FAILED_AFTER))
+            .collect();
         let mut raised = 0;
-        for reminder in due {
-            let waiting = self.failed.get(&reminder.key).is_some_and(|at| at.elapsed() < RETRY_FAILED_AFTER);
-            if waiting && !asked {
-                continue;
-            }
-            raised += usize::from(self.raise(&reminder));
+        for notice in recert_core::reminders::notices(&due) {
+            self.raise(&notice);
+            raised += notice.reminders.len();
         }
         if raised > 0 {
             let _ = self.app.emit("reminders-changed", ());
@@ -127,25 +128,31 @@ impl Scheduler {
         raised
     }
 
-    fn raise(&mut self, reminder: &Reminder) -> bool {
-        let outcome = notifier::show(reminder);
+    /// Shows one notification and records each reminder it stands for.
+    fn raise(&mut self, notice: &Notice<'_>) {
+        let outcome = notifier::show(notice);
         let error = outcome.as_ref().err().cloned();
-        if let Err(record_error) = self.recert.record_reminder(reminder, error.as_deref(), Utc::now()) {
-            eprintln!("recert: recording a reminder: {record_error}");
+        for reminder in &notice.reminders {
+            if let Err(record_error) = self.recert.record_reminder(reminder, error.as_deref(), Utc::now()) {
+                eprintln!("recert: recording a reminder: {record_error}");
+            }
         }
         match outcome {
             Ok(handle) => {
-                self.failed.remove(&reminder.key);
+                for reminder in &notice.reminders {
+                    self.failed.remove(&reminder.key);
+                }
                 self.status.lock().map(|mut s| s.error = None).ok();
-                follow_actions(handle, reminder.key.clone(), self.app.clone(), self.sender.clone());
-                true
+                let keys = notice.reminders.iter().map(|r| r.key.clone()).collect();
+                follow_actions(handle, keys, self.app.clone(), self.sender.clone());
             }
             Err(error) => {
                 eprintln!("recert: {error}");
-                self.failed.insert(reminder.key.clone(), Instant::now());
+                for reminder in &notice.reminders {
+                    self.failed.insert(reminder.key.clone(), Instant::now());
+                }
                 self.status.lock().map(|mut s| s.error = Some(error.clone())).ok();
                 let _ = self.app.emit("notifications-unavailable", error);
-                true
             }
         }
     }
@@ -155,7 +162,7 @@ impl Scheduler {
 /// sender let go of it) and acts on its buttons.
 fn follow_actions(
     handle: notify_rust::NotificationHandle,
-    key: String,
+    keys: Vec<String>,
     app: AppHandle,
     scheduler: Sender<SchedulerMsg>,
 ) {
@@ -163,7 +170,9 @@ fn follow_actions(
         handle.wait_for_action(|action| match action {
             notifier::ACTION_OPEN | "default" => crate::desktop::show_main_window(&app),
             notifier::ACTION_SNOOZE => {
-                let _ = scheduler.send(SchedulerMsg::Snooze { key: key.clone(), days: 1 });
+                for key in &keys {
+                    let _ = scheduler.send(SchedulerMsg::Snooze { key: key.clone(), days: 1 });
+                }
             }
             _ => {}
         });

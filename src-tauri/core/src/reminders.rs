@@ -289,5 +289,38 @@ pub fn due_now(
     due
 }
 
+/// More reminders than this at once are shown as one summary notification: a first run or a
+/// return after weeks away should not stack a screenful of pop-ups.
+pub const MAX_SEPARATE_NOTIFICATIONS: usize = 3;
+const SUMMARY_LINES: usize = 6;
+
+/// One desktop notification, standing for one or more reminders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice<'a> {
+    pub title: String,
+    pub body: String,
+    pub reminders: Vec<&'a Reminder>,
+}
+
+/// Groups the reminders due now into the notifications to show.
+pub fn notices(due: &[Reminder]) -> Vec<Notice<'_>> {
+    if due.len() <= MAX_SEPARATE_NOTIFICATIONS {
+        return due
+            .iter()
+            .map(|r| Notice { title: r.title.clone(), body: r.body.clone(), reminders: vec![r] })
+            .collect();
+    }
+    let mut lines: Vec<String> = due.iter().take(SUMMARY_LINES).map(|r| format!("• {}", r.title)).collect();
+    if due.len() > SUMMARY_LINES {
+        lines.push(format!("… and {} more", due.len() - SUMMARY_LINES));
+    }
+    lines.push("Open Recert for the details.".into());
+    vec![Notice {
+        title: format!("{} Recert reminders", due.len()),
+        body: lines.join("\n"),
+        reminders: due.iter().collect(),
+    }]
+}
+
 #[cfg(test)]
 mod tests;

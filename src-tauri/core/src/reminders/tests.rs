@@ -172,3 +172,23 @@ fn a_per_credential_override_wins() {
     let due = plan(&[acsm, card], &ReminderHistory::default(), "2026-09-02");
     assert_eq!(summary(&due), vec![s("deadline", 120), s("shortfall", 120)]);
 }
+
+#[test]
+fn many_reminders_at_once_become_one_summary() {
+    let cscs = held(1, "nsca-cscs", "2015-06-01", None);
+    let ncsf = held(2, "ncsf-cpt", "2025-03-14", None);
+    let card = held(3, "cpr-aed-aha", "2024-10-05", None);
+    let due = plan(&[cscs.clone(), ncsf, card], &ReminderHistory::default(), "2026-11-23");
+    assert!(due.len() > MAX_SEPARATE_NOTIFICATIONS, "{}", due.len());
+    let summary = notices(&due);
+    assert_eq!(summary.len(), 1);
+    assert_eq!(summary[0].title, format!("{} Recert reminders", due.len()));
+    assert_eq!(summary[0].reminders.len(), due.len(), "every reminder is accounted for");
+    assert!(summary[0].body.starts_with(&format!("• {}", due[0].title)), "{}", summary[0].body);
+
+    let few = plan(std::slice::from_ref(&cscs), &ReminderHistory::default(), "2026-11-23");
+    assert!(few.len() <= MAX_SEPARATE_NOTIFICATIONS);
+    let separate = notices(&few);
+    assert_eq!(separate.len(), few.len());
+    assert_eq!(separate[0].title, few[0].title);
+}
