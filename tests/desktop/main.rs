@@ -61,6 +61,29 @@ async fn a_trainer_adds_logs_and_renews_in_the_window() {
     assert_eq!(app.value("#log-hours").await, "8");
     assert_eq!(app.cli(&["activities", "--json"]), serde_json::json!([]), "nothing was saved");
 
+    // A 1 MB title (pasted, say) is refused beside the field; nothing is saved. (WebKit itself
+    // caps a text input at 524,288 characters, still far over Recert's limit.)
+    app.type_into("#log-date", "2026-05-01").await;
+    app.script(
+        "const title = document.querySelector('#log-title');
+         title.value = 'x'.repeat(1000000);
+         title.dispatchEvent(new Event('input', { bubbles: true }));",
+    )
+    .await;
+    let typed = app.value("#log-title").await.len();
+    assert!(typed > 500_000, "{typed}");
+    app.click("#save-activity").await;
+    app.eventually("the length error", || async {
+        app.script("return [...document.querySelectorAll('.field-error')].map(e => e.textContent).join('|');")
+            .await
+            .as_str()
+            .is_some_and(|text| text.contains("too long"))
+    })
+    .await;
+    assert_eq!(app.value("#log-title").await.len(), typed, "what was typed stays");
+    assert_eq!(app.cli(&["activities", "--json"]), serde_json::json!([]), "nothing was saved");
+    app.type_into("#log-title", "Kettlebell workshop").await;
+
     // Fix the date: the preview shows both credentials, then one save credits both.
     app.type_into("#log-date", "2026-05-01").await;
     app.eventually("a preview row per credential", || async { app.find_all(".preview-row").await.len() == 2 }).await;
