@@ -56,9 +56,6 @@ pub struct Credential {
     pub rules: RenewalRules,
 }
 
-/// A credential about to be stored (no id yet).
-pub type NewCredential = Credential;
-
 /// A closed cycle, kept as history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PastCycle {
@@ -161,26 +158,6 @@ fn parse_count(field: &str, text: &str, max: u32) -> Result<u32> {
     Ok(value)
 }
 
-fn parse_cycle_rule(rule: Option<&str>, years: Option<u32>) -> Result<CycleRule> {
-    let needs_years = || years.ok_or_else(|| Error::invalid("cycle-years", "is required for this cycle rule"));
-    let rule = rule.map(str::trim).unwrap_or(if years.is_some() { "anniversary" } else { "manual" });
-    Ok(match rule {
-        "anniversary" => CycleRule::Anniversary { years: needs_years()? },
-        "month-end" => CycleRule::AnniversaryMonthEnd { years: needs_years()? },
-        "year-end" => CycleRule::YearEnd { years: needs_years()? },
-        "manual" => CycleRule::Manual,
-        other => match other.strip_prefix("fixed:") {
-            Some(date) => CycleRule::Fixed { ends_on: parse_date("cycle-rule", date)?, years: needs_years()? },
-            None => {
-                return Err(Error::invalid(
-                    "cycle-rule",
-                    format!("\"{other}\" is not one of anniversary, month-end, year-end, fixed:YYYY-MM-DD, manual"),
-                ))
-            }
-        },
-    })
-}
-
 /// A single late fee that applies through the whole grace period.
 fn single_late_fee(fee: Option<Cents>, grace_days: Option<u32>) -> Option<Vec<LateFeeTier>> {
     fee.map(|fee| vec![LateFeeTier { through_day: grace_days.unwrap_or(0).max(1), fee }])
@@ -195,7 +172,8 @@ fn optional_amount<T>(text: &Option<String>, parse: impl Fn(&str) -> Result<T>) 
 
 impl CredentialForm {
     /// Builds the credential this form describes, as of `today`.
-    pub fn to_credential(&self, catalog: &Catalog, today: NaiveDate) -> Result<NewCredential> {
+    /// The credential has id 0 until the store gives it one.
+    pub fn to_credential(&self, catalog: &Catalog, today: NaiveDate) -> Result<Credential> {
         let earned_on = parse_date("earned", &self.earned_on)?;
         if earned_on > today {
             return Err(Error::invalid("earned", format!("{earned_on} is in the future")));
@@ -255,7 +233,7 @@ impl CredentialForm {
         let grace_days = optional_amount(&self.grace_days, |t| parse_count("grace-days", t, 3650))?;
         let late_fee = optional_amount(&self.late_fee, |t| Cents::parse("late-fee", t))?;
         let rules = RenewalRules {
-            cycle: parse_cycle_rule(self.cycle_rule.as_deref(), years)?,
+            cycle: CycleRule::from_spec(self.cycle_rule.as_deref(), years)?,
             renews_from: if self.cpr_card { RenewsFrom::RenewalDate } else { RenewsFrom::CycleEnd },
             units_required: optional_amount(&self.units_required, |t| Units::parse("units", t))?,
             unit: optional_text("unit", &self.unit)?,
@@ -312,41 +290,37 @@ impl CredentialChanges {
         let rules = &mut changed.rules;
         if self.cycle_rule.is_some() || self.cycle_years.is_some() {
             let years = match &self.cycle_years {
-                Some(text) => optional_amount(&Some(text.clone()), |t| parse_count("cycle-years", t, 10))?,
+                Some(_) => optional_amount(&self.cycle_years, |t| parse_count("cycle-years", t, 10))?,
                 None => rules.cycle.years(),
             };
-            let rule_text = match (&self.cycle_rule, &rules.cycle) {
-                (Some(text), _) => text.clone(),
-                (None, CycleRule::Fixed { ends_on, .. }) => format!("fixed:{ends_on}"),
-                (None, CycleRule::AnniversaryMonthEnd { .. }) => "month-end".into(),
-                (None, CycleRule::YearEnd { .. }) => "year-end".into(),
-                (None, CycleRule::Anniversary { .. }) => "anniversary".into(),
-                (None, CycleRule::Manual) => if years.is_some() { "anniversary" } else { "manual" }.into(),
-            };
-            rules.cycle = parse_cycle_rule(Some(&rule_text), years)?;
+            // Keep the current kind of rule unless a new one is typed; a manual rule given a
+            // length becomes an anniversary.
+            let spec =
+                self.cycle_rule.clone().or_else(|| (rules.cycle != CycleRule::Manual).then(|| rules.cycle.spec()));
+            rules.cycle = CycleRule::from_spec(spec.as_deref(), years)?;
         }
-        if let Some(text) = &self.units_required {
-            rules.units_required = optional_amount(&Some(text.clone()), |t| Units::parse("units", t))?;
+        if self.units_required.is_some() {
+            rules.units_required = optional_amount(&self.units_required, |t| Units::parse("units", t))?;
             // A typed requirement replaces the catalog's proration table.
             rules.proration.clear();
         }
         if self.unit.is_some() {
             rules.unit = optional_text("unit", &self.unit)?;
         }
-        if let Some(text) = &self.hours_per_unit {
-            rules.hours_per_unit = optional_amount(&Some(text.clone()), |t| Hours::parse("hours-per-unit", t))?;
+        if self.hours_per_unit.is_some() {
+            rules.hours_per_unit = optional_amount(&self.hours_per_unit, |t| Hours::parse("hours-per-unit", t))?;
         }
-        if let Some(text) = &self.renewal_fee {
-            rules.renewal_fee = optional_amount(&Some(text.clone()), |t| Cents::parse("fee", t))?;
+        if self.renewal_fee.is_some() {
+            rules.renewal_fee = optional_amount(&self.renewal_fee, |t| Cents::parse("fee", t))?;
         }
-        if let Some(text) = &self.renewal_fee_member {
-            rules.renewal_fee_member = optional_amount(&Some(text.clone()), |t| Cents::parse("member-fee", t))?;
+        if self.renewal_fee_member.is_some() {
+            rules.renewal_fee_member = optional_amount(&self.renewal_fee_member, |t| Cents::parse("member-fee", t))?;
         }
-        if let Some(text) = &self.grace_days {
-            rules.grace_days = optional_amount(&Some(text.clone()), |t| parse_count("grace-days", t, 3650))?;
+        if self.grace_days.is_some() {
+            rules.grace_days = optional_amount(&self.grace_days, |t| parse_count("grace-days", t, 3650))?;
         }
-        if let Some(text) = &self.late_fee {
-            let fee = optional_amount(&Some(text.clone()), |t| Cents::parse("late-fee", t))?;
+        if self.late_fee.is_some() {
+            let fee = optional_amount(&self.late_fee, |t| Cents::parse("late-fee", t))?;
             rules.late_fees = single_late_fee(fee, rules.grace_days);
         }
         if let Some(requires) = self.requires_cpr_aed {

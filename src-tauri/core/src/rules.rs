@@ -39,6 +39,42 @@ impl CycleRule {
         }
     }
 
+    /// The rule as the user types it: `anniversary`, `month-end`, `year-end`, `fixed:YYYY-MM-DD`
+    /// or `manual` (the cycle length is separate).
+    pub fn spec(&self) -> String {
+        match self {
+            Self::Fixed { ends_on, .. } => format!("fixed:{ends_on}"),
+            Self::AnniversaryMonthEnd { .. } => "month-end".into(),
+            Self::Anniversary { .. } => "anniversary".into(),
+            Self::YearEnd { .. } => "year-end".into(),
+            Self::Manual => "manual".into(),
+        }
+    }
+
+    /// Parses a rule typed as [`CycleRule::spec`] gives it, with its length in years. Without a
+    /// rule, a length means an exact anniversary and no length means manual.
+    pub fn from_spec(spec: Option<&str>, years: Option<u32>) -> Result<Self> {
+        let needs_years = || years.ok_or_else(|| Error::invalid("cycle-years", "is required for this cycle rule"));
+        let spec = spec.map(str::trim).unwrap_or(if years.is_some() { "anniversary" } else { "manual" });
+        Ok(match spec {
+            "anniversary" => Self::Anniversary { years: needs_years()? },
+            "month-end" => Self::AnniversaryMonthEnd { years: needs_years()? },
+            "year-end" => Self::YearEnd { years: needs_years()? },
+            "manual" => Self::Manual,
+            other => match other.strip_prefix("fixed:") {
+                Some(date) => {
+                    Self::Fixed { ends_on: crate::dates::parse_date("cycle-rule", date)?, years: needs_years()? }
+                }
+                None => {
+                    return Err(Error::invalid(
+                        "cycle-rule",
+                        format!("\"{other}\" is not one of anniversary, month-end, year-end, fixed:YYYY-MM-DD, manual"),
+                    ))
+                }
+            },
+        })
+    }
+
     pub fn validate(&self) -> Result<()> {
         match self.years() {
             Some(years) if !(1..=10).contains(&years) => {

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::amount::{Cents, Units};
 use crate::credential::Credential;
-use crate::rules::{CategoryRule, CycleRule, RenewalRules};
+use crate::rules::{CategoryRule, RenewalRules};
 use crate::status::CredentialReport;
 
 fn number(units: Units) -> f64 {
@@ -142,16 +142,6 @@ pub struct RulesView {
     pub notes: Option<String>,
 }
 
-pub fn cycle_rule_text(rule: &CycleRule) -> String {
-    match rule {
-        CycleRule::Fixed { ends_on, .. } => format!("fixed:{ends_on}"),
-        CycleRule::AnniversaryMonthEnd { .. } => "month-end".into(),
-        CycleRule::Anniversary { .. } => "anniversary".into(),
-        CycleRule::YearEnd { .. } => "year-end".into(),
-        CycleRule::Manual => "manual".into(),
-    }
-}
-
 fn category_view(rule: &CategoryRule) -> CategoryView {
     CategoryView {
         key: rule.key.clone(),
@@ -166,7 +156,7 @@ fn category_view(rule: &CategoryRule) -> CategoryView {
 impl From<&RenewalRules> for RulesView {
     fn from(rules: &RenewalRules) -> Self {
         Self {
-            cycle_rule: cycle_rule_text(&rules.cycle),
+            cycle_rule: rules.cycle.spec(),
             cycle_years: rules.cycle.years(),
             renews_from: match rules.renews_from {
                 crate::rules::RenewsFrom::CycleEnd => "cycle_end".into(),

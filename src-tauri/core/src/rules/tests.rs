@@ -190,3 +190,20 @@ fn validation_rejects_impossible_rules() {
     rules.cycle = CycleRule::Anniversary { years: 0 };
     assert!(rules.validate().is_err());
 }
+
+#[test]
+fn a_rule_reads_back_as_it_is_typed() {
+    let rules = [
+        NSCA,
+        CycleRule::AnniversaryMonthEnd { years: 2 },
+        CycleRule::Anniversary { years: 4 },
+        CycleRule::YearEnd { years: 3 },
+        CycleRule::Manual,
+    ];
+    for rule in rules {
+        assert_eq!(CycleRule::from_spec(Some(&rule.spec()), rule.years()).unwrap(), rule, "{}", rule.spec());
+    }
+    assert_eq!(CycleRule::from_spec(None, Some(2)).unwrap(), CycleRule::Anniversary { years: 2 });
+    assert_eq!(CycleRule::from_spec(Some("month-end"), None).unwrap_err().field(), Some("cycle-years"));
+    assert_eq!(CycleRule::from_spec(Some("biennial"), Some(2)).unwrap_err().field(), Some("cycle-rule"));
+}
