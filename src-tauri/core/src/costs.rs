@@ -7,7 +7,7 @@ use crate::amount::Cents;
 use crate::credential::{Credential, CredentialKind};
 use crate::dates::add_months;
 use crate::rules::next_cycle;
-use crate::status::{status_on, Status};
+use crate::status::{money_on, status_on, Status};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UpcomingCost {
@@ -32,13 +32,11 @@ pub fn upcoming_costs(credentials: &[Credential], today: NaiveDate, months: u32)
         match status_on(credential, today) {
             Status::Lapsed => continue,
             Status::Grace => {
-                let days_late = u32::try_from((today - cycle.end).num_days()).unwrap_or(1).max(1);
-                let late = rules.late_fee_on_day(days_late);
                 costs.push(UpcomingCost {
                     credential_id: credential.id,
                     abbreviation: credential.abbreviation.clone(),
                     due_on: today,
-                    amount: fee.zip(late).map(|(fee, late)| fee + late),
+                    amount: money_on(credential, today).amount_due,
                     what: "renewal fee with late fee".into(),
                 });
             }

@@ -6,14 +6,14 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::activity::{convert_credit, decide_credit, Activity, ActivityForm, Credit, CreditDecision};
+use crate::activity::{convert_credit, decide_credit, Activity, ActivityForm, Credit, CreditDecision, ValidActivity};
 use crate::amount::Cents;
 use crate::catalog::Catalog;
 use crate::costs::{upcoming_costs, UpcomingCost};
 use crate::credential::{Credential, CredentialChanges, CredentialForm, CredentialKind, PastCycle};
 use crate::dates::parse_date;
 use crate::error::{Error, Result};
-use crate::progress::CycleTotals;
+use crate::progress::{progress, CycleTotals};
 use crate::proofs::store_proof;
 use crate::reminders::{self, LeadTimes, Reminder};
 use crate::rules::{cycle_ending, next_cycle};
@@ -190,17 +190,15 @@ impl Recert {
             })?,
         };
         let totals = self.store.current_cycle_totals()?.remove(&id).unwrap_or_default();
-        let cards = self.store.credentials()?;
-        let card_refs: Vec<&Credential> = cards.iter().filter(|c| c.kind == CredentialKind::CprAed).collect();
-        let closing = report(&credential, &totals, &card_refs, today);
+        let closing = progress(&credential, &totals, today);
         let closed = PastCycle {
             credential_id: id,
             start: credential.cycle.start,
             end: credential.cycle.end,
             renewed_on,
             fee_paid,
-            units_required: closing.progress.units_required,
-            units_earned: closing.progress.units_earned,
+            units_required: closing.units_required,
+            units_earned: closing.units_earned,
         };
         self.store.renew(&closed, next)?;
         self.store.credential(id)
@@ -215,7 +213,10 @@ impl Recert {
 
     /// What logging `form` would credit to each held credential, without saving anything.
     pub fn preview_credits(&self, form: &ActivityForm, today: NaiveDate) -> Result<Vec<CreditOutcome>> {
-        let activity = form.validate(today)?;
+        self.credit_outcomes(&form.validate(today)?)
+    }
+
+    fn credit_outcomes(&self, activity: &ValidActivity) -> Result<Vec<CreditOutcome>> {
         let credentials = self.store.credentials()?;
         for (id, _) in &activity.overrides {
             if !credentials.iter().any(|c| c.id == *id) {
@@ -251,7 +252,7 @@ impl Recert {
         today: NaiveDate,
     ) -> Result<LoggedActivity> {
         let activity = form.validate(today)?;
-        let outcomes = self.preview_credits(form, today)?;
+        let outcomes = self.credit_outcomes(&activity)?;
         if !activity.overrides.is_empty() {
             for outcome in &outcomes {
                 let chosen = activity.overrides.iter().any(|(id, _)| *id == outcome.credential_id);

@@ -113,6 +113,31 @@ pub fn prerequisite_problems(
     }
 }
 
+/// What renewing costs on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Money {
+    /// The renewal fee this holder pays; `None`: unknown.
+    pub renewal_fee: Option<Cents>,
+    /// The late fee that applies today when in grace, otherwise the one that would apply the day
+    /// after the deadline; `None`: unknown.
+    pub late_fee: Option<Cents>,
+    /// Renewal fee plus the late fee when in grace; `None` when unknown or lapsed.
+    pub amount_due: Option<Cents>,
+}
+
+pub fn money_on(credential: &Credential, today: NaiveDate) -> Money {
+    let rules = &credential.rules;
+    let renewal_fee = rules.fee_for(credential.member);
+    let days_late = u32::try_from((today - credential.cycle.end).num_days()).unwrap_or(0).max(1);
+    let late_fee = rules.late_fee_on_day(days_late);
+    let amount_due = match status_on(credential, today) {
+        Status::Grace => renewal_fee.zip(late_fee).map(|(fee, late)| fee + late),
+        Status::Lapsed => None,
+        Status::Current | Status::DueSoon => renewal_fee,
+    };
+    Money { renewal_fee, late_fee, amount_due }
+}
+
 /// Everything the dashboard, the CLI and the reminders need about one credential on one day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CredentialReport {
@@ -148,14 +173,7 @@ pub fn report(
     let days_left = (credential.cycle.end - today).num_days();
     let rules = &credential.rules;
     let progress = progress(credential, totals, today);
-    let renewal_fee = rules.fee_for(credential.member);
-    let days_late = u32::try_from(-days_left).unwrap_or(0).max(1);
-    let late_fee = rules.late_fee_on_day(days_late);
-    let amount_due = match status {
-        Status::Grace => renewal_fee.zip(late_fee).map(|(fee, late)| fee + late),
-        Status::Lapsed => None,
-        _ => renewal_fee,
-    };
+    let Money { renewal_fee, late_fee, amount_due } = money_on(credential, today);
     let body = &credential.body_short;
     let mut unknowns = Vec::new();
     let mut unknown = |what: &str| unknowns.push(format!("{what} unknown — check with {body}"));
