@@ -257,9 +257,12 @@ pub struct EditArgs {
 }
 
 /// Runs a subcommand; returns the process exit code.
+/// Exit code of `recert remind` when some reminders could not be shown (they stay due).
+const EXIT_NOT_SHOWN: i32 = 3;
+
 pub fn run(cli: Cli) -> i32 {
     match execute(cli) {
-        Ok(()) => 0,
+        Ok(code) => code,
         Err(error) => {
             eprintln!("recert: {}", one_line(&error.to_string()));
             match error {
@@ -287,17 +290,31 @@ fn print_json<T: Serialize>(value: &T) -> Result<(), Error> {
     Ok(())
 }
 
-fn execute(cli: Cli) -> Result<(), Error> {
+/// Runs the subcommand; returns the exit code on success (0, or EXIT_NOT_SHOWN for remind).
+fn execute(cli: Cli) -> Result<i32, Error> {
     let today = today_from(cli.today.as_deref())?;
     let now = Utc::now();
     let command = cli.command.expect("run is only called with a subcommand");
     if let Command::Catalog { query, json } = &command {
-        return catalog(&query.join(" "), *json);
+        return catalog(&query.join(" "), *json).map(|()| 0);
     }
     let data_dir = data_dir_from_env(cli.data_dir)?;
     let mut recert = Recert::open(&data_dir, now)?;
+    if let Command::Remind { dry_run, json } = command {
+        return remind(&mut recert, dry_run, json, now, today);
+    }
+    run_command(&mut recert, command, now, today).map(|()| 0)
+}
+
+/// The subcommands that print and report errors only (no exit code of their own).
+fn run_command(
+    recert: &mut Recert,
+    command: Command,
+    now: chrono::DateTime<Utc>,
+    today: NaiveDate,
+) -> Result<(), Error> {
     match command {
-        Command::Catalog { .. } => unreachable!("handled above"),
+        Command::Catalog { .. } | Command::Remind { .. } => unreachable!("handled by execute"),
         Command::Add(args) => {
             let json = args.json;
             let credential = recert.add_credential(&args.into_form(), now, today)?;
@@ -311,9 +328,9 @@ fn execute(cli: Cli) -> Result<(), Error> {
                 Ok(())
             }
         }
-        Command::Log(args) => log(&mut recert, args, now, today),
-        Command::Status { json } => status(&recert, today, json),
-        Command::Show { id, json } => show(&recert, id, today, json),
+        Command::Log(args) => log(recert, args, now, today),
+        Command::Status { json } => status(recert, today, json),
+        Command::Show { id, json } => show(recert, id, today, json),
         Command::Renew { id, date, fee, expires, json } => {
             let credential = recert.renew(id, &date, fee.as_deref(), expires.as_deref(), today)?;
             if json {
@@ -341,19 +358,18 @@ fn execute(cli: Cli) -> Result<(), Error> {
             println!("Removed {} (id {}); its activities stay in the ledger", removed.abbreviation, removed.id);
             Ok(())
         }
-        Command::Activities { json } => activities(&recert, json),
+        Command::Activities { json } => activities(recert, json),
         Command::RemoveActivity { id } => {
             let removed = recert.delete_activity(id)?;
             println!("Removed activity {} ({})", removed.id, removed.title);
             Ok(())
         }
-        Command::Costs { months, json } => costs(&recert, today, months, json),
+        Command::Costs { months, json } => costs(recert, today, months, json),
         Command::Backup => {
             let path = recert.backup_now(now)?;
             println!("Backed up to {}", path.display());
             Ok(())
         }
-        Command::Remind { dry_run, json } => remind(&mut recert, dry_run, json, now, today),
         Command::Reminders { limit, json } => {
             let log = recert.reminder_log(limit)?;
             if json {
@@ -391,7 +407,7 @@ fn remind(
     json: bool,
     now: chrono::DateTime<Utc>,
     today: NaiveDate,
-) -> Result<(), Error> {
+) -> Result<i32, Error> {
     let due = recert.due_reminders(today)?;
     let mut failures = Vec::new();
     if !dry_run {
@@ -427,9 +443,9 @@ fn remind(
     if let Some((error, _)) = failures.first() {
         let count: usize = failures.iter().map(|(_, count)| count).sum();
         eprintln!("recert: {count} reminder(s) not shown ({error}); they stay due");
-        std::process::exit(3);
+        return Ok(EXIT_NOT_SHOWN);
     }
-    Ok(())
+    Ok(0)
 }
 
 impl AddArgs {
