@@ -582,8 +582,9 @@ fn print_status(view: &StatusView, report: &CredentialReport) {
         0 => "due today".into(),
         d => format!("{} days past", -d),
     };
-    println!("{} — {} ({}), id {}", view.abbreviation, view.name, view.body_short, view.id);
-    println!("  {} · {days} · deadline {}", view.status_label, view.cycle_end);
+    let who = &view.identity;
+    println!("{} — {} ({}), id {}", who.abbreviation, who.name, who.body_short, who.id);
+    println!("  {} · {days} · deadline {}", view.status_label, who.cycle_end);
     if let (Some(unit), true) =
         (&view.unit, report.credential.kind == recert_core::credential::CredentialKind::Credential)
     {
@@ -596,7 +597,7 @@ fn print_status(view: &StatusView, report: &CredentialReport) {
         println!("  ! {problem}");
     }
     if report.credential.kind == recert_core::credential::CredentialKind::Credential {
-        let body = &view.body_short;
+        let body = &view.identity.body_short;
         let fee_or_unknown =
             |cents: Option<i64>| cents.map_or_else(|| format!("unknown — check with {body}"), |c| money(Some(c)));
         let mut line = format!("  Renewal fee {}", fee_or_unknown(view.renewal_fee_cents));

@@ -224,6 +224,16 @@ fn course_costs_and_upcoming_renewals() {
     assert_eq!(status["renewal_fee_cents"], 8500);
     assert_eq!(status["course_costs_cents"], 4000);
     assert!(approx(&status["units_earned"], 1.0), "NCSF: 1 CEU per 2 hours");
+    let shown = recert.ok(&["show", &ncsf.to_string(), "--json"]).json();
+    let general = shown["credential"]["rules"]["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == "general")
+        .unwrap()
+        .clone();
+    assert_eq!(general["default"], true, "the rules say where untagged activities go: {general}");
+    assert!(approx(&general["min"], 7.0));
     let costs = recert.ok(&["costs", "--json"]).json();
     assert_eq!(costs[0]["due_on"], "2027-03-31");
     assert_eq!(costs[0]["amount"], 8500);

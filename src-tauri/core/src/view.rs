@@ -27,8 +27,9 @@ pub struct CategoryView {
     pub max: Option<f64>,
 }
 
+/// Which credential, and its current cycle: the fields every credential view starts with.
 #[derive(Debug, Clone, Serialize)]
-pub struct StatusView {
+pub struct IdentityView {
     pub id: i64,
     pub preset_id: Option<String>,
     pub kind: &'static str,
@@ -40,6 +41,30 @@ pub struct StatusView {
     pub earned_on: NaiveDate,
     pub cycle_start: NaiveDate,
     pub cycle_end: NaiveDate,
+}
+
+impl From<&Credential> for IdentityView {
+    fn from(credential: &Credential) -> Self {
+        Self {
+            id: credential.id,
+            preset_id: credential.preset_id.clone(),
+            kind: credential.kind.as_str(),
+            name: credential.name.clone(),
+            abbreviation: credential.abbreviation.clone(),
+            body: credential.body.clone(),
+            body_short: credential.body_short.clone(),
+            number: credential.number.clone(),
+            earned_on: credential.earned_on,
+            cycle_start: credential.cycle.start,
+            cycle_end: credential.cycle.end,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusView {
+    #[serde(flatten)]
+    pub identity: IdentityView,
     pub status: &'static str,
     pub status_label: &'static str,
     pub days_left: i64,
@@ -67,17 +92,7 @@ impl From<&CredentialReport> for StatusView {
         let credential = &report.credential;
         let progress = &report.progress;
         Self {
-            id: credential.id,
-            preset_id: credential.preset_id.clone(),
-            kind: credential.kind.as_str(),
-            name: credential.name.clone(),
-            abbreviation: credential.abbreviation.clone(),
-            body: credential.body.clone(),
-            body_short: credential.body_short.clone(),
-            number: credential.number.clone(),
-            earned_on: credential.earned_on,
-            cycle_start: credential.cycle.start,
-            cycle_end: credential.cycle.end,
+            identity: IdentityView::from(credential),
             status: report.status.as_str(),
             status_label: report.status.label(),
             days_left: report.days_left,
@@ -122,7 +137,7 @@ pub struct RulesView {
     pub units_required: Option<f64>,
     pub unit: Option<String>,
     pub hours_per_unit: Option<f64>,
-    pub categories: Vec<CategoryView>,
+    pub categories: Vec<CategoryLimitView>,
     pub min_categories_used: Option<u32>,
     pub per_event_max: Option<f64>,
     pub prorated: bool,
@@ -142,14 +157,26 @@ pub struct RulesView {
     pub notes: Option<String>,
 }
 
-fn category_view(rule: &CategoryRule) -> CategoryView {
-    CategoryView {
-        key: rule.key.clone(),
-        name: rule.name.clone(),
-        earned: 0.0,
-        credited: 0.0,
-        min: rule.min.map(number),
-        max: rule.max.map(number),
+/// A category's limits as the rules state them (no progress).
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryLimitView {
+    pub key: String,
+    pub name: String,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    /// Activities with no matching tag land here.
+    pub default: bool,
+}
+
+impl From<&CategoryRule> for CategoryLimitView {
+    fn from(rule: &CategoryRule) -> Self {
+        Self {
+            key: rule.key.clone(),
+            name: rule.name.clone(),
+            min: rule.min.map(number),
+            max: rule.max.map(number),
+            default: rule.default,
+        }
     }
 }
 
@@ -165,7 +192,7 @@ impl From<&RenewalRules> for RulesView {
             units_required: rules.units_required.map(number),
             unit: rules.unit.clone(),
             hours_per_unit: rules.hours_per_unit.map(|h| h.as_f64()),
-            categories: rules.categories.iter().map(category_view).collect(),
+            categories: rules.categories.iter().map(CategoryLimitView::from).collect(),
             min_categories_used: rules.min_categories_used,
             per_event_max: rules.per_event_max.map(number),
             prorated: !rules.proration.is_empty(),
@@ -189,17 +216,8 @@ impl From<&RenewalRules> for RulesView {
 /// A held credential as the `add`/`edit`/`renew` commands print it.
 #[derive(Debug, Clone, Serialize)]
 pub struct CredentialView {
-    pub id: i64,
-    pub preset_id: Option<String>,
-    pub kind: &'static str,
-    pub name: String,
-    pub abbreviation: String,
-    pub body: String,
-    pub body_short: String,
-    pub number: Option<String>,
-    pub earned_on: NaiveDate,
-    pub cycle_start: NaiveDate,
-    pub cycle_end: NaiveDate,
+    #[serde(flatten)]
+    pub identity: IdentityView,
     pub member: bool,
     pub notes: Option<String>,
     pub rules: RulesView,
@@ -208,17 +226,7 @@ pub struct CredentialView {
 impl From<&Credential> for CredentialView {
     fn from(credential: &Credential) -> Self {
         Self {
-            id: credential.id,
-            preset_id: credential.preset_id.clone(),
-            kind: credential.kind.as_str(),
-            name: credential.name.clone(),
-            abbreviation: credential.abbreviation.clone(),
-            body: credential.body.clone(),
-            body_short: credential.body_short.clone(),
-            number: credential.number.clone(),
-            earned_on: credential.earned_on,
-            cycle_start: credential.cycle.start,
-            cycle_end: credential.cycle.end,
+            identity: IdentityView::from(credential),
             member: credential.member,
             notes: credential.notes.clone(),
             rules: RulesView::from(&credential.rules),
