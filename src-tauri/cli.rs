@@ -119,31 +119,23 @@ pub enum Command {
     },
 }
 
+/// Fields a credential has whether it is being added or edited (an empty value clears one).
 #[derive(Args, Debug)]
-pub struct AddArgs {
-    /// Catalog preset id (see `recert catalog`)
-    #[arg(long)]
-    preset: Option<String>,
-    /// Date first earned
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    earned: String,
-    /// Current expiry date (always wins over the computed one)
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    expires: Option<String>,
-    /// Credential (certificate) number
-    #[arg(long)]
-    number: Option<String>,
-    /// You are a member of the body (member renewal fee)
-    #[arg(long)]
-    member: bool,
-    #[arg(long)]
-    notes: Option<String>,
+pub struct CredentialFields {
     #[arg(long)]
     name: Option<String>,
     #[arg(long)]
     body: Option<String>,
     #[arg(long)]
     abbreviation: Option<String>,
+    /// Credential (certificate) number
+    #[arg(long)]
+    number: Option<String>,
+    /// Current expiry date (always wins over the computed one)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    expires: Option<String>,
+    #[arg(long)]
+    notes: Option<String>,
     /// anniversary, month-end, year-end, fixed:YYYY-MM-DD or manual
     #[arg(long, value_name = "RULE")]
     cycle_rule: Option<String>,
@@ -158,20 +150,38 @@ pub struct AddArgs {
     /// Clock hours per 1.0 unit
     #[arg(long, allow_negative_numbers = true, value_name = "H")]
     hours_per_unit: Option<String>,
+    /// Renewal fee, e.g. 60.00
     #[arg(long, allow_negative_numbers = true)]
     fee: Option<String>,
     #[arg(long, allow_negative_numbers = true)]
     late_fee: Option<String>,
+    /// Days after the deadline during which late renewal is accepted
     #[arg(long, allow_negative_numbers = true, value_name = "DAYS")]
     grace_days: Option<String>,
+    /// Days before the deadline from which the credential counts as due soon
+    #[arg(long, allow_negative_numbers = true, value_name = "DAYS")]
+    due_soon_days: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct AddArgs {
+    /// Catalog preset id (see `recert catalog`)
+    #[arg(long)]
+    preset: Option<String>,
+    /// Date first earned
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    earned: String,
+    /// You are a member of the body (member renewal fee)
+    #[arg(long)]
+    member: bool,
     /// This credential requires a current CPR/AED card
     #[arg(long)]
     requires_cpr: bool,
     /// This credential is itself a CPR/AED card
     #[arg(long)]
     cpr_card: bool,
-    #[arg(long, allow_negative_numbers = true, value_name = "DAYS")]
-    due_soon_days: Option<String>,
+    #[command(flatten)]
+    fields: CredentialFields,
     #[arg(long)]
     json: bool,
 }
@@ -209,57 +219,29 @@ pub struct LogArgs {
 #[derive(Args, Debug)]
 pub struct EditArgs {
     id: i64,
-    #[arg(long)]
-    name: Option<String>,
-    #[arg(long)]
-    body: Option<String>,
-    #[arg(long)]
-    abbreviation: Option<String>,
-    #[arg(long)]
-    number: Option<String>,
     #[arg(long, value_name = "YYYY-MM-DD")]
     earned: Option<String>,
     #[arg(long, value_name = "YYYY-MM-DD")]
     cycle_start: Option<String>,
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    expires: Option<String>,
     #[arg(long)]
     member: Option<bool>,
-    #[arg(long)]
-    notes: Option<String>,
-    #[arg(long, value_name = "RULE")]
-    cycle_rule: Option<String>,
-    #[arg(long, allow_negative_numbers = true, value_name = "N")]
-    cycle_years: Option<String>,
-    #[arg(long, allow_negative_numbers = true, value_name = "U")]
-    units: Option<String>,
-    #[arg(long, value_name = "NAME")]
-    unit: Option<String>,
-    #[arg(long, allow_negative_numbers = true, value_name = "H")]
-    hours_per_unit: Option<String>,
-    #[arg(long, allow_negative_numbers = true)]
-    fee: Option<String>,
     #[arg(long, allow_negative_numbers = true)]
     member_fee: Option<String>,
-    #[arg(long, allow_negative_numbers = true)]
-    late_fee: Option<String>,
-    #[arg(long, allow_negative_numbers = true, value_name = "DAYS")]
-    grace_days: Option<String>,
     #[arg(long)]
     requires_cpr: Option<bool>,
-    #[arg(long, allow_negative_numbers = true, value_name = "DAYS")]
-    due_soon_days: Option<String>,
     /// Replace the categories: KEY[:MIN[:MAX]], repeat for several
     #[arg(long = "category", value_name = "KEY[:MIN[:MAX]]")]
     categories: Vec<String>,
+    #[command(flatten)]
+    fields: CredentialFields,
     #[arg(long)]
     json: bool,
 }
 
-/// Runs a subcommand; returns the process exit code.
 /// Exit code of `recert remind` when some reminders could not be shown (they stay due).
 const EXIT_NOT_SHOWN: i32 = 3;
 
+/// Runs a subcommand; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     match execute(cli) {
         Ok(code) => code,
@@ -450,54 +432,56 @@ fn remind(
 
 impl AddArgs {
     fn into_form(self) -> CredentialForm {
+        let f = self.fields;
         CredentialForm {
             preset: self.preset,
-            name: self.name,
-            body: self.body,
-            abbreviation: self.abbreviation,
-            number: self.number,
+            name: f.name,
+            body: f.body,
+            abbreviation: f.abbreviation,
+            number: f.number,
             earned_on: self.earned,
-            expires: self.expires,
+            expires: f.expires,
             member: self.member,
-            notes: self.notes,
-            cycle_rule: self.cycle_rule,
-            cycle_years: self.cycle_years,
-            units_required: self.units,
-            unit: self.unit,
-            hours_per_unit: self.hours_per_unit,
-            renewal_fee: self.fee,
-            late_fee: self.late_fee,
-            grace_days: self.grace_days,
+            notes: f.notes,
+            cycle_rule: f.cycle_rule,
+            cycle_years: f.cycle_years,
+            units_required: f.units,
+            unit: f.unit,
+            hours_per_unit: f.hours_per_unit,
+            renewal_fee: f.fee,
+            late_fee: f.late_fee,
+            grace_days: f.grace_days,
             requires_cpr_aed: self.requires_cpr.then_some(true),
             cpr_card: self.cpr_card,
-            due_soon_days: self.due_soon_days,
+            due_soon_days: f.due_soon_days,
         }
     }
 }
 
 impl EditArgs {
     fn into_changes(self) -> CredentialChanges {
+        let f = self.fields;
         CredentialChanges {
-            name: self.name,
-            body: self.body,
-            abbreviation: self.abbreviation,
-            number: self.number,
+            name: f.name,
+            body: f.body,
+            abbreviation: f.abbreviation,
+            number: f.number,
             earned_on: self.earned,
             cycle_start: self.cycle_start,
-            expires: self.expires,
+            expires: f.expires,
             member: self.member,
-            notes: self.notes,
-            cycle_rule: self.cycle_rule,
-            cycle_years: self.cycle_years,
-            units_required: self.units,
-            unit: self.unit,
-            hours_per_unit: self.hours_per_unit,
-            renewal_fee: self.fee,
+            notes: f.notes,
+            cycle_rule: f.cycle_rule,
+            cycle_years: f.cycle_years,
+            units_required: f.units,
+            unit: f.unit,
+            hours_per_unit: f.hours_per_unit,
+            renewal_fee: f.fee,
             renewal_fee_member: self.member_fee,
-            late_fee: self.late_fee,
-            grace_days: self.grace_days,
+            late_fee: f.late_fee,
+            grace_days: f.grace_days,
             requires_cpr_aed: self.requires_cpr,
-            due_soon_days: self.due_soon_days,
+            due_soon_days: f.due_soon_days,
             categories: (!self.categories.is_empty()).then_some(self.categories),
         }
     }
