@@ -7,9 +7,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{NaiveDate, Utc};
 use recert_core::activity::ActivityForm;
 use recert_core::catalog::{Catalog, Preset};
-use recert_core::costs::UpcomingCost;
 use recert_core::credential::{CredentialChanges, CredentialForm};
-use recert_core::view::{ActivityView, CredentialView, CreditOutcomeView, DetailView, LoggedView, StatusView};
+use recert_core::view::{
+    ActivityView, CostsView, CredentialView, CreditOutcomeView, DetailView, LoggedView, StatusView,
+};
 use recert_core::Recert;
 use serde::Serialize;
 use tauri::State;
@@ -116,8 +117,8 @@ pub fn delete_activity(state: State<'_, AppState>, id: i64) -> Reply<()> {
 }
 
 #[tauri::command]
-pub fn upcoming_costs(state: State<'_, AppState>, months: u32) -> Reply<Vec<UpcomingCost>> {
-    Ok(state.recert()?.upcoming_costs(state.today(), months.clamp(1, 120))?)
+pub fn upcoming_costs(state: State<'_, AppState>, months: u32) -> Reply<CostsView> {
+    Ok(CostsView::from(state.recert()?.upcoming_costs(state.today(), months.clamp(1, 120))?))
 }
 
 #[derive(Serialize)]

@@ -62,9 +62,7 @@ export const upcomingCosts = (months) => call('upcoming_costs', { months });
 export const appInfo = () => call('app_info');
 export const backupNow = () => call('backup_now');
 export const pickProofFile = () => call('pick_proof_file');
-// Both spellings: Tauri's default camelCase and snake_case, should the command opt into it.
-export const openProof = (activityId) =>
-  call('open_proof', { activityId, activity_id: activityId });
+export const openProof = (activityId) => call('open_proof', { activityId });
 export const getSettings = () => call('get_settings');
 export const setLeadDays = (text) => call('set_lead_days', { text });
 export const setStartAtLogin = (enabled) => call('set_start_at_login', { enabled });

@@ -148,6 +148,15 @@ async fn a_trainer_adds_logs_and_renews_in_the_window() {
     assert_eq!(app.find_all("#timeline-svg .tl-row").await.len(), 2);
     app.screenshot("timeline").await;
 
+    // Costs: the renewals ahead with their total, unknown fees counted rather than guessed. Only
+    // NASM-CPT falls due within 24 months now that CSCS is renewed to 2029.
+    app.client.goto_hash_free("#/costs").await;
+    let total = app.wait_for("#costs-total").await.text().await.unwrap();
+    assert!(total.contains("1 fee unknown"), "{total}");
+    app.find(&format!(".cost-item[data-credential-id='{nasm}']")).await;
+    assert!(app.find_all(&format!(".cost-item[data-credential-id='{cscs}']")).await.is_empty());
+    app.screenshot("costs").await;
+
     // The data is in the SQLite file: the CLI sees it.
     let status = app.cli(&["status", "--json"]);
     let cscs_status = status.as_array().unwrap().iter().find(|s| s["id"] == cscs).unwrap().clone();

@@ -17,16 +17,15 @@ function groupByMonth(costs) {
   return groups;
 }
 
-function totalsLine(costs) {
-  const known = costs.filter((cost) => cost.amount !== null);
-  const unknownCount = costs.length - known.length;
-  const total = known.reduce((sum, cost) => sum + cost.amount, 0);
+/** The totals come from Recert's core, which adds up the known fees and counts the unknown ones. */
+function totalsLine({ known_total_cents: total, unknown_count: unknownCount }) {
   return h('p', { class: 'totals', id: 'costs-total' },
     h('strong', null, `Total known: ${formatMoney(total)}`),
     unknownCount ? ` · ${formatNumber(unknownCount)} ${unknownCount === 1 ? 'fee' : 'fees'} unknown (not counted)` : '');
 }
 
-function upcomingSection(costs, bodies) {
+function upcomingSection(upcoming, bodies) {
+  const costs = upcoming.items;
   const intro = h('p', { class: 'subtitle' }, `Renewal fees due over the next ${MONTHS_AHEAD} months, cycle by cycle.`);
   if (!costs.length) {
     return h('section', { class: 'panel', id: 'upcoming-costs' }, h('h2', null, 'Renewals ahead'), intro,
@@ -42,7 +41,7 @@ function upcomingSection(costs, bodies) {
           moneyOrUnknown(cost.amount, bodies.get(cost.credential_id) ?? 'the certifying body'))))));
   });
   return h('section', { class: 'panel', id: 'upcoming-costs' }, h('h2', null, 'Renewals ahead'), intro,
-    totalsLine(costs), h('ol', { class: 'cost-months' }, months));
+    totalsLine(upcoming), h('ol', { class: 'cost-months' }, months));
 }
 
 function courseSpendingSection(statuses) {
