@@ -18,10 +18,6 @@ pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate> {
         .map_err(|_| Error::invalid(field, format!("{trimmed} is not a real calendar date")))
 }
 
-pub fn iso(date: NaiveDate) -> String {
-    date.format("%Y-%m-%d").to_string()
-}
-
 /// The same day `years` later; 29 February falls back to 28 February in a common year.
 pub fn add_years(date: NaiveDate, years: i32) -> NaiveDate {
     add_months(date, years * 12)

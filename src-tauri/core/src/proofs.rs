@@ -61,15 +61,15 @@ fn read_all(source: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Checks a stored proof against its recorded hash.
-pub fn verify(data_dir: &Path, proof: &Proof) -> Result<bool> {
-    let bytes = read_all(&data_dir.join(&proof.stored_path))?;
-    Ok(format!("{:x}", Sha256::digest(&bytes)) == proof.sha256)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Checks a stored proof against its recorded hash.
+    fn verify(data_dir: &Path, proof: &Proof) -> Result<bool> {
+        let bytes = read_all(&data_dir.join(&proof.stored_path))?;
+        Ok(format!("{:x}", Sha256::digest(&bytes)) == proof.sha256)
+    }
 
     #[test]
     fn copies_with_hash_and_survives_deleting_the_original() {

@@ -4,7 +4,7 @@
 pub mod migrate;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
@@ -35,7 +35,6 @@ pub struct LoggedReminder {
 
 pub struct Store {
     conn: Connection,
-    path: Option<PathBuf>,
 }
 
 fn date(text: String) -> Result<NaiveDate> {
@@ -180,14 +179,14 @@ impl Store {
         Self::configure(&conn)?;
         let backups = path.parent().map(|dir| dir.join("backups"));
         migrate::migrate(&mut conn, backups.as_deref(), now)?;
-        Ok(Self { conn, path: Some(path.to_path_buf()) })
+        Ok(Self { conn })
     }
 
     pub fn open_in_memory() -> Result<Self> {
         let mut conn = Connection::open_in_memory()?;
         Self::configure(&conn)?;
         migrate::migrate(&mut conn, None, Utc::now())?;
-        Ok(Self { conn, path: None })
+        Ok(Self { conn })
     }
 
     /// Per-connection settings: they cannot live in migrations (foreign_keys is per connection
@@ -198,10 +197,6 @@ impl Store {
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         Ok(())
-    }
-
-    pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
     }
 
     pub fn schema_version(&self) -> Result<i64> {
@@ -570,16 +565,6 @@ impl Store {
             entry.by_category.sort();
         }
         Ok(totals)
-    }
-
-    /// Total spent on activities completed between two days (each activity counted once).
-    pub fn spending_between(&self, from: NaiveDate, to: NaiveDate) -> Result<Cents> {
-        let cents: i64 = self.conn.query_row(
-            "SELECT COALESCE(SUM(cost_cents), 0) FROM activities WHERE completed_on BETWEEN ?1 AND ?2",
-            params![from.to_string(), to.to_string()],
-            |row| row.get(0),
-        )?;
-        Ok(Cents(cents))
     }
 
     // --- reminders ---------------------------------------------------------------------------
