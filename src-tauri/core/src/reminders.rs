@@ -150,9 +150,7 @@ pub fn candidates(report: &CredentialReport, lead_times: &LeadTimes, today: Naiv
             });
         }
     };
-    let fee = report
-        .renewal_fee
-        .map_or_else(|| format!("fee unknown — check with {}", credential.body_short), |f| f.to_string());
+    let unknown_fee = format!("renewal fee unknown — check with {}", credential.body_short);
 
     if matches!(report.status, Status::Current | Status::DueSoon) {
         for &lead in leads.days() {
@@ -167,7 +165,13 @@ pub fn candidates(report: &CredentialReport, lead_times: &LeadTimes, today: Naiv
                     ),
                 )
             } else {
-                (format!("{name} renewal due {when}"), format!("Renew {name} by {} — {fee}.", human_date(end)))
+                (
+                    format!("{name} renewal due {when}"),
+                    match report.renewal_fee {
+                        Some(fee) => format!("Renew {name} by {} — {fee}.", human_date(end)),
+                        None => format!("Renew {name} by {} ({unknown_fee}).", human_date(end)),
+                    },
+                )
             };
             push(ReminderKind::Deadline, lead, due_on, title, body);
             if let (Some(short), Some(unit)) = (report.progress.shortfall, &rules.unit) {
@@ -225,7 +229,11 @@ pub fn candidates(report: &CredentialReport, lead_times: &LeadTimes, today: Naiv
             0,
             after,
             format!("{name} deadline passed: late fee now applies"),
-            format!("Renew {name} by {} with {late} ({fee} renewal).", human_date(last)),
+            format!(
+                "Renew {name} by {} with {late} ({}).",
+                human_date(last),
+                report.renewal_fee.map_or_else(|| unknown_fee.clone(), |fee| format!("{fee} renewal"))
+            ),
         );
         for lead in GRACE_ENDING_LEAD_DAYS {
             let Some(due_on) = last.checked_sub_days(Days::new(lead.into())) else { continue };

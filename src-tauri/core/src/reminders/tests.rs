@@ -192,3 +192,12 @@ fn many_reminders_at_once_become_one_summary() {
     assert_eq!(separate.len(), few.len());
     assert_eq!(separate[0].title, few[0].title);
 }
+
+#[test]
+fn an_unknown_fee_is_said_plainly() {
+    let cscs = held(1, "nsca-cscs", "2015-06-01", None);
+    let card = held(2, "cpr-aed-aha", "2026-01-10", None);
+    let due = plan(&[cscs, card], &ReminderHistory::default(), "2026-11-23");
+    let deadline = due.iter().find(|r| r.kind == ReminderKind::Deadline).unwrap();
+    assert_eq!(deadline.body, "Renew CSCS by 31 Dec 2026 (renewal fee unknown — check with NSCA).");
+}
