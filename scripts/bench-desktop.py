@@ -10,6 +10,7 @@ Memory is the resident size (VmRSS, and PSS, which shares libraries fairly) of t
 its WebKit web and network processes, two seconds after the page is ready.
 """
 
+import http.client
 import json
 import os
 import shutil
@@ -38,8 +39,15 @@ def free_port():
 def request(method, url, body=None, timeout=120):
     data = None if body is None else json.dumps(body).encode()
     req = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=timeout) as response:
-        return json.loads(response.read() or b"null")
+    for attempt in range(3):
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as response:
+                return json.loads(response.read() or b"null")
+        except (http.client.RemoteDisconnected, ConnectionResetError):
+            # tauri-driver now and then reuses a connection WebKitWebDriver has just closed and
+            # drops the request ("connection reset by peer"); the reads here are safe to repeat.
+            if attempt == 2 or method != "GET" and not url.endswith("/execute/sync"):
+                raise
 
 
 def fill_data(data_dir):

@@ -2,26 +2,35 @@
 // `render(params, app)` which fetches what it needs and returns one element; the router swaps it in.
 
 import * as dashboard from './views/dashboard.js';
-import * as addCredential from './views/add-credential.js';
-import * as logActivity from './views/log.js';
-import * as detail from './views/detail.js';
-import * as timeline from './views/timeline.js';
-import * as costs from './views/costs.js';
-import * as settings from './views/settings.js';
 import { onEvent } from './api.js';
 import { h } from './dom.js';
 import { errorPanel, showBanner, takeFlash } from './feedback.js';
 performance.mark('recert:app-start');
 
+// Only the dashboard is loaded with the window; every other view is fetched the first time it is
+// shown (and warmed up once the dashboard is painted), so start-up parses a third of the code.
+const loadDashboard = () => Promise.resolve(dashboard);
+const loadAddCredential = () => import('./views/add-credential.js');
+const loadLog = () => import('./views/log.js');
+const loadDetail = () => import('./views/detail.js');
+const loadTimeline = () => import('./views/timeline.js');
+const loadCosts = () => import('./views/costs.js');
+const loadSettings = () => import('./views/settings.js');
+
 const ROUTES = [
-  { pattern: /^#?\/?(dashboard)?$/, name: 'dashboard', nav: 'dashboard', view: dashboard },
-  { pattern: /^#\/add$/, name: 'add', nav: 'dashboard', view: addCredential },
-  { pattern: /^#\/log$/, name: 'log', nav: 'log', view: logActivity },
-  { pattern: /^#\/credential\/(\d+)$/, name: 'detail', nav: 'dashboard', view: detail, params: (m) => ({ id: Number(m[1]) }) },
-  { pattern: /^#\/timeline$/, name: 'timeline', nav: 'timeline', view: timeline },
-  { pattern: /^#\/costs$/, name: 'costs', nav: 'costs', view: costs },
-  { pattern: /^#\/settings$/, name: 'settings', nav: 'settings', view: settings },
+  { pattern: /^#?\/?(dashboard)?$/, name: 'dashboard', nav: 'dashboard', load: loadDashboard },
+  { pattern: /^#\/add$/, name: 'add', nav: 'dashboard', load: loadAddCredential },
+  { pattern: /^#\/log$/, name: 'log', nav: 'log', load: loadLog },
+  { pattern: /^#\/credential\/(\d+)$/, name: 'detail', nav: 'dashboard', load: loadDetail, params: (m) => ({ id: Number(m[1]) }) },
+  { pattern: /^#\/timeline$/, name: 'timeline', nav: 'timeline', load: loadTimeline },
+  { pattern: /^#\/costs$/, name: 'costs', nav: 'costs', load: loadCosts },
+  { pattern: /^#\/settings$/, name: 'settings', nav: 'settings', load: loadSettings },
 ];
+
+/** Fetches the other views while the user reads the first one, so navigating never waits. */
+function warmUpViews() {
+  for (const route of ROUTES) route.load().catch((error) => console.error('Could not load a view:', error));
+}
 
 function matchRoute(hash) {
   for (const route of ROUTES) {
@@ -63,7 +72,8 @@ async function showCurrentRoute() {
   viewRoot.setAttribute('aria-busy', 'true');
   let content;
   try {
-    content = await route.view.render(params, app);
+    const view = await route.load();
+    content = await view.render(params, app);
   } catch (error) {
     console.error(error);
     content = errorPanel(error);
@@ -80,7 +90,10 @@ async function showCurrentRoute() {
   if (thisRender === 1) {
     performance.mark('recert:first-view-drawn');
     // Two frames later the first view has been painted: start-up measurements read this mark.
-    requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('recert:first-view-painted')));
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      performance.mark('recert:first-view-painted');
+      setTimeout(warmUpViews, 0);
+    }));
   }
 }
 
@@ -96,6 +109,7 @@ function moveFocusToView(viewRoot, firstRender) {
 // --- events from the backend (the reminder scheduler, the tray, notification clicks) ------------
 
 const settingsShowing = () => document.getElementById('view').dataset.view === 'settings';
+const refreshReminderList = () => loadSettings().then((settings) => settings.refreshReminders());
 
 // The scheduler reports the same failure on every hourly check; once dismissed, it stays so.
 let dismissedNotificationsError = null;
@@ -111,10 +125,10 @@ function warnNotificationsUnavailable(error) {
 function listenToBackend() {
   const listeners = [
     // Only the reminder list is drawn again (not the whole view): it can arrive while the user types.
-    onEvent('reminders-changed', () => { if (settingsShowing()) settings.refreshReminders(); }),
+    onEvent('reminders-changed', () => { if (settingsShowing()) refreshReminderList(); }),
     onEvent('notifications-unavailable', (error) => {
       warnNotificationsUnavailable(String(error ?? 'no notification server answered'));
-      if (settingsShowing()) settings.refreshReminders();
+      if (settingsShowing()) refreshReminderList();
     }),
     onEvent('open-view', (hash) => {
       // Only routes of this window: the payload is a hash such as "#/dashboard".
