@@ -2,7 +2,7 @@
 // `render(params, app)` which fetches what it needs and returns one element; the router swaps it in.
 
 import * as dashboard from './views/dashboard.js';
-import { onEvent } from './api.js';
+import { backendAvailable, onEvent } from './api.js';
 import { h } from './dom.js';
 import { errorPanel, showBanner, takeFlash } from './feedback.js';
 performance.mark('recert:app-start');
@@ -139,7 +139,7 @@ function listenToBackend() {
 }
 
 function start() {
-  if (!window.__TAURI__?.core?.invoke) {
+  if (!backendAvailable()) {
     showBanner('Recert’s backend is not reachable: this window only works inside the Recert app.', 'warning');
   }
   window.addEventListener('hashchange', showCurrentRoute);
