@@ -25,7 +25,7 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RECERT = os.path.join(ROOT, "target/release/recert")
 BARE = os.path.join(ROOT, "target/release/bare-window")
-RUNS = int(os.environ.get("RUNS", "5"))
+RUNS = int(os.environ.get("RUNS", "9"))
 PAGE_TIMES = {}
 TODAY = "2026-11-23"
 
