@@ -132,6 +132,17 @@ def measure(binary, args, env, ready_js):
         driver.wait()
 
 
+def measure_again_if_dropped(binary, args, env, ready_js):
+    """A run whose WebDriver connection dropped is measured again from a fresh start."""
+    for attempt in range(3):
+        try:
+            return measure(binary, args, env, ready_js)
+        except (http.client.HTTPException, ConnectionError) as error:
+            print(f"{os.path.basename(binary)}: run dropped by the driver ({error}); starting it again", file=sys.stderr)
+            time.sleep(1)
+    return measure(binary, args, env, ready_js)
+
+
 def summary(name, results):
     times = [r[0] for r in results]
     rss = [sum(v[0] for v in r[1].values()) for r in results]
@@ -155,8 +166,8 @@ def main():
         bare_ready = "return !!document.querySelector('#app[data-ready=\"true\"]');"
         recert, bare = [], []
         for _ in range(RUNS):  # interleaved, so drift on the machine hits both alike
-            bare.append(measure(BARE, [], env, bare_ready))
-            recert.append(measure(RECERT, ["--today", TODAY], env, recert_ready))
+            bare.append(measure_again_if_dropped(BARE, [], env, bare_ready))
+            recert.append(measure_again_if_dropped(RECERT, ["--today", TODAY], env, recert_ready))
         print(f"{RUNS} runs each, Xvfb, software rendering, 50 credentials and 200 activities in Recert")
         b = summary("bare", bare)
         r = summary("recert", recert)
