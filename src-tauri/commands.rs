@@ -6,10 +6,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{NaiveDate, Utc};
 use recert_core::activity::ActivityForm;
-use recert_core::catalog::{Catalog, Preset};
+use recert_core::catalog::Catalog;
 use recert_core::credential::{CredentialChanges, CredentialForm};
 use recert_core::view::{
-    ActivityView, CostsView, CredentialView, CreditOutcomeView, DetailView, LoggedView, StatusView,
+    ActivityView, CostsView, CredentialView, CreditOutcomeView, DetailView, LoggedView, PresetView, StatusView,
 };
 use recert_core::Recert;
 use serde::Serialize;
@@ -49,8 +49,8 @@ pub fn get_status(state: State<'_, AppState>) -> Reply<Vec<StatusView>> {
 }
 
 #[tauri::command]
-pub fn get_catalog() -> Vec<Preset> {
-    Catalog::builtin().presets().to_vec()
+pub fn get_catalog() -> Vec<PresetView> {
+    Catalog::builtin().presets().iter().map(PresetView::from).collect()
 }
 
 #[tauri::command]

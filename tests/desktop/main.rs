@@ -6,14 +6,16 @@ mod support;
 
 use support::App;
 
-/// Adds a credential from the catalog through the Add screen.
-async fn add_from_catalog(app: &App, search: &str, preset: &str, earned: &str) {
+/// Adds a credential from the catalog through the Add screen; returns the preset's rules as shown.
+async fn add_from_catalog(app: &App, search: &str, preset: &str, earned: &str) -> String {
     app.click("#add-credential, #add-first-credential").await;
     app.type_into("#catalog-search", search).await;
     app.click(&format!(".preset-option[data-preset-id='{preset}']")).await;
+    let rules = app.wait_for("dl.rules").await.text().await.unwrap();
     app.type_into("#earned-on", earned).await;
     app.click("#save-credential").await;
     app.wait_for(".credential-card").await;
+    rules
 }
 
 async fn card_progress(app: &App, id: i64) -> f64 {
@@ -37,7 +39,11 @@ async fn a_trainer_adds_logs_and_renews_in_the_window() {
     app.screenshot("empty").await;
 
     add_from_catalog(&app, "CSCS", "nsca-cscs", "2015-06-01").await;
-    add_from_catalog(&app, "NASM", "nasm-cpt", "2025-02-10").await;
+    // The preset's rules come from the core (cents, cycle text), unknown values flagged.
+    let nasm_rules = add_from_catalog(&app, "NASM", "nasm-cpt", "2025-02-10").await;
+    for expected in ["Every 2 years", "2.0 CEU", "30.00 up to 90 days late", "unknown — check with NASM"] {
+        assert!(nasm_rules.contains(expected), "{expected:?} missing from the rules shown: {nasm_rules}");
+    }
     app.eventually("two cards", || async { app.find_all(".credential-card").await.len() == 2 }).await;
     let status = app.cli(&["status", "--json"]);
     let (cscs, nasm) = (id_of(&status, "CSCS"), id_of(&status, "NASM-CPT"));

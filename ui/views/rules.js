@@ -1,16 +1,8 @@
 // Renewal rules as a readable list, for a catalog preset (before adding) and for a held
-// credential (its editable rules). Both shapes are first brought to one form, then drawn once.
+// credential (its editable rules). The backend sends both as a RulesView; drawn by one function.
 
 import { h } from '../dom.js';
 import { formatDate, formatMoney, formatNumber, formatUnits, unknownText } from '../format.js';
-
-const dollarsToCents = (usd) => (usd === null || usd === undefined ? null : Math.round(usd * 100));
-
-function cycleFromPreset(cycle) {
-  if (!cycle) return null;
-  const kinds = { anniversary: 'anniversary', anniversary_month_end: 'month-end', year_end: 'year-end', fixed: 'fixed' };
-  return { kind: kinds[cycle.type] ?? cycle.type, years: cycle.years ?? null, endsOn: cycle.ends_on ?? null };
-}
 
 function cycleFromRulesView(text, years) {
   if (!text) return null;
@@ -18,39 +10,10 @@ function cycleFromRulesView(text, years) {
   return { kind: text, years, endsOn: null };
 }
 
-/** A catalog preset (dollars, nested cycle object) in the common shape. */
-export function rulesFromPreset(preset) {
+/** A RulesView (cents, cycle as text), as the backend sends it for presets and held credentials. */
+function rulesFromView(rules, { body_short: bodyShort, kind }) {
   return {
-    bodyShort: preset.body_short,
-    cycle: cycleFromPreset(preset.cycle),
-    cycleNote: preset.cycle_note,
-    unitsRequired: preset.units_required,
-    unit: preset.unit,
-    hoursPerUnit: preset.hours_per_unit,
-    categories: preset.categories ?? [],
-    minCategoriesUsed: preset.min_categories_used,
-    perEventMax: preset.per_event_max,
-    prorated: (preset.proration ?? []).length > 0,
-    requiresCpr: preset.requires_cpr_aed,
-    feeCents: dollarsToCents(preset.renewal_fee_usd),
-    memberFeeCents: dollarsToCents(preset.renewal_fee_member_usd),
-    lateFees: preset.late_fees_usd?.map((tier) => ({ throughDay: tier.through_day, cents: dollarsToCents(tier.fee) })) ?? null,
-    graceDays: preset.grace_days,
-    afterGrace: preset.after_grace,
-    otherRequirements: preset.other_requirements ?? [],
-    sources: preset.sources ?? [],
-    asOf: preset.as_of,
-    confidence: preset.confidence,
-    notes: preset.notes,
-    isCprCard: preset.kind === 'cpr_aed',
-  };
-}
-
-/** A held credential's RulesView (cents, cycle as text) in the common shape. */
-export function rulesFromCredential(credential) {
-  const rules = credential.rules;
-  return {
-    bodyShort: credential.body_short,
+    bodyShort,
     cycle: cycleFromRulesView(rules.cycle_rule, rules.cycle_years),
     cycleNote: rules.cycle_note,
     unitsRequired: rules.units_required,
@@ -72,9 +35,21 @@ export function rulesFromCredential(credential) {
     confidence: rules.confidence,
     notes: rules.notes,
     dueSoonDays: rules.due_soon_days,
-    isCprCard: credential.kind === 'cpr_aed',
+    isCprCard: kind === 'cpr_aed',
   };
 }
+
+/**
+ * A catalog preset's starting rules. A cycle the research does not give is flagged unknown,
+ * although a credential added from it starts with a manual cycle.
+ */
+export function rulesFromPreset(preset) {
+  const rules = rulesFromView(preset.rules, preset);
+  return preset.cycle ? rules : { ...rules, cycle: null };
+}
+
+/** A held credential's editable rules. */
+export const rulesFromCredential = (credential) => rulesFromView(credential.rules, credential);
 
 function unknown(bodyShort) {
   return h('span', { class: 'unknown' },

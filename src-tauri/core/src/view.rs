@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::amount::{Cents, Units};
+use crate::catalog::Preset;
 use crate::credential::Credential;
 use crate::rules::{CategoryRule, RenewalRules};
 use crate::status::CredentialReport;
@@ -210,6 +211,21 @@ impl From<&RenewalRules> for RulesView {
             cycle_note: rules.provenance.cycle_note.clone(),
             notes: rules.provenance.notes.clone(),
         }
+    }
+}
+
+/// A catalog entry for the window: the preset as the research states it, plus the rules a
+/// credential added from it starts with, in the same shape as a held credential's rules.
+#[derive(Debug, Clone, Serialize)]
+pub struct PresetView {
+    #[serde(flatten)]
+    pub preset: Preset,
+    pub rules: RulesView,
+}
+
+impl From<&Preset> for PresetView {
+    fn from(preset: &Preset) -> Self {
+        Self { preset: preset.clone(), rules: RulesView::from(&preset.rules()) }
     }
 }
 
@@ -422,5 +438,24 @@ impl From<Vec<crate::costs::UpcomingCost>> for CostsView {
     fn from(items: Vec<crate::costs::UpcomingCost>) -> Self {
         let (known, unknown_count) = crate::costs::total(&items);
         Self { items, known_total_cents: known.0, unknown_count }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    #[test]
+    fn a_preset_view_carries_the_rules_in_cents_beside_the_research_in_dollars() {
+        let preset = Catalog::builtin().preset("nasm-cpt").unwrap();
+        let json = serde_json::to_value(PresetView::from(preset)).unwrap();
+        assert_eq!(json["id"], "nasm-cpt");
+        assert_eq!(json["renewal_fee_usd"], serde_json::json!(preset.renewal_fee_usd));
+        let cents = preset.renewal_fee_usd.map(|usd| (usd * 100.0).round() as i64);
+        assert_eq!(json["rules"]["renewal_fee_cents"], serde_json::json!(cents));
+        let tiers = json["rules"]["late_fees"].as_array().unwrap();
+        assert_eq!(tiers[0], serde_json::json!([90, 3000]), "NASM: $30 up to day 90");
+        assert_eq!(json["rules"]["cycle_rule"], serde_json::json!(preset.rules().cycle.spec()));
     }
 }
