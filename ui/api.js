@@ -25,7 +25,7 @@ function tauriInternals() {
 /** False when this page is opened outside the Recert app (no backend to call). */
 export const backendAvailable = () => tauriInternals() !== null;
 
-function tauriInvoke() {
+function backend() {
   const internals = tauriInternals();
   if (!internals) {
     throw new RecertError({
@@ -34,7 +34,7 @@ function tauriInvoke() {
       field: null,
     });
   }
-  return (command, args) => internals.invoke(command, args);
+  return internals;
 }
 
 /** Converts whatever the IPC layer rejected with into a RecertError. */
@@ -50,7 +50,7 @@ function asRecertError(rejection) {
 
 async function call(command, args) {
   try {
-    return await tauriInvoke()(command, args);
+    return await backend().invoke(command, args);
   } catch (rejection) {
     throw asRecertError(rejection);
   }

@@ -9,21 +9,18 @@ performance.mark('recert:app-start');
 
 // Only the dashboard is loaded with the window; every other view is fetched the first time it is
 // shown (and warmed up once the dashboard is painted), so start-up parses a third of the code.
-const loadDashboard = () => Promise.resolve(dashboard);
-const loadAddCredential = () => import('./views/add-credential.js');
-const loadLog = () => import('./views/log.js');
-const loadDetail = () => import('./views/detail.js');
-const loadTimeline = () => import('./views/timeline.js');
-const loadCosts = () => import('./views/costs.js');
 const loadSettings = () => import('./views/settings.js');
 
 const ROUTES = [
-  { pattern: /^#?\/?(dashboard)?$/, name: 'dashboard', nav: 'dashboard', load: loadDashboard },
-  { pattern: /^#\/add$/, name: 'add', nav: 'dashboard', load: loadAddCredential },
-  { pattern: /^#\/log$/, name: 'log', nav: 'log', load: loadLog },
-  { pattern: /^#\/credential\/(\d+)$/, name: 'detail', nav: 'dashboard', load: loadDetail, params: (m) => ({ id: Number(m[1]) }) },
-  { pattern: /^#\/timeline$/, name: 'timeline', nav: 'timeline', load: loadTimeline },
-  { pattern: /^#\/costs$/, name: 'costs', nav: 'costs', load: loadCosts },
+  { pattern: /^#?\/?(dashboard)?$/, name: 'dashboard', nav: 'dashboard', load: async () => dashboard },
+  { pattern: /^#\/add$/, name: 'add', nav: 'dashboard', load: () => import('./views/add-credential.js') },
+  { pattern: /^#\/log$/, name: 'log', nav: 'log', load: () => import('./views/log.js') },
+  {
+    pattern: /^#\/credential\/(\d+)$/, name: 'detail', nav: 'dashboard', load: () => import('./views/detail.js'),
+    params: (m) => ({ id: Number(m[1]) }),
+  },
+  { pattern: /^#\/timeline$/, name: 'timeline', nav: 'timeline', load: () => import('./views/timeline.js') },
+  { pattern: /^#\/costs$/, name: 'costs', nav: 'costs', load: () => import('./views/costs.js') },
   { pattern: /^#\/settings$/, name: 'settings', nav: 'settings', load: loadSettings },
 ];
 
