@@ -3,6 +3,7 @@
 const COMMANDS: &[&str] = &[
     "get_status",
     "get_catalog",
+    "search_catalog",
     "add_credential",
     "edit_credential",
     "remove_credential",

@@ -53,6 +53,12 @@ pub fn get_catalog() -> Vec<PresetView> {
     Catalog::builtin().presets().iter().map(PresetView::from).collect()
 }
 
+/// The ids of the presets matching `query`, by the same search as `recert catalog --search`.
+#[tauri::command]
+pub fn search_catalog(query: String) -> Vec<String> {
+    Catalog::builtin().search(&query).into_iter().map(|preset| preset.id.clone()).collect()
+}
+
 #[tauri::command]
 pub fn add_credential(state: State<'_, AppState>, form: CredentialForm) -> Reply<CredentialView> {
     let credential = state.recert()?.add_credential(&form, Utc::now(), state.today())?;

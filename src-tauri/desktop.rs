@@ -43,6 +43,7 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
         .invoke_handler(tauri::generate_handler![
             commands::get_status,
             commands::get_catalog,
+            commands::search_catalog,
             commands::add_credential,
             commands::edit_credential,
             commands::remove_credential,

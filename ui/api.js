@@ -58,6 +58,7 @@ async function call(command, args) {
 
 export const getStatus = () => call('get_status');
 export const getCatalog = () => call('get_catalog');
+export const searchCatalog = (query) => call('search_catalog', { query });
 export const addCredential = (form) => call('add_credential', { form });
 export const editCredential = (id, changes) => call('edit_credential', { id, changes });
 export const removeCredential = (id, confirmed) => call('remove_credential', { id, confirmed });

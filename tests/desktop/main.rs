@@ -10,6 +10,12 @@ use support::App;
 async fn add_from_catalog(app: &App, search: &str, preset: &str, earned: &str) -> String {
     app.click("#add-credential, #add-first-credential").await;
     app.type_into("#catalog-search", search).await;
+    let shown = format!(
+        "const shown = [...document.querySelectorAll('#preset-list li:not([hidden]) .preset-option')]
+             .map(o => o.dataset.presetId);
+         return shown.length < document.querySelectorAll('#preset-list li').length && shown.includes('{preset}');"
+    );
+    app.eventually("the search narrows the catalog to matches", || async { app.script(&shown).await == true }).await;
     app.click(&format!(".preset-option[data-preset-id='{preset}']")).await;
     let rules = app.wait_for("dl.rules").await.text().await.unwrap();
     app.type_into("#earned-on", earned).await;

@@ -1,25 +1,13 @@
 // Adding a credential: pick a preset from the catalog (its rules shown with their sources and
 // what is unknown), or describe a custom one. The backend validates; errors land beside fields.
 
-import { addCredential, getCatalog } from '../api.js';
+import { addCredential, getCatalog, searchCatalog } from '../api.js';
 import { checkboxField, h, replaceChildren, selectField, textField } from '../dom.js';
 import { clearErrors, clearFieldError, flash, showError } from '../feedback.js';
 import { formatNumber } from '../format.js';
 import { rulesFromPreset, rulesList } from './rules.js';
 
 const DATE_HINT = 'YYYY-MM-DD';
-
-/** Text the search matches: names, body, abbreviation, id, with hyphens also read as spaces. */
-function searchText(preset) {
-  const text = [preset.name, preset.body, preset.body_short, preset.abbreviation, preset.id].join(' ').toLowerCase();
-  return `${text} ${text.replace(/[-/]/g, ' ')}`;
-}
-
-function matchesQuery(preset, query) {
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  const haystack = searchText(preset);
-  return words.every((word) => haystack.includes(word));
-}
 
 const textOrNull = (input) => (input.value.trim() === '' ? null : input.value);
 
@@ -68,11 +56,22 @@ function catalogPart(catalog, state) {
     clearFieldError(search);
   }
 
-  function filter() {
-    const query = search.querySelector('input').value;
+  // The core decides what matches (the CLI's `catalog --search` too); answers to older keystrokes
+  // that arrive late are dropped.
+  let latestSearch = 0;
+  async function filter() {
+    const asked = ++latestSearch;
+    let matching;
+    try {
+      matching = new Set(await searchCatalog(search.querySelector('input').value));
+    } catch (error) {
+      count.textContent = `The catalog could not be searched: ${error.message}`;
+      return;
+    }
+    if (asked !== latestSearch) return;
     let shown = 0;
     for (const { preset, item } of options) {
-      item.hidden = !matchesQuery(preset, query);
+      item.hidden = !matching.has(preset.id);
       if (!item.hidden) shown += 1;
     }
     count.textContent = shown === 0
