@@ -43,6 +43,19 @@ pub struct Credit {
     pub category: Option<String>,
     /// The user typed the units instead of letting Recert convert hours.
     pub overridden: bool,
+    /// Completed after the cycle ending on this date, inside the body's late window: the credit
+    /// counts toward that cycle, not the one its date falls in.
+    pub late_for_cycle_end: Option<NaiveDate>,
+}
+
+impl Credit {
+    /// Whether this credit counts toward `cycle`.
+    pub fn counts_toward(&self, cycle: crate::rules::Cycle) -> bool {
+        match self.late_for_cycle_end {
+            Some(end) => end == cycle.end,
+            None => cycle.contains(self.completed_on),
+        }
+    }
 }
 
 /// What the user typed to log an activity.
@@ -152,13 +165,24 @@ impl ActivityForm {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum CreditDecision {
-    Credited { units: Units, category: Option<String>, overridden: bool, capped: bool },
-    NotCredited { reason: String },
+    Credited {
+        units: Units,
+        category: Option<String>,
+        overridden: bool,
+        capped: bool,
+        /// Completed inside the late window after the cycle ending on this date.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        late_for_cycle_end: Option<NaiveDate>,
+    },
+    NotCredited {
+        reason: String,
+    },
 }
 
 /// Decides how many units an activity earns toward `credential`: converted from hours in the
 /// credential's unit (or as typed by the user), capped per event, placed in a category, and only
-/// when completed inside the current cycle.
+/// when completed inside the current cycle, or inside the body's late window after it (NASM: 90
+/// days), in which case it counts toward that cycle.
 pub fn decide_credit(
     credential: &Credential,
     completed_on: NaiveDate,
@@ -175,7 +199,23 @@ pub fn decide_credit(
         return not(format!("completed before the current cycle ({} to {})", cycle.start, cycle.end));
     }
     if completed_on > cycle.end {
-        return not(format!("completed after the current cycle ended ({})", cycle.end));
+        return match credential.rules.late_credits_until(cycle.end) {
+            Some(last) if completed_on <= last => match convert_credit(credential, hours, tags, typed_units) {
+                CreditDecision::Credited { units, category, overridden, capped, .. } => CreditDecision::Credited {
+                    units,
+                    category,
+                    overridden,
+                    capped,
+                    late_for_cycle_end: Some(cycle.end),
+                },
+                not_credited => not_credited,
+            },
+            Some(last) => not(format!(
+                "completed after the late window of the cycle that ended {} (courses up to {last} count)",
+                cycle.end
+            )),
+            None => not(format!("completed after the current cycle ended ({})", cycle.end)),
+        };
     }
     convert_credit(credential, hours, tags, typed_units)
 }
@@ -190,9 +230,10 @@ pub fn convert_credit(
 ) -> CreditDecision {
     let rules = &credential.rules;
     let not = |reason: String| CreditDecision::NotCredited { reason };
-    let category = rules.category_for(tags).map(|c| c.key.clone());
+    let category_rule = rules.category_for(tags);
+    let category = category_rule.map(|c| c.key.clone());
     if let Some(units) = typed_units {
-        return CreditDecision::Credited { units, category, overridden: true, capped: false };
+        return CreditDecision::Credited { units, category, overridden: true, capped: false, late_for_cycle_end: None };
     }
     let (Some(unit), Some(hours_per_unit)) = (&rules.unit, rules.hours_per_unit) else {
         let what = if rules.unit.is_none() { "its unit" } else { "its hours per unit" };
@@ -202,12 +243,11 @@ pub fn convert_credit(
     if converted.0 == 0 {
         return not(format!("{hours} h is less than 0.01 {unit}"));
     }
-    match rules.per_event_max {
-        Some(cap) if converted > cap => {
-            CreditDecision::Credited { units: cap, category, overridden: false, capped: true }
-        }
-        _ => CreditDecision::Credited { units: converted, category, overridden: false, capped: false },
-    }
+    let (units, capped) = match rules.per_event_cap(category_rule) {
+        Some(cap) if converted > cap => (cap, true),
+        _ => (converted, false),
+    };
+    CreditDecision::Credited { units, category, overridden: false, capped, late_for_cycle_end: None }
 }
 
 #[cfg(test)]
@@ -228,7 +268,8 @@ mod tests {
             ("ncsf-cpt", "2025-03-01", 800, Some(400)),
             ("nsca-cscs", "2019-01-01", 2500, Some(200)), // 2.5 CEU capped at 2.0 per event
             ("cpr-aed-aha", "2025-03-01", 800, None),
-            ("cscca-sccc", "2019-01-01", 800, None), // hours per CEU unknown
+            ("cscca-sccc", "2019-01-01", 800, Some(400)), // 0.5 CEU per hour at approved events
+            ("nccpt-cpt", "2025-03-01", 800, None),       // hours per CEU unknown
         ];
         for (preset, earned, hours, expected) in cases {
             let decision = decide_credit(&held(preset, earned), d("2026-05-01"), Hours(hours), &[], None);
@@ -257,7 +298,13 @@ mod tests {
         let decision = decide_credit(&cscs, d("2026-01-10"), Hours(100), &["B".into()], Some(Units(250)));
         assert_eq!(
             decision,
-            CreditDecision::Credited { units: Units(250), category: Some("B".into()), overridden: true, capped: false }
+            CreditDecision::Credited {
+                units: Units(250),
+                category: Some("B".into()),
+                overridden: true,
+                capped: false,
+                late_for_cycle_end: None
+            }
         );
     }
 

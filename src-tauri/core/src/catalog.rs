@@ -9,7 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::amount::{Cents, Hours, Units};
 use crate::credential::CredentialKind;
-use crate::rules::{CategoryRule, CycleRule, LateFeeTier, ProrationTier, Provenance, RenewalRules, RenewsFrom};
+use crate::period::Period;
+use crate::rules::{
+    CategoryRule, CycleRule, JointFee, LateFeeTier, ProrationTier, Provenance, RenewalRules, RenewsFrom,
+};
 
 const CATALOG_JSON: &str = include_str!("../data/catalog.json");
 
@@ -21,6 +24,9 @@ pub struct Preset {
     pub body_short: String,
     pub name: String,
     pub abbreviation: String,
+    /// Other names people search for (the seeds' "ISSA-SCC").
+    #[serde(default)]
+    pub aliases: Vec<String>,
     pub kind: CredentialKind,
     pub cycle: Option<CycleRule>,
     pub cycle_note: Option<String>,
@@ -32,17 +38,26 @@ pub struct Preset {
     pub min_categories_used: Option<u32>,
     pub per_event_max: Option<f64>,
     pub proration: Vec<PresetProration>,
+    #[serde(default)]
+    pub proration_unknown: bool,
     pub requires_cpr_aed: Option<bool>,
     pub renewal_fee_usd: Option<f64>,
     pub renewal_fee_member_usd: Option<f64>,
+    #[serde(default)]
+    pub joint_fee_usd: Option<PresetJointFee>,
     pub late_fees_usd: Option<Vec<PresetLateFee>>,
-    pub grace_days: Option<u32>,
+    pub grace: Option<Period>,
+    #[serde(default)]
+    pub late_credit_window: Option<Period>,
     pub after_grace: Option<String>,
     pub other_requirements: Vec<String>,
     pub sources: Vec<String>,
     pub as_of: Option<String>,
     pub confidence: Option<String>,
     pub notes: Option<String>,
+    /// Values resting on a third party or an inference, by rule field, with a note for the user.
+    #[serde(default)]
+    pub unverified: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -52,6 +67,8 @@ pub struct PresetCategory {
     pub min: Option<f64>,
     pub max: Option<f64>,
     pub default: bool,
+    #[serde(default)]
+    pub per_event_max: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -63,8 +80,15 @@ pub struct PresetProration {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PresetLateFee {
-    pub through_day: u32,
+    pub through: Period,
     pub fee: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PresetJointFee {
+    pub group: String,
+    pub fee: f64,
+    pub min_credentials: u32,
 }
 
 /// The catalog file holds decimals with at most two places; rounding the binary float recovers
@@ -91,6 +115,7 @@ impl Preset {
                     min: c.min.map(|v| Units(hundredths(v))).filter(|u| u.0 > 0),
                     max: c.max.map(|v| Units(hundredths(v))),
                     default: c.default,
+                    per_event_max: c.per_event_max.map(|v| Units(hundredths(v))),
                 })
                 .collect(),
             min_categories_used: self.min_categories_used,
@@ -104,16 +129,20 @@ impl Preset {
                     category_max: tier.category_max.iter().map(|(k, v)| (k.clone(), Units(hundredths(*v)))).collect(),
                 })
                 .collect(),
+            proration_unknown: self.proration_unknown,
             requires_cpr_aed: self.requires_cpr_aed,
             renewal_fee: self.renewal_fee_usd.map(|d| Cents(hundredths(d))),
             renewal_fee_member: self.renewal_fee_member_usd.map(|d| Cents(hundredths(d))),
-            late_fees: self.late_fees_usd.as_ref().map(|tiers| {
-                tiers
-                    .iter()
-                    .map(|t| LateFeeTier { through_day: t.through_day, fee: Cents(hundredths(t.fee)) })
-                    .collect()
+            joint_fee: self.joint_fee_usd.as_ref().map(|joint| JointFee {
+                group: joint.group.clone(),
+                fee: Cents(hundredths(joint.fee)),
+                min_credentials: joint.min_credentials,
             }),
-            grace_days: self.grace_days,
+            late_fees: self.late_fees_usd.as_ref().map(|tiers| {
+                tiers.iter().map(|t| LateFeeTier { through: t.through, fee: Cents(hundredths(t.fee)) }).collect()
+            }),
+            grace: self.grace,
+            late_credit_window: self.late_credit_window,
             after_grace: self.after_grace.clone(),
             other_requirements: self.other_requirements.clone(),
             due_soon_days: crate::rules::DEFAULT_DUE_SOON_DAYS,
@@ -124,17 +153,17 @@ impl Preset {
                 confidence: self.confidence.clone(),
                 cycle_note: self.cycle_note.clone(),
                 notes: self.notes.clone(),
+                unverified: self.unverified.clone(),
             },
         }
     }
 
-    /// Words a person can search for: name, abbreviation, body, id.
+    /// Words a person can search for: name, abbreviation, other names, body, id.
     fn matches(&self, query: &str) -> bool {
         let query = query.trim().to_lowercase();
+        let fields = [&self.id, &self.name, &self.abbreviation, &self.body, &self.body_short];
         query.split_whitespace().all(|word| {
-            [&self.id, &self.name, &self.abbreviation, &self.body, &self.body_short]
-                .iter()
-                .any(|field| field.to_lowercase().contains(word))
+            fields.iter().copied().chain(&self.aliases).any(|field| field.to_lowercase().contains(word))
         })
     }
 }
@@ -173,7 +202,7 @@ mod tests {
     #[test]
     fn every_preset_has_a_source_and_valid_rules() {
         let catalog = Catalog::builtin();
-        assert_eq!(catalog.presets().len(), 25, "one preset per certification in the research");
+        assert_eq!(catalog.presets().len(), 29, "the research's 25, NASM CSNC and CWC, two NASM specializations");
         for preset in catalog.presets() {
             assert!(
                 !preset.sources.is_empty() && preset.sources.iter().all(|s| !s.trim().is_empty()),
@@ -200,24 +229,34 @@ mod tests {
     fn unknown_values_stay_unknown() {
         let cscs = Catalog::builtin().preset("nsca-cscs").unwrap().rules();
         assert_eq!(cscs.renewal_fee, None, "the 2024-26 NSCA fee was not found");
-        assert_eq!(cscs.grace_days, None);
+        assert_eq!(cscs.grace, None);
         assert_eq!(cscs.late_fees, None);
-        let sccc = Catalog::builtin().preset("cscca-sccc").unwrap().rules();
-        assert_eq!(sccc.hours_per_unit, None, "CSCCa conversion not found");
+        let issa = Catalog::builtin().preset("issa-cpt").unwrap().rules();
+        assert_eq!(issa.hours_per_unit, None, "ISSA's only figures come from SEO pages");
+        assert_eq!(issa.cycle, CycleRule::Manual, "no official ISSA cycle: the user enters the expiry");
+        let ace = Catalog::builtin().preset("ace-cpt").unwrap().rules();
+        assert_eq!(ace.renewal_fee, None, "ACE's $129 is third-party only");
+        let cnc = Catalog::builtin().preset("nasm-cnc").unwrap().rules();
+        assert!(cnc.provenance.is_unverified("cycle") && cnc.provenance.is_unverified("units_required"));
+        assert_eq!((cnc.late_fees.clone(), cnc.grace, cnc.requires_cpr_aed), (None, None, None));
     }
 
     #[test]
     fn sourced_values_arrive_exactly() {
         let cscs = Catalog::builtin().preset("nsca-cscs").unwrap().rules();
         assert_eq!(cscs.units_required, Some(Units(600)));
-        assert_eq!(cscs.per_event_max, Some(Units(200)));
+        assert_eq!(cscs.per_event_max, None, "NSCA caps one event in Category A only");
+        let a = cscs.categories.iter().find(|c| c.key == "A").unwrap();
+        assert_eq!((a.name.as_str(), a.per_event_max), ("A — Attendance (0.1 per hour; at most 2.0 from one event)", Some(Units(200))));
+        let names: Vec<&str> = cscs.categories.iter().map(|c| c.name.split(" (").next().unwrap()).collect();
+        assert_eq!(names, ["A — Attendance", "B — Share Your Expertise", "C — Educational Activities", "D — NSCA Quizzes & Assessments"]);
         assert_eq!(cscs.hours_per_unit, Some(Hours(1000)));
         let ncsf = Catalog::builtin().preset("ncsf-cpt").unwrap().rules();
         assert_eq!(ncsf.hours_per_unit, Some(Hours(200)));
         assert_eq!(ncsf.renewal_fee, Some(Cents(8500)));
         let acsm = Catalog::builtin().preset("acsm-cpt").unwrap().rules();
-        assert_eq!(acsm.cycle, CycleRule::YearEnd { years: 3 });
-        assert_eq!(acsm.grace_days, Some(181));
+        assert!(matches!(acsm.cycle, CycleRule::YearEndBefore { years: 3, .. }));
+        assert_eq!(acsm.grace, Some(Period::Months(6)));
     }
 
     #[test]
@@ -228,5 +267,18 @@ mod tests {
         assert!(ids("nsca").len() >= 5);
         assert_eq!(ids("heart"), vec!["cpr-aed-aha"]);
         assert!(ids("zzz").is_empty());
+        assert_eq!(ids("ISSA-SCC"), vec!["issa-sc"], "the seeds' spelling");
+    }
+
+    #[test]
+    fn source_links_are_plain_urls_or_say_none_was_found() {
+        for preset in Catalog::builtin().presets() {
+            for source in &preset.sources {
+                let url = source.starts_with("https://") || source.starts_with("http://");
+                assert!(url || source.starts_with("No "), "{}: {source}", preset.id);
+                assert!(!source.contains("fanyv88") && !source.contains(":443/"), "{}: mangled {source}", preset.id);
+                assert!(!source.contains("vintageculture"), "{}: a document mirror is no source", preset.id);
+            }
+        }
     }
 }

@@ -17,6 +17,9 @@ pub struct UpcomingCost {
     /// `None`: the fee is unknown.
     pub amount: Option<Cents>,
     pub what: String,
+    /// A joint fee for several credentials renewed together, when this row is a share of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub joint_fee: Option<Cents>,
 }
 
 /// Renewal fees due from `today` through `months` ahead, the current cycle first, then the
@@ -38,6 +41,7 @@ pub fn upcoming_costs(credentials: &[Credential], today: NaiveDate, months: u32)
                     due_on: today,
                     amount: money_on(credential, today).amount_due,
                     what: "renewal fee with late fee".into(),
+                    joint_fee: None,
                 });
             }
             Status::Current | Status::DueSoon => {}
@@ -50,6 +54,7 @@ pub fn upcoming_costs(credentials: &[Credential], today: NaiveDate, months: u32)
                     due_on: cycle.end,
                     amount: fee,
                     what: what.into(),
+                    joint_fee: None,
                 });
             }
             // Project as if renewed on the deadline.
@@ -59,8 +64,43 @@ pub fn upcoming_costs(credentials: &[Credential], today: NaiveDate, months: u32)
             }
         }
     }
+    share_joint_fees(credentials, &mut costs);
     costs.sort_by(|a, b| a.due_on.cmp(&b.due_on).then(a.abbreviation.cmp(&b.abbreviation)));
     costs
+}
+
+/// Credentials of one body due on the same day pay its joint fee once (NCSF: $100 for two or
+/// more): their rows become shares that add up to it.
+fn share_joint_fees(credentials: &[Credential], costs: &mut [UpcomingCost]) {
+    use std::collections::BTreeMap;
+    let joint_of = |id: i64| credentials.iter().find(|c| c.id == id).and_then(|c| c.rules.joint_fee.as_ref());
+    let mut groups: BTreeMap<(String, NaiveDate), Vec<usize>> = BTreeMap::new();
+    for (index, cost) in costs.iter().enumerate() {
+        if let Some(joint) = joint_of(cost.credential_id) {
+            groups.entry((joint.group.clone(), cost.due_on)).or_default().push(index);
+        }
+    }
+    for members in groups.into_values() {
+        let Some(joint) = joint_of(costs[members[0]].credential_id).cloned() else { continue };
+        if members.len() < joint.min_credentials as usize {
+            continue;
+        }
+        let names: Vec<String> = members.iter().map(|&i| costs[i].abbreviation.clone()).collect();
+        let what = format!("share of the {} {} fee for {}", joint.group, joint.fee, crate::status::join_names(&names));
+        for (&index, share) in members.iter().zip(joint.shares(members.len())) {
+            let cost = &mut costs[index];
+            // A late fee on top of the joint fee stays with its credential.
+            let late = match (cost.amount, cost.what.as_str()) {
+                (Some(amount), "renewal fee with late fee") => {
+                    credentials.iter().find(|c| c.id == cost.credential_id).and_then(|c| c.rules.fee_for(c.member)).map(|own| amount.saturating_sub(own))
+                }
+                _ => None,
+            };
+            cost.amount = Some(late.map_or(share, |late| share + late));
+            cost.what = what.clone();
+            cost.joint_fee = Some(joint.fee);
+        }
+    }
 }
 
 /// Known total and the number of items whose amount is unknown.
@@ -84,12 +124,19 @@ mod tests {
     #[test]
     fn projects_each_renewal_in_the_window() {
         let ncsf = held(1, "ncsf-cpt", "2025-03-14"); // ends 2027-03-31, then 2029-03-31
-        let acsm = held(2, "acsm-cpt", "2025-05-10"); // ends 2028-12-31: outside 24 months
+        let acsm = held(2, "acsm-cpt", "2025-05-10"); // ends 2028-05-09: inside 24 months
         let cscs = held(3, "nsca-cscs", "2019-01-01"); // ends 2026-12-31, fee unknown
         let costs = upcoming_costs(&[ncsf, acsm, cscs], d("2026-11-23"), 24);
         let summary: Vec<_> = costs.iter().map(|c| (c.abbreviation.as_str(), c.due_on, c.amount)).collect();
-        assert_eq!(summary, vec![("CSCS", d("2026-12-31"), None), ("NCSF-CPT", d("2027-03-31"), Some(Cents(8500)))]);
-        assert_eq!(total(&costs), (Cents(8500), 1));
+        assert_eq!(
+            summary,
+            vec![
+                ("CSCS", d("2026-12-31"), None),
+                ("NCSF-CPT", d("2027-03-31"), Some(Cents(8500))),
+                ("ACSM-CPT", d("2028-05-09"), Some(Cents(6000)))
+            ]
+        );
+        assert_eq!(total(&costs), (Cents(14500), 1));
 
         let long = upcoming_costs(&[held(1, "ncsf-cpt", "2025-03-14")], d("2026-11-23"), 36);
         assert_eq!(long.iter().map(|c| c.due_on).collect::<Vec<_>>(), vec![d("2027-03-31"), d("2029-03-31")]);

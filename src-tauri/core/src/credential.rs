@@ -8,7 +8,10 @@ use crate::amount::{Cents, Hours, Units};
 use crate::catalog::Catalog;
 use crate::dates::parse_date;
 use crate::error::{Error, Result};
-use crate::rules::{current_cycle, cycle_ending, Cycle, CycleRule, LateFeeTier, RenewalRules, RenewsFrom};
+use crate::period::Period;
+use crate::rules::{
+    current_cycle, cycle_ending, Cycle, CycleRule, LateFeeTier, ProrationTier, RenewalRules, RenewsFrom,
+};
 
 pub const MAX_TEXT_CHARS: usize = 500;
 
@@ -50,6 +53,9 @@ pub struct Credential {
     pub number: Option<String>,
     pub earned_on: NaiveDate,
     pub cycle: Cycle,
+    /// The cycle end is one the user typed, recorded by a renewal or confirmed; `false` when
+    /// Recert worked it out by assuming renewals or by a rule the body has not confirmed.
+    pub expiry_confirmed: bool,
     /// Whether the holder is a member of the body (decides the renewal fee).
     pub member: bool,
     pub notes: Option<String>,
@@ -77,6 +83,8 @@ pub struct CredentialForm {
     pub body: Option<String>,
     pub abbreviation: Option<String>,
     pub number: Option<String>,
+    /// Empty when unknown: then `expires` is required, and the cycle is taken to start where the
+    /// rule says a cycle ending then starts.
     pub earned_on: String,
     pub expires: Option<String>,
     pub member: bool,
@@ -89,7 +97,8 @@ pub struct CredentialForm {
     pub hours_per_unit: Option<String>,
     pub renewal_fee: Option<String>,
     pub late_fee: Option<String>,
-    pub grace_days: Option<String>,
+    /// A period: "90", "90 days", "6 months", "1 year".
+    pub grace: Option<String>,
     pub requires_cpr_aed: Option<bool>,
     /// The credential is itself a CPR/AED card.
     pub cpr_card: bool,
@@ -118,7 +127,8 @@ pub struct CredentialChanges {
     pub renewal_fee: Option<String>,
     pub renewal_fee_member: Option<String>,
     pub late_fee: Option<String>,
-    pub grace_days: Option<String>,
+    /// A period: "90", "90 days", "6 months", "1 year".
+    pub grace: Option<String>,
     pub requires_cpr_aed: Option<bool>,
     pub due_soon_days: Option<String>,
     /// Replaces all categories, each as `KEY[:MIN[:MAX]]` (empty MIN/MAX for none).
@@ -158,9 +168,10 @@ fn parse_count(field: &str, text: &str, max: u32) -> Result<u32> {
     Ok(value)
 }
 
-/// A single late fee that applies through the whole grace period.
-fn single_late_fee(fee: Option<Cents>, grace_days: Option<u32>) -> Option<Vec<LateFeeTier>> {
-    fee.map(|fee| vec![LateFeeTier { through_day: grace_days.unwrap_or(0).max(1), fee }])
+/// A single late fee that applies through the whole grace period (one day when none is known).
+fn single_late_fee(fee: Option<Cents>, grace: Option<Period>) -> Option<Vec<LateFeeTier>> {
+    let through = grace.filter(|g| !g.is_zero()).unwrap_or(Period::Days(1));
+    fee.map(|fee| vec![LateFeeTier { through, fee }])
 }
 
 fn optional_amount<T>(text: &Option<String>, parse: impl Fn(&str) -> Result<T>) -> Result<Option<T>> {
@@ -174,11 +185,17 @@ impl CredentialForm {
     /// Builds the credential this form describes, as of `today`.
     /// The credential has id 0 until the store gives it one.
     pub fn to_credential(&self, catalog: &Catalog, today: NaiveDate) -> Result<Credential> {
-        let earned_on = parse_date("earned", &self.earned_on)?;
-        if earned_on > today {
+        let expires = optional_amount(&self.expires, |t| parse_date("expires", t))?;
+        let earned_on = match (self.earned_on.trim(), expires) {
+            ("", None) => {
+                return Err(Error::invalid("earned", "give the date you earned it, or its current expiry (--expires)"))
+            }
+            ("", Some(_)) => None,
+            (text, _) => Some(parse_date("earned", text)?),
+        };
+        if let Some(earned_on) = earned_on.filter(|earned| *earned > today) {
             return Err(Error::invalid("earned", format!("{earned_on} is in the future")));
         }
-        let expires = optional_amount(&self.expires, |t| parse_date("expires", t))?;
         let number = optional_text("number", &self.number)?;
         let notes = optional_text("notes", &self.notes)?;
         let due_soon_days = optional_amount(&self.due_soon_days, |t| parse_count("due-soon-days", t, 730))?;
@@ -205,7 +222,16 @@ impl CredentialForm {
             rules.due_soon_days = days;
         }
         rules.validate()?;
-        let cycle = current_cycle(&rules.cycle, rules.renews_from, earned_on, expires, today)?;
+        // Without the date first earned, the cycle ending on the typed expiry starts where the
+        // rule says such a cycle starts (today when the rule has no length).
+        let earned_on = match (earned_on, expires) {
+            (Some(earned_on), _) => earned_on,
+            (None, Some(end)) => rules.cycle.nominal_start(end).unwrap_or(today).min(end),
+            (None, None) => unreachable!("checked above"),
+        };
+        let placement = current_cycle(&rules, earned_on, expires, today)?;
+        let expiry_confirmed =
+            expires.is_some() || (placement.assumed_renewals == 0 && !rules.provenance.is_unverified("cycle"));
         Ok(Credential {
             id: 0,
             preset_id,
@@ -216,7 +242,8 @@ impl CredentialForm {
             abbreviation,
             number,
             earned_on,
-            cycle,
+            cycle: placement.cycle,
+            expiry_confirmed,
             member: self.member,
             notes,
             rules,
@@ -230,7 +257,7 @@ impl CredentialForm {
         let abbreviation = optional_text("abbreviation", &self.abbreviation)?.unwrap_or_else(|| name.clone());
         let years = optional_amount(&self.cycle_years, |t| parse_count("cycle-years", t, 10))?;
         let kind = if self.cpr_card { CredentialKind::CprAed } else { CredentialKind::Credential };
-        let grace_days = optional_amount(&self.grace_days, |t| parse_count("grace-days", t, 3650))?;
+        let grace = optional_amount(&self.grace, |t| Period::parse("grace", t))?;
         let late_fee = optional_amount(&self.late_fee, |t| Cents::parse("late-fee", t))?;
         let rules = RenewalRules {
             cycle: CycleRule::from_spec(self.cycle_rule.as_deref(), years)?,
@@ -242,11 +269,14 @@ impl CredentialForm {
             min_categories_used: None,
             per_event_max: None,
             proration: Vec::new(),
+            proration_unknown: false,
             requires_cpr_aed: self.requires_cpr_aed,
             renewal_fee: optional_amount(&self.renewal_fee, |t| Cents::parse("fee", t))?,
             renewal_fee_member: None,
-            late_fees: single_late_fee(late_fee, grace_days),
-            grace_days,
+            joint_fee: None,
+            late_fees: single_late_fee(late_fee, grace),
+            grace,
+            late_credit_window: None,
             after_grace: None,
             other_requirements: Vec::new(),
             due_soon_days: crate::rules::DEFAULT_DUE_SOON_DAYS,
@@ -300,9 +330,21 @@ impl CredentialChanges {
             rules.cycle = CycleRule::from_spec(spec.as_deref(), years)?;
         }
         if self.units_required.is_some() {
-            rules.units_required = optional_amount(&self.units_required, |t| Units::parse("units", t))?;
-            // A typed requirement replaces the catalog's proration table.
-            rules.proration.clear();
+            let typed = optional_amount(&self.units_required, |t| Units::parse("units", t))?;
+            let requirement = rules.requirement(changed.earned_on, changed.cycle.end);
+            if rules.proration_unknown && requirement.prorated && requirement.units_required.is_none() {
+                // The body prorates this first cycle without saying by how much: what the user
+                // typed is this cycle's prorated requirement; later cycles keep the full one.
+                rules.proration = typed
+                    .map(|units| ProrationTier { earned_from_month: 0, units_required: units, category_max: Default::default() })
+                    .into_iter()
+                    .collect();
+            } else {
+                rules.units_required = typed;
+                // A typed requirement replaces the catalog's proration table.
+                rules.proration.clear();
+                rules.proration_unknown = false;
+            }
         }
         if self.unit.is_some() {
             rules.unit = optional_text("unit", &self.unit)?;
@@ -316,12 +358,12 @@ impl CredentialChanges {
         if self.renewal_fee_member.is_some() {
             rules.renewal_fee_member = optional_amount(&self.renewal_fee_member, |t| Cents::parse("member-fee", t))?;
         }
-        if self.grace_days.is_some() {
-            rules.grace_days = optional_amount(&self.grace_days, |t| parse_count("grace-days", t, 3650))?;
+        if self.grace.is_some() {
+            rules.grace = optional_amount(&self.grace, |t| Period::parse("grace", t))?;
         }
         if self.late_fee.is_some() {
             let fee = optional_amount(&self.late_fee, |t| Cents::parse("late-fee", t))?;
-            rules.late_fees = single_late_fee(fee, rules.grace_days);
+            rules.late_fees = single_late_fee(fee, rules.grace);
         }
         if let Some(requires) = self.requires_cpr_aed {
             rules.requires_cpr_aed = Some(requires);
@@ -346,6 +388,7 @@ impl CredentialChanges {
                 ));
             }
             changed.cycle = cycle_ending(&changed.rules.cycle, changed.earned_on, end);
+            changed.expiry_confirmed = true;
         }
         if let Some(start) = cycle_start {
             changed.cycle.start = start;
@@ -375,6 +418,7 @@ fn parse_category(spec: &str, existing: &[crate::rules::CategoryRule]) -> Result
     Ok(crate::rules::CategoryRule {
         name: previous.map_or_else(|| key.clone(), |c| c.name.clone()),
         default: previous.is_some_and(|c| c.default),
+        per_event_max: previous.and_then(|c| c.per_event_max),
         key,
         min,
         max,

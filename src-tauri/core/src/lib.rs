@@ -10,6 +10,7 @@ pub mod credential;
 pub mod dates;
 pub mod error;
 pub mod paths;
+pub mod period;
 pub mod progress;
 pub mod proofs;
 pub mod reminders;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::amount::{Cents, Hours, Units};
 use crate::dates::{add_years, end_of_year, last_day_of_month, whole_months_between};
 use crate::error::{Error, Result};
+use crate::period::Period;
 
 /// How a certification cycle ends.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,8 +23,16 @@ pub enum CycleRule {
     AnniversaryMonthEnd { years: u32 },
     /// Ends on the same calendar day `years` later.
     Anniversary { years: u32 },
-    /// Ends on 31 December of the final year (ACSM).
+    /// Ends on 31 December of the final year.
     YearEnd { years: u32 },
+    /// Ends one day before the anniversary (pass 2025-05-08 → expires 2028-05-07); a renewal runs
+    /// `years` from the previous expiry.
+    AnniversaryLessOneDay { years: u32 },
+    /// A body that moved from Dec 31 expiries to `AnniversaryLessOneDay` (ACSM in early 2025):
+    /// credentials first earned before `changed_on` end their first cycle on 31 December of the
+    /// final year, later ones one day before the anniversary; every renewal runs `years` from the
+    /// previous expiry, so a Dec 31 credential keeps Dec 31 until the body moves it.
+    YearEndBefore { changed_on: NaiveDate, years: u32 },
     /// No rule known: each end date is typed in by hand.
     Manual,
 }
@@ -34,20 +43,48 @@ impl CycleRule {
             Self::Fixed { years, .. }
             | Self::AnniversaryMonthEnd { years }
             | Self::Anniversary { years }
-            | Self::YearEnd { years } => Some(years),
+            | Self::YearEnd { years }
+            | Self::AnniversaryLessOneDay { years }
+            | Self::YearEndBefore { years, .. } => Some(years),
             Self::Manual => None,
         }
     }
 
-    /// The rule as the user types it: `anniversary`, `month-end`, `year-end`, `fixed:YYYY-MM-DD`
-    /// or `manual` (the cycle length is separate).
+    /// The rule as the user types it: `anniversary`, `anniversary-less-day`, `month-end`,
+    /// `year-end`, `year-end-before:YYYY-MM-DD`, `fixed:YYYY-MM-DD` or `manual` (the cycle length
+    /// is separate).
     pub fn spec(&self) -> String {
         match self {
             Self::Fixed { ends_on, .. } => format!("fixed:{ends_on}"),
             Self::AnniversaryMonthEnd { .. } => "month-end".into(),
             Self::Anniversary { .. } => "anniversary".into(),
             Self::YearEnd { .. } => "year-end".into(),
+            Self::AnniversaryLessOneDay { .. } => "anniversary-less-day".into(),
+            Self::YearEndBefore { changed_on, .. } => format!("year-end-before:{changed_on}"),
             Self::Manual => "manual".into(),
+        }
+    }
+
+    /// How the rule reads to a trainer: "ends on Dec 31 of the third year".
+    pub fn describe(&self) -> String {
+        let every = |years: u32| if years == 1 { "every year".to_string() } else { format!("every {years} years") };
+        match self {
+            Self::Fixed { ends_on, years } => {
+                format!("{}, everyone on the same schedule (next deadline {ends_on})", every(*years))
+            }
+            Self::AnniversaryMonthEnd { years } => {
+                format!("{}, on the last day of the month you earned it", every(*years))
+            }
+            Self::Anniversary { years } => format!("{}, on the date you earned it", every(*years)),
+            Self::YearEnd { years } => format!("{}, on Dec 31", every(*years)),
+            Self::AnniversaryLessOneDay { years } => {
+                format!("{}, the day before the date you earned it", every(*years))
+            }
+            Self::YearEndBefore { changed_on, years } => format!(
+                "{}, the day before the date you earned it (on Dec 31 if earned before {changed_on})",
+                every(*years)
+            ),
+            Self::Manual => "no rule known: you enter each expiry date".into(),
         }
     }
 
@@ -60,18 +97,27 @@ impl CycleRule {
             "anniversary" => Self::Anniversary { years: needs_years()? },
             "month-end" => Self::AnniversaryMonthEnd { years: needs_years()? },
             "year-end" => Self::YearEnd { years: needs_years()? },
+            "anniversary-less-day" => Self::AnniversaryLessOneDay { years: needs_years()? },
             "manual" => Self::Manual,
-            other => match other.strip_prefix("fixed:") {
-                Some(date) => {
+            other => {
+                if let Some(date) = other.strip_prefix("fixed:") {
                     Self::Fixed { ends_on: crate::dates::parse_date("cycle-rule", date)?, years: needs_years()? }
-                }
-                None => {
+                } else if let Some(date) = other.strip_prefix("year-end-before:") {
+                    Self::YearEndBefore {
+                        changed_on: crate::dates::parse_date("cycle-rule", date)?,
+                        years: needs_years()?,
+                    }
+                } else {
+                    let shown: String = other.chars().take(40).flat_map(char::escape_debug).collect();
                     return Err(Error::invalid(
                         "cycle-rule",
-                        format!("\"{other}\" is not one of anniversary, month-end, year-end, fixed:YYYY-MM-DD, manual"),
-                    ))
+                        format!(
+                            "\"{shown}\" is not one of anniversary, anniversary-less-day, month-end, year-end, \
+                             year-end-before:YYYY-MM-DD, fixed:YYYY-MM-DD, manual"
+                        ),
+                    ));
                 }
-            },
+            }
         })
     }
 
@@ -91,6 +137,11 @@ impl CycleRule {
             Self::AnniversaryMonthEnd { years } => Some(last_day_of_month(add_years(earned_on, years as i32))),
             Self::Anniversary { years } => Some(add_years(earned_on, years as i32)),
             Self::YearEnd { years } => Some(end_of_year(earned_on.year() + years as i32)),
+            Self::AnniversaryLessOneDay { years } => add_years(earned_on, years as i32).pred_opt(),
+            Self::YearEndBefore { changed_on, years } if earned_on < changed_on => {
+                Self::YearEnd { years }.first_end(earned_on)
+            }
+            Self::YearEndBefore { years, .. } => Self::AnniversaryLessOneDay { years }.first_end(earned_on),
             Self::Manual => None,
         }
     }
@@ -102,6 +153,9 @@ impl CycleRule {
             Self::AnniversaryMonthEnd { years } => Some(last_day_of_month(add_years(previous_end, years as i32))),
             Self::Anniversary { years } => Some(add_years(previous_end, years as i32)),
             Self::YearEnd { years } => Some(end_of_year(previous_end.year() + years as i32)),
+            Self::AnniversaryLessOneDay { years } | Self::YearEndBefore { years, .. } => {
+                Some(add_years(previous_end, years as i32))
+            }
             Self::Manual => None,
         }
     }
@@ -109,7 +163,10 @@ impl CycleRule {
     /// The end of the cycle before one ending on `end` (the inverse of `end_after`).
     pub fn end_before(&self, end: NaiveDate) -> Option<NaiveDate> {
         match *self {
-            Self::Fixed { years, .. } | Self::Anniversary { years } => Some(add_years(end, -(years as i32))),
+            Self::Fixed { years, .. }
+            | Self::Anniversary { years }
+            | Self::AnniversaryLessOneDay { years }
+            | Self::YearEndBefore { years, .. } => Some(add_years(end, -(years as i32))),
             Self::AnniversaryMonthEnd { years } => Some(last_day_of_month(add_years(end, -(years as i32)))),
             Self::YearEnd { years } => Some(end_of_year(end.year() - years as i32)),
             Self::Manual => None,
@@ -148,6 +205,10 @@ pub enum RenewsFrom {
     CycleEnd,
     /// The renewal day itself: a new card is issued when the course is taken (CPR/AED).
     RenewalDate,
+    /// The next cycle ends on schedule (the rule's end after the old one) but starts the day
+    /// after an early renewal, so courses taken after renewing early count toward it (ACSM:
+    /// "renewing early adds additional time to your next cycle").
+    RenewalDayKeepingSchedule,
 }
 
 /// A category of continuing education with its minimum and maximum per cycle.
@@ -163,6 +224,9 @@ pub struct CategoryRule {
     /// Credits with no matching category land here (NCSF "General").
     #[serde(default)]
     pub default: bool,
+    /// At most this many units from one event in this category (NSCA Category A: 2.0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_event_max: Option<Units>,
 }
 
 /// A reduced requirement for people certified part-way through a cycle.
@@ -177,11 +241,34 @@ pub struct ProrationTier {
     pub category_max: BTreeMap<String, Units>,
 }
 
-/// A late fee that applies up to `through_day` days after the cycle end.
+/// A late fee that applies from the day after the deadline until `through` has passed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LateFeeTier {
-    pub through_day: u32,
+    /// Rule sets written before periods held `through_day`, a number of days.
+    #[serde(alias = "through_day")]
+    pub through: Period,
     pub fee: Cents,
+}
+
+/// One fee for several credentials of the same body renewed together (NCSF: $100 for two or
+/// more, where one credential alone costs $85).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JointFee {
+    /// Credentials with the same group share the fee (the body's short name).
+    pub group: String,
+    pub fee: Cents,
+    /// The joint fee applies from this many credentials renewed together.
+    pub min_credentials: u32,
+}
+
+impl JointFee {
+    /// The joint fee split over `count` credentials, in whole cents that add up to the fee (the
+    /// first shares take the leftover cents).
+    pub fn shares(&self, count: usize) -> Vec<Cents> {
+        let count = count.max(1) as i64;
+        let (base, rest) = (self.fee.0 / count, self.fee.0 % count);
+        (0..count).map(|i| Cents(base + i64::from(i < rest))).collect()
+    }
 }
 
 /// Where the rule values came from, shown beside them so the user can check.
@@ -197,7 +284,20 @@ pub struct Provenance {
     pub cycle_note: Option<String>,
     #[serde(default)]
     pub notes: Option<String>,
+    /// Values that rest on a third party or an inference, not on the body itself, by rule field
+    /// (`cycle`, `renewal_fee`, …), each with a note saying where it comes from.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub unverified: BTreeMap<String, String>,
 }
+
+impl Provenance {
+    pub fn is_unverified(&self, field: &str) -> bool {
+        self.unverified.contains_key(field)
+    }
+}
+
+/// Where no grace period or late fee is known, a deadline this recent is not assumed renewed.
+pub const DEFAULT_LATE_WINDOW: Period = Period::Days(90);
 
 pub const DEFAULT_DUE_SOON_DAYS: u32 = 90;
 
@@ -226,16 +326,29 @@ pub struct RenewalRules {
     pub per_event_max: Option<Units>,
     #[serde(default)]
     pub proration: Vec<ProrationTier>,
+    /// The body prorates the requirement for people certified part-way through a cycle but
+    /// publishes no amounts (CSCCa): such a first cycle's requirement is unknown, never the full one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub proration_unknown: bool,
     pub requires_cpr_aed: Option<bool>,
     /// The standard renewal fee.
     pub renewal_fee: Option<Cents>,
     /// The member renewal fee, where the body has one.
     #[serde(default)]
     pub renewal_fee_member: Option<Cents>,
+    /// One fee for several credentials of the body renewed together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub joint_fee: Option<JointFee>,
     /// `None`: unknown; `Some(empty)`: no late fee.
     pub late_fees: Option<Vec<LateFeeTier>>,
-    /// Days after the cycle end during which late renewal is accepted. `Some(0)`: none.
-    pub grace_days: Option<u32>,
+    /// How long after the cycle end late renewal is accepted. `Some(0 days)`: none. Rule sets
+    /// written before periods held `grace_days`, a number of days.
+    #[serde(alias = "grace_days")]
+    pub grace: Option<Period>,
+    /// Courses completed this long after the cycle end still count toward it (NASM: 90 days,
+    /// with the late fee). `None`: none are accepted, or the body does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_credit_window: Option<Period>,
     /// What happens after the grace period (retest, reinstatement).
     #[serde(default)]
     pub after_grace: Option<String>,
@@ -270,9 +383,21 @@ impl RenewalRules {
         if self.due_soon_days == 0 || self.due_soon_days > 730 {
             return Err(Error::invalid("due-soon-days", "must be between 1 and 730 days"));
         }
-        if let Some(grace) = self.grace_days {
-            if grace > 3650 {
-                return Err(Error::invalid("grace-days", "must be at most 3650 days"));
+        if let Some(grace) = self.grace {
+            grace.validate("grace")?;
+        }
+        if let Some(window) = self.late_credit_window {
+            window.validate("late-credit-window")?;
+        }
+        for tier in self.late_fees.iter().flatten() {
+            tier.through.validate("late-fee")?;
+            if tier.through.is_zero() {
+                return Err(Error::invalid("late-fee", "a late fee must apply for at least one day"));
+            }
+        }
+        if let Some(joint) = &self.joint_fee {
+            if joint.min_credentials < 2 {
+                return Err(Error::invalid("joint-fee", "a joint fee is for two or more credentials"));
             }
         }
         let mut keys = std::collections::HashSet::new();
@@ -306,8 +431,15 @@ impl RenewalRules {
             prorated: false,
         };
         let Some(nominal_start) = self.cycle.nominal_start(cycle_end) else { return full };
-        if earned_on < nominal_start || self.proration.is_empty() {
+        if earned_on < nominal_start {
             return full;
+        }
+        if self.proration.is_empty() {
+            return if self.proration_unknown {
+                CycleRequirement { units_required: None, categories: self.categories.clone(), prorated: true }
+            } else {
+                full
+            };
         }
         let months = whole_months_between(nominal_start, earned_on).max(0) as u32;
         let Some(tier) =
@@ -336,16 +468,41 @@ impl RenewalRules {
         }
     }
 
-    /// The late fee `days_late` days after the cycle end: `None` when unknown or when late renewal
-    /// is no longer possible at that point; `Some(Cents::ZERO)` when the body charges none.
-    pub fn late_fee_on_day(&self, days_late: u32) -> Option<Cents> {
+    /// The late fee for renewing on `day`, after a cycle that ended on `cycle_end` (a day on or
+    /// before the deadline counts as the first late day): `None` when unknown or when late renewal
+    /// is no longer possible by then; `Some(Cents::ZERO)` when the body charges none.
+    pub fn late_fee_on(&self, cycle_end: NaiveDate, day: NaiveDate) -> Option<Cents> {
         let tiers = self.late_fees.as_ref()?;
         if tiers.is_empty() {
             return Some(Cents::ZERO);
         }
-        let mut sorted: Vec<&LateFeeTier> = tiers.iter().collect();
-        sorted.sort_by_key(|t| t.through_day);
-        sorted.iter().find(|t| days_late <= t.through_day).map(|t| t.fee)
+        let mut ends: Vec<(NaiveDate, Cents)> = tiers.iter().map(|t| (t.through.after(cycle_end), t.fee)).collect();
+        ends.sort();
+        ends.into_iter().find(|(last_day, _)| day <= *last_day).map(|(_, fee)| fee)
+    }
+
+    /// The last day late renewal is accepted after a cycle ending `cycle_end`, when the grace
+    /// period is known and not zero.
+    pub fn grace_ends(&self, cycle_end: NaiveDate) -> Option<NaiveDate> {
+        self.grace.filter(|grace| !grace.is_zero()).map(|grace| grace.after(cycle_end))
+    }
+
+    /// How long after a deadline the credential may still be renewed late: the grace period, or
+    /// the last late-fee tier, or 90 days where the body states neither. A deadline this recent is
+    /// never assumed renewed.
+    pub fn late_window_ends(&self, cycle_end: NaiveDate) -> NaiveDate {
+        let last_tier = self.late_fees.iter().flatten().map(|tier| tier.through.after(cycle_end)).max();
+        self.grace_ends(cycle_end).into_iter().chain(last_tier).max().unwrap_or_else(|| DEFAULT_LATE_WINDOW.after(cycle_end))
+    }
+
+    /// The last completion date of a course that still counts toward a cycle ending `cycle_end`.
+    pub fn late_credits_until(&self, cycle_end: NaiveDate) -> Option<NaiveDate> {
+        self.late_credit_window.filter(|window| !window.is_zero()).map(|window| window.after(cycle_end))
+    }
+
+    /// The per-event cap for credits in `category` (a category's own cap wins over the rule's).
+    pub fn per_event_cap(&self, category: Option<&CategoryRule>) -> Option<Units> {
+        category.and_then(|c| c.per_event_max).or(self.per_event_max)
     }
 
     /// Finds the credential's category that a logged activity tagged `tags` belongs to.
@@ -373,38 +530,53 @@ impl Cycle {
     }
 }
 
+/// Where a credential added today stands: its cycle, and how many renewals Recert had to assume
+/// to get there (nothing the user recorded or typed says they happened).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    pub cycle: Cycle,
+    pub assumed_renewals: u32,
+}
+
 /// The current cycle of a credential earned on `earned_on`, as of `today`.
 ///
 /// `expires` (typed by the user) always wins. Otherwise cycles are walked forward from the first
-/// one, assuming each was renewed on time, until one ends on or after today; a card that is
-/// reissued on renewal (CPR/AED) is never walked forward, since a lapsed card stays lapsed.
+/// one, but a deadline is passed only when it lies beyond its late window (the grace or late-fee
+/// period, or 90 days): a credential whose deadline passed recently stays in that cycle, in grace
+/// or lapsed, until the user records the renewal. Each renewal passed is counted as assumed. A
+/// card that is reissued on renewal (CPR/AED) is never walked forward, since a lapsed card stays
+/// lapsed.
 pub fn current_cycle(
-    rule: &CycleRule,
-    renews_from: RenewsFrom,
+    rules: &RenewalRules,
     earned_on: NaiveDate,
     expires: Option<NaiveDate>,
     today: NaiveDate,
-) -> Result<Cycle> {
+) -> Result<Placement> {
+    let rule = &rules.cycle;
     if let Some(end) = expires {
         if end < earned_on {
             return Err(Error::invalid("expires", format!("{end} is before the date first earned ({earned_on})")));
         }
-        return Ok(cycle_ending(rule, earned_on, end));
+        return Ok(Placement { cycle: cycle_ending(rule, earned_on, end), assumed_renewals: 0 });
     }
     let first_end = rule.first_end(earned_on).ok_or_else(|| {
         Error::invalid("expires", "this credential has no known cycle rule: give its expiry date (YYYY-MM-DD)")
     })?;
-    let mut cycle = Cycle { start: earned_on, end: first_end };
-    if renews_from == RenewsFrom::RenewalDate {
-        return Ok(cycle);
+    let mut placement = Placement { cycle: Cycle { start: earned_on, end: first_end }, assumed_renewals: 0 };
+    if rules.renews_from == RenewsFrom::RenewalDate {
+        return Ok(placement);
     }
-    while cycle.end < today {
-        match rule.end_after(cycle.end) {
-            Some(end) => cycle = Cycle { start: cycle.end.succ_opt().unwrap_or(cycle.end), end },
-            None => break,
+    while placement.cycle.end < today && rules.late_window_ends(placement.cycle.end) < today {
+        let previous_end = placement.cycle.end;
+        match rule.end_after(previous_end) {
+            Some(end) if end > previous_end => {
+                placement.cycle = Cycle { start: previous_end.succ_opt().unwrap_or(previous_end), end };
+                placement.assumed_renewals += 1;
+            }
+            _ => break,
         }
     }
-    Ok(cycle)
+    Ok(placement)
 }
 
 /// The cycle that ends on `end` for a credential earned on `earned_on`: the first cycle when the
@@ -424,6 +596,10 @@ pub fn next_cycle(rule: &CycleRule, renews_from: RenewsFrom, previous: Cycle, re
         RenewsFrom::CycleEnd => rule
             .end_after(previous.end)
             .map(|end| Cycle { start: previous.end.succ_opt().unwrap_or(previous.end), end }),
+        RenewsFrom::RenewalDayKeepingSchedule => rule.end_after(previous.end).map(|end| {
+            let start = renewed_on.min(previous.end);
+            Cycle { start: start.succ_opt().unwrap_or(start), end }
+        }),
     }
 }
 

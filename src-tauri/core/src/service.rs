@@ -17,7 +17,7 @@ use crate::progress::{progress, CycleTotals};
 use crate::proofs::store_proof;
 use crate::reminders::{self, LeadTimes, Reminder};
 use crate::rules::{cycle_ending, next_cycle};
-use crate::status::{report, CredentialReport};
+use crate::status::{apply_joint_fees, report, CredentialReport};
 use crate::store::{LoggedReminder, Store, DATABASE_FILE};
 
 pub struct Recert {
@@ -115,7 +115,7 @@ impl Recert {
     fn recomputed_credits(&self, credential: &Credential) -> Result<Vec<Credit>> {
         let mut credits = Vec::new();
         for credit in self.store.credits_for_credential(credential.id)? {
-            if credit.overridden || !credential.cycle.contains(credit.completed_on) {
+            if credit.overridden || !credit.counts_toward(credential.cycle) {
                 credits.push(credit);
                 continue;
             }
@@ -182,6 +182,9 @@ impl Recert {
                 cycle.start = match rules.renews_from {
                     crate::rules::RenewsFrom::RenewalDate => renewed_on,
                     crate::rules::RenewsFrom::CycleEnd => credential.cycle.end.succ_opt().unwrap_or(end),
+                    crate::rules::RenewsFrom::RenewalDayKeepingSchedule => {
+                        renewed_on.min(credential.cycle.end).succ_opt().unwrap_or(end)
+                    }
                 };
                 cycle
             }
@@ -201,6 +204,12 @@ impl Recert {
             units_earned: closing.units_earned,
         };
         self.store.renew(&closed, next)?;
+        self.store.credential(id)
+    }
+
+    /// The user checked the deadline Recert worked out and says it is right.
+    pub fn confirm_expiry(&mut self, id: i64) -> Result<Credential> {
+        self.store.confirm_expiry(id)?;
         self.store.credential(id)
     }
 
@@ -270,13 +279,14 @@ impl Recert {
         let credits: Vec<Credit> = outcomes
             .iter()
             .filter_map(|outcome| match &outcome.decision {
-                CreditDecision::Credited { units, category, overridden, .. } => Some(Credit {
+                CreditDecision::Credited { units, category, overridden, late_for_cycle_end, .. } => Some(Credit {
                     activity_id: 0,
                     credential_id: outcome.credential_id,
                     completed_on: activity.completed_on,
                     units: *units,
                     category: category.clone(),
                     overridden: *overridden,
+                    late_for_cycle_end: *late_for_cycle_end,
                 }),
                 CreditDecision::NotCredited { .. } => None,
             })
@@ -421,6 +431,7 @@ pub fn reports(
         .iter()
         .map(|credential| report(credential, &totals.remove(&credential.id).unwrap_or_default(), &cards, today))
         .collect();
+    apply_joint_fees(&mut reports, today);
     reports.sort_by(|a, b| {
         a.status.cmp(&b.status).then(a.days_left.cmp(&b.days_left)).then(a.credential.id.cmp(&b.credential.id))
     });

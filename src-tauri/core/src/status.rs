@@ -40,10 +40,7 @@ impl Status {
 
 /// The last day late renewal is accepted, when the grace period is known and not zero.
 pub fn grace_ends(credential: &Credential) -> Option<NaiveDate> {
-    match credential.rules.grace_days {
-        Some(days) if days > 0 => credential.cycle.end.checked_add_days(chrono::Days::new(days.into())),
-        _ => None,
-    }
+    credential.rules.grace_ends(credential.cycle.end)
 }
 
 pub fn status_on(credential: &Credential, today: NaiveDate) -> Status {
@@ -128,8 +125,7 @@ pub struct Money {
 pub fn money_on(credential: &Credential, today: NaiveDate) -> Money {
     let rules = &credential.rules;
     let renewal_fee = rules.fee_for(credential.member);
-    let days_late = u32::try_from((today - credential.cycle.end).num_days()).unwrap_or(0).max(1);
-    let late_fee = rules.late_fee_on_day(days_late);
+    let late_fee = rules.late_fee_on(credential.cycle.end, today);
     let amount_due = match status_on(credential, today) {
         Status::Grace => renewal_fee.zip(late_fee).map(|(fee, late)| fee + late),
         Status::Lapsed => None,
@@ -154,6 +150,11 @@ pub struct CredentialReport {
     pub late_fee: Option<Cents>,
     /// Renewal fee plus the late fee, when in grace.
     pub amount_due: Option<Cents>,
+    /// How the renewal fee was worked out when it is not the credential's own fee ("share of
+    /// NCSF's $100.00 fee for NCSF-CPT and NCSF-CSC renewed together").
+    pub fee_note: Option<String>,
+    /// Why the deadline needs the user's confirmation, when it does.
+    pub confirm_expiry: Option<String>,
     pub course_costs: Cents,
     pub activity_count: u32,
     /// Rule values the sources don't give, worded for the user ("renewal fee unknown — check
@@ -176,9 +177,12 @@ pub fn report(
     let Money { renewal_fee, late_fee, amount_due } = money_on(credential, today);
     let body = &credential.body_short;
     let mut unknowns = Vec::new();
+    if progress.units_required.is_none() && progress.prorated {
+        unknowns.push(format!("units required prorated — ask {body}"));
+    }
     let mut unknown = |what: &str| unknowns.push(format!("{what} unknown — check with {body}"));
     if credential.kind == CredentialKind::Credential {
-        if rules.units_required.is_none() {
+        if progress.units_required.is_none() && !progress.prorated {
             unknown("units required");
         }
         if rules.hours_per_unit.is_none() {
@@ -193,12 +197,13 @@ pub fn report(
         if rules.late_fees.is_none() {
             unknown("late fee");
         }
-        if rules.grace_days.is_none() {
+        if rules.grace.is_none() {
             unknown("grace period");
         }
     }
     let prerequisite_problems = prerequisite_problems(credential, cards, today);
     let next_action = next_action(credential, status, &progress, renewal_fee, today);
+    let confirm_expiry = (!credential.expiry_confirmed).then(|| confirm_expiry_request(credential));
     CredentialReport {
         credential: credential.clone(),
         status,
@@ -209,10 +214,79 @@ pub fn report(
         renewal_fee,
         late_fee,
         amount_due,
+        fee_note: None,
+        confirm_expiry,
         course_costs: totals.course_costs,
         activity_count: totals.activity_count,
         unknowns,
         next_action,
+    }
+}
+
+/// Asks the user to check a deadline Recert worked out rather than read from them.
+fn confirm_expiry_request(credential: &Credential) -> String {
+    let holder = if credential.kind == CredentialKind::CprAed { "your card" } else { "your certificate" };
+    let account = format!("{holder} or your {} account", credential.body_short);
+    match credential.rules.provenance.unverified.get("cycle") {
+        Some(why) => format!(
+            "Recert worked out {} from the date you earned it; check it against {account}, then confirm it. {why}",
+            credential.cycle.end
+        ),
+        None => format!(
+            "Recert worked out {} assuming every earlier renewal was on time; check it against {account}, then confirm it",
+            credential.cycle.end
+        ),
+    }
+}
+
+/// Several credentials of one body renewed together pay one joint fee (NCSF: $100 for two or
+/// more): each report then shows its share, the shares add up to the joint fee, and a note says
+/// so. Credentials share a renewal when they have the same deadline and are not lapsed.
+pub fn apply_joint_fees(reports: &mut [CredentialReport], today: NaiveDate) {
+    use std::collections::BTreeMap;
+    let mut groups: BTreeMap<(String, NaiveDate), Vec<usize>> = BTreeMap::new();
+    for (index, report) in reports.iter().enumerate() {
+        if let (Some(joint), false) = (&report.credential.rules.joint_fee, report.status == Status::Lapsed) {
+            groups.entry((joint.group.clone(), report.credential.cycle.end)).or_default().push(index);
+        }
+    }
+    for members in groups.into_values() {
+        let Some(joint) = reports[members[0]].credential.rules.joint_fee.clone() else { continue };
+        if members.len() < joint.min_credentials as usize {
+            continue;
+        }
+        let names: Vec<String> = members.iter().map(|&i| reports[i].credential.abbreviation.clone()).collect();
+        let note = format!(
+            "share of {}'s {} fee for {} renewed together",
+            joint.group,
+            joint.fee,
+            join_names(&names)
+        );
+        for (&index, share) in members.iter().zip(joint.shares(members.len())) {
+            let report = &mut reports[index];
+            report.renewal_fee = Some(share);
+            report.amount_due = match report.status {
+                Status::Grace => report.late_fee.map(|late| share + late),
+                _ => Some(share),
+            };
+            report.fee_note = Some(note.clone());
+            report.next_action = next_action(
+                &report.credential,
+                report.status,
+                &report.progress,
+                Some(joint.fee),
+                today,
+            );
+        }
+    }
+}
+
+/// "A", "A and B", "A, B and C".
+pub fn join_names(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 
@@ -235,14 +309,15 @@ fn next_action(
             _ => format!("Valid through {end}: take a renewal course before then"),
         };
     }
+    let already = "If you have already renewed, record the renewal";
     match status {
         Status::Lapsed => match &credential.rules.after_grace {
-            Some(after) => format!("Lapsed after {end}. {after}"),
-            None => format!("Lapsed after {end}: contact {} about reinstatement", credential.body_short),
+            Some(after) => format!("Lapsed after {end}. {after} {already}."),
+            None => format!("Lapsed after {end}: contact {} about reinstatement. {already}.", credential.body_short),
         },
         Status::Grace => {
             let last = grace_ends(credential).unwrap_or(today);
-            format!("Past the deadline: renew by {last} with the late fee to avoid losing it")
+            format!("Past the deadline: renew by {last} with the late fee to avoid losing it. {already}.")
         }
         Status::Current | Status::DueSoon => match (progress.shortfall, progress.pace_per_month) {
             (Some(short), Some(pace)) if short.0 > 0 => {

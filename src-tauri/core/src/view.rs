@@ -42,6 +42,9 @@ pub struct IdentityView {
     pub earned_on: NaiveDate,
     pub cycle_start: NaiveDate,
     pub cycle_end: NaiveDate,
+    /// `false`: Recert worked the deadline out (assumed renewals, or a rule the body has not
+    /// confirmed) and the user has not confirmed it yet.
+    pub expiry_confirmed: bool,
 }
 
 impl From<&Credential> for IdentityView {
@@ -58,6 +61,7 @@ impl From<&Credential> for IdentityView {
             earned_on: credential.earned_on,
             cycle_start: credential.cycle.start,
             cycle_end: credential.cycle.end,
+            expiry_confirmed: credential.expiry_confirmed,
         }
     }
 }
@@ -82,6 +86,10 @@ pub struct StatusView {
     pub renewal_fee_cents: Option<i64>,
     pub late_fee_cents: Option<i64>,
     pub amount_due_cents: Option<i64>,
+    /// How the renewal fee was worked out when it is a share of a joint fee.
+    pub fee_note: Option<String>,
+    /// Why the deadline needs checking, while it is unconfirmed.
+    pub confirm_expiry: Option<String>,
     pub course_costs_cents: i64,
     pub activity_count: u32,
     pub unknowns: Vec<String>,
@@ -121,6 +129,8 @@ impl From<&CredentialReport> for StatusView {
             renewal_fee_cents: cents(report.renewal_fee),
             late_fee_cents: cents(report.late_fee),
             amount_due_cents: cents(report.amount_due),
+            fee_note: report.fee_note.clone(),
+            confirm_expiry: report.confirm_expiry.clone(),
             course_costs_cents: report.course_costs.0,
             activity_count: report.activity_count,
             unknowns: report.unknowns.clone(),
@@ -133,6 +143,8 @@ impl From<&CredentialReport> for StatusView {
 #[derive(Debug, Clone, Serialize)]
 pub struct RulesView {
     pub cycle_rule: String,
+    /// The rule in words ("every 2 years, on the date you earned it").
+    pub cycle_description: String,
     pub cycle_years: Option<u32>,
     pub renews_from: String,
     pub units_required: Option<f64>,
@@ -142,12 +154,19 @@ pub struct RulesView {
     pub min_categories_used: Option<u32>,
     pub per_event_max: Option<f64>,
     pub prorated: bool,
+    /// The body prorates a late-certified first cycle without saying by how much.
+    pub proration_unknown: bool,
     pub requires_cpr_aed: Option<bool>,
     pub renewal_fee_cents: Option<i64>,
     pub renewal_fee_member_cents: Option<i64>,
-    /// `None`: unknown. Each tier: (through day after the deadline, fee in cents).
-    pub late_fees: Option<Vec<(u32, i64)>>,
-    pub grace_days: Option<u32>,
+    /// One fee for several credentials of the body renewed together.
+    pub joint_fee: Option<JointFeeView>,
+    /// `None`: unknown. Each tier: the fee in cents, up to a period after the deadline.
+    pub late_fees: Option<Vec<LateFeeView>>,
+    /// The grace period as the body states it ("6 months"); `None`: unknown.
+    pub grace: Option<String>,
+    /// Courses completed this long after the deadline still count toward it ("90 days").
+    pub late_credit_window: Option<String>,
     pub after_grace: Option<String>,
     pub other_requirements: Vec<String>,
     pub due_soon_days: u32,
@@ -156,6 +175,22 @@ pub struct RulesView {
     pub confidence: Option<String>,
     pub cycle_note: Option<String>,
     pub notes: Option<String>,
+    /// Values that rest on a third party or an inference, by field, with where they come from.
+    pub unverified: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LateFeeView {
+    /// "90 days", "1 year".
+    pub through: String,
+    pub fee_cents: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct JointFeeView {
+    pub group: String,
+    pub fee_cents: i64,
+    pub min_credentials: u32,
 }
 
 /// A category's limits as the rules state them (no progress).
@@ -167,6 +202,8 @@ pub struct CategoryLimitView {
     pub max: Option<f64>,
     /// Activities with no matching tag land here.
     pub default: bool,
+    /// At most this much from one event in this category.
+    pub per_event_max: Option<f64>,
 }
 
 impl From<&CategoryRule> for CategoryLimitView {
@@ -177,6 +214,7 @@ impl From<&CategoryRule> for CategoryLimitView {
             min: rule.min.map(number),
             max: rule.max.map(number),
             default: rule.default,
+            per_event_max: rule.per_event_max.map(number),
         }
     }
 }
@@ -185,10 +223,12 @@ impl From<&RenewalRules> for RulesView {
     fn from(rules: &RenewalRules) -> Self {
         Self {
             cycle_rule: rules.cycle.spec(),
+            cycle_description: rules.cycle.describe(),
             cycle_years: rules.cycle.years(),
             renews_from: match rules.renews_from {
                 crate::rules::RenewsFrom::CycleEnd => "cycle_end".into(),
                 crate::rules::RenewsFrom::RenewalDate => "renewal_date".into(),
+                crate::rules::RenewsFrom::RenewalDayKeepingSchedule => "renewal_day_keeping_schedule".into(),
             },
             units_required: rules.units_required.map(number),
             unit: rules.unit.clone(),
@@ -196,12 +236,21 @@ impl From<&RenewalRules> for RulesView {
             categories: rules.categories.iter().map(CategoryLimitView::from).collect(),
             min_categories_used: rules.min_categories_used,
             per_event_max: rules.per_event_max.map(number),
-            prorated: !rules.proration.is_empty(),
+            prorated: !rules.proration.is_empty() || rules.proration_unknown,
+            proration_unknown: rules.proration_unknown,
             requires_cpr_aed: rules.requires_cpr_aed,
             renewal_fee_cents: cents(rules.renewal_fee),
             renewal_fee_member_cents: cents(rules.renewal_fee_member),
-            late_fees: rules.late_fees.as_ref().map(|tiers| tiers.iter().map(|t| (t.through_day, t.fee.0)).collect()),
-            grace_days: rules.grace_days,
+            joint_fee: rules.joint_fee.as_ref().map(|joint| JointFeeView {
+                group: joint.group.clone(),
+                fee_cents: joint.fee.0,
+                min_credentials: joint.min_credentials,
+            }),
+            late_fees: rules.late_fees.as_ref().map(|tiers| {
+                tiers.iter().map(|t| LateFeeView { through: t.through.to_string(), fee_cents: t.fee.0 }).collect()
+            }),
+            grace: rules.grace.map(|g| g.to_string()),
+            late_credit_window: rules.late_credit_window.map(|w| w.to_string()),
             after_grace: rules.after_grace.clone(),
             other_requirements: rules.other_requirements.clone(),
             due_soon_days: rules.due_soon_days,
@@ -210,6 +259,7 @@ impl From<&RenewalRules> for RulesView {
             confidence: rules.provenance.confidence.clone(),
             cycle_note: rules.provenance.cycle_note.clone(),
             notes: rules.provenance.notes.clone(),
+            unverified: rules.provenance.unverified.clone(),
         }
     }
 }
@@ -261,6 +311,8 @@ pub struct CreditOutcomeView {
     pub category: Option<String>,
     pub capped: bool,
     pub overridden: bool,
+    /// Completed inside the late window after the cycle ending on this date, and counted toward it.
+    pub late_for_cycle_end: Option<NaiveDate>,
     pub reason: Option<String>,
 }
 
@@ -276,15 +328,17 @@ impl From<&crate::service::CreditOutcome> for CreditOutcomeView {
             category: None,
             capped: false,
             overridden: false,
+            late_for_cycle_end: None,
             reason: None,
         };
         match &outcome.decision {
-            CreditDecision::Credited { units, category, overridden, capped } => Self {
+            CreditDecision::Credited { units, category, overridden, capped, late_for_cycle_end } => Self {
                 credited: true,
                 units: Some(number(*units)),
                 category: category.clone(),
                 capped: *capped,
                 overridden: *overridden,
+                late_for_cycle_end: *late_for_cycle_end,
                 ..base
             },
             CreditDecision::NotCredited { reason } => Self { reason: Some(reason.clone()), ..base },
@@ -357,7 +411,7 @@ impl From<&crate::service::CredentialDetail> for DetailView {
                     units: number(credit.units),
                     category: credit.category.clone(),
                     overridden: credit.overridden,
-                    counts_in_current_cycle: credential.cycle.contains(credit.completed_on),
+                    counts_in_current_cycle: credit.counts_toward(credential.cycle),
                     has_proof: activity.proof.is_some(),
                 })
                 .collect(),
@@ -455,7 +509,10 @@ mod tests {
         let cents = preset.renewal_fee_usd.map(|usd| (usd * 100.0).round() as i64);
         assert_eq!(json["rules"]["renewal_fee_cents"], serde_json::json!(cents));
         let tiers = json["rules"]["late_fees"].as_array().unwrap();
-        assert_eq!(tiers[0], serde_json::json!([90, 3000]), "NASM: $30 up to day 90");
+        assert_eq!(tiers[0], serde_json::json!({"through": "90 days", "fee_cents": 3000}), "NASM: $30 up to day 90");
+        assert_eq!(tiers[1], serde_json::json!({"through": "1 year", "fee_cents": 5000}), "then $50 up to a year");
+        assert_eq!(json["rules"]["grace"], "1 year");
+        assert_eq!(json["rules"]["late_credit_window"], "90 days");
         assert_eq!(json["rules"]["cycle_rule"], serde_json::json!(preset.rules().cycle.spec()));
     }
 }

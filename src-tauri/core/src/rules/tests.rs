@@ -85,32 +85,55 @@ fn renewal_starts_the_next_cycle_by_the_rule() {
     assert_eq!(next_cycle(&CycleRule::Manual, RenewsFrom::CycleEnd, manual, d("2026-12-01")), None);
 }
 
+/// Rules with the given cycle rule and nothing else known (90-day late window).
+fn bare(cycle: CycleRule, renews_from: RenewsFrom) -> RenewalRules {
+    let mut rules = Catalog::builtin().preset("issa-sc").unwrap().rules();
+    rules.cycle = cycle;
+    rules.renews_from = renews_from;
+    rules
+}
+
 #[test]
-fn current_cycle_walks_forward_to_today_unless_told_the_expiry() {
+fn current_cycle_walks_forward_only_past_deadlines_outside_their_late_window() {
     let today = d("2026-11-23");
-    let cycle = current_cycle(&NSCA, RenewsFrom::CycleEnd, d("2015-06-01"), None, today).unwrap();
-    assert_eq!(cycle, Cycle { start: d("2024-01-01"), end: d("2026-12-31") });
+    let nsca = bare(NSCA, RenewsFrom::CycleEnd);
+    let placed = current_cycle(&nsca, d("2015-06-01"), None, today).unwrap();
+    assert_eq!(placed.cycle, Cycle { start: d("2024-01-01"), end: d("2026-12-31") });
+    assert_eq!(placed.assumed_renewals, 3, "2017, 2020 and 2023 were assumed");
 
-    let cycle = current_cycle(&NSCA, RenewsFrom::CycleEnd, d("2025-03-14"), None, today).unwrap();
-    assert_eq!(cycle, Cycle { start: d("2025-03-14"), end: d("2026-12-31") }, "earned mid-cycle starts on earning");
+    let placed = current_cycle(&nsca, d("2025-03-14"), None, today).unwrap();
+    assert_eq!(placed.cycle, Cycle { start: d("2025-03-14"), end: d("2026-12-31") }, "earned mid-cycle");
+    assert_eq!(placed.assumed_renewals, 0);
 
-    let nasm = CycleRule::Anniversary { years: 2 };
-    let cycle = current_cycle(&nasm, RenewsFrom::CycleEnd, d("2018-03-01"), None, today).unwrap();
-    assert_eq!(cycle, Cycle { start: d("2026-03-02"), end: d("2028-03-01") });
+    // NASM: a deadline inside the one-year late window is not assumed renewed.
+    let nasm = Catalog::builtin().preset("nasm-cpt").unwrap().rules();
+    let placed = current_cycle(&nasm, d("2018-03-01"), None, today).unwrap();
+    assert_eq!(placed.cycle, Cycle { start: d("2024-03-02"), end: d("2026-03-01") });
+    assert_eq!(placed.assumed_renewals, 3);
 
-    let given = current_cycle(&nasm, RenewsFrom::CycleEnd, d("2018-03-01"), Some(d("2026-11-30")), today).unwrap();
-    assert_eq!(given, Cycle { start: d("2024-12-01"), end: d("2026-11-30") }, "--expires wins");
+    // With no grace or late fee known, 90 days: a deadline 91 days ago is passed, 90 days ago not.
+    let plain = bare(CycleRule::Anniversary { years: 2 }, RenewsFrom::CycleEnd);
+    let placed = current_cycle(&plain, d("2024-08-24"), None, d("2026-11-22")).unwrap();
+    assert_eq!(placed.cycle.end, d("2026-08-24"), "90 days after the deadline");
+    let placed = current_cycle(&plain, d("2024-08-24"), None, d("2026-11-23")).unwrap();
+    assert_eq!(placed.cycle.end, d("2028-08-24"), "91 days after the deadline");
+    assert_eq!(placed.assumed_renewals, 1);
 
-    let aha = CycleRule::AnniversaryMonthEnd { years: 2 };
-    let lapsed_card = current_cycle(&aha, RenewsFrom::RenewalDate, d("2022-01-10"), None, today).unwrap();
-    assert_eq!(lapsed_card.end, d("2024-01-31"), "a card is not assumed renewed");
+    let given = current_cycle(&plain, d("2018-03-01"), Some(d("2026-11-30")), today).unwrap();
+    assert_eq!(given.cycle, Cycle { start: d("2024-12-01"), end: d("2026-11-30") }, "--expires wins");
+    assert_eq!(given.assumed_renewals, 0);
 
-    let first = current_cycle(&aha, RenewsFrom::CycleEnd, d("2025-03-14"), Some(d("2027-03-31")), today).unwrap();
-    assert_eq!(first.start, d("2025-03-14"), "an expiry matching the first cycle keeps the earned date");
+    let aha = bare(CycleRule::AnniversaryMonthEnd { years: 2 }, RenewsFrom::RenewalDate);
+    let lapsed_card = current_cycle(&aha, d("2022-01-10"), None, today).unwrap();
+    assert_eq!(lapsed_card.cycle.end, d("2024-01-31"), "a card is not assumed renewed");
 
-    let error = current_cycle(&CycleRule::Manual, RenewsFrom::CycleEnd, d("2025-01-01"), None, today).unwrap_err();
+    let month_end = bare(CycleRule::AnniversaryMonthEnd { years: 2 }, RenewsFrom::CycleEnd);
+    let first = current_cycle(&month_end, d("2025-03-14"), Some(d("2027-03-31")), today).unwrap();
+    assert_eq!(first.cycle.start, d("2025-03-14"), "an expiry matching the first cycle keeps the earned date");
+
+    let error = current_cycle(&bare(CycleRule::Manual, RenewsFrom::CycleEnd), d("2025-01-01"), None, today).unwrap_err();
     assert_eq!(error.field(), Some("expires"));
-    let error = current_cycle(&nasm, RenewsFrom::CycleEnd, d("2025-01-01"), Some(d("2024-01-01")), today).unwrap_err();
+    let error = current_cycle(&plain, d("2025-01-01"), Some(d("2024-01-01")), today).unwrap_err();
     assert_eq!(error.field(), Some("expires"));
 }
 
@@ -145,15 +168,49 @@ fn nsca_requirement_is_prorated_by_certification_date() {
 #[test]
 fn late_fee_tiers_and_unknowns() {
     let mut rules = Catalog::builtin().preset("nasm-cpt").unwrap().rules();
-    assert_eq!(rules.late_fee_on_day(1), Some(Cents(3000)));
-    assert_eq!(rules.late_fee_on_day(90), Some(Cents(3000)));
-    assert_eq!(rules.late_fee_on_day(91), Some(Cents(5000)));
-    assert_eq!(rules.late_fee_on_day(365), Some(Cents(5000)));
-    assert_eq!(rules.late_fee_on_day(366), None);
+    let end = d("2026-07-15");
+    assert_eq!(rules.late_fee_on(end, d("2026-07-16")), Some(Cents(3000)));
+    assert_eq!(rules.late_fee_on(end, d("2026-10-13")), Some(Cents(3000)), "day 90");
+    assert_eq!(rules.late_fee_on(end, d("2026-10-14")), Some(Cents(5000)), "day 91");
+    assert_eq!(rules.late_fee_on(end, d("2027-07-15")), Some(Cents(5000)), "one year on");
+    assert_eq!(rules.late_fee_on(end, d("2027-07-16")), None, "too late to renew");
     rules.late_fees = None;
-    assert_eq!(rules.late_fee_on_day(5), None, "unknown stays unknown");
+    assert_eq!(rules.late_fee_on(end, d("2026-07-20")), None, "unknown stays unknown");
     rules.late_fees = Some(vec![]);
-    assert_eq!(rules.late_fee_on_day(5), Some(Cents::ZERO));
+    assert_eq!(rules.late_fee_on(end, d("2026-07-20")), Some(Cents::ZERO));
+}
+
+#[test]
+fn anniversary_less_one_day_and_the_acsm_change() {
+    let acsm = CycleRule::YearEndBefore { changed_on: d("2025-01-01"), years: 3 };
+    let cases = [
+        ("2025-05-08", "2028-05-07"), // ACSM's own example
+        ("2024-05-08", "2027-12-31"), // earned before the change: Dec 31
+        ("2025-01-01", "2027-12-31"), // the day of the change: one day short of the anniversary
+        ("2024-02-29", "2027-12-31"),
+        ("2028-02-29", "2031-02-27"), // Feb 28 2031 (no Feb 29), less a day
+        ("2025-03-01", "2028-02-29"), // leap year: Mar 1 2028 less a day
+    ];
+    for (earned, expected) in cases {
+        assert_eq!(acsm.first_end(d(earned)), Some(d(expected)), "earned {earned}");
+    }
+    assert_eq!(acsm.end_after(d("2028-05-07")), Some(d("2031-05-07")), "renewal: three years from the expiry");
+    assert_eq!(acsm.end_after(d("2027-12-31")), Some(d("2030-12-31")), "Dec 31 stays Dec 31");
+    // An early renewal keeps the schedule and starts the next cycle the day after renewing.
+    let next = next_cycle(
+        &acsm,
+        RenewsFrom::RenewalDayKeepingSchedule,
+        Cycle { start: d("2025-05-08"), end: d("2028-05-07") },
+        d("2028-02-10"),
+    );
+    assert_eq!(next, Some(Cycle { start: d("2028-02-11"), end: d("2031-05-07") }));
+    let late = next_cycle(
+        &acsm,
+        RenewsFrom::RenewalDayKeepingSchedule,
+        Cycle { start: d("2025-05-08"), end: d("2028-05-07") },
+        d("2028-07-01"),
+    );
+    assert_eq!(late, Some(Cycle { start: d("2028-05-08"), end: d("2031-05-07") }), "renewed in grace");
 }
 
 #[test]
@@ -185,6 +242,7 @@ fn validation_rejects_impossible_rules() {
     assert!(rules.validate().is_err());
     let mut rules = Catalog::builtin().preset("ncsf-cpt").unwrap().rules();
     rules.categories[0].min = Some(Units(500));
+    rules.categories[0].max = Some(Units(100));
     assert!(rules.validate().is_err());
     let mut rules = Catalog::builtin().preset("ncsf-cpt").unwrap().rules();
     rules.cycle = CycleRule::Anniversary { years: 0 };
@@ -198,6 +256,8 @@ fn a_rule_reads_back_as_it_is_typed() {
         CycleRule::AnniversaryMonthEnd { years: 2 },
         CycleRule::Anniversary { years: 4 },
         CycleRule::YearEnd { years: 3 },
+        CycleRule::AnniversaryLessOneDay { years: 3 },
+        CycleRule::YearEndBefore { changed_on: d("2025-01-01"), years: 3 },
         CycleRule::Manual,
     ];
     for rule in rules {

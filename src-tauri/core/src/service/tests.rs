@@ -30,8 +30,8 @@ fn course(hours: &str) -> ActivityForm {
 #[test]
 fn changing_hours_per_unit_recomputes_current_credits_only() {
     let (_dir, mut recert) = open();
-    let cscca = add(&mut recert, "cscca-sccc", "2020-01-01");
-    // CSCCa's hours per CEU is unknown: nothing is credited until the user says.
+    let cscca = add(&mut recert, "nccpt-cpt", "2025-06-01");
+    // NCCPT's hours per CEU is unknown: nothing is credited until the user says.
     let logged = recert.log_activity(&course("6"), now(), d("2026-11-23")).unwrap();
     assert!(matches!(logged.outcomes[0].decision, CreditDecision::NotCredited { .. }));
     let changes = CredentialChanges { hours_per_unit: Some("1".into()), ..Default::default() };

@@ -15,6 +15,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init.sql", include_str!("../../../../migrations/0001_init.sql")),
     ("0002_reminders.sql", include_str!("../../../../migrations/0002_reminders.sql")),
     ("0003_cycle_totals.sql", include_str!("../../../../migrations/0003_cycle_totals.sql")),
+    (
+        "0004_confirmed_expiry_late_credits.sql",
+        include_str!("../../../../migrations/0004_confirmed_expiry_late_credits.sql"),
+    ),
 ];
 
 pub fn latest_version() -> i64 {

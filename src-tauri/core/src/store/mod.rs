@@ -47,7 +47,7 @@ fn timestamp(now: DateTime<Utc>) -> String {
 }
 
 const CREDENTIAL_COLUMNS: &str = "id, preset_id, kind, body, body_short, name, abbreviation, number, earned_on, \
-     cycle_start, cycle_end, member, notes, rules";
+     cycle_start, cycle_end, member, notes, rules, expiry_confirmed";
 
 /// Columns as stored, before dates and rules are parsed (row mapping cannot return our errors).
 struct CredentialRow {
@@ -65,6 +65,7 @@ struct CredentialRow {
     member: bool,
     notes: Option<String>,
     rules: String,
+    expiry_confirmed: bool,
 }
 
 impl CredentialRow {
@@ -84,6 +85,7 @@ impl CredentialRow {
             member: row.get(11)?,
             notes: row.get(12)?,
             rules: row.get(13)?,
+            expiry_confirmed: row.get(14)?,
         })
     }
 
@@ -101,6 +103,7 @@ impl CredentialRow {
             number: self.number,
             earned_on: date(self.earned_on)?,
             cycle: Cycle { start: date(self.cycle_start)?, end: date(self.cycle_end)? },
+            expiry_confirmed: self.expiry_confirmed,
             member: self.member,
             notes: self.notes,
             rules,
@@ -114,8 +117,8 @@ fn rules_json(rules: &RenewalRules) -> Result<String> {
 
 fn insert_credits(tx: &Transaction<'_>, credits: &[Credit]) -> Result<()> {
     let mut insert = tx.prepare(
-        "INSERT INTO credits (activity_id, credential_id, completed_on, units, category, overridden)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO credits (activity_id, credential_id, completed_on, units, category, overridden, late_for_cycle_end)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     for credit in credits {
         insert.execute(params![
@@ -124,26 +127,34 @@ fn insert_credits(tx: &Transaction<'_>, credits: &[Credit]) -> Result<()> {
             credit.completed_on.to_string(),
             credit.units.0,
             credit.category,
-            credit.overridden
+            credit.overridden,
+            credit.late_for_cycle_end.map(|end| end.to_string()),
         ])?;
     }
     Ok(())
 }
 
+/// Whether credit `cr` counts toward the current cycle of credential `c`: its date falls in the
+/// cycle, or it was completed in the late window after this cycle's end. Every total uses it.
+const COUNTS_IN_CURRENT_CYCLE: &str = "((cr.late_for_cycle_end IS NULL AND cr.completed_on BETWEEN c.cycle_start AND c.cycle_end) \
+     OR cr.late_for_cycle_end = c.cycle_end)";
+
 /// Adds (`sign` 1) or removes (`sign` -1) one activity's credits to the running totals of the
 /// credentials whose current cycle holds them.
 fn adjust_totals_for_activity(tx: &Transaction<'_>, activity_id: i64, sign: i64) -> Result<()> {
     tx.execute(
-        "INSERT INTO cycle_totals (credential_id, category, units, cost_cents, activity_count)
-         SELECT cr.credential_id, COALESCE(cr.category, ''), ?2 * cr.units, ?2 * a.cost_cents, ?2
-         FROM credits cr
-         JOIN credentials c ON c.id = cr.credential_id AND cr.completed_on BETWEEN c.cycle_start AND c.cycle_end
-         JOIN activities a ON a.id = cr.activity_id
-         WHERE cr.activity_id = ?1
-         ON CONFLICT (credential_id, category) DO UPDATE SET
-             units = units + excluded.units,
-             cost_cents = cost_cents + excluded.cost_cents,
-             activity_count = activity_count + excluded.activity_count",
+        &format!(
+            "INSERT INTO cycle_totals (credential_id, category, units, cost_cents, activity_count)
+             SELECT cr.credential_id, COALESCE(cr.category, ''), ?2 * cr.units, ?2 * a.cost_cents, ?2
+             FROM credits cr
+             JOIN credentials c ON c.id = cr.credential_id AND {COUNTS_IN_CURRENT_CYCLE}
+             JOIN activities a ON a.id = cr.activity_id
+             WHERE cr.activity_id = ?1
+             ON CONFLICT (credential_id, category) DO UPDATE SET
+                 units = units + excluded.units,
+                 cost_cents = cost_cents + excluded.cost_cents,
+                 activity_count = activity_count + excluded.activity_count"
+        ),
         params![activity_id, sign],
     )?;
     tx.execute("DELETE FROM cycle_totals WHERE activity_count = 0", [])?;
@@ -154,18 +165,25 @@ fn adjust_totals_for_activity(tx: &Transaction<'_>, activity_id: i64, sign: i64)
 fn rebuild_totals(tx: &Transaction<'_>, credential_id: i64) -> Result<()> {
     tx.execute("DELETE FROM cycle_totals WHERE credential_id = ?1", [credential_id])?;
     tx.execute(
-        &format!("INSERT INTO cycle_totals (credential_id, category, units, cost_cents, activity_count) {AGGREGATE_TOTALS} WHERE c.id = ?1 GROUP BY cr.credential_id, COALESCE(cr.category, '')"),
+        &format!(
+            "INSERT INTO cycle_totals (credential_id, category, units, cost_cents, activity_count) {} \
+             WHERE c.id = ?1 GROUP BY cr.credential_id, COALESCE(cr.category, '')",
+            aggregate_totals()
+        ),
         [credential_id],
     )?;
     Ok(())
 }
 
 /// The current-cycle credits of credentials, summed from the ledger itself.
-const AGGREGATE_TOTALS: &str =
-    "SELECT cr.credential_id, COALESCE(cr.category, ''), SUM(cr.units), SUM(a.cost_cents), COUNT(*)
-     FROM credentials c
-     JOIN credits cr ON cr.credential_id = c.id AND cr.completed_on BETWEEN c.cycle_start AND c.cycle_end
-     JOIN activities a ON a.id = cr.activity_id";
+fn aggregate_totals() -> String {
+    format!(
+        "SELECT cr.credential_id, COALESCE(cr.category, ''), SUM(cr.units), SUM(a.cost_cents), COUNT(*)
+         FROM credentials c
+         JOIN credits cr ON cr.credential_id = c.id AND {COUNTS_IN_CURRENT_CYCLE}
+         JOIN activities a ON a.id = cr.activity_id"
+    )
+}
 
 impl Store {
     /// Opens (or creates) the database file, refusing one from a newer Recert, and migrates it,
@@ -217,8 +235,8 @@ impl Store {
     pub fn insert_credential(&mut self, credential: &Credential, now: DateTime<Utc>) -> Result<i64> {
         self.conn.execute(
             "INSERT INTO credentials (preset_id, kind, body, body_short, name, abbreviation, number, earned_on,
-                                      cycle_start, cycle_end, member, notes, rules, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                                      cycle_start, cycle_end, member, notes, rules, created_at, expiry_confirmed)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             params![
                 credential.preset_id,
                 credential.kind.as_str(),
@@ -234,6 +252,7 @@ impl Store {
                 credential.notes,
                 rules_json(&credential.rules)?,
                 timestamp(now),
+                credential.expiry_confirmed,
             ],
         )?;
         Ok(self.conn.last_insert_rowid())
@@ -246,7 +265,7 @@ impl Store {
         let changed = tx.execute(
             "UPDATE credentials SET kind = ?2, body = ?3, body_short = ?4, name = ?5, abbreviation = ?6,
                     number = ?7, earned_on = ?8, cycle_start = ?9, cycle_end = ?10, member = ?11, notes = ?12,
-                    rules = ?13
+                    rules = ?13, expiry_confirmed = ?14
              WHERE id = ?1",
             params![
                 credential.id,
@@ -262,6 +281,7 @@ impl Store {
                 credential.member,
                 credential.notes,
                 rules_json(&credential.rules)?,
+                credential.expiry_confirmed,
             ],
         )?;
         if changed == 0 {
@@ -299,6 +319,14 @@ impl Store {
             return Err(Error::not_found("credential", id));
         }
         tx.commit()?;
+        Ok(())
+    }
+
+    /// Marks a credential's current deadline as checked by the user.
+    pub fn confirm_expiry(&mut self, id: i64) -> Result<()> {
+        if self.conn.execute("UPDATE credentials SET expiry_confirmed = 1 WHERE id = ?1", [id])? == 0 {
+            return Err(Error::not_found("credential", id));
+        }
         Ok(())
     }
 
@@ -359,7 +387,7 @@ impl Store {
             ],
         )?;
         let changed = tx.execute(
-            "UPDATE credentials SET cycle_start = ?2, cycle_end = ?3 WHERE id = ?1",
+            "UPDATE credentials SET cycle_start = ?2, cycle_end = ?3, expiry_confirmed = 1 WHERE id = ?1",
             params![closed.credential_id, next.start.to_string(), next.end.to_string()],
         )?;
         if changed == 0 {
@@ -494,7 +522,7 @@ impl Store {
 
     fn read_credits(&self, column: &str, id: i64) -> Result<Vec<Credit>> {
         let mut statement = self.conn.prepare(&format!(
-            "SELECT activity_id, credential_id, completed_on, units, category, overridden
+            "SELECT activity_id, credential_id, completed_on, units, category, overridden, late_for_cycle_end
              FROM credits WHERE {column} = ?1 ORDER BY completed_on DESC, activity_id DESC"
         ))?;
         let rows = statement
@@ -506,11 +534,12 @@ impl Store {
                     row.get::<_, i64>(3)?,
                     row.get::<_, Option<String>>(4)?,
                     row.get::<_, bool>(5)?,
+                    row.get::<_, Option<String>>(6)?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         rows.into_iter()
-            .map(|(activity_id, credential_id, completed_on, units, category, overridden)| {
+            .map(|(activity_id, credential_id, completed_on, units, category, overridden, late_for)| {
                 Ok(Credit {
                     activity_id,
                     credential_id,
@@ -518,6 +547,7 @@ impl Store {
                     units: Units(units),
                     category,
                     overridden,
+                    late_for_cycle_end: late_for.map(date).transpose()?,
                 })
             })
             .collect()
@@ -539,7 +569,7 @@ impl Store {
 
     /// The same figures summed from the whole ledger (slow); the running totals must equal it.
     pub fn current_cycle_totals_from_ledger(&self) -> Result<HashMap<i64, CycleTotals>> {
-        self.read_totals(&format!("{AGGREGATE_TOTALS} GROUP BY cr.credential_id, COALESCE(cr.category, '')"))
+        self.read_totals(&format!("{} GROUP BY cr.credential_id, COALESCE(cr.category, '')", aggregate_totals()))
     }
 
     fn read_totals(&self, sql: &str) -> Result<HashMap<i64, CycleTotals>> {

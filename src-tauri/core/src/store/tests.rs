@@ -113,6 +113,7 @@ fn cycle_totals_count_only_the_current_cycle() {
         units: Units(units),
         category: Some(category.into()),
         overridden: false,
+        late_for_cycle_end: None,
     };
     store.insert_activity(&activity("2023-06-01", 100), None, &[credit("2023-06-01", 60, "A")], now()).unwrap();
     store.insert_activity(&activity("2024-06-01", 2000), None, &[credit("2024-06-01", 60, "A")], now()).unwrap();
@@ -147,6 +148,7 @@ fn removing_a_credential_keeps_the_activities() {
         units: Units(10),
         category: None,
         overridden: false,
+        late_for_cycle_end: None,
     };
     let activity_id = store.insert_activity(&activity, None, &[credit], now()).unwrap();
     store.delete_credential(id).unwrap();
