@@ -91,9 +91,11 @@ fn share_joint_fees(credentials: &[Credential], costs: &mut [UpcomingCost]) {
             let cost = &mut costs[index];
             // A late fee on top of the joint fee stays with its credential.
             let late = match (cost.amount, cost.what.as_str()) {
-                (Some(amount), "renewal fee with late fee") => {
-                    credentials.iter().find(|c| c.id == cost.credential_id).and_then(|c| c.rules.fee_for(c.member)).map(|own| amount.saturating_sub(own))
-                }
+                (Some(amount), "renewal fee with late fee") => credentials
+                    .iter()
+                    .find(|c| c.id == cost.credential_id)
+                    .and_then(|c| c.rules.fee_for(c.member))
+                    .map(|own| amount.saturating_sub(own)),
                 _ => None,
             };
             cost.amount = Some(late.map_or(share, |late| share + late));

@@ -336,7 +336,11 @@ impl CredentialChanges {
                 // The body prorates this first cycle without saying by how much: what the user
                 // typed is this cycle's prorated requirement; later cycles keep the full one.
                 rules.proration = typed
-                    .map(|units| ProrationTier { earned_from_month: 0, units_required: units, category_max: Default::default() })
+                    .map(|units| ProrationTier {
+                        earned_from_month: 0,
+                        units_required: units,
+                        category_max: Default::default(),
+                    })
                     .into_iter()
                     .collect();
             } else {

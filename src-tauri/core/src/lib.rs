@@ -22,6 +22,8 @@ pub mod view;
 
 #[cfg(test)]
 mod test_support;
+#[cfg(test)]
+mod tests_by_body;
 
 pub use error::{Error, Result};
 pub use service::Recert;

@@ -492,7 +492,11 @@ impl RenewalRules {
     /// never assumed renewed.
     pub fn late_window_ends(&self, cycle_end: NaiveDate) -> NaiveDate {
         let last_tier = self.late_fees.iter().flatten().map(|tier| tier.through.after(cycle_end)).max();
-        self.grace_ends(cycle_end).into_iter().chain(last_tier).max().unwrap_or_else(|| DEFAULT_LATE_WINDOW.after(cycle_end))
+        self.grace_ends(cycle_end)
+            .into_iter()
+            .chain(last_tier)
+            .max()
+            .unwrap_or_else(|| DEFAULT_LATE_WINDOW.after(cycle_end))
     }
 
     /// The last completion date of a course that still counts toward a cycle ending `cycle_end`.

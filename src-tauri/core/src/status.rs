@@ -226,16 +226,10 @@ pub fn report(
 /// Asks the user to check a deadline Recert worked out rather than read from them.
 fn confirm_expiry_request(credential: &Credential) -> String {
     let holder = if credential.kind == CredentialKind::CprAed { "your card" } else { "your certificate" };
-    let account = format!("{holder} or your {} account", credential.body_short);
+    let check = format!("Check {} against {holder} or your {} account", credential.cycle.end, credential.body_short);
     match credential.rules.provenance.unverified.get("cycle") {
-        Some(why) => format!(
-            "Recert worked out {} from the date you earned it; check it against {account}, then confirm it. {why}",
-            credential.cycle.end
-        ),
-        None => format!(
-            "Recert worked out {} assuming every earlier renewal was on time; check it against {account}, then confirm it",
-            credential.cycle.end
-        ),
+        Some(why) => format!("{check}: Recert worked it out from the date you earned it. {why}"),
+        None => format!("{check}: Recert worked it out assuming every earlier renewal was on time."),
     }
 }
 
@@ -256,12 +250,7 @@ pub fn apply_joint_fees(reports: &mut [CredentialReport], today: NaiveDate) {
             continue;
         }
         let names: Vec<String> = members.iter().map(|&i| reports[i].credential.abbreviation.clone()).collect();
-        let note = format!(
-            "share of {}'s {} fee for {} renewed together",
-            joint.group,
-            joint.fee,
-            join_names(&names)
-        );
+        let note = format!("share of {}'s {} fee for {} renewed together", joint.group, joint.fee, join_names(&names));
         for (&index, share) in members.iter().zip(joint.shares(members.len())) {
             let report = &mut reports[index];
             report.renewal_fee = Some(share);
@@ -270,13 +259,8 @@ pub fn apply_joint_fees(reports: &mut [CredentialReport], today: NaiveDate) {
                 _ => Some(share),
             };
             report.fee_note = Some(note.clone());
-            report.next_action = next_action(
-                &report.credential,
-                report.status,
-                &report.progress,
-                Some(joint.fee),
-                today,
-            );
+            report.next_action =
+                next_action(&report.credential, report.status, &report.progress, Some(joint.fee), today);
         }
     }
 }
@@ -324,6 +308,11 @@ fn next_action(
                 format!("Log {short} more {unit} by {end} (about {pace} a month)")
             }
             (Some(short), None) if short.0 > 0 => format!("Log {short} more {unit} by {end}"),
+            (None, _) if progress.prorated => format!(
+                "Renew by {end} — {}; the prorated requirement is unknown: ask {} and enter it",
+                money(fee),
+                credential.body_short
+            ),
             (None, _) => format!("Renew by {end} — {}; units required unknown", money(fee)),
             _ => format!("Requirements met: renew by {end} — {}", money(fee)),
         },

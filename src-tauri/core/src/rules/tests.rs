@@ -131,7 +131,8 @@ fn current_cycle_walks_forward_only_past_deadlines_outside_their_late_window() {
     let first = current_cycle(&month_end, d("2025-03-14"), Some(d("2027-03-31")), today).unwrap();
     assert_eq!(first.cycle.start, d("2025-03-14"), "an expiry matching the first cycle keeps the earned date");
 
-    let error = current_cycle(&bare(CycleRule::Manual, RenewsFrom::CycleEnd), d("2025-01-01"), None, today).unwrap_err();
+    let error =
+        current_cycle(&bare(CycleRule::Manual, RenewsFrom::CycleEnd), d("2025-01-01"), None, today).unwrap_err();
     assert_eq!(error.field(), Some("expires"));
     let error = current_cycle(&plain, d("2025-01-01"), Some(d("2024-01-01")), today).unwrap_err();
     assert_eq!(error.field(), Some("expires"));

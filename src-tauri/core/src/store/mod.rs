@@ -136,7 +136,8 @@ fn insert_credits(tx: &Transaction<'_>, credits: &[Credit]) -> Result<()> {
 
 /// Whether credit `cr` counts toward the current cycle of credential `c`: its date falls in the
 /// cycle, or it was completed in the late window after this cycle's end. Every total uses it.
-const COUNTS_IN_CURRENT_CYCLE: &str = "((cr.late_for_cycle_end IS NULL AND cr.completed_on BETWEEN c.cycle_start AND c.cycle_end) \
+const COUNTS_IN_CURRENT_CYCLE: &str =
+    "((cr.late_for_cycle_end IS NULL AND cr.completed_on BETWEEN c.cycle_start AND c.cycle_end) \
      OR cr.late_for_cycle_end = c.cycle_end)";
 
 /// Adds (`sign` 1) or removes (`sign` -1) one activity's credits to the running totals of the

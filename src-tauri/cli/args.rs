@@ -1,0 +1,185 @@
+//! The arguments of the subcommands that take forms (add, edit, log), and how they become the
+//! core's forms. Parsing and validation of the values happen in the core.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use recert_core::credential::{CredentialChanges, CredentialForm};
+
+/// Fields a credential has whether it is being added or edited (an empty value clears one).
+#[derive(Args, Debug)]
+pub struct CredentialFields {
+    #[arg(long)]
+    name: Option<String>,
+    #[arg(long)]
+    body: Option<String>,
+    #[arg(long)]
+    abbreviation: Option<String>,
+    /// Credential (certificate) number
+    #[arg(long)]
+    number: Option<String>,
+    /// Current expiry date, from your certificate (always wins over the computed one)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    expires: Option<String>,
+    #[arg(long)]
+    notes: Option<String>,
+    /// anniversary, anniversary-less-day, month-end, year-end, year-end-before:YYYY-MM-DD,
+    /// fixed:YYYY-MM-DD or manual
+    #[arg(long, value_name = "RULE")]
+    cycle_rule: Option<String>,
+    #[arg(long, allow_negative_numbers = true, value_name = "N")]
+    cycle_years: Option<String>,
+    /// Units required per cycle
+    #[arg(long, allow_negative_numbers = true, value_name = "U")]
+    units: Option<String>,
+    /// The unit's name (CEU, CEC)
+    #[arg(long, value_name = "NAME")]
+    unit: Option<String>,
+    /// Clock hours per 1.0 unit
+    #[arg(long, allow_negative_numbers = true, value_name = "H")]
+    hours_per_unit: Option<String>,
+    /// Renewal fee, e.g. 60.00
+    #[arg(long, allow_negative_numbers = true)]
+    fee: Option<String>,
+    #[arg(long, allow_negative_numbers = true)]
+    late_fee: Option<String>,
+    /// How long after the deadline late renewal is accepted: 90 days, 6 months, 1 year (a bare
+    /// number is days)
+    #[arg(long, alias = "grace-days", allow_negative_numbers = true, value_name = "PERIOD")]
+    grace: Option<String>,
+    /// Days before the deadline from which the credential counts as due soon
+    #[arg(long, allow_negative_numbers = true, value_name = "DAYS")]
+    due_soon_days: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct AddArgs {
+    /// Catalog preset id (see `recert catalog`)
+    #[arg(long)]
+    preset: Option<String>,
+    /// Date first earned (may be left out when --expires is given)
+    #[arg(long, value_name = "YYYY-MM-DD", required_unless_present = "expires")]
+    earned: Option<String>,
+    /// You are a member of the body (member renewal fee)
+    #[arg(long)]
+    member: bool,
+    /// This credential requires a current CPR/AED card
+    #[arg(long)]
+    requires_cpr: bool,
+    /// This credential is itself a CPR/AED card
+    #[arg(long)]
+    cpr_card: bool,
+    #[command(flatten)]
+    fields: CredentialFields,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct LogArgs {
+    #[arg(long)]
+    pub title: String,
+    /// Completion date
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: String,
+    /// Clock hours
+    #[arg(long, allow_negative_numbers = true)]
+    pub hours: String,
+    #[arg(long)]
+    pub provider: Option<String>,
+    /// What it cost, e.g. 12.50
+    #[arg(long, allow_negative_numbers = true)]
+    pub cost: Option<String>,
+    /// A category tag (A, cpr, ethics…); repeat for several
+    #[arg(long = "category", value_name = "C")]
+    pub categories: Vec<String>,
+    /// Credit only this credential, optionally with the units the body granted; repeat for several
+    #[arg(long = "for", value_name = "ID[=UNITS]")]
+    pub credit_to: Vec<String>,
+    /// A certificate or receipt to keep with the activity
+    #[arg(long, value_name = "FILE")]
+    pub proof: Option<PathBuf>,
+    #[arg(long)]
+    pub notes: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct EditArgs {
+    pub id: i64,
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    earned: Option<String>,
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    cycle_start: Option<String>,
+    #[arg(long)]
+    member: Option<bool>,
+    #[arg(long, allow_negative_numbers = true)]
+    member_fee: Option<String>,
+    #[arg(long)]
+    requires_cpr: Option<bool>,
+    /// Replace the categories: KEY[:MIN[:MAX]], repeat for several
+    #[arg(long = "category", value_name = "KEY[:MIN[:MAX]]")]
+    categories: Vec<String>,
+    #[command(flatten)]
+    fields: CredentialFields,
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl AddArgs {
+    pub fn into_form(self) -> CredentialForm {
+        let f = self.fields;
+        CredentialForm {
+            preset: self.preset,
+            name: f.name,
+            body: f.body,
+            abbreviation: f.abbreviation,
+            number: f.number,
+            earned_on: self.earned.unwrap_or_default(),
+            expires: f.expires,
+            member: self.member,
+            notes: f.notes,
+            cycle_rule: f.cycle_rule,
+            cycle_years: f.cycle_years,
+            units_required: f.units,
+            unit: f.unit,
+            hours_per_unit: f.hours_per_unit,
+            renewal_fee: f.fee,
+            late_fee: f.late_fee,
+            grace: f.grace,
+            requires_cpr_aed: self.requires_cpr.then_some(true),
+            cpr_card: self.cpr_card,
+            due_soon_days: f.due_soon_days,
+        }
+    }
+}
+
+impl EditArgs {
+    pub fn into_changes(self) -> CredentialChanges {
+        let f = self.fields;
+        CredentialChanges {
+            name: f.name,
+            body: f.body,
+            abbreviation: f.abbreviation,
+            number: f.number,
+            earned_on: self.earned,
+            cycle_start: self.cycle_start,
+            expires: f.expires,
+            member: self.member,
+            notes: f.notes,
+            cycle_rule: f.cycle_rule,
+            cycle_years: f.cycle_years,
+            units_required: f.units,
+            unit: f.unit,
+            hours_per_unit: f.hours_per_unit,
+            renewal_fee: f.fee,
+            renewal_fee_member: self.member_fee,
+            late_fee: f.late_fee,
+            grace: f.grace,
+            requires_cpr_aed: self.requires_cpr,
+            due_soon_days: f.due_soon_days,
+            categories: (!self.categories.is_empty()).then_some(self.categories),
+        }
+    }
+}

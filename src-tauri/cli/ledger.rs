@@ -1,0 +1,70 @@
+//! The ledger commands: log, activities and remove-activity.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use recert_core::activity::{ActivityForm, CreditChoice, CreditDecision};
+use recert_core::view::{ActivityView, LoggedView};
+use recert_core::{Error, Recert};
+
+use super::args::LogArgs;
+use super::output::print_json;
+
+pub fn log(recert: &mut Recert, args: LogArgs, now: DateTime<Utc>, today: NaiveDate) -> Result<(), Error> {
+    let credit_to = args.credit_to.iter().map(|text| CreditChoice::parse(text)).collect::<Result<Vec<_>, _>>()?;
+    let form = ActivityForm {
+        title: args.title,
+        provider: args.provider,
+        completed_on: args.date,
+        hours: args.hours,
+        cost: args.cost,
+        categories: args.categories,
+        notes: args.notes,
+        proof_file: args.proof,
+        credit_to,
+    };
+    let logged = recert.log_activity(&form, now, today)?;
+    if args.json {
+        return print_json(&LoggedView::from(&logged));
+    }
+    println!("Logged \"{}\" (activity {})", logged.activity.title, logged.activity.id);
+    for outcome in &logged.outcomes {
+        match &outcome.decision {
+            CreditDecision::Credited { units, category, capped, late_for_cycle_end, .. } => {
+                let unit = outcome.unit.as_deref().unwrap_or("units");
+                let category = category.as_ref().map(|c| format!(" in {c}")).unwrap_or_default();
+                let capped = if *capped { " (capped per event)" } else { "" };
+                let late = late_for_cycle_end
+                    .map(|end| {
+                        format!(
+                            " (completed after the {end} deadline, inside the late window: counts toward that cycle)"
+                        )
+                    })
+                    .unwrap_or_default();
+                println!("  + {units} {unit} to {}{category}{capped}{late}", outcome.abbreviation);
+            }
+            CreditDecision::NotCredited { reason } => println!("  - not for {}: {reason}", outcome.abbreviation),
+        }
+    }
+    Ok(())
+}
+
+pub fn activities(recert: &Recert, json: bool) -> Result<(), Error> {
+    let list = recert.activities()?;
+    if json {
+        return print_json(&list.iter().map(ActivityView::from).collect::<Vec<_>>());
+    }
+    if list.is_empty() {
+        println!("No activities logged yet. Log one: recert log --title T --date YYYY-MM-DD --hours H");
+    }
+    for entry in &list {
+        let a = &entry.activity;
+        let provider = a.provider.as_ref().map(|p| format!(" ({p})")).unwrap_or_default();
+        println!("{}  #{} {}{provider} — {} h, {}", a.completed_on, a.id, a.title, a.hours, a.cost);
+    }
+    Ok(())
+}
+
+pub fn remove_activity(recert: &mut Recert, id: i64) -> Result<(), Error> {
+    let removed = recert.delete_activity(id)?;
+    println!("Removed activity {} ({})", removed.id, removed.title);
+    Ok(())
+}

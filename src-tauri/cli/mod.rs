@@ -1,0 +1,202 @@
+//! The headless `recert <subcommand>` interface over the core. Readable output by default, JSON
+//! with `--json`; any error is one line on stderr and a non-zero exit, with nothing changed.
+//! One module per group of commands; this one holds the command table and the dispatch.
+
+mod args;
+mod catalog;
+mod costs;
+mod credentials;
+mod ledger;
+mod output;
+mod reminders;
+
+use std::path::PathBuf;
+
+use chrono::{NaiveDate, Utc};
+use clap::{Parser, Subcommand};
+use recert_core::dates::parse_date;
+use recert_core::paths::data_dir_from_env;
+use recert_core::{Error, Recert};
+
+use args::{AddArgs, EditArgs, LogArgs};
+use output::one_line;
+
+#[derive(Parser, Debug)]
+#[command(name = "recert", version, about = "Keeps your fitness credentials from lapsing.")]
+#[command(after_help = "Without a subcommand, Recert opens its window.")]
+pub struct Cli {
+    /// Folder holding recert.sqlite3 (default: $RECERT_DATA_DIR, else ~/.local/share/recert)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// The day used for status and reminders (default: today)
+    #[arg(long, global = true, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+    /// Start the window hidden (used by "start at login")
+    #[arg(long)]
+    pub hidden: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// List the certification presets (optionally matching words)
+    Catalog {
+        query: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a credential you hold, from a preset or typed in
+    Add(AddArgs),
+    /// Log a course or activity once; it is credited to every credential it can serve
+    Log(LogArgs),
+    /// Where every credential stands, most urgent first
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One credential in detail: progress by category, credits, past cycles, rules
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark a credential renewed: closes the cycle and starts the next
+    Renew {
+        id: i64,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: String,
+        /// Fee paid, e.g. 60.00
+        #[arg(long, allow_negative_numbers = true)]
+        fee: Option<String>,
+        /// End of the new cycle, when the rule can't compute it or the body says otherwise
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        expires: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a held credential (anything not given stays; an empty value clears it)
+    Edit(EditArgs),
+    /// Confirm a deadline Recert worked out, after checking it on your certificate
+    Confirm {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a credential (its activities stay in the ledger)
+    Remove {
+        id: i64,
+        /// Confirm removing a credential that has past cycles
+        #[arg(long)]
+        yes: bool,
+    },
+    /// The activity ledger, newest first
+    Activities {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a logged activity and its credits
+    RemoveActivity { id: i64 },
+    /// Renewal fees due over the coming months
+    Costs {
+        #[arg(long, default_value_t = 24)]
+        months: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a copy of the database into the data folder's backups/
+    Backup,
+    /// Raise the reminders due today as desktop notifications, record them, and exit
+    Remind {
+        /// Show what is due without raising or recording anything
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reminder history, newest first
+    Reminders {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show or change settings
+    Settings {
+        /// Reminder lead times in days before a deadline, e.g. "90,60,30,14,7,1"
+        #[arg(long, value_name = "DAYS", allow_negative_numbers = true)]
+        lead_days: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Fields a credential has whether it is being added or edited (an empty value clears one).
+/// Runs a subcommand; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    match execute(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("recert: {}", one_line(&error.to_string()));
+            match error {
+                Error::Invalid { .. } | Error::NotFound { .. } | Error::NeedsConfirmation(_) => 2,
+                _ => 1,
+            }
+        }
+    }
+}
+
+fn today_from(flag: Option<&str>) -> Result<NaiveDate, Error> {
+    match flag {
+        Some(text) => parse_date("today", text),
+        None => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+/// Runs the subcommand; returns the exit code on success (0, or EXIT_NOT_SHOWN for remind).
+fn execute(cli: Cli) -> Result<i32, Error> {
+    let today = today_from(cli.today.as_deref())?;
+    let now = Utc::now();
+    let command = cli.command.expect("run is only called with a subcommand");
+    if let Command::Catalog { query, json } = &command {
+        return catalog::catalog(&query.join(" "), *json).map(|()| 0);
+    }
+    let data_dir = data_dir_from_env(cli.data_dir)?;
+    let mut recert = Recert::open(&data_dir, now)?;
+    if let Command::Remind { dry_run, json } = command {
+        return reminders::remind(&mut recert, dry_run, json, now, today);
+    }
+    run_command(&mut recert, command, now, today).map(|()| 0)
+}
+
+/// The subcommands that print and report errors only (no exit code of their own).
+fn run_command(
+    recert: &mut Recert,
+    command: Command,
+    now: chrono::DateTime<Utc>,
+    today: NaiveDate,
+) -> Result<(), Error> {
+    match command {
+        Command::Catalog { .. } | Command::Remind { .. } => unreachable!("handled by execute"),
+        Command::Add(args) => credentials::add(recert, args, now, today),
+        Command::Log(args) => ledger::log(recert, args, now, today),
+        Command::Status { json } => credentials::status(recert, today, json),
+        Command::Show { id, json } => credentials::show(recert, id, today, json),
+        Command::Renew { id, date, fee, expires, json } => {
+            credentials::renew(recert, id, &date, fee.as_deref(), expires.as_deref(), today, json)
+        }
+        Command::Edit(args) => credentials::edit(recert, args, today),
+        Command::Confirm { id, json } => credentials::confirm(recert, id, json),
+        Command::Remove { id, yes } => credentials::remove(recert, id, yes),
+        Command::Activities { json } => ledger::activities(recert, json),
+        Command::RemoveActivity { id } => ledger::remove_activity(recert, id),
+        Command::Costs { months, json } => costs::costs(recert, today, months, json),
+        Command::Backup => {
+            let path = recert.backup_now(now)?;
+            println!("Backed up to {}", path.display());
+            Ok(())
+        }
+        Command::Reminders { limit, json } => reminders::history(recert, limit, json),
+        Command::Settings { lead_days, json } => reminders::settings(recert, lead_days, json),
+    }
+}
