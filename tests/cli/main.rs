@@ -233,7 +233,7 @@ fn course_costs_and_upcoming_renewals() {
         .unwrap()
         .clone();
     assert_eq!(general["default"], true, "the rules say where untagged activities go: {general}");
-    assert!(approx(&general["min"], 7.0));
+    assert!(general["min"].is_null(), "NCSF: the rest of the 10 CEUs from any category: {general}");
     let costs = recert.ok(&["costs", "--json"]).json();
     assert_eq!(costs[0]["due_on"], "2027-03-31");
     assert_eq!(costs[0]["amount"], 8500);
@@ -323,15 +323,15 @@ fn custom_credential_and_edits() {
 }
 
 #[test]
-fn acsm_renewal_starts_the_next_three_year_cycle() {
+fn an_early_acsm_renewal_adds_the_time_to_the_next_cycle() {
     let recert = Recert::new();
     let acsm = recert
         .ok(&["add", "--preset", "acsm-cpt", "--earned", "2023-05-01", "--expires", "2026-12-31", "--json"])
         .json();
     let id = acsm["id"].as_i64().unwrap().to_string();
     let renewed = recert.ok(&["renew", &id, "--date", "2026-11-01", "--fee", "60", "--json"]).json();
-    assert_eq!(renewed["cycle_start"], "2027-01-01");
-    assert_eq!(renewed["cycle_end"], "2029-12-31");
+    assert_eq!(renewed["cycle_start"], "2026-11-02", "courses after renewing early count toward the next cycle");
+    assert_eq!(renewed["cycle_end"], "2029-12-31", "three years from the previous expiry");
 }
 
 #[test]
@@ -450,8 +450,100 @@ fn the_catalog_lists_every_preset_with_sources() {
     let recert = Recert::new();
     let catalog = recert.ok(&["catalog", "--json"]).json();
     let presets = catalog.as_array().unwrap();
-    assert_eq!(presets.len(), 25);
+    assert_eq!(presets.len(), 29);
     assert!(presets.iter().all(|p| !p["sources"].as_array().unwrap().is_empty()));
     let readable = recert.ok(&["catalog", "heart"]).stdout;
     assert!(readable.contains("cpr-aed-aha"), "{readable}");
+    let seeds_spelling = recert.ok(&["catalog", "ISSA-SCC"]).stdout;
+    assert!(seeds_spelling.starts_with("issa-sc "), "{seeds_spelling}");
+    let nasm = recert.ok(&["catalog", "nasm-cpt"]).stdout;
+    assert!(nasm.contains("[unverified: cycle]"), "{nasm}");
+}
+
+#[test]
+fn adding_a_credential_never_assumes_a_renewal_near_its_deadline() {
+    let recert = Recert::new();
+    // NASM-CPT earned 2024-07-15, added 40 days after its 2026-07-15 deadline.
+    let nasm = recert
+        .run_on("2026-08-24", &["add", "--preset", "nasm-cpt", "--earned", "2024-07-15", "--json"])
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let status = recert.run_on("2026-08-24", &["status", "--json"]).json();
+    let nasm_status = status.as_array().unwrap().iter().find(|s| s["id"] == nasm).unwrap();
+    assert_eq!(nasm_status["status"], "grace");
+    assert_eq!(nasm_status["cycle_end"], "2026-07-15");
+    assert_eq!(nasm_status["late_fee_cents"], 3000);
+    assert_eq!(nasm_status["expiry_confirmed"], false);
+    assert!(nasm_status["next_action"].as_str().unwrap().contains("record the renewal"), "{nasm_status}");
+
+    // A CSCS earned in 2015: the renewals of 2017, 2020 and 2023 are assumed, so the user is asked.
+    let cscs = recert.add("nsca-cscs", "2015-06-01");
+    let readable = recert.ok(&["status"]).stdout;
+    assert!(readable.contains("deadline 2026-12-31 (not confirmed)"), "{readable}");
+    assert!(readable.contains(&format!("recert confirm {cscs}")), "{readable}");
+    assert_eq!(recert.status_of(cscs)["expiry_confirmed"], false);
+    let confirmed = recert.ok(&["confirm", &cscs.to_string(), "--json"]).json();
+    assert_eq!(confirmed["expiry_confirmed"], true);
+    assert_eq!(recert.status_of(cscs)["expiry_confirmed"], true);
+    assert!(recert.status_of(cscs)["confirm_expiry"].is_null());
+
+    // An ACSM certification earned in 2025 expires three years minus a day after the exam.
+    let acsm = recert.add("acsm-cpt", "2025-05-08");
+    assert_eq!(recert.status_of(acsm)["cycle_end"], "2028-05-07");
+    let edited = recert.ok(&["edit", &acsm.to_string(), "--expires", "2028-05-07", "--json"]).json();
+    assert_eq!(edited["expiry_confirmed"], true, "typing the expiry confirms it");
+
+    let missing = recert.run(&["confirm", "999"]);
+    assert_eq!(missing.code, 2, "{}", missing.stderr);
+}
+
+#[test]
+fn nasm_counts_courses_completed_in_its_late_window() {
+    let recert = Recert::new();
+    let nasm = recert.add("nasm-cpt", "2024-11-01"); // deadline 2026-11-01, 22 days ago
+    let logged = recert
+        .ok(&["log", "--title", "Late course", "--date", "2026-11-20", "--hours", "5", "--json"])
+        .json();
+    assert_eq!(logged["outcomes"][0]["credited"], true, "{logged}");
+    assert_eq!(logged["outcomes"][0]["late_for_cycle_end"], "2026-11-01");
+    assert!(approx(&recert.status_of(nasm)["units_earned"], 0.5));
+    let readable = recert.ok(&["log", "--title", "Another", "--date", "2026-11-21", "--hours", "1"]).stdout;
+    assert!(readable.contains("inside the late window"), "{readable}");
+}
+
+#[test]
+fn ncsf_credentials_renewed_together_pay_one_joint_fee() {
+    let recert = Recert::new();
+    recert.add("ncsf-cpt", "2025-03-14");
+    recert.add("ncsf-csc", "2025-03-02");
+    let costs = recert.ok(&["costs", "--json"]).json();
+    let rows: Vec<&Value> = costs.as_array().unwrap().iter().filter(|c| c["due_on"] == "2027-03-31").collect();
+    assert_eq!(rows.len(), 2, "{costs}");
+    let total: i64 = rows.iter().map(|c| c["amount"].as_i64().unwrap()).sum();
+    assert_eq!(total, 10000, "$100 for both, not $170: {costs}");
+    let readable = recert.ok(&["costs"]).stdout;
+    assert!(readable.contains("Next 24 months: $100.00"), "{readable}");
+    let fees: i64 = recert.status().iter().map(|s| s["renewal_fee_cents"].as_i64().unwrap()).sum();
+    assert_eq!(fees, 10000);
+}
+
+#[test]
+fn a_custom_credential_can_be_added_with_its_expiry_alone() {
+    let recert = Recert::new();
+    let added = recert
+        .ok(&["add", "--name", "Pilates Instructor", "--body", "PMA", "--cycle-years", "2", "--expires", "2027-06-30", "--json"])
+        .json();
+    assert_eq!(added["cycle_start"], "2025-07-01");
+    assert_eq!(added["cycle_end"], "2027-06-30");
+    let neither = recert.run(&["add", "--name", "X", "--body", "Y"]);
+    assert_eq!(neither.code, 2);
+    assert!(neither.stderr.contains("--earned"), "{}", neither.stderr);
+    let grace = recert
+        .ok(&["add", "--name", "Y", "--body", "Z", "--earned", "2025-08-31", "--cycle-years", "1", "--grace", "6 months", "--json"])
+        .json();
+    assert_eq!(grace["rules"]["grace"], "6 months");
+    let bad = recert.run(&["add", "--name", "Y", "--body", "Z", "--earned", "2025-08-31", "--grace", "six months"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("is not a period"), "{}", bad.stderr);
 }
