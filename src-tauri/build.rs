@@ -7,6 +7,7 @@ const COMMANDS: &[&str] = &[
     "add_credential",
     "edit_credential",
     "remove_credential",
+    "confirm_expiry",
     "renew_credential",
     "credential_detail",
     "preview_credits",

@@ -73,6 +73,14 @@ pub fn edit_credential(state: State<'_, AppState>, id: i64, changes: CredentialC
     Ok(CredentialView::from(&edited))
 }
 
+/// The user checked a deadline Recert worked out and says it is right.
+#[tauri::command]
+pub fn confirm_expiry(state: State<'_, AppState>, id: i64) -> Reply<CredentialView> {
+    let confirmed = state.recert()?.confirm_expiry(id)?;
+    state.data_changed();
+    Ok(CredentialView::from(&confirmed))
+}
+
 #[tauri::command]
 pub fn remove_credential(state: State<'_, AppState>, id: i64, confirmed: bool) -> Reply<()> {
     state.recert()?.remove_credential(id, confirmed)?;

@@ -47,6 +47,7 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
             commands::add_credential,
             commands::edit_credential,
             commands::remove_credential,
+            commands::confirm_expiry,
             commands::renew_credential,
             commands::credential_detail,
             commands::preview_credits,

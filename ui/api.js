@@ -62,6 +62,7 @@ export const searchCatalog = (query) => call('search_catalog', { query });
 export const addCredential = (form) => call('add_credential', { form });
 export const editCredential = (id, changes) => call('edit_credential', { id, changes });
 export const removeCredential = (id, confirmed) => call('remove_credential', { id, confirmed });
+export const confirmExpiry = (id) => call('confirm_expiry', { id });
 export const renewCredential = (id, date, fee, expires) =>
   call('renew_credential', { id, date, fee, expires });
 export const credentialDetail = (id) => call('credential_detail', { id });

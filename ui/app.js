@@ -16,8 +16,8 @@ const ROUTES = [
   { pattern: /^#\/add$/, name: 'add', nav: 'dashboard', load: () => import('./views/add-credential.js') },
   { pattern: /^#\/log$/, name: 'log', nav: 'log', load: () => import('./views/log.js') },
   {
-    pattern: /^#\/credential\/(\d+)$/, name: 'detail', nav: 'dashboard', load: () => import('./views/detail.js'),
-    params: (m) => ({ id: Number(m[1]) }),
+    pattern: /^#\/credential\/(\d+)(\/edit)?$/, name: 'detail', nav: 'dashboard', load: () => import('./views/detail.js'),
+    params: (m) => ({ id: Number(m[1]), edit: Boolean(m[2]) }),
   },
   { pattern: /^#\/timeline$/, name: 'timeline', nav: 'timeline', load: () => import('./views/timeline.js') },
   { pattern: /^#\/costs$/, name: 'costs', nav: 'costs', load: () => import('./views/costs.js') },

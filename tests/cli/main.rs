@@ -464,9 +464,8 @@ fn the_catalog_lists_every_preset_with_sources() {
 fn adding_a_credential_never_assumes_a_renewal_near_its_deadline() {
     let recert = Recert::new();
     // NASM-CPT earned 2024-07-15, added 40 days after its 2026-07-15 deadline.
-    let nasm = recert
-        .run_on("2026-08-24", &["add", "--preset", "nasm-cpt", "--earned", "2024-07-15", "--json"])
-        .json()["id"]
+    let nasm = recert.run_on("2026-08-24", &["add", "--preset", "nasm-cpt", "--earned", "2024-07-15", "--json"]).json()
+        ["id"]
         .as_i64()
         .unwrap();
     let status = recert.run_on("2026-08-24", &["status", "--json"]).json();
@@ -502,9 +501,7 @@ fn adding_a_credential_never_assumes_a_renewal_near_its_deadline() {
 fn nasm_counts_courses_completed_in_its_late_window() {
     let recert = Recert::new();
     let nasm = recert.add("nasm-cpt", "2024-11-01"); // deadline 2026-11-01, 22 days ago
-    let logged = recert
-        .ok(&["log", "--title", "Late course", "--date", "2026-11-20", "--hours", "5", "--json"])
-        .json();
+    let logged = recert.ok(&["log", "--title", "Late course", "--date", "2026-11-20", "--hours", "5", "--json"]).json();
     assert_eq!(logged["outcomes"][0]["credited"], true, "{logged}");
     assert_eq!(logged["outcomes"][0]["late_for_cycle_end"], "2026-11-01");
     assert!(approx(&recert.status_of(nasm)["units_earned"], 0.5));
@@ -532,7 +529,18 @@ fn ncsf_credentials_renewed_together_pay_one_joint_fee() {
 fn a_custom_credential_can_be_added_with_its_expiry_alone() {
     let recert = Recert::new();
     let added = recert
-        .ok(&["add", "--name", "Pilates Instructor", "--body", "PMA", "--cycle-years", "2", "--expires", "2027-06-30", "--json"])
+        .ok(&[
+            "add",
+            "--name",
+            "Pilates Instructor",
+            "--body",
+            "PMA",
+            "--cycle-years",
+            "2",
+            "--expires",
+            "2027-06-30",
+            "--json",
+        ])
         .json();
     assert_eq!(added["cycle_start"], "2025-07-01");
     assert_eq!(added["cycle_end"], "2027-06-30");
@@ -540,7 +548,20 @@ fn a_custom_credential_can_be_added_with_its_expiry_alone() {
     assert_eq!(neither.code, 2);
     assert!(neither.stderr.contains("--earned"), "{}", neither.stderr);
     let grace = recert
-        .ok(&["add", "--name", "Y", "--body", "Z", "--earned", "2025-08-31", "--cycle-years", "1", "--grace", "6 months", "--json"])
+        .ok(&[
+            "add",
+            "--name",
+            "Y",
+            "--body",
+            "Z",
+            "--earned",
+            "2025-08-31",
+            "--cycle-years",
+            "1",
+            "--grace",
+            "6 months",
+            "--json",
+        ])
         .json();
     assert_eq!(grace["rules"]["grace"], "6 months");
     let bad = recert.run(&["add", "--name", "Y", "--body", "Z", "--earned", "2025-08-31", "--grace", "six months"]);

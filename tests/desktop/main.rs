@@ -47,7 +47,13 @@ async fn a_trainer_adds_logs_and_renews_in_the_window() {
     add_from_catalog(&app, "CSCS", "nsca-cscs", "2015-06-01").await;
     // The preset's rules come from the core (cents, cycle text), unknown values flagged.
     let nasm_rules = add_from_catalog(&app, "NASM", "nasm-cpt", "2025-02-10").await;
-    for expected in ["Every 2 years", "2.0 CEU", "30.00 up to 90 days late", "unknown — check with NASM"] {
+    for expected in [
+        "Every 2 years",
+        "2.0 CEU",
+        "30.00 up to 90 days after the deadline",
+        "Courses after the deadline",
+        "unknown — check with NASM",
+    ] {
         assert!(nasm_rules.contains(expected), "{expected:?} missing from the rules shown: {nasm_rules}");
     }
     app.eventually("two cards", || async { app.find_all(".credential-card").await.len() == 2 }).await;
@@ -55,6 +61,25 @@ async fn a_trainer_adds_logs_and_renews_in_the_window() {
     let (cscs, nasm) = (id_of(&status, "CSCS"), id_of(&status, "NASM-CPT"));
     assert_eq!(card_progress(&app, cscs).await, 0.0);
     assert_eq!(card_progress(&app, nasm).await, 0.0);
+
+    // Both deadlines were worked out, not read from a certificate (CSCS by assuming the 2017,
+    // 2020 and 2023 renewals; NASM's exact day is unconfirmed): each card asks to check it.
+    // "The date is right" settles it where it is shown, without opening the credential.
+    app.eventually("both cards ask to check their deadline", || async {
+        app.find_all(".credential-card .confirm-expiry").await.len() == 2
+    })
+    .await;
+    app.screenshot("dashboard-confirm").await;
+    app.click(&format!(".credential-card[data-credential-id='{cscs}'] .confirm-expiry-button")).await;
+    app.eventually("the CSCS deadline is confirmed", || async {
+        app.find_all(".credential-card .confirm-expiry").await.len() == 1
+    })
+    .await;
+    assert_eq!(app.script("return location.hash").await, serde_json::json!("#/dashboard"), "the card stays put");
+    let confirmed = app.cli(&["status", "--json"]);
+    let expiry_confirmed =
+        |id: i64| confirmed.as_array().unwrap().iter().find(|s| s["id"] == id).unwrap()["expiry_confirmed"].clone();
+    assert_eq!((expiry_confirmed(cscs), expiry_confirmed(nasm)), (serde_json::json!(true), serde_json::json!(false)));
 
     // An impossible date: the error shows beside the field and everything typed stays.
     app.click("#log-cecs-button").await;

@@ -122,7 +122,7 @@ function customPart() {
       textField({ id: 'custom-hours-per-unit', label: 'Hours of study per unit', inputmode: 'decimal', field: 'hours-per-unit' }),
       textField({ id: 'custom-renewal-fee', label: 'Renewal fee (USD)', inputmode: 'decimal', field: 'fee' }),
       textField({ id: 'custom-late-fee', label: 'Late fee (USD)', inputmode: 'decimal', field: 'late-fee' }),
-      textField({ id: 'custom-grace-days', label: 'Grace period (days)', inputmode: 'numeric', field: 'grace-days' }),
+      textField({ id: 'custom-grace', label: 'Grace period', field: 'grace', hint: '90 days, 6 months, 1 year; empty if unknown' }),
       selectField({
         id: 'custom-requires-cpr', label: 'Needs a current CPR/AED card', field: 'requires_cpr_aed', value: '',
         options: [['', 'Unknown'], ['yes', 'Yes'], ['no', 'No']],
@@ -145,7 +145,7 @@ function customFormFields(form) {
     hours_per_unit: textOrNull(value('custom-hours-per-unit')),
     renewal_fee: textOrNull(value('custom-renewal-fee')),
     late_fee: textOrNull(value('custom-late-fee')),
-    grace_days: textOrNull(value('custom-grace-days')),
+    grace: textOrNull(value('custom-grace')),
     requires_cpr_aed: requiresCpr === '' ? null : requiresCpr === 'yes',
   };
 }

@@ -1,8 +1,9 @@
 // The first screen answers "what must I do next, by when, and what will it cost?": one card per
 // credential, most urgent first (the backend sorts them).
 
-import { getStatus } from '../api.js';
+import { confirmExpiry, getStatus } from '../api.js';
 import { h, uniqueId } from '../dom.js';
+import { flash } from '../feedback.js';
 import {
   dateElement, daysLeftText, formatNumber, formatUnits, moneyOrUnknown, sentenceWithDates, statusBadge,
 } from '../format.js';
@@ -53,12 +54,46 @@ export function moneyLine(status) {
       h('span', { class: status.renewal_fee_cents == null ? 'unknown' : 'amount' },
         moneyOrUnknown(status.renewal_fee_cents, status.body_short))),
   ];
+  if (status.fee_note) parts.push(h('span', { class: 'hint fee-note' }, ` (${status.fee_note})`));
   if (status.status === 'grace') {
     parts.push(h('span', null, ' · Late fee: ',
       h('span', { class: status.late_fee_cents == null ? 'unknown' : 'amount' },
         moneyOrUnknown(status.late_fee_cents, status.body_short))));
   }
   return h('p', { class: 'money' }, parts);
+}
+
+/**
+ * While the deadline is one Recert worked out (assumed renewals, or a rule the body has not
+ * confirmed), asks the user to check it, with the two ways to settle it.
+ */
+const stopHere = (event) => event.stopPropagation();
+
+export function confirmExpiryPanel(status, app) {
+  if (status.expiry_confirmed) return null;
+  const statusLine = h('p', { class: 'inline-status', role: 'alert' });
+  const confirm = async (event) => {
+    event.stopPropagation();
+    statusLine.textContent = '';
+    try {
+      await confirmExpiry(status.id);
+      flash(`Deadline of ${status.abbreviation} confirmed: `, dateElement(status.cycle_end), '.');
+      app.refresh();
+    } catch (error) {
+      statusLine.textContent = error.message;
+    }
+  };
+  const change = (event) => {
+    event.stopPropagation();
+    app.navigate(`#/credential/${status.id}/edit`);
+  };
+  return h('div', { class: 'confirm-expiry', 'data-credential-id': String(status.id) },
+    h('p', null, h('span', { class: 'warning-icon', 'aria-hidden': 'true' }, '? '), status.confirm_expiry),
+    h('div', { class: 'actions' },
+      // Inside a card the buttons keep Enter and clicks to themselves (the card opens the detail).
+      h('button', { type: 'button', class: 'button small primary confirm-expiry-button', on: { click: confirm, keydown: stopHere } }, 'The date is right'),
+      h('button', { type: 'button', class: 'button small change-expiry-button', on: { click: change, keydown: stopHere } }, 'Enter the date')),
+    statusLine);
 }
 
 export function warningsList(status) {
@@ -102,6 +137,7 @@ function credentialCard(status, app) {
       h('p', { class: 'card-body' }, status.abbreviation, ' · ', status.body)),
     statusBadge(status.status, status.status_label, statusId)),
   deadlineLine(status, deadlineId),
+  confirmExpiryPanel(status, app),
   progressBlock(status),
   h('p', { class: 'next-action', id: actionId }, sentenceWithDates(status.next_action)),
   warningsList(status),

@@ -7,7 +7,7 @@ import { clearErrors, clearFieldError, confirmDialog, flash, showError } from '.
 import {
   centsToInput, dateElement, formatMoney, formatNumber, formatUnits, moneyOrUnknown, sentenceWithDates, statusBadge,
 } from '../format.js';
-import { deadlineLine, progressBlock, warningsList } from './dashboard.js';
+import { confirmExpiryPanel, deadlineLine, progressBlock, warningsList } from './dashboard.js';
 import { rulesFromCredential, rulesList } from './rules.js';
 
 const textOrNull = (input) => (input.value.trim() === '' ? null : input.value);
@@ -68,6 +68,7 @@ function moneySection(status) {
     rows.push(['Late fee if past the deadline', moneyOrUnknown(status.late_fee_cents, status.body_short)]);
   }
   if (status.status === 'grace') rows.push(['Due now, with the late fee', moneyOrUnknown(status.amount_due_cents, status.body_short)]);
+  if (status.fee_note) rows.splice(1, 0, ['Joint fee', status.fee_note]);
   rows.push(['Courses this cycle', formatMoney(status.course_costs_cents)]);
   return section('Money', 'money',
     h('dl', { class: 'rules compact' }, rows.map(([term, value]) => [h('dt', null, term), h('dd', null, value)])));
@@ -112,7 +113,8 @@ function creditsSection(detail) {
     h('th', { scope: 'row' }, credit.title),
     h('td', null, formatUnits(credit.units, status.unit), credit.overridden ? ' (typed)' : ''),
     h('td', null, credit.category ?? '—'),
-    h('td', null, credit.counts_in_current_cycle ? 'This cycle' : 'Earlier cycle'),
+    h('td', null, credit.counts_in_current_cycle ? 'This cycle' : 'Other cycle',
+      credit.late_for_cycle_end ? h('span', { class: 'hint block' }, 'Completed after the deadline of ', dateElement(credit.late_for_cycle_end), ', inside the late window: counts toward that cycle') : ''),
     h('td', null, proofButton(credit, statusLine))));
   return section('Credits', 'credits',
     table(['Date', 'Activity', 'Units', 'Category', 'Cycle', 'Proof'], rows, 'Credits'), statusLine);
@@ -170,9 +172,9 @@ function renewSection(detail, app) {
 /** The fields of the edit form, with the text each starts with (to send only what changed). */
 function editableFields(credential) {
   const rules = credential.rules;
-  const singleLateFee = rules.late_fees?.length === 1 ? centsToInput(rules.late_fees[0][1]) : '';
+  const singleLateFee = rules.late_fees?.length === 1 ? centsToInput(rules.late_fees[0].fee_cents) : '';
   const lateFeeHint = rules.late_fees && rules.late_fees.length > 1
-    ? `Now in tiers: ${rules.late_fees.map(([days, cents]) => `${formatMoney(cents)} up to ${days} days`).join(', ')}. A value typed here replaces them with one fee.`
+    ? `Now in tiers: ${rules.late_fees.map(({ through, fee_cents: cents }) => `${formatMoney(cents)} up to ${through}`).join(', ')}. A value typed here replaces them with one fee.`
     : 'Empty means unknown.';
   const text = (id, key, label, field, value, extra = {}) => ({ id, key, field, initial: value ?? '', build: () => textField({ id, label, field, value: value ?? '', ...extra }) });
   const fields = [
@@ -192,7 +194,7 @@ function editableFields(credential) {
   fields.push(
     text('edit-renewal-fee', 'renewal_fee', 'Renewal fee (USD)', 'fee', centsToInput(rules.renewal_fee_cents), { inputmode: 'decimal', hint: 'Empty means unknown.' }),
     text('edit-late-fee', 'late_fee', 'Late fee (USD)', 'late-fee', singleLateFee, { inputmode: 'decimal', hint: lateFeeHint }),
-    text('edit-grace-days', 'grace_days', 'Grace period (days)', 'grace-days', rules.grace_days === null ? '' : String(rules.grace_days), { inputmode: 'numeric', hint: 'Empty means unknown.' }),
+    text('edit-grace', 'grace', 'Grace period', 'grace', rules.grace ?? '', { hint: 'As the body states it: 90 days, 6 months, 1 year. Empty means unknown.' }),
     text('edit-due-soon-days', 'due_soon_days', '“Due soon” warning (days before)', 'due-soon-days', String(rules.due_soon_days), { inputmode: 'numeric' }),
   );
   const notes = { id: 'edit-notes', key: 'notes', field: 'notes', initial: credential.notes ?? '', build: () => textField({ id: 'edit-notes', label: 'Notes', field: 'notes', value: credential.notes ?? '', multiline: true }) };
@@ -254,11 +256,11 @@ function editForm(detail, app) {
   return form;
 }
 
-function rulesSection(detail, app) {
+function rulesSection(detail, app, editing) {
   return section('Rules', 'rules',
     unknownsNote(detail.status),
     rulesList(rulesFromCredential(detail.credential)),
-    h('details', { class: 'edit-details', id: 'edit-details' },
+    h('details', { class: 'edit-details', id: 'edit-details', open: editing ? true : undefined },
       h('summary', { id: 'edit-toggle' }, 'Edit this credential'),
       editForm(detail, app)));
 }
@@ -303,21 +305,24 @@ function removeSection(detail, app) {
     statusLine);
 }
 
-export async function render({ id }, app) {
+export async function render({ id, edit }, app) {
   const detail = await credentialDetail(id);
   const { status } = detail;
   document.title = `${status.abbreviation} — Recert`;
+  // "Enter the date" lands here: once the view is in place, put the cursor in the expiry field.
+  if (edit) setTimeout(() => document.getElementById('edit-expires')?.focus(), 0);
   return h('section', { id: 'detail', class: `detail status-${status.status}`, 'data-credential-id': String(status.id) },
     header(status),
     h('div', { class: 'detail-summary' },
       deadlineLine(status),
+      confirmExpiryPanel(status, app),
       h('p', { class: 'next-action' }, sentenceWithDates(status.next_action)),
       warningsList(status)),
     h('div', { class: 'detail-grid' }, progressSection(status), moneySection(status)),
     creditsSection(detail),
     pastCyclesSection(detail),
     renewSection(detail, app),
-    rulesSection(detail, app),
+    rulesSection(detail, app, edit),
     removeSection(detail, app));
 }
 

@@ -2,19 +2,13 @@
 // credential (its editable rules). The backend sends both as a RulesView; drawn by one function.
 
 import { h } from '../dom.js';
-import { formatDate, formatMoney, formatNumber, formatUnits, unknownText } from '../format.js';
-
-function cycleFromRulesView(text, years) {
-  if (!text) return null;
-  if (text.startsWith('fixed:')) return { kind: 'fixed', years, endsOn: text.slice('fixed:'.length) };
-  return { kind: text, years, endsOn: null };
-}
+import { formatMoney, formatNumber, formatUnits, unknownText } from '../format.js';
 
 /** A RulesView (cents, cycle as text), as the backend sends it for presets and held credentials. */
 function rulesFromView(rules, { body_short: bodyShort, kind }) {
   return {
     bodyShort,
-    cycle: cycleFromRulesView(rules.cycle_rule, rules.cycle_years),
+    cycle: rules.cycle_rule ? rules.cycle_description : null,
     cycleNote: rules.cycle_note,
     unitsRequired: rules.units_required,
     unit: rules.unit,
@@ -23,17 +17,21 @@ function rulesFromView(rules, { body_short: bodyShort, kind }) {
     minCategoriesUsed: rules.min_categories_used,
     perEventMax: rules.per_event_max,
     prorated: rules.prorated,
+    prorationUnknown: rules.proration_unknown,
     requiresCpr: rules.requires_cpr_aed,
     feeCents: rules.renewal_fee_cents,
     memberFeeCents: rules.renewal_fee_member_cents,
-    lateFees: rules.late_fees?.map(([throughDay, cents]) => ({ throughDay, cents })) ?? null,
-    graceDays: rules.grace_days,
+    jointFee: rules.joint_fee,
+    lateFees: rules.late_fees?.map(({ through, fee_cents: cents }) => ({ through, cents })) ?? null,
+    grace: rules.grace,
+    lateCreditWindow: rules.late_credit_window,
     afterGrace: rules.after_grace,
     otherRequirements: rules.other_requirements ?? [],
     sources: rules.sources ?? [],
     asOf: rules.as_of,
     confidence: rules.confidence,
     notes: rules.notes,
+    unverified: rules.unverified ?? {},
     dueSoonDays: rules.due_soon_days,
     isCprCard: kind === 'cpr_aed',
   };
@@ -56,17 +54,18 @@ function unknown(bodyShort) {
     h('span', { class: 'unknown-icon', 'aria-hidden': 'true' }, '? '), unknownText(bodyShort));
 }
 
-const everyYears = (years) => (years === 1 ? 'Every year' : `Every ${formatNumber(years)} years`);
+/** A capitalised sentence from the backend's description of the cycle rule. */
+const cycleText = (description) => description.charAt(0).toUpperCase() + description.slice(1);
 
-function cycleText(cycle) {
-  switch (cycle.kind) {
-    case 'anniversary': return `${everyYears(cycle.years)}, on the anniversary of the date earned`;
-    case 'month-end': return `${everyYears(cycle.years)}, ending on the last day of the anniversary month`;
-    case 'year-end': return `${everyYears(cycle.years)}, ending on 31 December of the final year`;
-    case 'fixed': return `${everyYears(cycle.years)} for everyone; a cycle ends ${formatDate(cycle.endsOn)}`;
-    case 'manual': return 'No fixed rule: you enter each expiry date yourself';
-    default: return cycle.kind;
-  }
+/**
+ * Beside a value that rests on a third party or an inference, not on the body itself: says so,
+ * with where it comes from.
+ */
+function unverifiedMark(rules, field) {
+  const why = rules.unverified[field];
+  if (!why) return null;
+  return h('span', { class: 'unverified block', 'data-unverified': field },
+    h('span', { class: 'unverified-label' }, 'Not confirmed by the body: '), why);
 }
 
 function limitText(min, max, unit) {
@@ -81,6 +80,8 @@ function categoriesList(rules) {
   return h('ul', { class: 'plain-list' }, rules.categories.map((category) =>
     h('li', null, h('strong', null, category.key), ' — ', category.name, ': ',
       limitText(category.min, category.max, rules.unit),
+      category.per_event_max === null || category.per_event_max === undefined
+        ? '' : `; at most ${formatUnits(category.per_event_max, rules.unit)} from one event`,
       category.default ? ' (default for untagged activities)' : '')));
 }
 
@@ -88,8 +89,8 @@ function lateFeesText(rules) {
   if (rules.lateFees === null || rules.lateFees === undefined) return unknown(rules.bodyShort);
   if (!rules.lateFees.length) return 'None';
   return rules.lateFees
-    .map((tier) => `${formatMoney(tier.cents)} up to ${formatNumber(tier.throughDay)} days late`)
-    .join('; ');
+    .map((tier) => `${formatMoney(tier.cents)} up to ${tier.through} after the deadline`)
+    .join('; then ');
 }
 
 function valueOrUnknown(value, bodyShort, show) {
@@ -104,30 +105,39 @@ function unitRows(rules) {
   const { bodyShort } = rules;
   const rows = [
     row('Units required', valueOrUnknown(rules.unitsRequired, bodyShort, (units) => formatUnits(units, rules.unit)),
-      rules.prorated ? ' (prorated when earned part-way through a cycle)' : ''),
+      rules.prorationUnknown
+        ? ` (${rules.bodyShort} prorates a first cycle that starts part-way through without saying by how much: ask ${rules.bodyShort})`
+        : rules.prorated ? ' (prorated when earned part-way through a cycle)' : '',
+      unverifiedMark(rules, 'units_required')),
     row('Hours per unit', valueOrUnknown(rules.hoursPerUnit, bodyShort,
       (hours) => `${formatNumber(hours)} hours of study = 1 ${rules.unit ?? 'unit'}`)),
-    row('Categories', categoriesList(rules)),
+    row('Categories', categoriesList(rules), unverifiedMark(rules, 'categories')),
   ];
   if (rules.minCategoriesUsed) rows.push(row('Spread', `Units from at least ${formatNumber(rules.minCategoriesUsed)} categories`));
   if (rules.perEventMax !== null && rules.perEventMax !== undefined) {
     rows.push(row('Per event', `At most ${formatUnits(rules.perEventMax, rules.unit)} from one activity`));
   }
   rows.push(row('CPR/AED card required', valueOrUnknown(rules.requiresCpr, bodyShort,
-    (required) => (required ? 'Yes — keep a current CPR/AED card' : 'No'))));
+    (required) => (required ? 'Yes — keep a current CPR/AED card' : 'No')), unverifiedMark(rules, 'requires_cpr_aed')));
+  if (rules.lateCreditWindow) {
+    rows.push(row('Courses after the deadline', `Count toward the expired cycle when completed up to ${rules.lateCreditWindow} after it`));
+  }
   return rows;
 }
 
 function moneyRows(rules) {
   const { bodyShort } = rules;
-  const rows = [row('Renewal fee', valueOrUnknown(rules.feeCents, bodyShort, formatMoney))];
+  const rows = [row('Renewal fee', valueOrUnknown(rules.feeCents, bodyShort, formatMoney), unverifiedMark(rules, 'renewal_fee'))];
+  if (rules.jointFee) {
+    rows.push(row('Several credentials', `${formatMoney(rules.jointFee.fee_cents)} in all for ${formatNumber(rules.jointFee.min_credentials)} or more ${rules.jointFee.group} credentials renewed together`));
+  }
   if (rules.memberFeeCents !== null && rules.memberFeeCents !== undefined) {
     rows.push(row('Member renewal fee', formatMoney(rules.memberFeeCents)));
   }
   rows.push(
-    row('Late fees', lateFeesText(rules)),
-    row('Grace period', valueOrUnknown(rules.graceDays, bodyShort,
-      (days) => (days === 0 ? 'None' : `${formatNumber(days)} days after the deadline`))),
+    row('Late fees', lateFeesText(rules), unverifiedMark(rules, 'late_fees')),
+    row('Grace period', valueOrUnknown(rules.grace, bodyShort,
+      (grace) => (/^0 /.test(grace) ? 'None' : `${grace} after the deadline`)), unverifiedMark(rules, 'grace')),
   );
   if (rules.afterGrace) rows.push(row('After the grace period', rules.afterGrace));
   return rows;
@@ -153,7 +163,7 @@ function provenanceRows(rules) {
 /** The whole rule set as a definition list. */
 export function rulesList(rules) {
   const cycleRows = [row('Cycle', valueOrUnknown(rules.cycle, rules.bodyShort, cycleText),
-    rules.cycleNote ? h('span', { class: 'hint block' }, rules.cycleNote) : null)];
+    rules.cycleNote ? h('span', { class: 'hint block' }, rules.cycleNote) : null, unverifiedMark(rules, 'cycle'))];
   if (rules.dueSoonDays) cycleRows.push(row('“Due soon” from', `${formatNumber(rules.dueSoonDays)} days before the deadline`));
   const unitPart = rules.isCprCard ? [row('Units', 'A CPR/AED card collects no continuing-education units')] : unitRows(rules);
   return h('dl', { class: 'rules' }, cycleRows, unitPart, moneyRows(rules), provenanceRows(rules));

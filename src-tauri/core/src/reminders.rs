@@ -167,9 +167,10 @@ pub fn candidates(report: &CredentialReport, lead_times: &LeadTimes, today: Naiv
             } else {
                 (
                     format!("{name} renewal due {when}"),
-                    match report.renewal_fee {
-                        Some(fee) => format!("Renew {name} by {} — {fee}.", human_date(end)),
-                        None => format!("Renew {name} by {} ({unknown_fee}).", human_date(end)),
+                    match (report.renewal_fee, &report.fee_note) {
+                        (Some(fee), Some(note)) => format!("Renew {name} by {} — {fee}, {note}.", human_date(end)),
+                        (Some(fee), None) => format!("Renew {name} by {} — {fee}.", human_date(end)),
+                        (None, _) => format!("Renew {name} by {} ({unknown_fee}).", human_date(end)),
                     },
                 )
             };

@@ -201,3 +201,15 @@ fn an_unknown_fee_is_said_plainly() {
     let deadline = due.iter().find(|r| r.kind == ReminderKind::Deadline).unwrap();
     assert_eq!(deadline.body, "Renew CSCS by 31 Dec 2026 (renewal fee unknown — check with NSCA).");
 }
+
+#[test]
+fn a_joint_fee_is_said_as_one_fee() {
+    let cpt = held(1, "ncsf-cpt", "2025-03-14", None);
+    let csc = held(2, "ncsf-csc", "2025-03-02", None);
+    let due = plan(&[cpt, csc], &ReminderHistory::default(), "2027-03-17");
+    let deadline = due.iter().find(|r| r.kind == ReminderKind::Deadline).unwrap();
+    assert_eq!(
+        deadline.body,
+        "Renew NCSF-CPT by 31 Mar 2027 — $50.00, share of NCSF's $100.00 fee for NCSF-CPT and NCSF-CSC renewed together."
+    );
+}
