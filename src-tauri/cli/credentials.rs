@@ -101,8 +101,8 @@ fn print_status(view: &StatusView, report: &CredentialReport) {
     println!("{} — {} ({}), id {}", who.abbreviation, who.name, who.body_short, who.id);
     let unconfirmed = if who.expiry_confirmed { "" } else { " (not confirmed)" };
     println!("  {} · {days} · deadline {}{unconfirmed}", view.status_label, who.cycle_end);
-    if let Some(request) = &view.confirm_expiry {
-        println!("  ? {request}");
+    if let (Some(request), Some(reason)) = (&view.confirm_expiry, &view.confirm_expiry_reason) {
+        println!("  ? {request} {reason}");
         println!("    Then {}.", how_to_confirm(who.id));
     }
     if let (Some(unit), true) = (&view.unit, is_credential) {

@@ -18,6 +18,7 @@ async fn add_from_catalog(app: &App, search: &str, preset: &str, earned: &str) -
     app.eventually("the search narrows the catalog to matches", || async { app.script(&shown).await == true }).await;
     app.click(&format!(".preset-option[data-preset-id='{preset}']")).await;
     let rules = app.wait_for("dl.rules").await.text().await.unwrap();
+    app.screenshot(&format!("add-{preset}")).await;
     app.type_into("#earned-on", earned).await;
     app.click("#save-credential").await;
     app.wait_for(".credential-card").await;

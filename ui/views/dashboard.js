@@ -69,7 +69,7 @@ export function moneyLine(status) {
  */
 const stopHere = (event) => event.stopPropagation();
 
-export function confirmExpiryPanel(status, app) {
+export function confirmExpiryPanel(status, app, { withReason = false } = {}) {
   if (status.expiry_confirmed) return null;
   const statusLine = h('p', { class: 'inline-status', role: 'alert' });
   const confirm = async (event) => {
@@ -88,7 +88,8 @@ export function confirmExpiryPanel(status, app) {
     app.navigate(`#/credential/${status.id}/edit`);
   };
   return h('div', { class: 'confirm-expiry', 'data-credential-id': String(status.id) },
-    h('p', null, h('span', { class: 'warning-icon', 'aria-hidden': 'true' }, '? '), status.confirm_expiry),
+    h('p', null, h('span', { class: 'warning-icon', 'aria-hidden': 'true' }, '? '), sentenceWithDates(status.confirm_expiry),
+      withReason ? h('span', { class: 'hint block' }, status.confirm_expiry_reason) : null),
     h('div', { class: 'actions' },
       // Inside a card the buttons keep Enter and clicks to themselves (the card opens the detail).
       h('button', { type: 'button', class: 'button small primary confirm-expiry-button', on: { click: confirm, keydown: stopHere } }, 'The date is right'),

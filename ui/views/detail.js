@@ -315,7 +315,7 @@ export async function render({ id, edit }, app) {
     header(status),
     h('div', { class: 'detail-summary' },
       deadlineLine(status),
-      confirmExpiryPanel(status, app),
+      confirmExpiryPanel(status, app, { withReason: true }),
       h('p', { class: 'next-action' }, sentenceWithDates(status.next_action)),
       warningsList(status)),
     h('div', { class: 'detail-grid' }, progressSection(status), moneySection(status)),

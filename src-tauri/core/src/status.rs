@@ -153,8 +153,10 @@ pub struct CredentialReport {
     /// How the renewal fee was worked out when it is not the credential's own fee ("share of
     /// NCSF's $100.00 fee for NCSF-CPT and NCSF-CSC renewed together").
     pub fee_note: Option<String>,
-    /// Why the deadline needs the user's confirmation, when it does.
+    /// While the deadline is unconfirmed: what to check ("Check 2026-12-31 against your
+    /// certificate or your NSCA account."), and why Recert is not sure of it.
     pub confirm_expiry: Option<String>,
+    pub confirm_expiry_reason: Option<String>,
     pub course_costs: Cents,
     pub activity_count: u32,
     /// Rule values the sources don't give, worded for the user ("renewal fee unknown — check
@@ -203,7 +205,13 @@ pub fn report(
     }
     let prerequisite_problems = prerequisite_problems(credential, cards, today);
     let next_action = next_action(credential, status, &progress, renewal_fee, today);
-    let confirm_expiry = (!credential.expiry_confirmed).then(|| confirm_expiry_request(credential));
+    let (confirm_expiry, confirm_expiry_reason) = match credential.expiry_confirmed {
+        true => (None, None),
+        false => {
+            let (request, reason) = confirm_expiry_request(credential);
+            (Some(request), Some(reason))
+        }
+    };
     CredentialReport {
         credential: credential.clone(),
         status,
@@ -216,6 +224,7 @@ pub fn report(
         amount_due,
         fee_note: None,
         confirm_expiry,
+        confirm_expiry_reason,
         course_costs: totals.course_costs,
         activity_count: totals.activity_count,
         unknowns,
@@ -223,14 +232,16 @@ pub fn report(
     }
 }
 
-/// Asks the user to check a deadline Recert worked out rather than read from them.
-fn confirm_expiry_request(credential: &Credential) -> String {
+/// Asks the user to check a deadline Recert worked out rather than read from them: the request,
+/// and the reason.
+fn confirm_expiry_request(credential: &Credential) -> (String, String) {
     let holder = if credential.kind == CredentialKind::CprAed { "your card" } else { "your certificate" };
-    let check = format!("Check {} against {holder} or your {} account", credential.cycle.end, credential.body_short);
-    match credential.rules.provenance.unverified.get("cycle") {
-        Some(why) => format!("{check}: Recert worked it out from the date you earned it. {why}"),
-        None => format!("{check}: Recert worked it out assuming every earlier renewal was on time."),
-    }
+    let request = format!("Check {} against {holder} or your {} account.", credential.cycle.end, credential.body_short);
+    let reason = match credential.rules.provenance.unverified.get("cycle") {
+        Some(why) => format!("Recert worked it out from the date you earned it. {why}"),
+        None => "Recert worked it out assuming every earlier renewal was on time.".to_string(),
+    };
+    (request, reason)
 }
 
 /// Several credentials of one body renewed together pay one joint fee (NCSF: $100 for two or

@@ -88,8 +88,9 @@ pub struct StatusView {
     pub amount_due_cents: Option<i64>,
     /// How the renewal fee was worked out when it is a share of a joint fee.
     pub fee_note: Option<String>,
-    /// Why the deadline needs checking, while it is unconfirmed.
+    /// While the deadline is unconfirmed: what to check, and why Recert is not sure of it.
     pub confirm_expiry: Option<String>,
+    pub confirm_expiry_reason: Option<String>,
     pub course_costs_cents: i64,
     pub activity_count: u32,
     pub unknowns: Vec<String>,
@@ -131,6 +132,7 @@ impl From<&CredentialReport> for StatusView {
             amount_due_cents: cents(report.amount_due),
             fee_note: report.fee_note.clone(),
             confirm_expiry: report.confirm_expiry.clone(),
+            confirm_expiry_reason: report.confirm_expiry_reason.clone(),
             course_costs_cents: report.course_costs.0,
             activity_count: report.activity_count,
             unknowns: report.unknowns.clone(),

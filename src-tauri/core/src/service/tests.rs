@@ -227,7 +227,11 @@ fn an_assumed_deadline_stays_unconfirmed_until_the_user_says() {
     let cscs = add_on(&mut recert, "nsca-cscs", "2015-06-01", "2026-11-23");
     assert!(!cscs.expiry_confirmed);
     let report = &recert.status(today).unwrap()[0];
-    assert!(report.confirm_expiry.as_deref().unwrap().contains("assuming every earlier renewal"));
+    assert_eq!(
+        report.confirm_expiry.as_deref(),
+        Some("Check 2026-12-31 against your certificate or your NSCA account.")
+    );
+    assert!(report.confirm_expiry_reason.as_deref().unwrap().contains("assuming every earlier renewal"));
     assert!(recert.confirm_expiry(cscs.id).unwrap().expiry_confirmed);
     assert_eq!(recert.status(today).unwrap()[0].confirm_expiry, None);
 
