@@ -247,19 +247,11 @@ mod tests {
         assert_eq!(cscs.units_required, Some(Units(600)));
         assert_eq!(cscs.per_event_max, None, "NSCA caps one event in Category A only");
         let a = cscs.categories.iter().find(|c| c.key == "A").unwrap();
-        assert_eq!(
-            (a.name.as_str(), a.per_event_max),
-            ("A — Attendance (0.1 per hour; at most 2.0 from one event)", Some(Units(200)))
-        );
-        let names: Vec<&str> = cscs.categories.iter().map(|c| c.name.split(" (").next().unwrap()).collect();
+        assert_eq!(a.per_event_max, Some(Units(200)));
+        let names: Vec<&str> = cscs.categories.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(
             names,
-            [
-                "A — Attendance",
-                "B — Share Your Expertise",
-                "C — Educational Activities",
-                "D — NSCA Quizzes & Assessments"
-            ]
+            ["Attendance", "Share Your Expertise", "Educational Activities", "NSCA Quizzes & Assessments"]
         );
         assert_eq!(cscs.hours_per_unit, Some(Hours(1000)));
         let ncsf = Catalog::builtin().preset("ncsf-cpt").unwrap().rules();
