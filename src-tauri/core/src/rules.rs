@@ -564,7 +564,10 @@ pub fn current_cycle(
         return Ok(Placement { cycle: cycle_ending(rule, earned_on, end), assumed_renewals: 0 });
     }
     let first_end = rule.first_end(earned_on).ok_or_else(|| {
-        Error::invalid("expires", "this credential has no known cycle rule: give its expiry date (YYYY-MM-DD)")
+        Error::invalid(
+            "expires",
+            "no renewal rule is known for this credential: give the expiry date on your certificate (YYYY-MM-DD)",
+        )
     })?;
     let mut placement = Placement { cycle: Cycle { start: earned_on, end: first_end }, assumed_renewals: 0 };
     if rules.renews_from == RenewsFrom::RenewalDate {

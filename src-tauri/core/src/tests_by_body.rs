@@ -247,7 +247,7 @@ fn cscca() {
 // AFAA. https://www.afaa.com/recertify ($99 every 2 years; $50 late fee 1–180 days after expiry).
 #[test]
 fn afaa() {
-    check_deadlines("afaa-cgfi", &[("first cycle", "2025-04-10", None, "2025-05-01", "2027-04-10", true)]);
+    check_deadlines("afaa-cgfi", &[("first cycle", "2025-04-10", None, "2025-05-01", "2027-04-10", false)]);
     let afaa = added("afaa-cgfi", "2025-04-10", None, "2025-05-01");
     check_days(&afaa, &[("day 180", "2027-10-07", Grace, Some(5000)), ("day 181", "2027-10-08", Lapsed, None)]);
     assert_eq!(money_on(&afaa, d("2027-10-07")).amount_due, Some(Cents(9900 + 5000)));
