@@ -372,7 +372,7 @@ fn bad_input_gets_one_clear_line_and_changes_nothing() {
         (vec!["add", "--preset", "nsca-nope", "--earned", "2020-01-01"], "preset not found: nsca-nope"),
         (vec!["add", "--preset", "nsca-cscs", "--earned", "2026-02-30"], "not a real calendar date"),
         (vec!["add", "--preset", "nsca-cscs", "--earned", "yesterday"], "not a date"),
-        (vec!["add", "--preset", "nasm-ces", "--earned", "2024-01-01"], "give its expiry date"),
+        (vec!["add", "--preset", "nasm-ces", "--earned", "2024-01-01"], "give the expiry date on your certificate"),
         (vec!["add", "--name", "X", "--body", "Y", "--cycle-years", "two", "--earned", "2024-01-01"], "cycle-years"),
         (vec!["log", "--title", "T", "--date", "2026-02-30", "--hours", "1"], "not a real calendar date"),
         (vec!["log", "--title", "T", "--date", "2026-01-01", "--hours", "-3"], "hours: must not be negative"),
