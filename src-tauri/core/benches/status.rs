@@ -52,9 +52,15 @@ fn main() {
         let credits: Vec<Credit> = credentials
             .iter()
             .filter_map(|c| match decide_credit(c, completed_on, activity.hours, &tags, None) {
-                CreditDecision::Credited { units, category, overridden, .. } => {
-                    Some(Credit { activity_id: 0, credential_id: c.id, completed_on, units, category, overridden })
-                }
+                CreditDecision::Credited { units, category, overridden, late_for_cycle_end, .. } => Some(Credit {
+                    activity_id: 0,
+                    credential_id: c.id,
+                    completed_on,
+                    units,
+                    category,
+                    overridden,
+                    late_for_cycle_end,
+                }),
                 CreditDecision::NotCredited { .. } => None,
             })
             .collect();
