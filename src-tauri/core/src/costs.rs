@@ -72,30 +72,19 @@ pub fn upcoming_costs(credentials: &[Credential], today: NaiveDate, months: u32)
 /// Credentials of one body due on the same day pay its joint fee once (NCSF: $100 for two or
 /// more): their rows become shares that add up to it.
 fn share_joint_fees(credentials: &[Credential], costs: &mut [UpcomingCost]) {
-    use std::collections::BTreeMap;
-    let joint_of = |id: i64| credentials.iter().find(|c| c.id == id).and_then(|c| c.rules.joint_fee.as_ref());
-    let mut groups: BTreeMap<(String, NaiveDate), Vec<usize>> = BTreeMap::new();
-    for (index, cost) in costs.iter().enumerate() {
-        if let Some(joint) = joint_of(cost.credential_id) {
-            groups.entry((joint.group.clone(), cost.due_on)).or_default().push(index);
-        }
-    }
-    for members in groups.into_values() {
-        let Some(joint) = joint_of(costs[members[0]].credential_id).cloned() else { continue };
-        if members.len() < joint.min_credentials as usize {
-            continue;
-        }
+    let held = |id: i64| credentials.iter().find(|c| c.id == id);
+    let groups = crate::joint_fee::joint_groups(costs, |cost| {
+        held(cost.credential_id)?.rules.joint_fee.as_ref().map(|joint| (joint, cost.due_on))
+    });
+    for (joint, members) in groups {
         let names: Vec<String> = members.iter().map(|&i| costs[i].abbreviation.clone()).collect();
         let what = format!("share of the {} {} fee for {}", joint.group, joint.fee, crate::status::join_names(&names));
         for (&index, share) in members.iter().zip(joint.shares(members.len())) {
             let cost = &mut costs[index];
             // A late fee on top of the joint fee stays with its credential.
-            let late = match (cost.amount, cost.what.as_str()) {
-                (Some(amount), "renewal fee with late fee") => credentials
-                    .iter()
-                    .find(|c| c.id == cost.credential_id)
-                    .and_then(|c| c.rules.fee_for(c.member))
-                    .map(|own| amount.saturating_sub(own)),
+            let own_fee = held(cost.credential_id).and_then(|c| c.rules.fee_for(c.member));
+            let late = match (cost.amount, cost.what.as_str(), own_fee) {
+                (Some(amount), "renewal fee with late fee", Some(own)) => Some(amount.saturating_sub(own)),
                 _ => None,
             };
             cost.amount = Some(late.map_or(share, |late| share + late));

@@ -9,6 +9,7 @@ pub mod costs;
 pub mod credential;
 pub mod dates;
 pub mod error;
+pub mod joint_fee;
 pub mod paths;
 pub mod period;
 pub mod progress;

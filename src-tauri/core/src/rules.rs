@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::amount::{Cents, Hours, Units};
 use crate::dates::{add_years, end_of_year, last_day_of_month, whole_months_between};
 use crate::error::{Error, Result};
+pub use crate::joint_fee::JointFee;
 use crate::period::Period;
 
 /// How a certification cycle ends.
@@ -248,27 +249,6 @@ pub struct LateFeeTier {
     #[serde(alias = "through_day")]
     pub through: Period,
     pub fee: Cents,
-}
-
-/// One fee for several credentials of the same body renewed together (NCSF: $100 for two or
-/// more, where one credential alone costs $85).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JointFee {
-    /// Credentials with the same group share the fee (the body's short name).
-    pub group: String,
-    pub fee: Cents,
-    /// The joint fee applies from this many credentials renewed together.
-    pub min_credentials: u32,
-}
-
-impl JointFee {
-    /// The joint fee split over `count` credentials, in whole cents that add up to the fee (the
-    /// first shares take the leftover cents).
-    pub fn shares(&self, count: usize) -> Vec<Cents> {
-        let count = count.max(1) as i64;
-        let (base, rest) = (self.fee.0 / count, self.fee.0 % count);
-        (0..count).map(|i| Cents(base + i64::from(i < rest))).collect()
-    }
 }
 
 /// Where the rule values came from, shown beside them so the user can check.

@@ -248,18 +248,11 @@ fn confirm_expiry_request(credential: &Credential) -> (String, String) {
 /// more): each report then shows its share, the shares add up to the joint fee, and a note says
 /// so. Credentials share a renewal when they have the same deadline and are not lapsed.
 pub fn apply_joint_fees(reports: &mut [CredentialReport], today: NaiveDate) {
-    use std::collections::BTreeMap;
-    let mut groups: BTreeMap<(String, NaiveDate), Vec<usize>> = BTreeMap::new();
-    for (index, report) in reports.iter().enumerate() {
-        if let (Some(joint), false) = (&report.credential.rules.joint_fee, report.status == Status::Lapsed) {
-            groups.entry((joint.group.clone(), report.credential.cycle.end)).or_default().push(index);
-        }
-    }
-    for members in groups.into_values() {
-        let Some(joint) = reports[members[0]].credential.rules.joint_fee.clone() else { continue };
-        if members.len() < joint.min_credentials as usize {
-            continue;
-        }
+    let groups = crate::joint_fee::joint_groups(reports, |report| {
+        let joint = report.credential.rules.joint_fee.as_ref()?;
+        (report.status != Status::Lapsed).then_some((joint, report.credential.cycle.end))
+    });
+    for (joint, members) in groups {
         let names: Vec<String> = members.iter().map(|&i| reports[i].credential.abbreviation.clone()).collect();
         let note = format!("share of {}'s {} fee for {} renewed together", joint.group, joint.fee, join_names(&names));
         for (&index, share) in members.iter().zip(joint.shares(members.len())) {
