@@ -68,7 +68,7 @@ pub fn add_credential(state: State<'_, AppState>, form: CredentialForm) -> Reply
 
 #[tauri::command]
 pub fn edit_credential(state: State<'_, AppState>, id: i64, changes: CredentialChanges) -> Reply<CredentialView> {
-    let edited = state.recert()?.edit_credential(id, &changes, state.today())?;
+    let edited = state.recert()?.edit_credential(id, &changes, Utc::now(), state.today())?;
     state.data_changed();
     Ok(CredentialView::from(&edited))
 }

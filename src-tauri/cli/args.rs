@@ -69,6 +69,9 @@ pub struct AddArgs {
     /// This credential is itself a CPR/AED card
     #[arg(long)]
     cpr_card: bool,
+    /// Units already earned this cycle, e.g. 2.5 or 1.0:C (category); repeat for several categories
+    #[arg(long, value_name = "UNITS[:CATEGORY]", allow_negative_numbers = true)]
+    already_earned: Vec<String>,
     #[command(flatten)]
     fields: CredentialFields,
     #[arg(long)]
@@ -121,6 +124,9 @@ pub struct EditArgs {
     /// Replace the categories: KEY[:MIN[:MAX]], repeat for several
     #[arg(long = "category", value_name = "KEY[:MIN[:MAX]]")]
     categories: Vec<String>,
+    /// Replace the units already earned before Recert: UNITS[:CATEGORY], repeat for several; 0 removes them
+    #[arg(long, value_name = "UNITS[:CATEGORY]", allow_negative_numbers = true)]
+    already_earned: Vec<String>,
     #[command(flatten)]
     fields: CredentialFields,
     #[arg(long)]
@@ -151,6 +157,7 @@ impl AddArgs {
             requires_cpr_aed: self.requires_cpr.then_some(true),
             cpr_card: self.cpr_card,
             due_soon_days: f.due_soon_days,
+            already_earned: self.already_earned,
         }
     }
 }
@@ -180,6 +187,15 @@ impl EditArgs {
             requires_cpr_aed: self.requires_cpr,
             due_soon_days: f.due_soon_days,
             categories: (!self.categories.is_empty()).then_some(self.categories),
+            already_earned: (!self.already_earned.is_empty()).then(|| {
+                // "0" (or nothing but zeros) removes the opening balance.
+                let removes = self.already_earned.iter().all(|t| t.trim() == "0" || t.trim().starts_with("0:"));
+                if removes {
+                    Vec::new()
+                } else {
+                    self.already_earned
+                }
+            }),
         }
     }
 }

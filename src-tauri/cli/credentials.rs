@@ -39,9 +39,9 @@ pub fn add(recert: &mut Recert, args: AddArgs, now: DateTime<Utc>, today: NaiveD
     print_credential(&credential, json, "Added")
 }
 
-pub fn edit(recert: &mut Recert, args: EditArgs, today: NaiveDate) -> Result<(), Error> {
+pub fn edit(recert: &mut Recert, args: EditArgs, now: DateTime<Utc>, today: NaiveDate) -> Result<(), Error> {
     let (id, json) = (args.id, args.json);
-    let credential = recert.edit_credential(id, &args.into_changes(), today)?;
+    let credential = recert.edit_credential(id, &args.into_changes(), now, today)?;
     print_credential(&credential, json, "Updated")
 }
 

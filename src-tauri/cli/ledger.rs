@@ -57,6 +57,14 @@ pub fn activities(recert: &Recert, json: bool) -> Result<(), Error> {
     }
     for entry in &list {
         let a = &entry.activity;
+        if a.opening_balance_for.is_some() {
+            let credit = entry.credits.first();
+            let units = credit.map(|c| c.units.to_string()).unwrap_or_default();
+            let category = credit.and_then(|c| c.category.as_ref()).map(|c| format!(" in {c}")).unwrap_or_default();
+            let whose = a.opening_balance_for.map(|id| format!("credential {id}")).unwrap_or_default();
+            println!("{}  #{} {} — {units} units{category} for {whose}", a.completed_on, a.id, a.title);
+            continue;
+        }
         let provider = a.provider.as_ref().map(|p| format!(" ({p})")).unwrap_or_default();
         println!("{}  #{} {}{provider} — {} h, {}", a.completed_on, a.id, a.title, a.hours, a.cost);
     }

@@ -185,7 +185,7 @@ fn run_command(
         Command::Renew { id, date, fee, expires, json } => {
             credentials::renew(recert, id, &date, fee.as_deref(), expires.as_deref(), today, json)
         }
-        Command::Edit(args) => credentials::edit(recert, args, today),
+        Command::Edit(args) => credentials::edit(recert, args, now, today),
         Command::Confirm { id, json } => credentials::confirm(recert, id, json),
         Command::Remove { id, yes } => credentials::remove(recert, id, yes),
         Command::Activities { json } => ledger::activities(recert, json),

@@ -568,3 +568,45 @@ fn a_custom_credential_can_be_added_with_its_expiry_alone() {
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("is not a period"), "{}", bad.stderr);
 }
+
+#[test]
+fn already_earned_units_count_in_status_and_can_be_replaced() {
+    let recert = Recert::new();
+    let cscs = recert
+        .ok(&[
+            "add",
+            "--preset",
+            "nsca-cscs",
+            "--earned",
+            "2015-06-01",
+            "--already-earned",
+            "3.0",
+            "--already-earned",
+            "1.5:C",
+            "--json",
+        ])
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let status = recert.status_of(cscs);
+    assert!(approx(&status["units_earned"], 4.5), "{status}");
+    let category = |status: &Value, key: &str| {
+        status["categories"].as_array().unwrap().iter().find(|c| c["key"] == key).unwrap()["earned"].clone()
+    };
+    assert!(approx(&category(&status, "A"), 3.0) && approx(&category(&status, "C"), 1.5), "{status}");
+    let ledger = recert.ok(&["activities"]).stdout;
+    assert!(ledger.contains("Earned before Recert — 3.0 units in A"), "{ledger}");
+
+    recert.ok(&["edit", &cscs.to_string(), "--already-earned", "2.0:B"]);
+    let status = recert.status_of(cscs);
+    assert!(approx(&status["units_earned"], 2.0) && approx(&category(&status, "B"), 2.0), "{status}");
+
+    let before = recert.dump();
+    let bad = recert.run(&["edit", &cscs.to_string(), "--already-earned", "2.0:Z"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("\"Z\" is not a category of CSCS"), "{}", bad.stderr);
+    assert_eq!(recert.dump(), before, "nothing changed");
+
+    recert.ok(&["edit", &cscs.to_string(), "--already-earned", "0"]);
+    assert!(approx(&recert.status_of(cscs)["units_earned"], 0.0));
+}

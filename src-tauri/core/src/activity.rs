@@ -22,6 +22,8 @@ pub struct Activity {
     pub categories: Vec<String>,
     pub notes: Option<String>,
     pub proof: Option<Proof>,
+    /// Set when this is a credential's opening balance ("Earned before Recert"), credited to it only.
+    pub opening_balance_for: Option<i64>,
 }
 
 /// A certificate or receipt copied into the data folder.

@@ -103,6 +103,8 @@ pub struct CredentialForm {
     /// The credential is itself a CPR/AED card.
     pub cpr_card: bool,
     pub due_soon_days: Option<String>,
+    /// Units already earned this cycle, each `UNITS[:CATEGORY]` (see `opening::parse_opening`).
+    pub already_earned: Vec<String>,
 }
 
 /// Changes to a held credential: each `Some` field replaces the stored value; an empty string
@@ -133,6 +135,8 @@ pub struct CredentialChanges {
     pub due_soon_days: Option<String>,
     /// Replaces all categories, each as `KEY[:MIN[:MAX]]` (empty MIN/MAX for none).
     pub categories: Option<Vec<String>>,
+    /// Replaces the opening balance, each `UNITS[:CATEGORY]`; an empty list removes it.
+    pub already_earned: Option<Vec<String>>,
 }
 
 pub(crate) fn clean_text(field: &str, text: &str, required: bool) -> Result<Option<String>> {

@@ -13,6 +13,7 @@ use crate::costs::{upcoming_costs, UpcomingCost};
 use crate::credential::{Credential, CredentialChanges, CredentialForm, CredentialKind, PastCycle};
 use crate::dates::parse_date;
 use crate::error::{Error, Result};
+use crate::opening::parse_opening;
 use crate::progress::{progress, CycleTotals};
 use crate::proofs::store_proof;
 use crate::reminders::{self, LeadTimes, Reminder};
@@ -90,7 +91,8 @@ impl Recert {
         today: NaiveDate,
     ) -> Result<Credential> {
         let credential = form.to_credential(self.catalog(), today)?;
-        let id = self.store.insert_credential(&credential, now)?;
+        let opening = parse_opening(&form.already_earned, &credential)?;
+        let id = self.store.insert_credential(&credential, &opening, now)?;
         self.store.credential(id)
     }
 
@@ -103,12 +105,28 @@ impl Recert {
     }
 
     /// Applies `changes`; credits inside the (possibly new) current cycle are recomputed with the
-    /// new rules, those of earlier cycles are kept as they were counted.
-    pub fn edit_credential(&mut self, id: i64, changes: &CredentialChanges, today: NaiveDate) -> Result<Credential> {
+    /// new rules, those of earlier cycles are kept as they were counted. A new opening balance
+    /// replaces the old one.
+    pub fn edit_credential(
+        &mut self,
+        id: i64,
+        changes: &CredentialChanges,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<Credential> {
         let old = self.store.credential(id)?;
         let changed = changes.apply(&old, today)?;
-        let credits = self.recomputed_credits(&changed)?;
-        self.store.update_credential(&changed, &credits)?;
+        let mut credits = self.recomputed_credits(&changed)?;
+        let opening = match &changes.already_earned {
+            Some(texts) => {
+                let entries = parse_opening(texts, &changed)?;
+                let old_balance = self.store.opening_balance_activities(id)?;
+                credits.retain(|credit| !old_balance.contains(&credit.activity_id));
+                Some(entries)
+            }
+            None => None,
+        };
+        self.store.update_credential(&changed, &credits, opening.as_deref(), now)?;
         self.store.credential(id)
     }
 

@@ -452,6 +452,8 @@ pub struct ActivityView {
     pub categories: Vec<String>,
     pub notes: Option<String>,
     pub proof: Option<crate::activity::Proof>,
+    /// The credential this activity is the opening balance of ("Earned before Recert").
+    pub opening_balance_for: Option<i64>,
     pub credits: Vec<ActivityCreditView>,
 }
 
@@ -468,6 +470,7 @@ impl From<&crate::service::ActivityWithCredits> for ActivityView {
             categories: a.categories.clone(),
             notes: a.notes.clone(),
             proof: a.proof.clone(),
+            opening_balance_for: a.opening_balance_for,
             credits: entry
                 .credits
                 .iter()

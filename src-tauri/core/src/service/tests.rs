@@ -35,13 +35,13 @@ fn changing_hours_per_unit_recomputes_current_credits_only() {
     let logged = recert.log_activity(&course("6"), now(), d("2026-11-23")).unwrap();
     assert!(matches!(logged.outcomes[0].decision, CreditDecision::NotCredited { .. }));
     let changes = CredentialChanges { hours_per_unit: Some("1".into()), ..Default::default() };
-    recert.edit_credential(cscca.id, &changes, d("2026-11-23")).unwrap();
+    recert.edit_credential(cscca.id, &changes, now(), d("2026-11-23")).unwrap();
     recert.log_activity(&course("4"), now(), d("2026-11-23")).unwrap();
     let report = &recert.status(d("2026-11-23")).unwrap()[0];
     assert_eq!(report.progress.units_earned, Units(400));
 
     let changes = CredentialChanges { hours_per_unit: Some("2".into()), ..Default::default() };
-    recert.edit_credential(cscca.id, &changes, d("2026-11-23")).unwrap();
+    recert.edit_credential(cscca.id, &changes, now(), d("2026-11-23")).unwrap();
     let report = &recert.status(d("2026-11-23")).unwrap()[0];
     assert_eq!(report.progress.units_earned, Units(200), "4 h at 2 h per CEU");
 }
@@ -54,7 +54,7 @@ fn typed_units_survive_rule_changes() {
     form.credit_to = vec![CreditChoice { credential_id: acsm.id, units: Some("5".into()) }];
     recert.log_activity(&form, now(), d("2026-11-23")).unwrap();
     let changes = CredentialChanges { hours_per_unit: Some("2".into()), ..Default::default() };
-    recert.edit_credential(acsm.id, &changes, d("2026-11-23")).unwrap();
+    recert.edit_credential(acsm.id, &changes, now(), d("2026-11-23")).unwrap();
     assert_eq!(recert.status(d("2026-11-23")).unwrap()[0].progress.units_earned, Units(500));
 }
 
@@ -123,10 +123,10 @@ fn running_totals_always_equal_the_ledger() {
     recert.delete_activity(logged[0]).unwrap();
     check(&recert, "deleting an activity");
     let changes = CredentialChanges { expires: Some("2026-06-30".into()), ..Default::default() };
-    recert.edit_credential(ncsf.id, &changes, today).unwrap();
+    recert.edit_credential(ncsf.id, &changes, now(), today).unwrap();
     check(&recert, "moving a cycle end");
     let changes = CredentialChanges { hours_per_unit: Some("2".into()), ..Default::default() };
-    recert.edit_credential(acsm.id, &changes, today).unwrap();
+    recert.edit_credential(acsm.id, &changes, now(), today).unwrap();
     check(&recert, "changing a conversion");
     recert.renew(cscs.id, "2026-11-20", Some("65"), None, today).unwrap();
     check(&recert, "renewing");
@@ -238,7 +238,10 @@ fn an_assumed_deadline_stays_unconfirmed_until_the_user_says() {
     let nasm = add_on(&mut recert, "nasm-cpt", "2018-03-01", "2026-11-23");
     assert!(!nasm.expiry_confirmed);
     let typed = CredentialChanges { expires: Some("2028-03-31".into()), ..Default::default() };
-    assert!(recert.edit_credential(nasm.id, &typed, today).unwrap().expiry_confirmed, "typing the expiry confirms it");
+    assert!(
+        recert.edit_credential(nasm.id, &typed, now(), today).unwrap().expiry_confirmed,
+        "typing the expiry confirms it"
+    );
 
     let acsm = add_on(&mut recert, "acsm-cpt", "2025-05-08", "2026-11-23");
     assert!(!acsm.expiry_confirmed, "ACSM's new rule rests on a secondary source");
@@ -255,7 +258,7 @@ fn a_prorated_requirement_the_body_does_not_state_is_typed_for_this_cycle_only()
     assert_eq!(report.progress.units_required, None);
     assert!(report.unknowns.contains(&"units required prorated — ask CSCCa".to_string()), "{:?}", report.unknowns);
     let changes = CredentialChanges { units_required: Some("6".into()), ..Default::default() };
-    recert.edit_credential(sccc.id, &changes, today).unwrap();
+    recert.edit_credential(sccc.id, &changes, now(), today).unwrap();
     assert_eq!(recert.status(today).unwrap()[0].progress.units_required, Some(Units(600)));
     let renewed = recert.renew(sccc.id, "2028-07-20", None, None, d("2028-07-20")).unwrap();
     assert_eq!(renewed.rules.requirement(renewed.earned_on, renewed.cycle.end).units_required, Some(Units(4500)));
@@ -276,4 +279,59 @@ fn a_custom_credential_needs_no_earned_date_when_its_expiry_is_given() {
     assert!(pilates.expiry_confirmed);
     let neither = CredentialForm { expires: None, ..form };
     assert_eq!(recert.add_credential(&neither, now(), d("2026-11-23")).unwrap_err().field(), Some("earned"));
+}
+
+#[test]
+fn an_opening_balance_counts_from_the_first_minute_and_can_be_replaced() {
+    let (_dir, mut recert) = open();
+    let today = d("2026-11-23");
+    let form = CredentialForm {
+        preset: Some("nsca-cscs".into()),
+        earned_on: "2015-06-01".into(),
+        already_earned: vec!["3.0".into(), "1.5:C".into()],
+        ..Default::default()
+    };
+    let cscs = recert.add_credential(&form, now(), today).unwrap();
+    let nasm = add(&mut recert, "nasm-cpt", "2025-02-10");
+    let reports = recert.status(today).unwrap();
+    let cscs_report = reports.iter().find(|r| r.credential.id == cscs.id).unwrap();
+    assert_eq!(cscs_report.progress.units_earned, Units(450));
+    let earned_in =
+        |report: &CredentialReport, key: &str| report.progress.categories.iter().find(|c| c.key == key).unwrap().earned;
+    assert_eq!((earned_in(cscs_report, "A"), earned_in(cscs_report, "C")), (Units(300), Units(150)));
+    let nasm_report = reports.iter().find(|r| r.credential.id == nasm.id).unwrap();
+    assert_eq!(nasm_report.progress.units_earned, Units(0), "credited only to its own credential");
+
+    // The balance is in the ledger, visible, dated on the cycle's first day.
+    let ledger = recert.activities().unwrap();
+    assert_eq!(ledger.len(), 2);
+    assert!(ledger.iter().all(|a| a.activity.title == "Earned before Recert"
+        && a.activity.opening_balance_for == Some(cscs.id)
+        && a.activity.completed_on == d("2024-01-01")
+        && a.credits.len() == 1));
+
+    // Editing replaces it; a rule change keeps it (typed units); removing it empties the ledger.
+    let replace = CredentialChanges { already_earned: Some(vec!["2.0:B".into()]), ..Default::default() };
+    recert.edit_credential(cscs.id, &replace, now(), today).unwrap();
+    let changes = CredentialChanges { hours_per_unit: Some("5".into()), ..Default::default() };
+    recert.edit_credential(cscs.id, &changes, now(), today).unwrap();
+    let report = recert.status(today).unwrap().into_iter().find(|r| r.credential.id == cscs.id).unwrap();
+    assert_eq!((report.progress.units_earned, earned_in(&report, "B")), (Units(200), Units(200)));
+    assert_eq!(recert.activities().unwrap().len(), 1);
+    assert_eq!(
+        recert.store().current_cycle_totals().unwrap(),
+        recert.store().current_cycle_totals_from_ledger().unwrap()
+    );
+    let remove = CredentialChanges { already_earned: Some(vec![]), ..Default::default() };
+    recert.edit_credential(cscs.id, &remove, now(), today).unwrap();
+    assert!(recert.activities().unwrap().is_empty());
+
+    // A bad balance changes nothing.
+    let bad =
+        CredentialChanges { already_earned: Some(vec!["2:Z".into()]), name: Some("X".into()), ..Default::default() };
+    assert_eq!(recert.edit_credential(cscs.id, &bad, now(), today).unwrap_err().field(), Some("already-earned"));
+    assert_eq!(recert.credential(cscs.id).unwrap().name, "Certified Strength and Conditioning Specialist");
+    let bad_add = CredentialForm { already_earned: vec!["lots".into()], ..form };
+    assert!(recert.add_credential(&bad_add, now(), today).is_err());
+    assert_eq!(recert.credentials().unwrap().len(), 2, "nothing was added");
 }

@@ -13,6 +13,7 @@ use crate::activity::{Activity, Credit, Proof, ValidActivity};
 use crate::amount::{Cents, Hours, Units};
 use crate::credential::{Credential, CredentialKind, PastCycle};
 use crate::error::{Error, Result};
+use crate::opening::{OpeningEntry, OPENING_TITLE};
 use crate::progress::CycleTotals;
 use crate::reminders::{Reminder, ReminderHistory};
 use crate::rules::{Cycle, RenewalRules};
@@ -134,6 +135,49 @@ fn insert_credits(tx: &Transaction<'_>, credits: &[Credit]) -> Result<()> {
     Ok(())
 }
 
+/// Stores each opening-balance entry as an activity dated on the cycle's first day, credited (as
+/// typed units) to `credential` only. Totals are rebuilt by the caller.
+fn insert_opening_balance(
+    tx: &Transaction<'_>,
+    credential: &Credential,
+    opening: &[OpeningEntry],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    for entry in opening {
+        tx.execute(
+            "INSERT INTO activities (title, completed_on, hours, cost_cents, created_at, opening_balance_for)
+             VALUES (?1, ?2, ?3, 0, ?4, ?5)",
+            params![
+                OPENING_TITLE,
+                credential.cycle.start.to_string(),
+                entry.hours(credential).0,
+                timestamp(now),
+                credential.id
+            ],
+        )?;
+        let activity_id = tx.last_insert_rowid();
+        if let Some(category) = &entry.category {
+            tx.execute(
+                "INSERT INTO activity_categories (activity_id, position, category) VALUES (?1, 0, ?2)",
+                params![activity_id, category],
+            )?;
+        }
+        insert_credits(
+            tx,
+            &[Credit {
+                activity_id,
+                credential_id: credential.id,
+                completed_on: credential.cycle.start,
+                units: entry.units,
+                category: entry.category.clone(),
+                overridden: true,
+                late_for_cycle_end: None,
+            }],
+        )?;
+    }
+    Ok(())
+}
+
 /// Whether credit `cr` counts toward the current cycle of credential `c`: its date falls in the
 /// cycle, or it was completed in the late window after this cycle's end. Every total uses it.
 const COUNTS_IN_CURRENT_CYCLE: &str =
@@ -233,8 +277,15 @@ impl Store {
 
     // --- credentials -------------------------------------------------------------------------
 
-    pub fn insert_credential(&mut self, credential: &Credential, now: DateTime<Utc>) -> Result<i64> {
-        self.conn.execute(
+    /// Stores a new credential with its opening balance, in one transaction; returns its id.
+    pub fn insert_credential(
+        &mut self,
+        credential: &Credential,
+        opening: &[OpeningEntry],
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
             "INSERT INTO credentials (preset_id, kind, body, body_short, name, abbreviation, number, earned_on,
                                       cycle_start, cycle_end, member, notes, rules, created_at, expiry_confirmed)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
@@ -256,12 +307,31 @@ impl Store {
                 credential.expiry_confirmed,
             ],
         )?;
-        Ok(self.conn.last_insert_rowid())
+        let id = tx.last_insert_rowid();
+        insert_opening_balance(&tx, &Credential { id, ..credential.clone() }, opening, now)?;
+        rebuild_totals(&tx, id)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// The activities holding a credential's opening balance.
+    pub fn opening_balance_activities(&self, credential_id: i64) -> Result<Vec<i64>> {
+        let mut statement =
+            self.conn.prepare_cached("SELECT id FROM activities WHERE opening_balance_for = ?1 ORDER BY id")?;
+        let ids = statement.query_map([credential_id], |row| row.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(ids)
     }
 
     /// Replaces a credential's fields and, in the same transaction, all of its credits (they
-    /// are recomputed by the caller when rules or the cycle change).
-    pub fn update_credential(&mut self, credential: &Credential, credits: &[Credit]) -> Result<()> {
+    /// are recomputed by the caller when rules or the cycle change) and, when `opening` is given,
+    /// its opening balance (the caller leaves the old balance's credits out of `credits`).
+    pub fn update_credential(
+        &mut self,
+        credential: &Credential,
+        credits: &[Credit],
+        opening: Option<&[OpeningEntry]>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let tx = self.conn.transaction()?;
         let changed = tx.execute(
             "UPDATE credentials SET kind = ?2, body = ?3, body_short = ?4, name = ?5, abbreviation = ?6,
@@ -290,6 +360,10 @@ impl Store {
         }
         tx.execute("DELETE FROM credits WHERE credential_id = ?1", [credential.id])?;
         insert_credits(&tx, credits)?;
+        if let Some(opening) = opening {
+            tx.execute("DELETE FROM activities WHERE opening_balance_for = ?1", [credential.id])?;
+            insert_opening_balance(&tx, credential, opening, now)?;
+        }
         rebuild_totals(&tx, credential.id)?;
         tx.commit()?;
         Ok(())
@@ -444,7 +518,8 @@ impl Store {
 
     fn read_activities(&self, filter: &str, id: Option<i64>) -> Result<Vec<Activity>> {
         let mut statement = self.conn.prepare(&format!(
-            "SELECT id, title, provider, completed_on, hours, cost_cents, notes, proof_path, proof_name, proof_sha256
+            "SELECT id, title, provider, completed_on, hours, cost_cents, notes, proof_path, proof_name, proof_sha256,
+                    opening_balance_for
              FROM activities {filter} ORDER BY completed_on DESC, id DESC"
         ))?;
         let read = |row: &Row<'_>| {
@@ -457,6 +532,7 @@ impl Store {
                 row.get::<_, i64>(5)?,
                 row.get::<_, Option<String>>(6)?,
                 (row.get::<_, Option<String>>(7)?, row.get::<_, Option<String>>(8)?, row.get::<_, Option<String>>(9)?),
+                row.get::<_, Option<i64>>(10)?,
             ))
         };
         let rows = match id {
@@ -465,7 +541,7 @@ impl Store {
         };
         let mut categories = self.activity_categories(id)?;
         rows.into_iter()
-            .map(|(id, title, provider, completed_on, hours, cost, notes, (path, name, sha))| {
+            .map(|(id, title, provider, completed_on, hours, cost, notes, (path, name, sha), opening_balance_for)| {
                 let proof = match (path, name, sha) {
                     (Some(stored_path), Some(original_name), Some(sha256)) => {
                         Some(Proof { stored_path, original_name, sha256 })
@@ -482,6 +558,7 @@ impl Store {
                     categories: categories.remove(&id).unwrap_or_default(),
                     notes,
                     proof,
+                    opening_balance_for,
                 })
             })
             .collect()
