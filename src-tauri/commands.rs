@@ -8,6 +8,7 @@ use chrono::{NaiveDate, Utc};
 use recert_core::activity::ActivityForm;
 use recert_core::catalog::Catalog;
 use recert_core::credential::{CredentialChanges, CredentialForm};
+use recert_core::service::RenewalForm;
 use recert_core::view::{
     ActivityView, CostsView, CredentialView, CreditOutcomeView, DetailView, LoggedView, PresetView, StatusView,
 };
@@ -89,16 +90,17 @@ pub fn remove_credential(state: State<'_, AppState>, id: i64, confirmed: bool) -
 }
 
 #[tauri::command]
-pub fn renew_credential(
-    state: State<'_, AppState>,
-    id: i64,
-    date: String,
-    fee: Option<String>,
-    expires: Option<String>,
-) -> Reply<CredentialView> {
-    let renewed = state.recert()?.renew(id, &date, fee.as_deref(), expires.as_deref(), state.today())?;
+pub fn renew_credential(state: State<'_, AppState>, id: i64, form: RenewalForm) -> Reply<CredentialView> {
+    let renewed = state.recert()?.renew(id, &form, state.today())?;
     state.data_changed();
     Ok(CredentialView::from(&renewed))
+}
+
+#[tauri::command]
+pub fn undo_renewal(state: State<'_, AppState>, id: i64) -> Reply<CredentialView> {
+    let reopened = state.recert()?.undo_renewal(id)?;
+    state.data_changed();
+    Ok(CredentialView::from(&reopened))
 }
 
 #[tauri::command]
@@ -241,7 +243,7 @@ pub fn set_start_at_login(enabled: bool) -> Reply<StartAtLoginView> {
 
 #[tauri::command]
 pub fn reminder_history(state: State<'_, AppState>) -> Reply<Vec<recert_core::store::LoggedReminder>> {
-    Ok(state.recert()?.reminder_log(200)?)
+    Ok(state.recert()?.reminder_log(200, state.today())?)
 }
 
 #[tauri::command]

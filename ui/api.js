@@ -63,8 +63,9 @@ export const addCredential = (form) => call('add_credential', { form });
 export const editCredential = (id, changes) => call('edit_credential', { id, changes });
 export const removeCredential = (id, confirmed) => call('remove_credential', { id, confirmed });
 export const confirmExpiry = (id) => call('confirm_expiry', { id });
-export const renewCredential = (id, date, fee, expires) =>
-  call('renew_credential', { id, date, fee, expires });
+export const renewCredential = (id, date, fee, expires, confirmed = false) =>
+  call('renew_credential', { id, form: { date, fee, expires, confirmed } });
+export const undoRenewal = (id) => call('undo_renewal', { id });
 export const credentialDetail = (id) => call('credential_detail', { id });
 export const previewCredits = (form) => call('preview_credits', { form });
 export const logActivity = (form) => call('log_activity', { form });

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use recert_core::credential::{Credential, CredentialKind};
+use recert_core::service::RenewalForm;
 use recert_core::status::CredentialReport;
 use recert_core::view::{CredentialView, DetailView, StatusView};
 use recert_core::{Error, Recert};
@@ -50,20 +51,27 @@ pub fn confirm(recert: &mut Recert, id: i64, json: bool) -> Result<(), Error> {
     print_credential(&credential, json, "Confirmed the deadline of")
 }
 
-pub fn renew(
-    recert: &mut Recert,
-    id: i64,
-    date: &str,
-    fee: Option<&str>,
-    expires: Option<&str>,
-    today: NaiveDate,
-    json: bool,
-) -> Result<(), Error> {
-    let credential = recert.renew(id, date, fee, expires, today)?;
+pub fn renew(recert: &mut Recert, id: i64, form: RenewalForm, today: NaiveDate, json: bool) -> Result<(), Error> {
+    let credential = recert.renew(id, &form, today).map_err(|error| match error {
+        Error::NeedsConfirmation(question) => Error::NeedsConfirmation(format!("{question} (--yes)")),
+        other => other,
+    })?;
     if json {
         return print_json(&CredentialView::from(&credential));
     }
     println!("Renewed {}: new cycle {} to {}", credential.abbreviation, credential.cycle.start, credential.cycle.end);
+    Ok(())
+}
+
+pub fn undo_renewal(recert: &mut Recert, id: i64, json: bool) -> Result<(), Error> {
+    let credential = recert.undo_renewal(id)?;
+    if json {
+        return print_json(&CredentialView::from(&credential));
+    }
+    println!(
+        "Took back the last renewal of {}: current cycle {} to {} again",
+        credential.abbreviation, credential.cycle.start, credential.cycle.end
+    );
     Ok(())
 }
 
@@ -117,6 +125,9 @@ fn print_status(view: &StatusView, report: &CredentialReport) {
     println!("  {}", view.next_action);
     for problem in view.prerequisite_problems.iter().chain(&view.requirement_problems) {
         println!("  ! {problem}");
+    }
+    for note in view.prerequisite_notes.iter().chain(&view.requirement_notes) {
+        println!("  · {note}");
     }
     if is_credential {
         let body = &who.body_short;

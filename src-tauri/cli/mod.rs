@@ -16,6 +16,7 @@ use chrono::{NaiveDate, Utc};
 use clap::{Parser, Subcommand};
 use recert_core::dates::parse_date;
 use recert_core::paths::data_dir_from_env;
+use recert_core::service::RenewalForm;
 use recert_core::{Error, Recert};
 
 use args::{AddArgs, EditArgs, LogArgs};
@@ -72,6 +73,15 @@ pub enum Command {
         /// End of the new cycle, when the rule can't compute it or the body says otherwise
         #[arg(long, value_name = "YYYY-MM-DD")]
         expires: Option<String>,
+        /// Record it even though the credits logged fall short of the requirement
+        #[arg(long)]
+        yes: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take back the most recent renewal of a credential
+    UndoRenewal {
+        id: i64,
         #[arg(long)]
         json: bool,
     },
@@ -182,9 +192,10 @@ fn run_command(
         Command::Log(args) => ledger::log(recert, args, now, today),
         Command::Status { json } => credentials::status(recert, today, json),
         Command::Show { id, json } => credentials::show(recert, id, today, json),
-        Command::Renew { id, date, fee, expires, json } => {
-            credentials::renew(recert, id, &date, fee.as_deref(), expires.as_deref(), today, json)
+        Command::Renew { id, date, fee, expires, yes, json } => {
+            credentials::renew(recert, id, RenewalForm { date, fee, expires, confirmed: yes }, today, json)
         }
+        Command::UndoRenewal { id, json } => credentials::undo_renewal(recert, id, json),
         Command::Edit(args) => credentials::edit(recert, args, now, today),
         Command::Confirm { id, json } => credentials::confirm(recert, id, json),
         Command::Remove { id, yes } => credentials::remove(recert, id, yes),
@@ -196,7 +207,7 @@ fn run_command(
             println!("Backed up to {}", path.display());
             Ok(())
         }
-        Command::Reminders { limit, json } => reminders::history(recert, limit, json),
+        Command::Reminders { limit, json } => reminders::history(recert, limit, today, json),
         Command::Settings { lead_days, json } => reminders::settings(recert, lead_days, json),
     }
 }

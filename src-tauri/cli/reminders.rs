@@ -57,8 +57,8 @@ pub fn remind(
     Ok(0)
 }
 
-pub fn history(recert: &Recert, limit: u32, json: bool) -> Result<(), Error> {
-    let log = recert.reminder_log(limit)?;
+pub fn history(recert: &Recert, limit: u32, today: NaiveDate, json: bool) -> Result<(), Error> {
+    let log = recert.reminder_log(limit, today)?;
     if json {
         return print_json(&log);
     }
@@ -68,7 +68,8 @@ pub fn history(recert: &Recert, limit: u32, json: bool) -> Result<(), Error> {
         } else {
             format!(" (not shown: {})", entry.error.clone().unwrap_or_default())
         };
-        println!("{}  {} — {}{outcome}", entry.raised_at, entry.title, entry.body);
+        let resolved = if entry.resolved { " (resolved)" } else { "" };
+        println!("{}  {} — {}{outcome}{resolved}", entry.raised_at, entry.title, entry.body);
     }
     Ok(())
 }

@@ -185,7 +185,17 @@ fn a_trainers_first_session() {
     assert_eq!(recert.status_of(card)["cycle_end"], "2028-11-30");
 
     // Renew the CSCS: the cycle closes into history and the next starts by NSCA's rule.
-    let renewed = recert.ok(&["renew", &cscs.to_string(), "--date", "2026-11-22", "--fee", "65.00", "--json"]).json();
+    // 0.8 of 6.0 CEU logged: the renewal is asked about first, and nothing changes until confirmed.
+    let before = recert.dump();
+    let asked = recert.run(&["renew", &cscs.to_string(), "--date", "2026-11-22", "--fee", "65.00"]);
+    assert_eq!(asked.code, 2);
+    assert_eq!(
+        asked.stderr.trim(),
+        "recert: 0.8 of 6.0 CEU logged; NSCA requires 6.0. Record the renewal anyway? (--yes)"
+    );
+    assert_eq!(recert.dump(), before);
+    let renewed =
+        recert.ok(&["renew", &cscs.to_string(), "--date", "2026-11-22", "--fee", "65.00", "--yes", "--json"]).json();
     assert_eq!(renewed["cycle_start"], "2027-01-01");
     assert_eq!(renewed["cycle_end"], "2029-12-31");
     let shown = recert.ok(&["show", &cscs.to_string(), "--json"]).json();
@@ -201,6 +211,16 @@ fn a_trainers_first_session() {
     let activities = recert.ok(&["activities", "--json"]).json();
     assert_eq!(activities.as_array().unwrap().len(), 1, "the course was stored once");
     assert_eq!(activities[0]["cost_cents"], 14900);
+
+    // A renewal recorded by mistake can be taken back: the credits count in the cycle again.
+    let undone = recert.ok(&["undo-renewal", &cscs.to_string(), "--json"]).json();
+    assert_eq!(
+        (undone["cycle_start"].as_str(), undone["cycle_end"].as_str()),
+        (Some("2024-01-01"), Some("2026-12-31"))
+    );
+    assert!(recert.ok(&["show", &cscs.to_string(), "--json"]).json()["past_cycles"].as_array().unwrap().is_empty());
+    assert!(approx(&recert.status_of(cscs)["units_earned"], 0.8));
+    assert_eq!(recert.run(&["undo-renewal", &cscs.to_string()]).code, 2, "nothing left to undo");
 }
 
 #[test]
@@ -329,7 +349,7 @@ fn an_early_acsm_renewal_adds_the_time_to_the_next_cycle() {
         .ok(&["add", "--preset", "acsm-cpt", "--earned", "2023-05-01", "--expires", "2026-12-31", "--json"])
         .json();
     let id = acsm["id"].as_i64().unwrap().to_string();
-    let renewed = recert.ok(&["renew", &id, "--date", "2026-11-01", "--fee", "60", "--json"]).json();
+    let renewed = recert.ok(&["renew", &id, "--date", "2026-11-01", "--fee", "60", "--yes", "--json"]).json();
     assert_eq!(renewed["cycle_start"], "2026-11-02", "courses after renewing early count toward the next cycle");
     assert_eq!(renewed["cycle_end"], "2029-12-31", "three years from the previous expiry");
 }
@@ -351,7 +371,7 @@ fn grace_and_late_fee_in_status() {
 fn removing_a_credential_with_history_needs_yes() {
     let recert = Recert::new();
     let id = recert.add("ncsf-cpt", "2024-11-02").to_string();
-    recert.ok(&["renew", &id, "--date", "2026-11-01"]);
+    recert.ok(&["renew", &id, "--date", "2026-11-01", "--yes"]);
     let before = recert.dump();
     let refused = recert.run(&["remove", &id]);
     assert_ne!(refused.code, 0);

@@ -153,10 +153,30 @@ async fn a_trainer_adds_logs_and_renews_in_the_window() {
     })
     .await;
 
-    // Renew the CSCS: its new deadline shows.
+    // Renew the CSCS while short of its 6.0 CEU: the window asks first; "Cancel" records nothing.
     app.type_into("#renew-date", "2026-11-20").await;
     app.type_into("#renew-fee", "65.00").await;
     app.click("#renew-button").await;
+    let question = app.wait_for("#confirm-dialog").await.text().await.unwrap();
+    assert!(question.contains("0.8 of 6.0 CEU logged; NSCA requires 6.0. Record the renewal anyway?"), "{question}");
+    app.click("#confirm-no").await;
+    assert!(app.cli(&["show", &cscs.to_string(), "--json"])["past_cycles"].as_array().unwrap().is_empty());
+    // Recorded by mistake, then taken back with Undo: the old deadline returns.
+    app.click("#renew-button").await;
+    app.wait_for("#confirm-dialog").await;
+    app.click("#confirm-yes").await;
+    app.click("#flash .undo-renewal").await;
+    app.eventually("the renewal is taken back", || async {
+        app.cli(&["show", &cscs.to_string(), "--json"])["past_cycles"].as_array().unwrap().is_empty()
+            && app.find_all(".deadline[data-date='2026-12-31']").await.len() == 1
+    })
+    .await;
+    // Now for real.
+    app.type_into("#renew-date", "2026-11-20").await;
+    app.type_into("#renew-fee", "65.00").await;
+    app.click("#renew-button").await;
+    app.wait_for("#confirm-dialog").await;
+    app.click("#confirm-yes").await;
     app.eventually("the new deadline", || async {
         app.script("return [...document.querySelectorAll('.deadline')].map(e => e.getAttribute('data-date'));")
             .await

@@ -97,15 +97,25 @@ export function confirmExpiryPanel(status, app, { withReason = false } = {}) {
     statusLine);
 }
 
-export function warningsList(status) {
+/**
+ * What to act on, with a warning sign; and, with `withNotes`, the quiet facts beside them: a
+ * minimum met beyond its maximum, a card lapsing before a deadline still far away.
+ */
+export function warningsList(status, { withNotes = false } = {}) {
   const problems = [
-    ...status.prerequisite_problems.map((text) => ({ text, className: 'prereq-warning' })),
-    ...status.requirement_problems.map((text) => ({ text, className: 'requirement-note' })),
+    ...status.prerequisite_problems.map((text) => ({ text, className: 'prereq-warning', icon: '⚠ ' })),
+    ...status.requirement_problems.map((text) => ({ text, className: 'requirement-note', icon: '⚠ ' })),
   ];
+  if (withNotes) {
+    problems.push(
+      ...(status.prerequisite_notes ?? []).map((text) => ({ text, className: 'quiet-note', icon: 'ℹ ' })),
+      ...(status.requirement_notes ?? []).map((text) => ({ text, className: 'quiet-note met-note', icon: '✓ ' })),
+    );
+  }
   if (!problems.length) return null;
-  return h('ul', { class: 'warnings' }, problems.map(({ text, className }) =>
+  return h('ul', { class: 'warnings' }, problems.map(({ text, className, icon }) =>
     h('li', { class: className },
-      h('span', { class: 'warning-icon', 'aria-hidden': 'true' }, '⚠ '), sentenceWithDates(text))));
+      h('span', { class: 'warning-icon', 'aria-hidden': 'true' }, icon), sentenceWithDates(text))));
 }
 
 function credentialCard(status, app) {

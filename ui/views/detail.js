@@ -1,7 +1,9 @@
 // One credential in full: status and deadline, progress by category, the credits behind it,
 // past cycles, its rules (editable), renewing, and removing it.
 
-import { credentialDetail, editCredential, openProof, removeCredential, renewCredential } from '../api.js';
+import {
+  credentialDetail, editCredential, openProof, removeCredential, renewCredential, undoRenewal,
+} from '../api.js';
 import { checkboxField, h, selectField, textField } from '../dom.js';
 import { clearErrors, clearFieldError, confirmDialog, flash, showError } from '../feedback.js';
 import {
@@ -40,13 +42,18 @@ function header(status) {
 
 function categoriesTable(status) {
   if (!status.categories.length) return null;
-  const rows = status.categories.map((category) => h('tr', { 'data-category': category.key },
-    h('th', { scope: 'row' }, h('strong', null, category.key), h('span', { class: 'hint block' }, category.name)),
-    h('td', null, formatUnits(category.earned, status.unit)),
+  const rows = status.categories.map((category) => h('tr', { 'data-category': category.key, 'data-met': String(category.met) },
+    h('th', { scope: 'row' },
+      category.min !== null && category.min !== undefined
+        ? h('span', { class: category.met ? 'met' : 'unmet' }, category.met ? '✓ ' : '○ ',
+          h('span', { class: 'visually-hidden' }, category.met ? 'met: ' : 'not met yet: '))
+        : null,
+      h('strong', null, category.key), h('span', { class: 'hint block' }, category.name)),
     h('td', null, formatUnits(category.credited, status.unit)),
+    h('td', null, formatUnits(category.earned, status.unit)),
     h('td', null, limit(category.min, status.unit)),
     h('td', null, limit(category.max, status.unit))));
-  return table(['Category', 'Earned', 'Counts', 'Minimum', 'Maximum'], rows, 'Progress by category');
+  return table(['Category', 'Credited', 'Counts', 'Minimum', 'Maximum'], rows, 'Progress by category');
 }
 
 function progressSection(status) {
@@ -120,7 +127,7 @@ function creditsSection(detail) {
     table(['Date', 'Activity', 'Units', 'Category', 'Cycle', 'Proof'], rows, 'Credits'), statusLine);
 }
 
-function pastCyclesSection(detail) {
+function pastCyclesSection(detail, app) {
   const { past_cycles: cycles, status } = detail;
   if (!cycles.length) return section('Past cycles', 'past-cycles', h('p', { class: 'hint' }, 'No renewal recorded yet.'));
   const rows = cycles.map((cycle) => h('tr', null,
@@ -129,10 +136,31 @@ function pastCyclesSection(detail) {
     h('td', null, cycle.fee_paid_cents === null ? '—' : formatMoney(cycle.fee_paid_cents)),
     h('td', null, formatUnits(cycle.units_earned, status.unit),
       cycle.units_required === null ? '' : ` of ${formatUnits(cycle.units_required, status.unit)}`)));
-  return section('Past cycles', 'past-cycles', table(['Cycle', 'Renewed on', 'Fee paid', 'Units'], rows, 'Past cycles'));
+  return section('Past cycles', 'past-cycles', table(['Cycle', 'Renewed on', 'Fee paid', 'Units'], rows, 'Past cycles'),
+    h('p', { class: 'hint' }, 'Recorded a renewal by mistake? ', undoRenewalButton(detail.credential, app, 'Undo the last renewal')));
 }
 
 // --- renewing ---------------------------------------------------------------------------------
+
+/** Takes back the renewal just recorded (or the latest one). */
+function undoRenewalButton(credential, app, label = 'Undo') {
+  const button = h('button', {
+    type: 'button', class: 'button small undo-renewal',
+    on: {
+      click: async () => {
+        button.disabled = true;
+        try {
+          const reopened = await undoRenewal(credential.id);
+          flash(`The renewal of ${reopened.abbreviation} was taken back. The deadline is `, dateElement(reopened.cycle_end), ' again.');
+        } catch (error) {
+          flash(`Could not undo the renewal: ${error.message}`);
+        }
+        app.refresh();
+      },
+    },
+  }, label);
+  return button;
+}
 
 function renewSection(detail, app) {
   const { status, credential } = detail;
@@ -152,9 +180,20 @@ function renewSection(detail, app) {
     const input = (id) => form.querySelector(`#${id}`);
     const button = input('renew-button');
     button.disabled = true;
+    const values = [input('renew-date').value.trim(), textOrNull(input('renew-fee')), textOrNull(input('renew-expires'))];
     try {
-      const renewed = await renewCredential(credential.id, input('renew-date').value.trim(), textOrNull(input('renew-fee')), textOrNull(input('renew-expires')));
-      flash(`Renewal recorded for ${renewed.abbreviation}. The new cycle ends `, dateElement(renewed.cycle_end), '.');
+      let renewed;
+      try {
+        renewed = await renewCredential(credential.id, ...values);
+      } catch (error) {
+        // Short of the requirement: the backend asks first ("1.1 of 6.0 CEU logged; …").
+        if (error.code !== 'needs_confirmation') throw error;
+        const sure = await confirmDialog({ title: 'Record the renewal?', message: error.message, confirmLabel: 'Record it anyway' });
+        if (!sure) return;
+        renewed = await renewCredential(credential.id, ...values, true);
+      }
+      flash(`Renewal recorded for ${renewed.abbreviation}. The new cycle ends `, dateElement(renewed.cycle_end), '. ',
+        undoRenewalButton(renewed, app));
       app.refresh();
     } catch (error) {
       showError(form, error);
@@ -317,10 +356,10 @@ export async function render({ id, edit }, app) {
       deadlineLine(status),
       confirmExpiryPanel(status, app, { withReason: true }),
       h('p', { class: 'next-action' }, sentenceWithDates(status.next_action)),
-      warningsList(status)),
+      warningsList(status, { withNotes: true })),
     h('div', { class: 'detail-grid' }, progressSection(status), moneySection(status)),
     creditsSection(detail),
-    pastCyclesSection(detail),
+    pastCyclesSection(detail, app),
     renewSection(detail, app),
     rulesSection(detail, app, edit),
     removeSection(detail, app));

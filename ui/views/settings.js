@@ -175,13 +175,15 @@ function snoozeButton(entry) {
 }
 
 function reminderEntry(entry) {
-  return h('li', { class: 'reminder-entry', 'data-key': entry.key, 'data-kind': entry.kind },
+  return h('li', { class: `reminder-entry${entry.resolved ? ' resolved' : ''}`, 'data-key': entry.key, 'data-kind': entry.kind, 'data-resolved': String(entry.resolved) },
     h('div', { class: 'reminder-main' },
       h('strong', { class: 'reminder-title' }, entry.title),
       h('p', { class: 'reminder-body' }, entry.body),
       h('p', { class: 'reminder-meta' }, 'Raised ', dateTimeElement(entry.raised_at),
-        entry.shown ? null : [' ', h('span', { class: 'badge badge-warning' }, `not shown: ${entry.error ?? 'reason unknown'}`)])),
-    h('div', { class: 'reminder-actions' }, snoozeButton(entry)));
+        entry.shown ? null : [' ', h('span', { class: 'badge badge-warning' }, `not shown: ${entry.error ?? 'reason unknown'}`)],
+        entry.resolved ? [' · ', h('span', { class: 'badge badge-resolved' }, '✓ Resolved')] : null)),
+    // A resolved reminder has nothing left to snooze.
+    entry.resolved ? null : h('div', { class: 'reminder-actions' }, snoozeButton(entry)));
 }
 
 function historyList(history) {

@@ -78,6 +78,11 @@ impl LeadTimes {
         Ok(Self(days))
     }
 
+    /// The longest lead time (0 when there are none).
+    pub fn longest(&self) -> u32 {
+        self.0.iter().copied().max().unwrap_or(0)
+    }
+
     pub fn days(&self) -> &[u32] {
         &self.0
     }
@@ -253,6 +258,21 @@ pub fn candidates(report: &CredentialReport, lead_times: &LeadTimes, today: Naiv
     }
     reminders.sort_by(|a, b| a.kind.cmp(&b.kind).then(a.lead_days.cmp(&b.lead_days)));
     reminders
+}
+
+/// Whether a reminder raised earlier no longer applies: the credential is gone or renewed, or the
+/// problem it named is fixed (a card added, the credits logged, the renewal recorded in grace).
+pub fn is_resolved(kind: &str, cycle_end: &str, report: Option<&CredentialReport>) -> bool {
+    let Some(report) = report else { return true };
+    if report.credential.cycle.end.to_string() != cycle_end {
+        return true;
+    }
+    match kind {
+        "prerequisite" => report.prerequisite_problems.is_empty(),
+        "shortfall" => report.progress.shortfall.is_none_or(|short| short.0 == 0),
+        "late_fee" | "grace_ending" => report.status != Status::Grace,
+        _ => false,
+    }
 }
 
 fn rules_lead_times(report: &CredentialReport, global: &LeadTimes) -> LeadTimes {

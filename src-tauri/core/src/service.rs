@@ -18,12 +18,26 @@ use crate::progress::{progress, CycleTotals};
 use crate::proofs::store_proof;
 use crate::reminders::{self, LeadTimes, Reminder};
 use crate::rules::{cycle_ending, next_cycle};
-use crate::status::{apply_joint_fees, report, CredentialReport};
+use crate::status::{apply_joint_fees, report, CredentialReport, DEFAULT_WARN_WITHIN_DAYS};
 use crate::store::{LoggedReminder, Store, DATABASE_FILE};
 
 pub struct Recert {
     store: Store,
     data_dir: PathBuf,
+}
+
+/// What the user typed to record a renewal.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct RenewalForm {
+    /// The day the renewal was completed (YYYY-MM-DD).
+    pub date: String,
+    /// The fee paid, e.g. 60.00.
+    pub fee: Option<String>,
+    /// The new expiry, when the body's certificate says otherwise than the rule.
+    pub expires: Option<String>,
+    /// Record it even though the credits logged fall short of the requirement.
+    pub confirmed: bool,
 }
 
 /// What logging an activity did for one held credential.
@@ -161,18 +175,13 @@ impl Recert {
         Ok(credential)
     }
 
-    /// Closes the current cycle on `renewed_on` and starts the next by the credential's rule
-    /// (`expires` overrides the computed end).
-    pub fn renew(
-        &mut self,
-        id: i64,
-        renewed_on: &str,
-        fee_paid: Option<&str>,
-        expires: Option<&str>,
-        today: NaiveDate,
-    ) -> Result<Credential> {
+    /// Closes the current cycle on the renewal day and starts the next by the credential's rule
+    /// (`expires` overrides the computed end). Renewing while short of the requirement needs
+    /// `confirmed`: the user may have credits Recert does not know of, but should say so.
+    pub fn renew(&mut self, id: i64, form: &RenewalForm, today: NaiveDate) -> Result<Credential> {
         let credential = self.store.credential(id)?;
-        let renewed_on = parse_date("date", renewed_on)?;
+        let (fee_paid, expires) = (form.fee.as_deref(), form.expires.as_deref());
+        let renewed_on = parse_date("date", &form.date)?;
         if renewed_on > today {
             return Err(Error::invalid("date", format!("{renewed_on} is in the future")));
         }
@@ -212,6 +221,20 @@ impl Recert {
         };
         let totals = self.store.current_cycle_totals()?.remove(&id).unwrap_or_default();
         let closing = progress(&credential, &totals, today);
+        if let (Some(short), Some(required), false) = (closing.shortfall, closing.units_required, form.confirmed) {
+            if short.0 > 0 {
+                let unit = credential.rules.unit.as_deref().unwrap_or("units");
+                let what = if closing.units_earned >= required {
+                    format!("{} is short in a category", credential.abbreviation)
+                } else {
+                    format!("{} of {required} {unit} logged", closing.units_earned)
+                };
+                return Err(Error::NeedsConfirmation(format!(
+                    "{what}; {} requires {required}. Record the renewal anyway?",
+                    credential.body_short
+                )));
+            }
+        }
         let closed = PastCycle {
             credential_id: id,
             start: credential.cycle.start,
@@ -222,6 +245,13 @@ impl Recert {
             units_earned: closing.units_earned,
         };
         self.store.renew(&closed, next)?;
+        self.store.credential(id)
+    }
+
+    /// Takes back the most recent renewal: its cycle becomes the current one again.
+    pub fn undo_renewal(&mut self, id: i64) -> Result<Credential> {
+        self.store.credential(id)?;
+        self.store.undo_last_renewal(id)?;
         self.store.credential(id)
     }
 
@@ -355,7 +385,8 @@ impl Recert {
     pub fn status(&self, today: NaiveDate) -> Result<Vec<CredentialReport>> {
         let credentials = self.store.credentials()?;
         let mut totals = self.store.current_cycle_totals()?;
-        Ok(reports(&credentials, &mut totals, today))
+        let warn_within = self.lead_times()?.longest().max(DEFAULT_WARN_WITHIN_DAYS);
+        Ok(reports(&credentials, &mut totals, today, warn_within))
     }
 
     pub fn credential_detail(&self, id: i64, today: NaiveDate) -> Result<CredentialDetail> {
@@ -423,8 +454,16 @@ impl Recert {
         Ok(until)
     }
 
-    pub fn reminder_log(&self, limit: u32) -> Result<Vec<LoggedReminder>> {
-        self.store.reminder_log(limit)
+    /// The reminders raised most recently, newest first, each marked resolved once its cause is
+    /// gone on `today`.
+    pub fn reminder_log(&self, limit: u32, today: NaiveDate) -> Result<Vec<LoggedReminder>> {
+        let reports = self.status(today)?;
+        let mut log = self.store.reminder_log(limit)?;
+        for entry in &mut log {
+            let report = reports.iter().find(|r| r.credential.id == entry.credential_id);
+            entry.resolved = reminders::is_resolved(&entry.kind, &entry.cycle_end, report);
+        }
+        Ok(log)
     }
 
     /// Writes a consistent copy of the database into `<data_dir>/backups/`.
@@ -443,11 +482,14 @@ pub fn reports(
     credentials: &[Credential],
     totals: &mut std::collections::HashMap<i64, CycleTotals>,
     today: NaiveDate,
+    warn_within_days: u32,
 ) -> Vec<CredentialReport> {
     let cards: Vec<&Credential> = credentials.iter().filter(|c| c.kind == CredentialKind::CprAed).collect();
     let mut reports: Vec<CredentialReport> = credentials
         .iter()
-        .map(|credential| report(credential, &totals.remove(&credential.id).unwrap_or_default(), &cards, today))
+        .map(|credential| {
+            report(credential, &totals.remove(&credential.id).unwrap_or_default(), &cards, today, warn_within_days)
+        })
         .collect();
     apply_joint_fees(&mut reports, today);
     reports.sort_by(|a, b| {

@@ -26,6 +26,8 @@ pub struct CategoryView {
     pub credited: f64,
     pub min: Option<f64>,
     pub max: Option<f64>,
+    /// Its minimum (if any) is reached.
+    pub met: bool,
 }
 
 /// Which credential, and its current cycle: the fields every credential view starts with.
@@ -79,10 +81,17 @@ pub struct StatusView {
     pub unit: Option<String>,
     pub shortfall: Option<f64>,
     pub pace_per_month: Option<f64>,
+    /// Clock hours of courses that would close the shortfall, where the body's rate is known.
+    pub hours_needed: Option<f64>,
     pub prorated: bool,
     pub categories: Vec<CategoryView>,
     pub requirement_problems: Vec<String>,
+    /// Facts about the requirement that need no action ("0.3 credited, only 0.1 counts").
+    pub requirement_notes: Vec<String>,
+    /// Prerequisites to act on now.
     pub prerequisite_problems: Vec<String>,
+    /// Prerequisite problems still far off (a card lapsing before a deadline years away).
+    pub prerequisite_notes: Vec<String>,
     pub renewal_fee_cents: Option<i64>,
     pub late_fee_cents: Option<i64>,
     pub amount_due_cents: Option<i64>,
@@ -112,6 +121,7 @@ impl From<&CredentialReport> for StatusView {
             unit: credential.rules.unit.clone(),
             shortfall: progress.shortfall.map(number),
             pace_per_month: progress.pace_per_month.map(number),
+            hours_needed: progress.hours_needed.map(|h| h.as_f64()),
             prorated: progress.prorated,
             categories: progress
                 .categories
@@ -123,10 +133,23 @@ impl From<&CredentialReport> for StatusView {
                     credited: number(c.credited),
                     min: c.min.map(number),
                     max: c.max.map(number),
+                    met: c.min.is_none_or(|min| c.earned >= min),
                 })
                 .collect(),
             requirement_problems: progress.problems.clone(),
-            prerequisite_problems: report.prerequisite_problems.iter().map(|p| p.message.clone()).collect(),
+            requirement_notes: progress.notes.clone(),
+            prerequisite_problems: report
+                .prerequisite_problems
+                .iter()
+                .filter(|p| p.urgent)
+                .map(|p| p.message.clone())
+                .collect(),
+            prerequisite_notes: report
+                .prerequisite_problems
+                .iter()
+                .filter(|p| !p.urgent)
+                .map(|p| p.message.clone())
+                .collect(),
             renewal_fee_cents: cents(report.renewal_fee),
             late_fee_cents: cents(report.late_fee),
             amount_due_cents: cents(report.amount_due),

@@ -11,7 +11,7 @@ use crate::service::reports;
 
 fn plan(credentials: &[Credential], history: &ReminderHistory, today: &str) -> Vec<Reminder> {
     let mut totals: HashMap<i64, CycleTotals> = HashMap::new();
-    let reports = reports(credentials, &mut totals, d(today));
+    let reports = reports(credentials, &mut totals, d(today), 90);
     due_now(&reports, &LeadTimes::default(), history, d(today))
 }
 

@@ -18,6 +18,11 @@ fn add(recert: &mut Recert, preset: &str, earned: &str) -> Credential {
     recert.add_credential(&form, now(), d("2026-11-23")).unwrap()
 }
 
+/// A renewal on `date`, recorded even when credits fall short.
+fn renewal(date: &str, fee: Option<&str>) -> RenewalForm {
+    RenewalForm { date: date.into(), fee: fee.map(str::to_string), expires: None, confirmed: true }
+}
+
 fn course(hours: &str) -> ActivityForm {
     ActivityForm {
         title: "Course".into(),
@@ -128,7 +133,7 @@ fn running_totals_always_equal_the_ledger() {
     let changes = CredentialChanges { hours_per_unit: Some("2".into()), ..Default::default() };
     recert.edit_credential(acsm.id, &changes, now(), today).unwrap();
     check(&recert, "changing a conversion");
-    recert.renew(cscs.id, "2026-11-20", Some("65"), None, today).unwrap();
+    recert.renew(cscs.id, &renewal("2026-11-20", Some("65")), today).unwrap();
     check(&recert, "renewing");
     recert.remove_credential(acsm.id, true).unwrap();
     check(&recert, "removing a credential");
@@ -175,7 +180,7 @@ fn courses_in_nasms_late_window_count_toward_the_expired_cycle_once() {
     );
 
     // After the renewal the late course stays with the closed cycle: the new one starts at zero.
-    recert.renew(nasm.id, "2026-10-20", Some("99"), None, today).unwrap();
+    recert.renew(nasm.id, &renewal("2026-10-20", Some("99")), today).unwrap();
     let past = recert.past_cycles(nasm.id).unwrap();
     assert_eq!(past[0].units_earned, Units(50));
     let report = &recert.status(today).unwrap()[0];
@@ -215,7 +220,7 @@ fn ncsf_charges_its_joint_fee_once() {
     assert_eq!(due.iter().map(|c| c.amount.unwrap()).sum::<Cents>(), Cents(10000));
     assert!(due.iter().all(|c| c.joint_fee == Some(Cents(10000))));
     // A credential on another deadline renews alone and pays the single fee.
-    recert.renew(cpt.id, "2026-11-23", Some("50"), None, today).unwrap();
+    recert.renew(cpt.id, &renewal("2026-11-23", Some("50")), today).unwrap();
     let reports = recert.status(today).unwrap();
     assert!(reports.iter().all(|r| r.renewal_fee == Some(Cents(8500))), "different deadlines");
 }
@@ -245,7 +250,7 @@ fn an_assumed_deadline_stays_unconfirmed_until_the_user_says() {
 
     let acsm = add_on(&mut recert, "acsm-cpt", "2025-05-08", "2026-11-23");
     assert!(!acsm.expiry_confirmed, "ACSM's new rule rests on a secondary source");
-    assert!(recert.renew(acsm.id, "2026-11-23", None, None, today).unwrap().expiry_confirmed, "a recorded renewal");
+    assert!(recert.renew(acsm.id, &renewal("2026-11-23", None), today).unwrap().expiry_confirmed, "a recorded renewal");
     assert!(recert.confirm_expiry(999).is_err());
 }
 
@@ -260,7 +265,7 @@ fn a_prorated_requirement_the_body_does_not_state_is_typed_for_this_cycle_only()
     let changes = CredentialChanges { units_required: Some("6".into()), ..Default::default() };
     recert.edit_credential(sccc.id, &changes, now(), today).unwrap();
     assert_eq!(recert.status(today).unwrap()[0].progress.units_required, Some(Units(600)));
-    let renewed = recert.renew(sccc.id, "2028-07-20", None, None, d("2028-07-20")).unwrap();
+    let renewed = recert.renew(sccc.id, &renewal("2028-07-20", None), d("2028-07-20")).unwrap();
     assert_eq!(renewed.rules.requirement(renewed.earned_on, renewed.cycle.end).units_required, Some(Units(4500)));
 }
 
@@ -334,4 +339,57 @@ fn an_opening_balance_counts_from_the_first_minute_and_can_be_replaced() {
     let bad_add = CredentialForm { already_earned: vec!["lots".into()], ..form };
     assert!(recert.add_credential(&bad_add, now(), today).is_err());
     assert_eq!(recert.credentials().unwrap().len(), 2, "nothing was added");
+}
+
+#[test]
+fn renewing_short_of_the_requirement_asks_first_and_can_be_undone() {
+    let (_dir, mut recert) = open();
+    let today = d("2026-11-23");
+    let cscs = add(&mut recert, "nsca-cscs", "2015-06-01");
+    recert
+        .log_activity(
+            &ActivityForm {
+                title: "Clinic".into(),
+                completed_on: "2026-03-01".into(),
+                hours: "11".into(),
+                ..Default::default()
+            },
+            now(),
+            today,
+        )
+        .unwrap();
+    let unconfirmed = RenewalForm { date: "2026-11-20".into(), ..Default::default() };
+    let error = recert.renew(cscs.id, &unconfirmed, today).unwrap_err();
+    assert_eq!(error.to_string(), "1.1 of 6.0 CEU logged; NSCA requires 6.0. Record the renewal anyway?");
+    assert_eq!(recert.credential(cscs.id).unwrap().cycle.end, d("2026-12-31"), "nothing recorded");
+    let renewed = recert.renew(cscs.id, &RenewalForm { confirmed: true, ..unconfirmed }, today).unwrap();
+    assert_eq!(renewed.cycle.end, d("2029-12-31"));
+    let undone = recert.undo_renewal(cscs.id).unwrap();
+    assert_eq!(undone.cycle, crate::rules::Cycle { start: d("2024-01-01"), end: d("2026-12-31") });
+    assert!(recert.past_cycles(cscs.id).unwrap().is_empty());
+    assert_eq!(recert.status(today).unwrap()[0].progress.units_earned, Units(110), "the credits are back in the cycle");
+    assert_eq!(
+        recert.store().current_cycle_totals().unwrap(),
+        recert.store().current_cycle_totals_from_ledger().unwrap()
+    );
+    assert_eq!(recert.undo_renewal(cscs.id).unwrap_err().field(), Some("renewal"), "nothing left to undo");
+}
+
+#[test]
+fn a_reminder_whose_cause_is_gone_reads_as_resolved() {
+    let (_dir, mut recert) = open();
+    let today = d("2026-11-23");
+    let cscs = add(&mut recert, "nsca-cscs", "2015-06-01");
+    for reminder in recert.due_reminders(today).unwrap() {
+        recert.record_reminder(&reminder, None, now()).unwrap();
+    }
+    let resolved = |recert: &Recert, kind: &str| {
+        recert.reminder_log(50, today).unwrap().iter().find(|r| r.kind == kind).unwrap().resolved
+    };
+    assert!(!resolved(&recert, "prerequisite") && !resolved(&recert, "deadline"));
+    add_on(&mut recert, "cpr-aed-aha", "2026-11-02", "2026-11-23"); // valid through 2028-11-30
+    assert!(resolved(&recert, "prerequisite"), "the card was added");
+    assert!(!resolved(&recert, "deadline"));
+    recert.renew(cscs.id, &renewal("2026-11-23", None), today).unwrap();
+    assert!(resolved(&recert, "deadline") && resolved(&recert, "shortfall"), "renewed");
 }

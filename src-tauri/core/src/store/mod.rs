@@ -25,6 +25,8 @@ pub const DATABASE_FILE: &str = "recert.sqlite3";
 pub struct LoggedReminder {
     pub key: String,
     pub credential_id: i64,
+    /// The deadline of the cycle the reminder was about.
+    pub cycle_end: String,
     pub kind: String,
     pub due_on: String,
     pub title: String,
@@ -32,6 +34,8 @@ pub struct LoggedReminder {
     pub raised_at: String,
     pub shown: bool,
     pub error: Option<String>,
+    /// Its cause is gone (renewed, card added, credits logged): filled in by the service.
+    pub resolved: bool,
 }
 
 pub struct Store {
@@ -473,6 +477,31 @@ impl Store {
         Ok(())
     }
 
+    /// Reopens the most recent closed cycle of a credential as its current one, in one
+    /// transaction: the renewal recorded last is taken back.
+    pub fn undo_last_renewal(&mut self, credential_id: i64) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let last: Option<(i64, String, String)> = tx
+            .query_row(
+                "SELECT id, cycle_start, cycle_end FROM past_cycles WHERE credential_id = ?1
+                 ORDER BY cycle_end DESC, id DESC LIMIT 1",
+                [credential_id],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .optional()?;
+        let Some((past_id, start, end)) = last else {
+            return Err(Error::invalid("renewal", "no renewal is recorded for this credential"));
+        };
+        tx.execute(
+            "UPDATE credentials SET cycle_start = ?2, cycle_end = ?3 WHERE id = ?1",
+            params![credential_id, start, end],
+        )?;
+        tx.execute("DELETE FROM past_cycles WHERE id = ?1", [past_id])?;
+        rebuild_totals(&tx, credential_id)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     // --- activities and credits --------------------------------------------------------------
 
     /// Stores an activity and its credits in one transaction; returns the activity id.
@@ -746,7 +775,7 @@ impl Store {
     /// The most recent reminders raised, newest first.
     pub fn reminder_log(&self, limit: u32) -> Result<Vec<LoggedReminder>> {
         let mut statement = self.conn.prepare(
-            "SELECT reminder_key, credential_id, kind, due_on, title, body, raised_at, delivery, error
+            "SELECT reminder_key, credential_id, kind, due_on, title, body, raised_at, delivery, error, cycle_end
              FROM reminder_log ORDER BY raised_at DESC, id DESC LIMIT ?1",
         )?;
         let rows = statement.query_map([limit], |row| {
@@ -760,6 +789,8 @@ impl Store {
                 raised_at: row.get(6)?,
                 shown: row.get::<_, String>(7)? == "shown",
                 error: row.get(8)?,
+                cycle_end: row.get(9)?,
+                resolved: false,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
