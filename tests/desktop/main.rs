@@ -158,7 +158,7 @@ async fn a_trainer_adds_logs_and_renews_in_the_window() {
     app.type_into("#renew-fee", "65.00").await;
     app.click("#renew-button").await;
     let question = app.wait_for("#confirm-dialog").await.text().await.unwrap();
-    assert!(question.contains("0.8 of 6.0 CEU logged; NSCA requires 6.0. Record the renewal anyway?"), "{question}");
+    assert!(question.contains("0.9 of 6.0 CEU logged; NSCA requires 6.0. Record the renewal anyway?"), "{question}");
     app.click("#confirm-no").await;
     assert!(app.cli(&["show", &cscs.to_string(), "--json"])["past_cycles"].as_array().unwrap().is_empty());
     // Recorded by mistake, then taken back with Undo: the old deadline returns.

@@ -3,6 +3,7 @@
 //! both with Xvfb and dbus-run-session).
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -62,7 +63,11 @@ impl App {
         prepare(data_dir.path());
         let port = free_port();
         let native_port = free_port();
+        // In a process group of its own, so that tearing down kills WebKitWebDriver and the app it
+        // started too: a window left behind by a failed test would take over the next test's launch
+        // (single instance) and hang it.
         let driver = Command::new(tauri_driver())
+            .process_group(0)
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("RECERT_DATA_DIR", data_dir.path())
             .stdout(Stdio::null())
@@ -161,16 +166,17 @@ impl App {
         cli(self.data_path(), args)
     }
 
-    pub async fn close(mut self) {
+    pub async fn close(self) {
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        // Drop kills what is left.
     }
 }
 
 impl Drop for App {
     fn drop(&mut self) {
-        let _ = self.driver.kill();
+        // The whole group: tauri-driver, WebKitWebDriver and the app.
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.driver.wait();
     }
 }

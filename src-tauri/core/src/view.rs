@@ -167,6 +167,9 @@ impl From<&CredentialReport> for StatusView {
 /// The editable rules of a credential, as numbers a form can show.
 #[derive(Debug, Clone, Serialize)]
 pub struct RulesView {
+    /// The rules in one line a trainer reads at a glance: "Every 3 years · 6.0 CEU (60 h) · from
+    /// at least 2 categories · CPR/AED card required · fee unknown".
+    pub summary: String,
     pub cycle_rule: String,
     /// The rule in words ("every 2 years, on the date you earned it").
     pub cycle_description: String,
@@ -247,6 +250,7 @@ impl From<&CategoryRule> for CategoryLimitView {
 impl From<&RenewalRules> for RulesView {
     fn from(rules: &RenewalRules) -> Self {
         Self {
+            summary: summary(rules),
             cycle_rule: rules.cycle.spec(),
             cycle_description: rules.cycle.describe(),
             cycle_years: rules.cycle.years(),
@@ -287,6 +291,66 @@ impl From<&RenewalRules> for RulesView {
             unverified: rules.provenance.unverified.clone(),
         }
     }
+}
+
+/// Money without cents when it has none: "$60", "$12.50".
+fn short_money(cents: Cents) -> String {
+    if cents.0 % 100 == 0 {
+        format!("${}", cents.0 / 100)
+    } else {
+        cents.to_string()
+    }
+}
+
+fn summary(rules: &RenewalRules) -> String {
+    use crate::rules::RenewsFrom;
+    let mut parts = Vec::new();
+    parts.push(match rules.cycle.years() {
+        Some(1) => "Every year".to_string(),
+        Some(years) => format!("Every {years} years"),
+        None => "Expiry date you enter".to_string(),
+    });
+    if rules.renews_from == RenewsFrom::RenewalDate {
+        parts.push("a new card from your course day".into());
+        return parts.join(" · ");
+    }
+    if let Some(unit) = &rules.unit {
+        parts.push(match (rules.units_required, rules.hours_per_unit) {
+            (Some(units), Some(per_unit)) => {
+                let hours = units.0 * per_unit.0 / 100;
+                let hours =
+                    if hours % 100 == 0 { (hours / 100).to_string() } else { crate::amount::Hours(hours).to_string() };
+                format!("{units} {unit} ({hours} h)")
+            }
+            (Some(units), None) => format!("{units} {unit}"),
+            (None, _) => format!("{unit} required unknown"),
+        });
+    }
+    if rules.proration_unknown {
+        parts.push("less if certified mid-cycle (ask the body)".into());
+    }
+    if let Some(count) = rules.min_categories_used {
+        parts.push(format!("from at least {count} categories"));
+    }
+    parts.push(
+        match rules.requires_cpr_aed {
+            Some(true) => "CPR/AED card required",
+            Some(false) => "no CPR/AED card needed",
+            None => "CPR/AED requirement unknown",
+        }
+        .into(),
+    );
+    parts.push(match (rules.renewal_fee, &rules.joint_fee) {
+        (Some(fee), Some(joint)) => format!(
+            "{} fee ({} for {} or more together)",
+            short_money(fee),
+            short_money(joint.fee),
+            joint.min_credentials
+        ),
+        (Some(fee), None) => format!("{} fee", short_money(fee)),
+        (None, _) => "fee unknown".into(),
+    });
+    parts.join(" · ")
 }
 
 /// A catalog entry for the window: the preset as the research states it, plus the rules a
@@ -527,6 +591,27 @@ impl From<Vec<crate::costs::UpcomingCost>> for CostsView {
 mod tests {
     use super::*;
     use crate::catalog::Catalog;
+
+    #[test]
+    fn a_preset_reads_in_one_line() {
+        let line = |id: &str| RulesView::from(&Catalog::builtin().preset(id).unwrap().rules()).summary;
+        assert_eq!(
+            line("nsca-cscs"),
+            "Every 3 years · 6.0 CEU (60 h) · from at least 2 categories · CPR/AED card required · fee unknown"
+        );
+        assert_eq!(line("acsm-cpt"), "Every 3 years · 45.0 CEC (45 h) · CPR/AED card required · $60 fee");
+        assert_eq!(
+            line("ncsf-cpt"),
+            "Every 2 years · 10.0 CEU (20 h) · CPR/AED card required · $85 fee ($100 for 2 or more together)"
+        );
+        assert_eq!(line("nasm-csnc"), "Every 2 years · 1.9 CEU (19 h) · no CPR/AED card needed · fee unknown");
+        assert_eq!(line("cpr-aed-aha"), "Every 2 years · a new card from your course day");
+        assert_eq!(
+            line("issa-sc"),
+            "Expiry date you enter · CEU required unknown · CPR/AED requirement unknown · fee unknown"
+        );
+        assert!(line("cscca-sccc").contains("less if certified mid-cycle"));
+    }
 
     #[test]
     fn a_preset_view_carries_the_rules_in_cents_beside_the_research_in_dollars() {
