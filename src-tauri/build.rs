@@ -8,6 +8,7 @@ const COMMANDS: &[&str] = &[
     "edit_credential",
     "remove_credential",
     "confirm_expiry",
+    "set_up",
     "undo_renewal",
     "renew_credential",
     "credential_detail",

@@ -67,6 +67,15 @@ pub fn add_credential(state: State<'_, AppState>, form: CredentialForm) -> Reply
     Ok(CredentialView::from(&credential))
 }
 
+/// The first-run flow: every credential the user holds, saved together. Reminders wait for it and
+/// then come as one summary.
+#[tauri::command]
+pub fn set_up(state: State<'_, AppState>, forms: Vec<CredentialForm>) -> Reply<Vec<CredentialView>> {
+    let added = state.recert()?.add_credentials(&forms, Utc::now(), state.today())?;
+    let _ = state.scheduler.send(SchedulerMsg::SetUp);
+    Ok(added.iter().map(CredentialView::from).collect())
+}
+
 #[tauri::command]
 pub fn edit_credential(state: State<'_, AppState>, id: i64, changes: CredentialChanges) -> Reply<CredentialView> {
     let edited = state.recert()?.edit_credential(id, &changes, Utc::now(), state.today())?;

@@ -48,6 +48,7 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
             commands::edit_credential,
             commands::remove_credential,
             commands::confirm_expiry,
+            commands::set_up,
             commands::undo_renewal,
             commands::renew_credential,
             commands::credential_detail,

@@ -24,6 +24,9 @@ const RETRY_FAILED_AFTER: Duration = Duration::from_secs(3600);
 pub enum SchedulerMsg {
     /// Data changed: check now.
     Changed,
+    /// The first-run flow saved what the user holds: check now, and group what is due into one
+    /// summary.
+    SetUp,
     /// Check now and answer with how many reminders were raised.
     CheckNow(Sender<usize>),
     Snooze {
@@ -82,6 +85,9 @@ impl Scheduler {
                 Ok(SchedulerMsg::Changed) => {
                     self.check(true);
                 }
+                Ok(SchedulerMsg::SetUp) => {
+                    self.check_with(true, recert_core::reminders::setup_notices);
+                }
                 Ok(SchedulerMsg::CheckNow(reply)) => {
                     let raised = self.check(true);
                     let _ = reply.send(raised);
@@ -105,6 +111,11 @@ impl Scheduler {
 
     /// Raises what is due; `asked` (a change or "check now") also retries failed deliveries.
     fn check(&mut self, asked: bool) -> usize {
+        self.check_with(asked, recert_core::reminders::notices)
+    }
+
+    /// As `check`, grouping what is due into notifications with `group`.
+    fn check_with(&mut self, asked: bool, group: for<'a> fn(&'a [Reminder]) -> Vec<Notice<'a>>) -> usize {
         let today = self.today();
         let due = match self.recert.due_reminders(today) {
             Ok(due) => due,
@@ -118,7 +129,7 @@ impl Scheduler {
             .filter(|r| asked || self.failed.get(&r.key).is_none_or(|at| at.elapsed() >= RETRY_FAILED_AFTER))
             .collect();
         let mut raised = 0;
-        for notice in recert_core::reminders::notices(&due) {
+        for notice in group(&due) {
             self.raise(&notice);
             raised += notice.reminders.len();
         }

@@ -63,6 +63,7 @@ export const addCredential = (form) => call('add_credential', { form });
 export const editCredential = (id, changes) => call('edit_credential', { id, changes });
 export const removeCredential = (id, confirmed) => call('remove_credential', { id, confirmed });
 export const confirmExpiry = (id) => call('confirm_expiry', { id });
+export const setUp = (forms) => call('set_up', { forms });
 export const renewCredential = (id, date, fee, expires, confirmed = false) =>
   call('renew_credential', { id, form: { date, fee, expires, confirmed } });
 export const undoRenewal = (id) => call('undo_renewal', { id });

@@ -333,7 +333,17 @@ pub struct Notice<'a> {
 
 /// Groups the reminders due now into the notifications to show.
 pub fn notices(due: &[Reminder]) -> Vec<Notice<'_>> {
-    if due.len() <= MAX_SEPARATE_NOTIFICATIONS {
+    grouped(due, MAX_SEPARATE_NOTIFICATIONS, |count| format!("{count} Recert reminders"))
+}
+
+/// The first check after the user set Recert up: whatever is due comes as one calm summary, not
+/// a burst of alarms for everything just entered.
+pub fn setup_notices(due: &[Reminder]) -> Vec<Notice<'_>> {
+    grouped(due, 1, |count| format!("Recert is set up: {count} things to look at"))
+}
+
+fn grouped(due: &[Reminder], max_separate: usize, title: impl Fn(usize) -> String) -> Vec<Notice<'_>> {
+    if due.len() <= max_separate {
         return due
             .iter()
             .map(|r| Notice { title: r.title.clone(), body: r.body.clone(), reminders: vec![r] })
@@ -344,11 +354,7 @@ pub fn notices(due: &[Reminder]) -> Vec<Notice<'_>> {
         lines.push(format!("… and {} more", due.len() - SUMMARY_LINES));
     }
     lines.push("Open Recert for the details.".into());
-    vec![Notice {
-        title: format!("{} Recert reminders", due.len()),
-        body: lines.join("\n"),
-        reminders: due.iter().collect(),
-    }]
+    vec![Notice { title: title(due.len()), body: lines.join("\n"), reminders: due.iter().collect() }]
 }
 
 #[cfg(test)]

@@ -110,6 +110,32 @@ impl Recert {
         self.store.credential(id)
     }
 
+    /// Adds every credential a new user holds at once (the first-run flow): all are checked
+    /// first and stored together, or none is. An error names the form by its position
+    /// (`2.earned`: the third form's date earned).
+    pub fn add_credentials(
+        &mut self,
+        forms: &[CredentialForm],
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<Vec<Credential>> {
+        if forms.is_empty() {
+            return Err(Error::invalid("credentials", "tick at least one credential you hold"));
+        }
+        let mut checked = Vec::new();
+        for (index, form) in forms.iter().enumerate() {
+            let in_form = |error: Error| match error {
+                Error::Invalid { field, message } => Error::Invalid { field: format!("{index}.{field}"), message },
+                other => other,
+            };
+            let credential = form.to_credential(self.catalog(), today).map_err(in_form)?;
+            let opening = parse_opening(&form.already_earned, &credential).map_err(in_form)?;
+            checked.push((credential, opening));
+        }
+        let ids = self.store.insert_credentials(&checked, now)?;
+        ids.into_iter().map(|id| self.store.credential(id)).collect()
+    }
+
     pub fn credential(&self, id: i64) -> Result<Credential> {
         self.store.credential(id)
     }

@@ -213,3 +213,16 @@ fn a_joint_fee_is_said_as_one_fee() {
         "Renew NCSF-CPT by 31 Mar 2027 — $50.00, share of NCSF's $100.00 fee for NCSF-CPT and NCSF-CSC renewed together."
     );
 }
+
+#[test]
+fn after_setting_up_everything_due_comes_as_one_summary() {
+    let cscs = held(1, "nsca-cscs", "2015-06-01", None);
+    let card = held(2, "cpr-aed-aha", "2026-11-02", None);
+    let due = plan(&[cscs, card], &ReminderHistory::default(), "2026-11-23");
+    assert!(due.len() >= 2 && due.len() <= MAX_SEPARATE_NOTIFICATIONS, "{}", due.len());
+    assert_eq!(notices(&due).len(), due.len(), "a few reminders come one by one");
+    let summary = setup_notices(&due);
+    assert_eq!(summary.len(), 1);
+    assert_eq!(summary[0].title, format!("Recert is set up: {} things to look at", due.len()));
+    assert_eq!(summary[0].reminders.len(), due.len(), "every reminder is recorded with it");
+}

@@ -393,3 +393,28 @@ fn a_reminder_whose_cause_is_gone_reads_as_resolved() {
     recert.renew(cscs.id, &renewal("2026-11-23", None), today).unwrap();
     assert!(resolved(&recert, "deadline") && resolved(&recert, "shortfall"), "renewed");
 }
+
+#[test]
+fn the_first_run_saves_every_credential_together_or_none() {
+    let (_dir, mut recert) = open();
+    let today = d("2026-11-23");
+    let form = |preset: &str, earned: &str| CredentialForm {
+        preset: Some(preset.into()),
+        earned_on: earned.into(),
+        ..Default::default()
+    };
+    let mut bad = form("nasm-cpt", "2025-02-30");
+    bad.number = Some("N-1".into());
+    let error = recert.add_credentials(&[form("nsca-cscs", "2015-06-01"), bad], now(), today).unwrap_err();
+    assert_eq!(error.field(), Some("1.earned"), "the second form's date");
+    assert!(recert.credentials().unwrap().is_empty(), "none was saved");
+    let mut cscs = form("nsca-cscs", "2015-06-01");
+    cscs.already_earned = vec!["2.0".into()];
+    let added = recert
+        .add_credentials(&[cscs, form("nasm-cpt", "2025-02-10"), form("cpr-aed-aha", "2026-01-15")], now(), today)
+        .unwrap();
+    assert_eq!(added.iter().map(|c| c.abbreviation.as_str()).collect::<Vec<_>>(), ["CSCS", "NASM-CPT", "AHA CPR/AED"]);
+    let report = recert.status(today).unwrap().into_iter().find(|r| r.credential.id == added[0].id).unwrap();
+    assert_eq!(report.progress.units_earned, Units(200));
+    assert_eq!(recert.add_credentials(&[], now(), today).unwrap_err().field(), Some("credentials"));
+}

@@ -288,34 +288,48 @@ impl Store {
         opening: &[OpeningEntry],
         now: DateTime<Utc>,
     ) -> Result<i64> {
+        Ok(self.insert_credentials(&[(credential.clone(), opening.to_vec())], now)?[0])
+    }
+
+    /// Stores several new credentials, each with its opening balance, all or none; returns their
+    /// ids in order.
+    pub fn insert_credentials(
+        &mut self,
+        credentials: &[(Credential, Vec<OpeningEntry>)],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<i64>> {
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO credentials (preset_id, kind, body, body_short, name, abbreviation, number, earned_on,
-                                      cycle_start, cycle_end, member, notes, rules, created_at, expiry_confirmed)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-            params![
-                credential.preset_id,
-                credential.kind.as_str(),
-                credential.body,
-                credential.body_short,
-                credential.name,
-                credential.abbreviation,
-                credential.number,
-                credential.earned_on.to_string(),
-                credential.cycle.start.to_string(),
-                credential.cycle.end.to_string(),
-                credential.member,
-                credential.notes,
-                rules_json(&credential.rules)?,
-                timestamp(now),
-                credential.expiry_confirmed,
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        insert_opening_balance(&tx, &Credential { id, ..credential.clone() }, opening, now)?;
-        rebuild_totals(&tx, id)?;
+        let mut ids = Vec::new();
+        for (credential, opening) in credentials {
+            tx.execute(
+                "INSERT INTO credentials (preset_id, kind, body, body_short, name, abbreviation, number, earned_on,
+                                          cycle_start, cycle_end, member, notes, rules, created_at, expiry_confirmed)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                params![
+                    credential.preset_id,
+                    credential.kind.as_str(),
+                    credential.body,
+                    credential.body_short,
+                    credential.name,
+                    credential.abbreviation,
+                    credential.number,
+                    credential.earned_on.to_string(),
+                    credential.cycle.start.to_string(),
+                    credential.cycle.end.to_string(),
+                    credential.member,
+                    credential.notes,
+                    rules_json(&credential.rules)?,
+                    timestamp(now),
+                    credential.expiry_confirmed,
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            insert_opening_balance(&tx, &Credential { id, ..credential.clone() }, opening, now)?;
+            rebuild_totals(&tx, id)?;
+            ids.push(id);
+        }
         tx.commit()?;
-        Ok(id)
+        Ok(ids)
     }
 
     /// The activities holding a credential's opening balance.
