@@ -2,6 +2,7 @@
 //! `make test` under Xvfb with a private D-Bus session.
 
 mod notifications;
+mod onboarding;
 mod support;
 
 use support::App;

@@ -27,13 +27,13 @@ fn setup() -> tempfile::TempDir {
     data
 }
 
-struct Monitor {
+pub(crate) struct Monitor {
     child: Child,
     log: tempfile::NamedTempFile,
 }
 
 impl Monitor {
-    fn start() -> Monitor {
+    pub(crate) fn start() -> Monitor {
         assert!(std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(), "needs a D-Bus session: run with `make test`");
         let log = tempfile::NamedTempFile::new().unwrap();
         let child = Command::new("dbus-monitor")
@@ -48,11 +48,11 @@ impl Monitor {
         monitor
     }
 
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         std::fs::read_to_string(self.log.path()).unwrap()
     }
 
-    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) {
+    pub(crate) fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) {
         let started = Instant::now();
         while !done(&self.text()) {
             assert!(started.elapsed() < Duration::from_secs(10), "timed out waiting for {what}: {}", self.text());

@@ -101,10 +101,10 @@ export function confirmExpiryPanel(status, app, { withReason = false } = {}) {
  * What to act on, with a warning sign; and, with `withNotes`, the quiet facts beside them: a
  * minimum met beyond its maximum, a card lapsing before a deadline still far away.
  */
-export function warningsList(status, { withNotes = false } = {}) {
+export function warningsList(status, { withNotes = false, requirementProblems = true } = {}) {
   const problems = [
     ...status.prerequisite_problems.map((text) => ({ text, className: 'prereq-warning', icon: '⚠ ' })),
-    ...status.requirement_problems.map((text) => ({ text, className: 'requirement-note', icon: '⚠ ' })),
+    ...(requirementProblems ? status.requirement_problems : []).map((text) => ({ text, className: 'requirement-note', icon: '⚠ ' })),
   ];
   if (withNotes) {
     problems.push(
@@ -151,7 +151,9 @@ function credentialCard(status, app) {
   confirmExpiryPanel(status, app),
   progressBlock(status),
   h('p', { class: 'next-action', id: actionId }, sentenceWithDates(status.next_action)),
-  warningsList(status),
+  // While units are still short, the next action says so; a category left short after the total
+  // is met is the one thing the card must add.
+  warningsList(status, { requirementProblems: !(status.shortfall > 0) || status.units_earned >= (status.units_required ?? Infinity) }),
   moneyLine(status));
 }
 
@@ -172,9 +174,12 @@ function emptyState() {
       'Recert keeps your fitness certifications and CPR/AED card in one place: each body’s renewal rules, ',
       'the continuing-education units you earn (log a course once, it counts toward every credential it serves), ',
       'your deadlines and the fees ahead. Everything stays on this computer.'),
-    h('p', null, 'Start with a certification you hold: pick it from the catalog of NSCA, NASM, ACE, ACSM, ISSA, ',
-      'NCSF, CSCCa, AFAA, NESTA and CPR/AED presets, or describe your own.'),
-    h('a', { class: 'button primary large', id: 'add-first-credential', href: '#/add' }, 'Add your first credential'));
+    h('p', null, 'Start with what you hold: tick your certifications and CPR/AED card in the catalog of NSCA, NASM, ',
+      'ACE, ACSM, ISSA, NCSF, CSCCa, AFAA, NESTA and CPR/AED presets (or describe your own), say where each stands, ',
+      'and the dashboard is true from the first minute.'),
+    h('div', { class: 'actions start' },
+      h('a', { class: 'button primary large', id: 'set-up', href: '#/welcome' }, 'Set up Recert'),
+      h('a', { class: 'button', id: 'add-first-credential', href: '#/add' }, 'Add one credential')));
 }
 
 export async function render(_params, app) {

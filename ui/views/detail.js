@@ -10,7 +10,7 @@ import {
   centsToInput, dateElement, formatMoney, formatNumber, formatUnits, moneyOrUnknown, sentenceWithDates, statusBadge,
 } from '../format.js';
 import { confirmExpiryPanel, deadlineLine, progressBlock, warningsList } from './dashboard.js';
-import { rulesFromCredential, rulesList } from './rules.js';
+import { provenanceList, rulesFromCredential, rulesList } from './rules.js';
 
 const textOrNull = (input) => (input.value.trim() === '' ? null : input.value);
 
@@ -298,7 +298,10 @@ function editForm(detail, app) {
 function rulesSection(detail, app, editing) {
   return section('Rules', 'rules',
     unknownsNote(detail.status),
-    rulesList(rulesFromCredential(detail.credential)),
+    rulesList(rulesFromCredential(detail.credential), { provenance: false }),
+    h('details', { class: 'provenance', id: 'rules-provenance' },
+      h('summary', null, 'Where this comes from'),
+      provenanceList(rulesFromCredential(detail.credential))),
     h('details', { class: 'edit-details', id: 'edit-details', open: editing ? true : undefined },
       h('summary', { id: 'edit-toggle' }, 'Edit this credential'),
       editForm(detail, app)));

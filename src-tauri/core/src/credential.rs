@@ -191,9 +191,7 @@ impl CredentialForm {
     pub fn to_credential(&self, catalog: &Catalog, today: NaiveDate) -> Result<Credential> {
         let expires = optional_amount(&self.expires, |t| parse_date("expires", t))?;
         let earned_on = match (self.earned_on.trim(), expires) {
-            ("", None) => {
-                return Err(Error::invalid("earned", "give the date you earned it, or its current expiry (--expires)"))
-            }
+            ("", None) => return Err(Error::invalid("earned", "give the date you earned it, or its current expiry")),
             ("", Some(_)) => None,
             (text, _) => Some(parse_date("earned", text)?),
         };

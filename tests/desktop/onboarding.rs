@@ -1,0 +1,66 @@
+//! The first hour: a trainer who holds a CSCS, a NASM-CPT and an AHA CPR card sets Recert up in
+//! one flow, with the units they have already earned, and gets a truthful dashboard and one calm
+//! summary instead of a burst of alarms.
+
+use std::time::Duration;
+
+use crate::notifications::Monitor;
+use crate::support::App;
+
+const ENTER: &str = "\u{E007}";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_trainer_sets_up_recert_with_what_they_already_earned() {
+    let app = App::launch().await;
+    // Started once this test has the window, so only its own notifications are seen.
+    let monitor = Monitor::start();
+    app.click("#set-up").await;
+
+    // Enter in the search ticks the only match.
+    for (search, preset) in [("CSCS", "nsca-cscs"), ("NASM-CPT", "nasm-cpt"), ("heart", "cpr-aed-aha")] {
+        app.type_into("#welcome-search", search).await;
+        app.find("#welcome-search").await.send_keys(ENTER).await.unwrap();
+        let ticked =
+            format!("return document.querySelector(\"#welcome-list input[data-preset-id='{preset}']\").checked;");
+        app.eventually(&format!("{preset} is ticked"), || async { app.script(&ticked).await == true }).await;
+    }
+    let picked = app.find("#welcome-picked").await.text().await.unwrap();
+    assert_eq!(picked, "Ticked: CSCS, NASM-CPT, AHA CPR/AED");
+    app.screenshot("welcome-pick").await;
+    app.click("#welcome-next").await;
+
+    // One line per credential; the CSCS's categories each take what was already earned.
+    app.type_into("#w-0-earned", "2015-06-01").await;
+    app.type_into("#w-0-already-A", "3.0").await;
+    app.type_into("#w-0-already-C", "1.5").await;
+    app.type_into("#w-1-earned", "2025-02-30").await;
+    app.type_into("#w-1-number", "NASM-123").await;
+    app.type_into("#w-2-earned", "2026-01-10").await;
+    app.screenshot("welcome-details").await;
+    app.click("#welcome-finish").await;
+    let error = app.wait_for("[data-field='1.earned'] .field-error").await.text().await.unwrap();
+    assert!(error.contains("2025-02-30 is not a real calendar date"), "{error}");
+    assert_eq!(app.value("#w-1-number").await, "NASM-123", "what was typed stays");
+    assert_eq!(app.cli(&["status", "--json"]), serde_json::json!([]), "nothing is saved before Finish");
+
+    app.type_into("#w-1-earned", "2025-02-10").await;
+    app.click("#welcome-finish").await;
+    app.eventually("three cards", || async { app.find_all(".credential-card").await.len() == 3 }).await;
+    let status = app.cli(&["status", "--json"]);
+    let cscs = status.as_array().unwrap().iter().find(|s| s["abbreviation"] == "CSCS").unwrap();
+    assert_eq!(cscs["units_earned"], 4.5, "the opening balance counts from the first minute: {cscs}");
+    let ledger = app.cli(&["activities", "--json"]);
+    assert!(ledger.as_array().unwrap().iter().all(|a| a["title"] == "Earned before Recert"), "{ledger}");
+
+    // What is due comes as one summary, not one alarm per credential.
+    monitor.wait_until("the summary", |text| text.contains("Recert is set up:"));
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    // Counted by this test's titles: the notification tests may use the same bus meanwhile.
+    let text = monitor.text();
+    assert_eq!(text.matches("string \"Recert is set up:").count(), 1, "{text}");
+    for title in ["string \"CSCS", "string \"NASM-CPT", "string \"AHA"] {
+        assert!(!text.contains(title), "no separate alarm ({title}): {text}");
+    }
+    app.screenshot("welcome-dashboard").await;
+    app.close().await;
+}
