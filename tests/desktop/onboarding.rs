@@ -64,3 +64,42 @@ async fn a_trainer_sets_up_recert_with_what_they_already_earned() {
     app.screenshot("welcome-dashboard").await;
     app.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unknown_fee_is_filled_in_where_it_is_shown() {
+    let app = App::launch_with(|dir| {
+        crate::support::cli(dir, &["add", "--preset", "nsca-cscs", "--earned", "2015-06-01", "--json"]);
+    })
+    .await;
+    // On the card: "unknown — check with NSCA", then Enter, a wrong amount, then a right one.
+    app.click(".credential-card .fill-in[data-fills='renewal_fee']").await;
+    app.type_into(".credential-card .fill-in-form input", "12.345").await;
+    app.click(".credential-card .fill-in-save").await;
+    let error = app.wait_for(".credential-card .fill-in-form .field-error").await.text().await.unwrap();
+    assert!(error.contains("12.345"), "{error}");
+    let hash = app.script("return location.hash").await;
+    assert!(!hash.as_str().unwrap_or_default().starts_with("#/credential"), "the card stays put: {hash}");
+    app.type_into(".credential-card .fill-in-form input", "65").await;
+    app.click(".credential-card .fill-in-save").await;
+    app.eventually("the fee shows", || async {
+        app.find_all(".credential-card .money .amount").await.len() == 1
+            && app.find_all(".credential-card .fill-in[data-fills='renewal_fee']").await.is_empty()
+    })
+    .await;
+    let status = app.cli(&["status", "--json"]);
+    assert_eq!(status[0]["renewal_fee_cents"], 6500);
+
+    // On Costs the total says what it leaves out, and a row fills in the same way.
+    crate::support::cli(app.data_path(), &["add", "--preset", "nasm-cpt", "--earned", "2025-02-10", "--json"]);
+    app.client.execute("location.hash = '#/costs';", vec![]).await.unwrap();
+    let total = app.wait_for("#costs-total").await.text().await.unwrap();
+    assert_eq!(total, "Total: $65.00 + 1 fee unknown");
+    app.click("#upcoming-costs .fill-in[data-fills='renewal_fee']").await;
+    app.type_into("#upcoming-costs .fill-in-form input", "99").await;
+    app.click("#upcoming-costs .fill-in-save").await;
+    app.eventually("the total counts it", || async {
+        app.find("#costs-total").await.text().await.unwrap_or_default() == "Total: $164.00"
+    })
+    .await;
+    app.close().await;
+}

@@ -20,14 +20,34 @@ export function deadlineLine(status, id) {
   return h('p', { class: 'deadline', 'data-date': status.cycle_end, id }, parts);
 }
 
+/**
+ * An "Enter" button beside an unknown value: it opens a one-field form to fill the value in right
+ * there (fill-in.js, loaded on first use so start-up does not pay for it).
+ */
+export function fillInButton(status, key, app) {
+  const button = h('button', {
+    type: 'button', class: 'button small fill-in', 'data-fills': key, 'aria-label': `Enter the ${key.replaceAll('_', ' ')}`,
+    on: {
+      keydown: (event) => event.stopPropagation(),
+      click: async (event) => {
+        event.stopPropagation();
+        const { openFillIn } = await import('./fill-in.js');
+        openFillIn(button, { credentialId: status.id, key, abbreviation: status.abbreviation, app });
+      },
+    },
+  }, 'Enter');
+  return button;
+}
+
 /** Earned / required as a bar with the words beside it; no bar when the requirement is unknown. */
-export function progressBlock(status) {
+export function progressBlock(status, app) {
   if (status.kind === 'cpr_aed') return null;
   const { units_earned: earned, units_required: required, unit } = status;
   if (required === null || required === undefined) {
+    const unknownText = status.prorated ? `prorated — ask ${status.body_short}` : `unknown — check with ${status.body_short}`;
     return h('p', { class: 'progress-text' },
       `${formatUnits(earned, unit)} logged · requirement `,
-      h('span', { class: 'unknown' }, `unknown — check with ${status.body_short}`));
+      h('span', { class: 'unknown' }, unknownText), ' ', app ? fillInButton(status, 'units_required', app) : null);
   }
   const textId = uniqueId('progress-text');
   const met = earned >= required;
@@ -48,11 +68,13 @@ export function progressBlock(status) {
 }
 
 /** Renewal fee, plus the late fee once in grace. */
-export function moneyLine(status) {
+export function moneyLine(status, app) {
+  const feeUnknown = status.renewal_fee_cents == null;
   const parts = [
     h('span', null, status.kind === 'cpr_aed' ? 'Renewal course: ' : 'Renewal fee: ',
-      h('span', { class: status.renewal_fee_cents == null ? 'unknown' : 'amount' },
-        moneyOrUnknown(status.renewal_fee_cents, status.body_short))),
+      h('span', { class: feeUnknown ? 'unknown' : 'amount' },
+        moneyOrUnknown(status.renewal_fee_cents, status.body_short)),
+      feeUnknown && status.kind !== 'cpr_aed' && app ? [' ', fillInButton(status, 'renewal_fee', app)] : null),
   ];
   if (status.fee_note) parts.push(h('span', { class: 'hint fee-note' }, ` (${status.fee_note})`));
   if (status.status === 'grace') {
@@ -149,12 +171,12 @@ function credentialCard(status, app) {
     statusBadge(status.status, status.status_label, statusId)),
   deadlineLine(status, deadlineId),
   confirmExpiryPanel(status, app),
-  progressBlock(status),
+  progressBlock(status, app),
   h('p', { class: 'next-action', id: actionId }, sentenceWithDates(status.next_action)),
   // While units are still short, the next action says so; a category left short after the total
   // is met is the one thing the card must add.
   warningsList(status, { requirementProblems: !(status.shortfall > 0) || status.units_earned >= (status.units_required ?? Infinity) }),
-  moneyLine(status));
+  moneyLine(status, app));
 }
 
 function summaryLine(statuses) {

@@ -9,7 +9,7 @@ import { clearErrors, clearFieldError, confirmDialog, flash, showError } from '.
 import {
   centsToInput, dateElement, formatMoney, formatNumber, formatUnits, moneyOrUnknown, sentenceWithDates, statusBadge,
 } from '../format.js';
-import { confirmExpiryPanel, deadlineLine, progressBlock, warningsList } from './dashboard.js';
+import { confirmExpiryPanel, deadlineLine, fillInButton, progressBlock, warningsList } from './dashboard.js';
 import { provenanceList, rulesFromCredential, rulesList } from './rules.js';
 
 const textOrNull = (input) => (input.value.trim() === '' ? null : input.value);
@@ -56,20 +56,21 @@ function categoriesTable(status) {
   return table(['Category', 'Credited', 'Counts', 'Minimum', 'Maximum'], rows, 'Progress by category');
 }
 
-function progressSection(status) {
+function progressSection(status, app) {
   return section('This cycle', 'cycle-progress',
     h('p', null, 'Cycle ', dateElement(status.cycle_start), ' – ', dateElement(status.cycle_end),
       ` · ${formatNumber(status.activity_count)} ${status.activity_count === 1 ? 'activity' : 'activities'} logged`),
-    progressBlock(status),
+    progressBlock(status, app),
     status.shortfall > 0 ? h('p', null, `Still needed: ${formatUnits(status.shortfall, status.unit)}`,
       status.pace_per_month ? ` (about ${formatUnits(status.pace_per_month, status.unit)} a month)` : '') : null,
     categoriesTable(status),
     status.categories.length ? h('p', { class: 'hint' }, '“Counts” is what remains after each category’s maximum.') : null);
 }
 
-function moneySection(status) {
+function moneySection(status, app) {
   const rows = [
-    [status.kind === 'cpr_aed' ? 'Renewal course' : 'Renewal fee', moneyOrUnknown(status.renewal_fee_cents, status.body_short)],
+    [status.kind === 'cpr_aed' ? 'Renewal course' : 'Renewal fee', [moneyOrUnknown(status.renewal_fee_cents, status.body_short),
+      status.renewal_fee_cents === null && status.kind !== 'cpr_aed' ? [' ', fillInButton(status, 'renewal_fee', app)] : null]],
   ];
   if (status.status === 'grace' || status.status === 'due_soon') {
     rows.push(['Late fee if past the deadline', moneyOrUnknown(status.late_fee_cents, status.body_short)]);
@@ -81,11 +82,14 @@ function moneySection(status) {
     h('dl', { class: 'rules compact' }, rows.map(([term, value]) => [h('dt', null, term), h('dd', null, value)])));
 }
 
-function unknownsNote(status) {
+function unknownsNote(status, app) {
   if (!status.unknowns.length) return null;
   return h('div', { class: 'unknowns' },
-    h('p', null, 'Not known yet (the sources do not say):'),
-    h('ul', { class: 'unknown-list' }, status.unknowns.map((text) => h('li', { class: 'unknown' }, text))));
+    h('p', null, 'Not known yet (the sources do not say). Fill in what your body tells you:'),
+    h('ul', { class: 'unknown-list' }, status.unknowns.map((text, index) => {
+      const key = status.unknown_fields?.[index];
+      return h('li', null, h('span', { class: 'unknown' }, text), key ? [' ', fillInButton(status, key, app)] : null);
+    })));
 }
 
 // --- credits and past cycles -----------------------------------------------------------------
@@ -297,7 +301,7 @@ function editForm(detail, app) {
 
 function rulesSection(detail, app, editing) {
   return section('Rules', 'rules',
-    unknownsNote(detail.status),
+    unknownsNote(detail.status, app),
     rulesList(rulesFromCredential(detail.credential), { provenance: false }),
     h('details', { class: 'provenance', id: 'rules-provenance' },
       h('summary', null, 'Where this comes from'),
@@ -360,7 +364,7 @@ export async function render({ id, edit }, app) {
       confirmExpiryPanel(status, app, { withReason: true }),
       h('p', { class: 'next-action' }, sentenceWithDates(status.next_action)),
       warningsList(status, { withNotes: true })),
-    h('div', { class: 'detail-grid' }, progressSection(status), moneySection(status)),
+    h('div', { class: 'detail-grid' }, progressSection(status, app), moneySection(status, app)),
     creditsSection(detail),
     pastCyclesSection(detail, app),
     renewSection(detail, app),

@@ -169,6 +169,8 @@ pub struct CredentialReport {
     /// Rule values the sources don't give, worded for the user ("renewal fee unknown — check
     /// with NSCA").
     pub unknowns: Vec<String>,
+    /// The form field (`renewal_fee`, `grace`, …) that fills in each of `unknowns`, in order.
+    pub unknown_fields: Vec<&'static str>,
     /// One sentence: what to do next, by when.
     pub next_action: String,
 }
@@ -190,31 +192,35 @@ pub fn report(
     let progress = progress(credential, totals, today);
     let Money { renewal_fee, late_fee, amount_due } = money_on(credential, today);
     let body = &credential.body_short;
-    let mut unknowns = Vec::new();
+    // Each with the form field that fills it in, so the window can offer it where it is shown.
+    let mut unknowns: Vec<(&'static str, String)> = Vec::new();
     if progress.units_required.is_none() && progress.prorated {
-        unknowns.push(format!("units required prorated — ask {body}"));
+        unknowns.push(("units_required", format!("units required prorated — ask {body}")));
     }
-    let mut unknown = |what: &str| unknowns.push(format!("{what} unknown — check with {body}"));
+    let mut unknown = |field: &'static str, what: &str| {
+        unknowns.push((field, format!("{what} unknown — check with {body}")));
+    };
     if credential.kind == CredentialKind::Credential {
         if progress.units_required.is_none() && !progress.prorated {
-            unknown("units required");
+            unknown("units_required", "units required");
         }
         if rules.hours_per_unit.is_none() {
-            unknown("hours per unit");
+            unknown("hours_per_unit", "hours per unit");
         }
         if rules.requires_cpr_aed.is_none() {
-            unknown("CPR/AED requirement");
+            unknown("requires_cpr_aed", "CPR/AED requirement");
         }
         if renewal_fee.is_none() {
-            unknown("renewal fee");
+            unknown("renewal_fee", "renewal fee");
         }
         if rules.late_fees.is_none() {
-            unknown("late fee");
+            unknown("late_fee", "late fee");
         }
         if rules.grace.is_none() {
-            unknown("grace period");
+            unknown("grace", "grace period");
         }
     }
+    let (unknown_fields, unknowns) = unknowns.into_iter().unzip();
     let prerequisite_problems = prerequisite_problems(credential, cards, today, warn_within_days);
     let next_action = next_action(credential, status, &progress, renewal_fee, today);
     let (confirm_expiry, confirm_expiry_reason) = match credential.expiry_confirmed {
@@ -240,6 +246,7 @@ pub fn report(
         course_costs: totals.course_costs,
         activity_count: totals.activity_count,
         unknowns,
+        unknown_fields,
         next_action,
     }
 }

@@ -103,6 +103,8 @@ pub struct StatusView {
     pub course_costs_cents: i64,
     pub activity_count: u32,
     pub unknowns: Vec<String>,
+    /// The edit field that fills in each of `unknowns`, in order.
+    pub unknown_fields: Vec<&'static str>,
     pub next_action: String,
 }
 
@@ -159,6 +161,7 @@ impl From<&CredentialReport> for StatusView {
             course_costs_cents: report.course_costs.0,
             activity_count: report.activity_count,
             unknowns: report.unknowns.clone(),
+            unknown_fields: report.unknown_fields.clone(),
             next_action: report.next_action.clone(),
         }
     }
