@@ -1,8 +1,8 @@
 //! End-to-end tests of the real Recert window (WebKitGTK through tauri-driver), run by
 //! `make test` under Xvfb with a private D-Bus session.
 
+mod first_hour;
 mod notifications;
-mod onboarding;
 mod support;
 
 use support::App;

@@ -281,7 +281,11 @@ mod tests {
                 assert!(url || source.starts_with("No "), "{}: {source}", preset.id);
                 assert!(!source.contains("fanyv88") && !source.contains(":443/"), "{}: mangled {source}", preset.id);
                 for junk in ["vintageculture", "fill.io", "wixlib", "terms-and-conditions"] {
-                    assert!(!source.contains(junk), "{}: a document mirror or terms page is no source: {source}", preset.id);
+                    assert!(
+                        !source.contains(junk),
+                        "{}: a document mirror or terms page is no source: {source}",
+                        preset.id
+                    );
                 }
             }
         }

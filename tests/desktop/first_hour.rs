@@ -103,3 +103,54 @@ async fn an_unknown_fee_is_filled_in_where_it_is_shown() {
     .await;
     app.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_met_requirement_reads_as_met() {
+    // NASM-CPT: a CPR course credited 0.3 where only 0.1 counts, and the 1.9 of courses: all met.
+    let app = App::launch_with(|dir| {
+        let nasm = crate::support::cli(
+            dir,
+            &["add", "--preset", "nasm-cpt", "--earned", "2025-02-10", "--expires", "2027-02-10", "--json"],
+        );
+        let id = nasm["id"].to_string();
+        crate::support::cli(dir, &["add", "--preset", "cpr-aed-aha", "--earned", "2026-01-10", "--json"]);
+        let cpr = format!("{id}=0.3");
+        crate::support::cli(
+            dir,
+            &[
+                "log",
+                "--title",
+                "CPR/AED course",
+                "--date",
+                "2026-01-10",
+                "--hours",
+                "3",
+                "--category",
+                "cpr",
+                "--for",
+                &cpr,
+                "--json",
+            ],
+        );
+        crate::support::cli(
+            dir,
+            &["log", "--title", "Corrective exercise", "--date", "2026-03-01", "--hours", "19", "--json"],
+        );
+    })
+    .await;
+    let nasm =
+        app.cli(&["status", "--json"]).as_array().unwrap().iter().find(|s| s["abbreviation"] == "NASM-CPT").unwrap()
+            ["id"]
+            .clone();
+    let card = format!(".credential-card[data-credential-id='{nasm}']");
+    app.wait_for(&card).await;
+    assert!(app.find_all(&format!("{card} .warnings li")).await.is_empty(), "no warning on a met requirement");
+    app.click(&card).await;
+    app.wait_for("#detail").await;
+    assert_eq!(app.find_all("tr[data-category][data-met='true']").await.len(), 2, "both categories met");
+    let note = app.wait_for(".detail-summary .met-note").await.text().await.unwrap();
+    assert!(note.contains("0.3 credited, only 0.1 CEU count"), "{note}");
+    assert!(app.find_all(".detail-summary .requirement-note").await.is_empty(), "not a warning");
+    app.screenshot("detail-met").await;
+    app.close().await;
+}
