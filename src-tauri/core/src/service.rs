@@ -334,6 +334,31 @@ impl Recert {
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Result<LoggedActivity> {
+        let (activity, outcomes, credits) = self.checked_activity(form, today)?;
+        // Copy the proof first; if the database refuses the activity, remove the copy again
+        // unless an earlier activity already uses the same file.
+        let proof = match &form.proof_file {
+            Some(path) => Some(store_proof(&self.data_dir, path)?),
+            None => None,
+        };
+        match self.store.insert_activity(&activity, proof.as_ref().map(|(p, _)| p), &credits, now) {
+            Ok(id) => Ok(LoggedActivity { activity: self.store.activity(id)?, outcomes }),
+            Err(error) => {
+                if let Some((proof, true)) = &proof {
+                    let _ = std::fs::remove_file(self.data_dir.join(&proof.stored_path));
+                }
+                Err(error)
+            }
+        }
+    }
+
+    /// A form checked as logging checks it: the activity, what it earns toward each held
+    /// credential, and the credits to store. A credential the form names must be able to take it.
+    fn checked_activity(
+        &self,
+        form: &ActivityForm,
+        today: NaiveDate,
+    ) -> Result<(ValidActivity, Vec<CreditOutcome>, Vec<Credit>)> {
         let activity = form.validate(today)?;
         let outcomes = self.credit_outcomes(&activity)?;
         if !activity.overrides.is_empty() {
@@ -365,21 +390,7 @@ impl Recert {
                 CreditDecision::NotCredited { .. } => None,
             })
             .collect();
-        // Copy the proof first; if the database refuses the activity, remove the copy again
-        // unless an earlier activity already uses the same file.
-        let proof = match &form.proof_file {
-            Some(path) => Some(store_proof(&self.data_dir, path)?),
-            None => None,
-        };
-        match self.store.insert_activity(&activity, proof.as_ref().map(|(p, _)| p), &credits, now) {
-            Ok(id) => Ok(LoggedActivity { activity: self.store.activity(id)?, outcomes }),
-            Err(error) => {
-                if let Some((proof, true)) = &proof {
-                    let _ = std::fs::remove_file(self.data_dir.join(&proof.stored_path));
-                }
-                Err(error)
-            }
-        }
+        Ok((activity, outcomes, credits))
     }
 
     pub fn activities(&self) -> Result<Vec<ActivityWithCredits>> {
@@ -523,6 +534,9 @@ pub fn reports(
     });
     reports
 }
+
+mod exchange;
+pub use exchange::{ImportOptions, ImportReport, ImportRow};
 
 #[cfg(test)]
 mod tests;

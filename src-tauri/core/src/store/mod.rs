@@ -139,6 +139,45 @@ fn insert_credits(tx: &Transaction<'_>, credits: &[Credit]) -> Result<()> {
     Ok(())
 }
 
+/// Inserts one activity, its categories and credits, and adds them to the running totals.
+fn insert_activity_in(
+    tx: &Transaction<'_>,
+    activity: &ValidActivity,
+    proof: Option<&Proof>,
+    credits: &[Credit],
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO activities (title, provider, completed_on, hours, cost_cents, notes, proof_path, proof_name,
+                     proof_sha256, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            activity.title,
+            activity.provider,
+            activity.completed_on.to_string(),
+            activity.hours.0,
+            activity.cost.0,
+            activity.notes,
+            proof.map(|p| &p.stored_path),
+            proof.map(|p| &p.original_name),
+            proof.map(|p| &p.sha256),
+            timestamp(now),
+        ],
+    )?;
+    let activity_id = tx.last_insert_rowid();
+    {
+        let mut insert =
+            tx.prepare("INSERT INTO activity_categories (activity_id, position, category) VALUES (?1, ?2, ?3)")?;
+        for (position, category) in activity.categories.iter().enumerate() {
+            insert.execute(params![activity_id, position as i64, category])?;
+        }
+    }
+    let credits: Vec<Credit> = credits.iter().map(|c| Credit { activity_id, ..c.clone() }).collect();
+    insert_credits(tx, &credits)?;
+    adjust_totals_for_activity(tx, activity_id, 1)?;
+    Ok(activity_id)
+}
+
 /// Stores each opening-balance entry as an activity dated on the cycle's first day, credited (as
 /// typed units) to `credential` only. Totals are rebuilt by the caller.
 fn insert_opening_balance(
@@ -527,36 +566,24 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<i64> {
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO activities (title, provider, completed_on, hours, cost_cents, notes, proof_path, proof_name,
-                                     proof_sha256, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                activity.title,
-                activity.provider,
-                activity.completed_on.to_string(),
-                activity.hours.0,
-                activity.cost.0,
-                activity.notes,
-                proof.map(|p| &p.stored_path),
-                proof.map(|p| &p.original_name),
-                proof.map(|p| &p.sha256),
-                timestamp(now),
-            ],
-        )?;
-        let activity_id = tx.last_insert_rowid();
-        {
-            let mut insert =
-                tx.prepare("INSERT INTO activity_categories (activity_id, position, category) VALUES (?1, ?2, ?3)")?;
-            for (position, category) in activity.categories.iter().enumerate() {
-                insert.execute(params![activity_id, position as i64, category])?;
-            }
-        }
-        let credits: Vec<Credit> = credits.iter().map(|c| Credit { activity_id, ..c.clone() }).collect();
-        insert_credits(&tx, &credits)?;
-        adjust_totals_for_activity(&tx, activity_id, 1)?;
+        let id = insert_activity_in(&tx, activity, proof, credits, now)?;
         tx.commit()?;
-        Ok(activity_id)
+        Ok(id)
+    }
+
+    /// Stores many activities with their credits, all or none (an import); returns their ids.
+    pub fn insert_activities(
+        &mut self,
+        batch: &[(ValidActivity, Vec<Credit>)],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<i64>> {
+        let tx = self.conn.transaction()?;
+        let ids = batch
+            .iter()
+            .map(|(activity, credits)| insert_activity_in(&tx, activity, None, credits, now))
+            .collect::<Result<Vec<_>>>()?;
+        tx.commit()?;
+        Ok(ids)
     }
 
     fn read_activities(&self, filter: &str, id: Option<i64>) -> Result<Vec<Activity>> {

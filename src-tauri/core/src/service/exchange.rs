@@ -1,0 +1,166 @@
+//! The user's data coming in and going out: the ledger as a spreadsheet (export and all-or-nothing
+//! import). Shared by the CLI and the window like every other operation.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use super::{CreditOutcome, Recert};
+use crate::activity::{Credit, CreditDecision};
+use crate::error::Result;
+use crate::ledger_csv::{credit_choices, duplicate_key, read_csv, write_csv, SheetError};
+
+/// What importing a spreadsheet does (or, in a dry run, would do).
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub rows: Vec<ImportRow>,
+    /// Every bad line; when there is one, nothing was imported.
+    pub errors: Vec<SheetError>,
+    /// Activities written (0 in a dry run or when any line is bad).
+    pub imported: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportRow {
+    pub line: u64,
+    pub date: String,
+    pub title: String,
+    pub outcomes: Vec<CreditOutcome>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    pub dry_run: bool,
+    /// Import courses that look like ones already in the file or the ledger.
+    pub allow_duplicates: bool,
+}
+
+impl ImportReport {
+    pub fn ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+impl Recert {
+    /// Writes the ledger as CSV: one row per activity, the units credited to each held credential.
+    pub fn export_csv(&self, out: impl Write) -> Result<usize> {
+        let credentials = self.store.credentials()?;
+        let mut entries = Vec::new();
+        for activity in self.store.activities()? {
+            let credits: Vec<Credit> = self.store.credits_for_activity(activity.id)?;
+            entries.push((activity, credits));
+        }
+        entries.sort_by(|a, b| a.0.completed_on.cmp(&b.0.completed_on).then(a.0.id.cmp(&b.0.id)));
+        write_csv(out, &entries, &credentials)?;
+        Ok(entries.len())
+    }
+
+    /// Imports a spreadsheet's activities, credited by the same rules as logging (a file exported
+    /// by Recert, whose credential columns say what each credential got, imports back unchanged).
+    /// All or nothing: any bad line, or a likely duplicate without `allow_duplicates`, and
+    /// nothing is written; the report names every one.
+    pub fn import_csv(
+        &mut self,
+        bytes: &[u8],
+        options: ImportOptions,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<ImportReport> {
+        let credentials = self.store.credentials()?;
+        let (sheet, mut errors) = read_csv(bytes, &credentials);
+        let in_ledger: HashMap<(String, String, String), i64> = self
+            .store
+            .activities()?
+            .into_iter()
+            .filter(|a| a.opening_balance_for.is_none())
+            .map(|a| (duplicate_key(&a.completed_on.to_string(), &a.title, &a.hours.to_string()), a.id))
+            .collect();
+        let mut seen: HashMap<(String, String, String), u64> = HashMap::new();
+        let mut rows = Vec::new();
+        let mut batch = Vec::new();
+        for row in &sheet {
+            let column_of = |field: &str| match field {
+                "date" | "title" | "hours" | "cost" | "provider" | "notes" => Some(field.to_string()),
+                "category" => Some("categories".into()),
+                _ => None,
+            };
+            let plain = match row.form.validate(today) {
+                Ok(activity) => activity,
+                Err(error) => {
+                    let field = error.field().map(str::to_string);
+                    let message = match &error {
+                        crate::Error::Invalid { message, .. } => message.clone(),
+                        other => other.to_string(),
+                    };
+                    errors.push(SheetError { line: row.line, column: field.as_deref().and_then(column_of), message });
+                    continue;
+                }
+            };
+            let key = duplicate_key(&row.form.completed_on, &row.form.title, &row.form.hours);
+            if !options.allow_duplicates {
+                if let Some(first) = seen.get(&key) {
+                    let message =
+                        format!("the same course as line {first} (import with duplicates allowed to keep both)");
+                    errors.push(SheetError { line: row.line, column: None, message });
+                } else if let Some(id) = in_ledger.get(&key) {
+                    let message = format!(
+                        "already in the ledger as activity #{id} (import with duplicates allowed to add it again)"
+                    );
+                    errors.push(SheetError { line: row.line, column: None, message });
+                }
+            }
+            seen.entry(key).or_insert(row.line);
+            // Where the file says what each credential got, follow it; otherwise the rules decide.
+            let mut form = row.form.clone();
+            if !row.credential_cells.is_empty() {
+                let computed: HashMap<i64, Option<String>> = self
+                    .credit_outcomes(&plain)?
+                    .into_iter()
+                    .map(|o| {
+                        let units = match o.decision {
+                            CreditDecision::Credited { units, .. } => Some(units.to_string()),
+                            CreditDecision::NotCredited { .. } => None,
+                        };
+                        (o.credential_id, units)
+                    })
+                    .collect();
+                form.credit_to = credit_choices(row, &computed);
+                if form.credit_to.is_empty() {
+                    errors.push(SheetError {
+                        line: row.line,
+                        column: None,
+                        message: "no credential column has units for this course".into(),
+                    });
+                    continue;
+                }
+            }
+            match self.checked_activity(&form, today) {
+                Ok((activity, outcomes, credits)) => {
+                    rows.push(ImportRow {
+                        line: row.line,
+                        date: row.form.completed_on.clone(),
+                        title: activity.title.clone(),
+                        outcomes,
+                    });
+                    batch.push((activity, credits));
+                }
+                Err(error) => {
+                    let message = match &error {
+                        crate::Error::Invalid { message, .. } => message.clone(),
+                        other => other.to_string(),
+                    };
+                    errors.push(SheetError { line: row.line, column: None, message });
+                }
+            }
+        }
+        if sheet.is_empty() && errors.is_empty() {
+            errors.push(SheetError { line: 0, column: None, message: "the file has no rows to import".into() });
+        }
+        errors.sort_by_key(|e| e.line);
+        let imported =
+            if errors.is_empty() && !options.dry_run { self.store.insert_activities(&batch, now)?.len() } else { 0 };
+        Ok(ImportReport { rows, errors, imported })
+    }
+}
