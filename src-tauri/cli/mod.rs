@@ -6,6 +6,7 @@ mod args;
 mod catalog;
 mod costs;
 mod credentials;
+mod exchange;
 mod ledger;
 mod output;
 mod reminders;
@@ -116,6 +117,23 @@ pub enum Command {
     },
     /// Write a copy of the database into the data folder's backups/
     Backup,
+    /// Write the activity ledger as a spreadsheet (CSV, one row per activity)
+    ExportCsv {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Import activities from a spreadsheet (CSV with date, title and hours columns), all or nothing
+    ImportCsv {
+        file: PathBuf,
+        /// Show what each line would earn, and write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Import lines that look like courses already in the file or the ledger
+        #[arg(long)]
+        allow_duplicates: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Raise the reminders due today as desktop notifications, record them, and exit
     Remind {
         /// Show what is due without raising or recording anything
@@ -176,6 +194,10 @@ fn execute(cli: Cli) -> Result<i32, Error> {
     if let Command::Remind { dry_run, json } = command {
         return reminders::remind(&mut recert, dry_run, json, now, today);
     }
+    if let Command::ImportCsv { file, dry_run, allow_duplicates, json } = &command {
+        let options = recert_core::service::ImportOptions { dry_run: *dry_run, allow_duplicates: *allow_duplicates };
+        return exchange::import_csv(&mut recert, file, options, *json, now, today);
+    }
     run_command(&mut recert, command, now, today).map(|()| 0)
 }
 
@@ -187,7 +209,10 @@ fn run_command(
     today: NaiveDate,
 ) -> Result<(), Error> {
     match command {
-        Command::Catalog { .. } | Command::Remind { .. } => unreachable!("handled by execute"),
+        Command::Catalog { .. } | Command::Remind { .. } | Command::ImportCsv { .. } => {
+            unreachable!("handled by execute")
+        }
+        Command::ExportCsv { out } => exchange::export_csv(recert, &out),
         Command::Add(args) => credentials::add(recert, args, now, today),
         Command::Log(args) => ledger::log(recert, args, now, today),
         Command::Status { json } => credentials::status(recert, today, json),

@@ -630,3 +630,52 @@ fn already_earned_units_count_in_status_and_can_be_replaced() {
     recert.ok(&["edit", &cscs.to_string(), "--already-earned", "0"]);
     assert!(approx(&recert.status_of(cscs)["units_earned"], 0.0));
 }
+
+#[test]
+fn a_spreadsheet_goes_out_and_comes_back_in() {
+    let recert = Recert::new();
+    recert.add("nsca-cscs", "2015-06-01");
+    recert.add("nasm-cpt", "2025-02-10");
+    recert.ok(&["log", "--title", "Kettlebell, level 2", "--date", "2026-05-01", "--hours", "8", "--cost", "149"]);
+    let sheet = recert.data_dir().join("ledger.csv");
+    let exported = recert.ok(&["export-csv", "--out", sheet.to_str().unwrap()]);
+    assert!(exported.stdout.contains("Exported 1 activities"), "{}", exported.stdout);
+    let text = std::fs::read_to_string(&sheet).unwrap();
+    assert!(text.contains("\"Kettlebell, level 2\""), "{text}");
+
+    let other = Recert::new();
+    other.add("nsca-cscs", "2015-06-01");
+    other.add("nasm-cpt", "2025-02-10");
+    let sheet_path = sheet.to_str().unwrap();
+    let dry = other.ok(&["import-csv", sheet_path, "--dry-run"]);
+    assert!(
+        dry.stdout.contains("line    2  2026-05-01  Kettlebell, level 2 — CSCS +0.8 CEU · NASM-CPT +0.8 CEU"),
+        "{}",
+        dry.stdout
+    );
+    assert_eq!(other.ok(&["activities", "--json"]).json(), serde_json::json!([]));
+    other.ok(&["import-csv", sheet_path]);
+    assert_eq!(other.status(), recert.status(), "the same status in both data folders");
+
+    // A file with a bad line: every bad line is named, nothing is imported, the exit code says so.
+    let bad = other.data_dir().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "date,title,hours\r\n2026-06-01,Good,2\r\n06/31/2026,Bad date,2\r\n2026-06-02,Bad hours,two\r\n",
+    )
+    .unwrap();
+    let before = other.dump();
+    let refused = other.run(&["import-csv", bad.to_str().unwrap()]);
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused.stderr.contains("line 3, column date: 06/31/2026 is not a real calendar date"),
+        "{}",
+        refused.stderr
+    );
+    assert!(refused.stderr.contains("line 4, column hours"), "{}", refused.stderr);
+    assert_eq!(other.dump(), before, "nothing changed");
+    let again = other.run(&["import-csv", sheet_path]);
+    assert_eq!(again.code, 2, "a duplicate is refused");
+    assert!(again.stderr.contains("already in the ledger"), "{}", again.stderr);
+    other.ok(&["import-csv", sheet_path, "--allow-duplicates"]);
+}

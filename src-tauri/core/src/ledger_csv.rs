@@ -33,9 +33,11 @@ fn columned(credentials: &[Credential]) -> Vec<&Credential> {
     credentials.iter().filter(|c| c.kind == CredentialKind::Credential).collect()
 }
 
-/// Writes the ledger as CSV (UTF-8, header row, CRLF line ends, as spreadsheets expect).
-pub fn write_csv(out: impl Write, entries: &[(Activity, Vec<Credit>)], credentials: &[Credential]) -> Result<()> {
+/// Writes the ledger as CSV: UTF-8 with a byte-order mark (so Excel does not read it as ANSI), a
+/// header row, CRLF line ends, as spreadsheets expect.
+pub fn write_csv(mut out: impl Write, entries: &[(Activity, Vec<Credit>)], credentials: &[Credential]) -> Result<()> {
     let held = columned(credentials);
+    out.write_all(b"\xEF\xBB\xBF").map_err(|e| Error::io("writing the spreadsheet", e))?;
     let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);
     let csv_error = |e: csv::Error| Error::Corrupt(format!("the spreadsheet could not be written: {e}"));
     let mut header: Vec<String> = FIXED_COLUMNS.iter().map(|c| c.to_string()).collect();

@@ -1,0 +1,93 @@
+//! The data commands: the ledger as a spreadsheet (export-csv, import-csv).
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use recert_core::activity::CreditDecision;
+use recert_core::service::{ImportOptions, ImportReport};
+use recert_core::{Error, Recert};
+
+use super::output::print_json;
+
+/// Exit code of `import-csv` when a line is bad (nothing was imported).
+const EXIT_BAD_LINES: i32 = 2;
+
+/// Writes a file only once it is complete: a half-written spreadsheet never replaces a good one.
+pub fn write_file_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name =
+        path.file_name().ok_or_else(|| Error::invalid("out", format!("{} is not a file name", path.display())))?;
+    let partial = dir.join(format!(".{}.partial", name.to_string_lossy()));
+    let mut file = std::fs::File::create(&partial).map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+    let written = write(&mut file).and_then(|()| file.sync_all().map_err(|e| Error::io("writing", e)));
+    if let Err(error) = written {
+        let _ = std::fs::remove_file(&partial);
+        return Err(error);
+    }
+    std::fs::rename(&partial, path).map_err(|e| Error::io(format!("writing {}", path.display()), e))
+}
+
+pub fn export_csv(recert: &Recert, out: &PathBuf) -> Result<(), Error> {
+    let mut count = 0;
+    write_file_atomically(out, |file| {
+        count = recert.export_csv(file)?;
+        Ok(())
+    })?;
+    println!("Exported {count} activities to {}", out.display());
+    Ok(())
+}
+
+pub fn import_csv(
+    recert: &mut Recert,
+    file: &PathBuf,
+    options: ImportOptions,
+    json: bool,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+) -> Result<i32, Error> {
+    let bytes = std::fs::read(file).map_err(|e| Error::io(format!("reading {}", file.display()), e))?;
+    let report = recert.import_csv(&bytes, options, now, today)?;
+    if json {
+        print_json(&report)?;
+    } else {
+        print_report(&report, options);
+    }
+    if !report.ok() {
+        for error in &report.errors {
+            eprintln!("recert: {error}");
+        }
+        let lines = report.errors.iter().filter(|e| e.line > 0).count();
+        eprintln!("recert: nothing was imported ({lines} bad line(s)); fix them and import the file again");
+        return Ok(EXIT_BAD_LINES);
+    }
+    Ok(0)
+}
+
+fn print_report(report: &ImportReport, options: ImportOptions) {
+    if options.dry_run || !report.ok() {
+        for row in &report.rows {
+            let earned: Vec<String> = row
+                .outcomes
+                .iter()
+                .filter_map(|o| match &o.decision {
+                    CreditDecision::Credited { units, .. } => {
+                        Some(format!("{} +{units} {}", o.abbreviation, o.unit.as_deref().unwrap_or("units")))
+                    }
+                    CreditDecision::NotCredited { .. } => None,
+                })
+                .collect();
+            let earned = if earned.is_empty() { "counts for no credential".to_string() } else { earned.join(" · ") };
+            println!("line {:>4}  {}  {} — {earned}", row.line, row.date, row.title);
+        }
+    }
+    if report.ok() {
+        if options.dry_run {
+            println!("Dry run: {} activities would be imported; nothing was written.", report.rows.len());
+        } else {
+            println!("Imported {} activities.", report.imported);
+        }
+    }
+}
