@@ -83,9 +83,11 @@ impl Scheduler {
             wait = TICK;
             match message {
                 Ok(SchedulerMsg::Changed) => {
+                    self.refresh_calendar();
                     self.check(true);
                 }
                 Ok(SchedulerMsg::SetUp) => {
+                    self.refresh_calendar();
                     self.check_with(true, recert_core::reminders::setup_notices);
                 }
                 Ok(SchedulerMsg::CheckNow(reply)) => {
@@ -106,6 +108,13 @@ impl Scheduler {
                 }
                 Err(RecvTimeoutError::Disconnected) => return,
             }
+        }
+    }
+
+    /// Rewrites the calendar file the user keeps up to date, if any, after a change.
+    fn refresh_calendar(&self) {
+        if let Err(error) = self.recert.refresh_calendar(self.today()) {
+            eprintln!("recert: the calendar file was not updated: {error}");
         }
     }
 

@@ -1,6 +1,6 @@
 //! The data commands: the ledger as a spreadsheet (export-csv, import-csv).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use recert_core::activity::CreditDecision;
@@ -12,27 +12,9 @@ use super::output::print_json;
 /// Exit code of `import-csv` when a line is bad (nothing was imported).
 const EXIT_BAD_LINES: i32 = 2;
 
-/// Writes a file only once it is complete: a half-written spreadsheet never replaces a good one.
-pub fn write_file_atomically(
-    path: &Path,
-    write: impl FnOnce(&mut std::fs::File) -> Result<(), Error>,
-) -> Result<(), Error> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name =
-        path.file_name().ok_or_else(|| Error::invalid("out", format!("{} is not a file name", path.display())))?;
-    let partial = dir.join(format!(".{}.partial", name.to_string_lossy()));
-    let mut file = std::fs::File::create(&partial).map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
-    let written = write(&mut file).and_then(|()| file.sync_all().map_err(|e| Error::io("writing", e)));
-    if let Err(error) = written {
-        let _ = std::fs::remove_file(&partial);
-        return Err(error);
-    }
-    std::fs::rename(&partial, path).map_err(|e| Error::io(format!("writing {}", path.display()), e))
-}
-
 pub fn export_csv(recert: &Recert, out: &PathBuf) -> Result<(), Error> {
     let mut count = 0;
-    write_file_atomically(out, |file| {
+    recert_core::files::write_atomically(out, |file| {
         count = recert.export_csv(file)?;
         Ok(())
     })?;

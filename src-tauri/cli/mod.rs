@@ -117,6 +117,11 @@ pub enum Command {
     },
     /// Write a copy of the database into the data folder's backups/
     Backup,
+    /// Write every deadline, late-fee day, grace-period end and card expiry as a calendar (.ics)
+    Calendar {
+        #[arg(long, value_name = "FILE.ics")]
+        out: PathBuf,
+    },
     /// Write the activity ledger as a spreadsheet (CSV, one row per activity)
     ExportCsv {
         #[arg(long, value_name = "FILE")]
@@ -154,6 +159,9 @@ pub enum Command {
         /// Reminder lead times in days before a deadline, e.g. "90,60,30,14,7,1"
         #[arg(long, value_name = "DAYS", allow_negative_numbers = true)]
         lead_days: Option<String>,
+        /// Keep this calendar file (.ics, full path) up to date after every change; "" turns it off
+        #[arg(long, value_name = "FILE.ics")]
+        calendar_file: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -194,11 +202,39 @@ fn execute(cli: Cli) -> Result<i32, Error> {
     if let Command::Remind { dry_run, json } = command {
         return reminders::remind(&mut recert, dry_run, json, now, today);
     }
-    if let Command::ImportCsv { file, dry_run, allow_duplicates, json } = &command {
+    let writes = writes(&command);
+    let code = if let Command::ImportCsv { file, dry_run, allow_duplicates, json } = &command {
         let options = recert_core::service::ImportOptions { dry_run: *dry_run, allow_duplicates: *allow_duplicates };
-        return exchange::import_csv(&mut recert, file, options, *json, now, today);
+        exchange::import_csv(&mut recert, file, options, *json, now, today)?
+    } else {
+        run_command(&mut recert, command, now, today)?;
+        0
+    };
+    if writes && code == 0 {
+        // The calendar file the user subscribes to follows every change; the change itself is
+        // already saved, so a calendar that can't be written is a warning, not a failure.
+        if let Err(error) = recert.refresh_calendar(today) {
+            eprintln!("recert: the calendar file was not updated: {}", one_line(&error.to_string()));
+        }
     }
-    run_command(&mut recert, command, now, today).map(|()| 0)
+    Ok(code)
+}
+
+/// Commands that change the data (and so the calendar file).
+fn writes(command: &Command) -> bool {
+    match command {
+        Command::Add(_)
+        | Command::Log(_)
+        | Command::Renew { .. }
+        | Command::UndoRenewal { .. }
+        | Command::Edit(_)
+        | Command::Confirm { .. }
+        | Command::Remove { .. }
+        | Command::RemoveActivity { .. } => true,
+        Command::ImportCsv { dry_run, .. } => !dry_run,
+        Command::Settings { lead_days, .. } => lead_days.is_some(),
+        _ => false,
+    }
 }
 
 /// The subcommands that print and report errors only (no exit code of their own).
@@ -213,6 +249,11 @@ fn run_command(
             unreachable!("handled by execute")
         }
         Command::ExportCsv { out } => exchange::export_csv(recert, &out),
+        Command::Calendar { out } => {
+            recert.write_calendar(&out, today)?;
+            println!("Wrote the calendar to {}", out.display());
+            Ok(())
+        }
         Command::Add(args) => credentials::add(recert, args, now, today),
         Command::Log(args) => ledger::log(recert, args, now, today),
         Command::Status { json } => credentials::status(recert, today, json),
@@ -233,6 +274,17 @@ fn run_command(
             Ok(())
         }
         Command::Reminders { limit, json } => reminders::history(recert, limit, today, json),
-        Command::Settings { lead_days, json } => reminders::settings(recert, lead_days, json),
+        Command::Settings { lead_days, calendar_file, json } => {
+            if let Some(path) = calendar_file {
+                let kept = recert.set_calendar_file(&path, today)?;
+                if !json {
+                    match kept {
+                        Some(path) => println!("The calendar file {} is kept up to date", path.display()),
+                        None => println!("No calendar file is kept up to date"),
+                    }
+                }
+            }
+            reminders::settings(recert, lead_days, json)
+        }
     }
 }

@@ -679,3 +679,33 @@ fn a_spreadsheet_goes_out_and_comes_back_in() {
     assert!(again.stderr.contains("already in the ledger"), "{}", again.stderr);
     other.ok(&["import-csv", sheet_path, "--allow-duplicates"]);
 }
+
+#[test]
+fn the_calendar_file_follows_every_change() {
+    let recert = Recert::new();
+    let nasm = recert.add("nasm-cpt", "2025-02-10");
+    recert.add("cpr-aed-aha", "2026-01-10");
+    let once = recert.data_dir().join("once.ics");
+    recert.ok(&["calendar", "--out", once.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&once).unwrap();
+    for line in [
+        "DTSTART;VALUE=DATE:20270210",                   // NASM-CPT's deadline
+        "DTSTART;VALUE=DATE:20270211",                   // its late fee starts
+        "DTSTART;VALUE=DATE:20280210",                   // its grace period ends
+        "DTSTART;VALUE=DATE:20280131",                   // the card expires
+        "UID:recert-1-2027-02-10-deadline@recert.local", // stable per credential, cycle and kind
+    ] {
+        assert!(text.contains(line), "{line} missing: {text}");
+    }
+
+    let kept = recert.data_dir().join("synced").join("deadlines.ics");
+    std::fs::create_dir_all(kept.parent().unwrap()).unwrap();
+    let refused = recert.run(&["settings", "--calendar-file", "relative.ics"]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    recert.ok(&["settings", "--calendar-file", kept.to_str().unwrap()]);
+    assert!(std::fs::read_to_string(&kept).unwrap().contains("DTSTART;VALUE=DATE:20270210"));
+    recert.ok(&["renew", &nasm.to_string(), "--date", "2026-11-20", "--yes"]);
+    let after = std::fs::read_to_string(&kept).unwrap();
+    assert!(after.contains("UID:recert-1-2029-02-10-deadline@recert.local"), "the next cycle's deadline: {after}");
+    assert!(!after.contains("20270210"), "the old deadline is gone: {after}");
+}

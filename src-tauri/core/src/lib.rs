@@ -4,11 +4,13 @@
 
 pub mod activity;
 pub mod amount;
+pub mod calendar;
 pub mod catalog;
 pub mod costs;
 pub mod credential;
 pub mod dates;
 pub mod error;
+pub mod files;
 pub mod joint_fee;
 pub mod ledger_csv;
 pub mod opening;

@@ -3,13 +3,16 @@
 
 use std::collections::HashMap;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::{CreditOutcome, Recert};
 use crate::activity::{Credit, CreditDecision};
-use crate::error::Result;
+use crate::calendar::{milestones, to_ics};
+use crate::error::{Error, Result};
+use crate::files::write_atomically;
 use crate::ledger_csv::{credit_choices, duplicate_key, read_csv, write_csv, SheetError};
 
 /// What importing a spreadsheet does (or, in a dry run, would do).
@@ -43,7 +46,57 @@ impl ImportReport {
     }
 }
 
+/// The setting naming the calendar file kept up to date after every change.
+pub const CALENDAR_FILE_SETTING: &str = "calendar_file";
+
 impl Recert {
+    /// Every milestone of the current cycles as an RFC 5545 calendar (.ics).
+    pub fn calendar_ics(&self, today: NaiveDate) -> Result<String> {
+        let reports = self.status(today)?;
+        Ok(to_ics(&milestones(&reports), &self.lead_times()?))
+    }
+
+    /// Writes the calendar to `path`, whole or not at all.
+    pub fn write_calendar(&self, path: &Path, today: NaiveDate) -> Result<()> {
+        let text = self.calendar_ics(today)?;
+        write_atomically(path, |file| {
+            file.write_all(text.as_bytes()).map_err(|e| Error::io(format!("writing {}", path.display()), e))
+        })
+    }
+
+    /// The calendar file kept up to date, if the user chose one.
+    pub fn calendar_file(&self) -> Result<Option<PathBuf>> {
+        Ok(self.store.setting(CALENDAR_FILE_SETTING)?.map(PathBuf::from))
+    }
+
+    /// Keeps `path` up to date after every change (an empty path turns it off). The file is
+    /// written at once, so a wrong folder is refused now rather than failing silently later.
+    pub fn set_calendar_file(&mut self, path: &str, today: NaiveDate) -> Result<Option<PathBuf>> {
+        let path = path.trim();
+        if path.is_empty() {
+            self.store.set_setting(CALENDAR_FILE_SETTING, "")?;
+            return Ok(None);
+        }
+        let path = PathBuf::from(path);
+        if path.extension().is_none_or(|ext| !ext.eq_ignore_ascii_case("ics")) {
+            return Err(Error::invalid("calendar-file", "the calendar file must end in .ics"));
+        }
+        if !path.is_absolute() {
+            return Err(Error::invalid("calendar-file", "give the full path of the calendar file"));
+        }
+        self.write_calendar(&path, today)?;
+        self.store.set_setting(CALENDAR_FILE_SETTING, &path.to_string_lossy())?;
+        Ok(Some(path))
+    }
+
+    /// Rewrites the chosen calendar file after a change; `None` when none is chosen.
+    pub fn refresh_calendar(&self, today: NaiveDate) -> Result<Option<PathBuf>> {
+        match self.calendar_file()?.filter(|p| !p.as_os_str().is_empty()) {
+            Some(path) => self.write_calendar(&path, today).map(|()| Some(path)),
+            None => Ok(None),
+        }
+    }
+
     /// Writes the ledger as CSV: one row per activity, the units credited to each held credential.
     pub fn export_csv(&self, out: impl Write) -> Result<usize> {
         let credentials = self.store.credentials()?;

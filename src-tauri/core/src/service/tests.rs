@@ -476,7 +476,9 @@ fn a_spreadsheet_exported_by_recert_imports_back_unchanged() {
     assert_eq!(recert.export_csv(&mut sheet).unwrap(), 4, "three courses and the opening balance");
     let text = String::from_utf8(sheet.clone()).unwrap();
     assert!(
-        text.starts_with("\u{FEFF}date,title,provider,hours,cost,categories,CSCS (CEU),NASM-CPT (CEU),proof_sha256\r\n"),
+        text.starts_with(
+            "\u{FEFF}date,title,provider,hours,cost,categories,CSCS (CEU),NASM-CPT (CEU),proof_sha256\r\n"
+        ),
         "{text}"
     );
     assert!(text.contains("\"Acme, \"\"Inc\"\"\""), "quoted as spreadsheets expect: {text}");
