@@ -1,6 +1,6 @@
 //! The data commands: the ledger as a spreadsheet (export-csv, import-csv).
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use recert_core::activity::CreditDecision;
@@ -12,7 +12,7 @@ use super::output::print_json;
 /// Exit code of `import-csv` when a line is bad (nothing was imported).
 const EXIT_BAD_LINES: i32 = 2;
 
-pub fn export_csv(recert: &Recert, out: &PathBuf) -> Result<(), Error> {
+pub fn export_csv(recert: &Recert, out: &Path) -> Result<(), Error> {
     let mut count = 0;
     recert_core::files::write_atomically(out, |file| {
         count = recert.export_csv(file)?;
@@ -24,7 +24,7 @@ pub fn export_csv(recert: &Recert, out: &PathBuf) -> Result<(), Error> {
 
 pub fn import_csv(
     recert: &mut Recert,
-    file: &PathBuf,
+    file: &Path,
     options: ImportOptions,
     json: bool,
     now: DateTime<Utc>,
