@@ -432,7 +432,10 @@ fn trainer(recert: &mut Recert, opening: bool) -> Vec<Credential> {
     recert.add_credentials(&[cscs, nasm, card], now(), d("2026-11-23")).unwrap()
 }
 
-fn status_summary(recert: &Recert) -> Vec<(String, Units, Vec<(String, Units)>)> {
+/// Per credential: abbreviation, units that count, units credited per category.
+type StatusSummary = Vec<(String, Units, Vec<(String, Units)>)>;
+
+fn status_summary(recert: &Recert) -> StatusSummary {
     recert
         .status(d("2026-11-23"))
         .unwrap()
