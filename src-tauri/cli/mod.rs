@@ -122,6 +122,18 @@ pub enum Command {
         #[arg(long, value_name = "FILE.ics")]
         out: PathBuf,
     },
+    /// Write everything an audit of one credential's cycle asks for into one zip: a printable
+    /// transcript, the same rows as CSV, the proof files and SHA256SUMS
+    AuditPacket {
+        id: i64,
+        #[arg(long, value_name = "FILE.zip")]
+        out: PathBuf,
+        /// current or previous
+        #[arg(long, default_value = "current")]
+        cycle: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Write the activity ledger as a spreadsheet (CSV, one row per activity)
     ExportCsv {
         #[arg(long, value_name = "FILE")]
@@ -249,6 +261,22 @@ fn run_command(
             unreachable!("handled by execute")
         }
         Command::ExportCsv { out } => exchange::export_csv(recert, &out),
+        Command::AuditPacket { id, out, cycle, json } => {
+            let which = recert_core::audit::AuditCycle::parse(&cycle)?;
+            let packet = recert.audit_packet(id, which, &out, today)?;
+            if json {
+                return output::print_json(&packet);
+            }
+            println!(
+                "Wrote the audit packet for the cycle {} to {} ({} activities, {} proof files) to {}",
+                packet.cycle_start,
+                packet.cycle_end,
+                packet.activities,
+                packet.proofs,
+                packet.path.display()
+            );
+            Ok(())
+        }
         Command::Calendar { out } => {
             recert.write_calendar(&out, today)?;
             println!("Wrote the calendar to {}", out.display());

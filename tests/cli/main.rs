@@ -709,3 +709,45 @@ fn the_calendar_file_follows_every_change() {
     assert!(after.contains("UID:recert-1-2029-02-10-deadline@recert.local"), "the next cycle's deadline: {after}");
     assert!(!after.contains("20270210"), "the old deadline is gone: {after}");
 }
+
+#[test]
+fn an_audit_packet_unzips_and_its_checksums_verify() {
+    let recert = Recert::new();
+    let cscs = recert.add("nsca-cscs", "2015-06-01");
+    let proof = recert.data_dir().join("certificate <1>.pdf");
+    std::fs::write(&proof, b"%PDF-1.4 certificate of attendance").unwrap();
+    recert.ok(&[
+        "log",
+        "--title",
+        "<b>Clinic</b> & more",
+        "--date",
+        "2026-05-01",
+        "--hours",
+        "8",
+        "--proof",
+        proof.to_str().unwrap(),
+    ]);
+    recert.ok(&["log", "--title", "Quiz", "--date", "2026-06-01", "--hours", "2", "--category", "D"]);
+    let packet = recert.data_dir().join("audit.zip");
+    let written = recert.ok(&["audit-packet", &cscs.to_string(), "--out", packet.to_str().unwrap(), "--json"]).json();
+    assert_eq!((written["activities"].as_u64(), written["proofs"].as_u64()), (Some(2), Some(1)), "{written}");
+
+    let unpacked = recert.data_dir().join("unpacked");
+    let unzip = Command::new("python3").args(["-m", "zipfile", "-e"]).arg(&packet).arg(&unpacked).status().unwrap();
+    assert!(unzip.success());
+    let check = Command::new("sha256sum").args(["-c", "SHA256SUMS"]).current_dir(&unpacked).output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+    let verified = String::from_utf8_lossy(&check.stdout);
+    assert_eq!(verified.matches(": OK").count(), 3, "transcript, CSV and the proof: {verified}");
+    let html = std::fs::read_to_string(unpacked.join("transcript.html")).unwrap();
+    assert!(html.contains("&lt;b&gt;Clinic&lt;/b&gt; &amp; more"), "user text is escaped: {html}");
+    assert!(html.contains("Cycle <strong>2024-01-01</strong> to <strong>2026-12-31</strong>"), "{html}");
+    assert!(html.contains("This cycle has not been renewed yet."));
+    let rows = std::fs::read_to_string(unpacked.join("activities.csv")).unwrap();
+    assert_eq!(rows.lines().count(), 3, "{rows}");
+
+    let none =
+        recert.run(&["audit-packet", &cscs.to_string(), "--out", packet.to_str().unwrap(), "--cycle", "previous"]);
+    assert_eq!(none.code, 2);
+    assert!(none.stderr.contains("no previous cycle"), "{}", none.stderr);
+}

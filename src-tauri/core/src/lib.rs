@@ -4,6 +4,7 @@
 
 pub mod activity;
 pub mod amount;
+pub mod audit;
 pub mod calendar;
 pub mod catalog;
 pub mod costs;

@@ -536,7 +536,7 @@ pub fn reports(
 }
 
 mod exchange;
-pub use exchange::{ImportOptions, ImportReport, ImportRow};
+pub use exchange::{AuditPacket, ImportOptions, ImportReport, ImportRow};
 
 #[cfg(test)]
 mod tests;

@@ -10,10 +10,14 @@ use serde::Serialize;
 
 use super::{CreditOutcome, Recert};
 use crate::activity::{Credit, CreditDecision};
+use crate::audit::{write_packet, AuditContent, AuditCycle};
 use crate::calendar::{milestones, to_ics};
+use crate::credential::Credential;
 use crate::error::{Error, Result};
 use crate::files::write_atomically;
 use crate::ledger_csv::{credit_choices, duplicate_key, read_csv, write_csv, SheetError};
+use crate::progress::{progress, CycleTotals};
+use crate::rules::Cycle;
 
 /// What importing a spreadsheet does (or, in a dry run, would do).
 #[derive(Debug, Clone, Serialize)]
@@ -46,10 +50,73 @@ impl ImportReport {
     }
 }
 
+/// What an audit packet holds, once written.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditPacket {
+    pub path: PathBuf,
+    pub cycle_start: NaiveDate,
+    pub cycle_end: NaiveDate,
+    pub activities: usize,
+    pub proofs: usize,
+}
+
 /// The setting naming the calendar file kept up to date after every change.
 pub const CALENDAR_FILE_SETTING: &str = "calendar_file";
 
 impl Recert {
+    /// Writes the audit packet of credential `id`'s current or previous cycle to `out` (a zip).
+    pub fn audit_packet(&self, id: i64, which: AuditCycle, out: &Path, today: NaiveDate) -> Result<AuditPacket> {
+        let credential = self.store.credential(id)?;
+        let past = self.store.past_cycles(id)?;
+        let (cycle, renewal) = match which {
+            AuditCycle::Current => (credential.cycle, None),
+            AuditCycle::Previous => {
+                let last = past.first().ok_or_else(|| {
+                    Error::invalid(
+                        "cycle",
+                        format!("{} has no previous cycle: no renewal is recorded", credential.abbreviation),
+                    )
+                })?;
+                (Cycle { start: last.start, end: last.end }, Some(last))
+            }
+        };
+        let credits: Vec<Credit> =
+            self.store.credits_for_credential(id)?.into_iter().filter(|c| c.counts_toward(cycle)).collect();
+        let mut activities = Vec::new();
+        for credit in &credits {
+            activities.push(self.store.activity(credit.activity_id)?);
+        }
+        // Progress as it stands for that cycle, from exactly these credits.
+        let mut totals = CycleTotals::default();
+        for (credit, activity) in credits.iter().zip(&activities) {
+            totals.by_category.push((credit.category.clone(), credit.units));
+            totals.course_costs += activity.cost;
+            totals.activity_count += 1;
+        }
+        let in_cycle = Credential { cycle, ..credential.clone() };
+        let progress = progress(&in_cycle, &totals, today);
+        let mut pairs: Vec<(&crate::activity::Activity, &Credit)> = activities.iter().zip(&credits).collect();
+        pairs.sort_by(|a, b| a.0.completed_on.cmp(&b.0.completed_on).then(a.0.id.cmp(&b.0.id)));
+        let proofs: std::collections::HashSet<&str> =
+            pairs.iter().filter_map(|(a, _)| a.proof.as_ref().map(|p| p.stored_path.as_str())).collect();
+        let content = AuditContent {
+            credential: &in_cycle,
+            cycle,
+            renewal,
+            progress: &progress,
+            credits: pairs.clone(),
+            generated_on: today,
+        };
+        write_atomically(out, |file| write_packet(file, &content, &self.data_dir))?;
+        Ok(AuditPacket {
+            path: out.to_path_buf(),
+            cycle_start: cycle.start,
+            cycle_end: cycle.end,
+            activities: pairs.len(),
+            proofs: proofs.len(),
+        })
+    }
+
     /// Every milestone of the current cycles as an RFC 5545 calendar (.ics).
     pub fn calendar_ics(&self, today: NaiveDate) -> Result<String> {
         let reports = self.status(today)?;
