@@ -93,14 +93,14 @@ pub fn transcript_html(content: &AuditContent<'_>) -> String {
         escape(&c.body),
         c.number.as_ref().map(|n| format!(" · Credential number {}", escape(n))).unwrap_or_default()
     );
-    let _ = write!(
+    let _ = writeln!(
         html,
-        "<p>Cycle <strong>{}</strong> to <strong>{}</strong> · first earned {} · prepared {} with Recert</p>\n",
+        "<p>Cycle <strong>{}</strong> to <strong>{}</strong> · first earned {} · prepared {} with Recert</p>",
         content.cycle.start, content.cycle.end, c.earned_on, content.generated_on
     );
     html.push_str("<h2>Activities</h2>\n<table><thead><tr><th>Date</th><th>Activity</th><th>Provider</th>");
     let _ =
-        write!(html, "<th>Hours</th><th>{}</th><th>Category</th><th>Proof</th></tr></thead><tbody>\n", escape(unit));
+        writeln!(html, "<th>Hours</th><th>{}</th><th>Category</th><th>Proof</th></tr></thead><tbody>", escape(unit));
     for (activity, credit) in &content.credits {
         let proof = match (&activity.proof, packed_proof_name(activity)) {
             (Some(proof), Some(name)) => {
