@@ -83,11 +83,11 @@ impl Scheduler {
             wait = TICK;
             match message {
                 Ok(SchedulerMsg::Changed) => {
-                    self.refresh_calendar();
+                    self.after_change();
                     self.check(true);
                 }
                 Ok(SchedulerMsg::SetUp) => {
-                    self.refresh_calendar();
+                    self.after_change();
                     self.check_with(true, recert_core::reminders::setup_notices);
                 }
                 Ok(SchedulerMsg::CheckNow(reply)) => {
@@ -111,8 +111,11 @@ impl Scheduler {
         }
     }
 
-    /// Rewrites the calendar file the user keeps up to date, if any, after a change.
-    fn refresh_calendar(&self) {
+    /// After a change: the day's backup, and the calendar file the user keeps up to date.
+    fn after_change(&self) {
+        if let Err(error) = self.recert.automatic_backup(Utc::now()) {
+            eprintln!("recert: the daily backup was not written: {error}");
+        }
         if let Err(error) = self.recert.refresh_calendar(self.today()) {
             eprintln!("recert: the calendar file was not updated: {error}");
         }

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use recert_core::activity::CreditDecision;
+use recert_core::backups::BackupKind;
 use recert_core::service::{ImportOptions, ImportReport};
 use recert_core::{Error, Recert};
 
@@ -72,4 +73,43 @@ fn print_report(report: &ImportReport, options: ImportOptions) {
             println!("Imported {} activities.", report.imported);
         }
     }
+}
+
+pub fn list_backups(recert: &Recert, json: bool) -> Result<(), Error> {
+    let backups = recert.backups()?;
+    if json {
+        return print_json(&backups);
+    }
+    if backups.is_empty() {
+        println!("No backups yet. Write one: recert backup");
+    }
+    for backup in &backups {
+        let kind = match backup.kind {
+            BackupKind::Daily => "daily",
+            BackupKind::Manual => "on demand",
+            BackupKind::BeforeMigration => "before an upgrade",
+            BackupKind::BeforeRestore => "before a restore",
+        };
+        let when = backup.written_at.clone().unwrap_or_else(|| "date unknown".into());
+        println!("{when:<24} {kind:<18} {:>8} KB  {}", backup.size_bytes.div_ceil(1024), backup.path.display());
+    }
+    Ok(())
+}
+
+pub fn restore(recert: &mut Recert, file: &Path, yes: bool, json: bool, now: DateTime<Utc>) -> Result<(), Error> {
+    let outcome = recert.restore(file, yes, now).map_err(|error| match error {
+        Error::NeedsConfirmation(question) => Error::NeedsConfirmation(format!("{question}: confirm with --yes")),
+        other => other,
+    })?;
+    if json {
+        return print_json(&outcome);
+    }
+    println!(
+        "Restored {}: {} credentials, {} activities. The data it replaced is in {}",
+        file.display(),
+        outcome.restored.credentials,
+        outcome.restored.activities,
+        outcome.previous_data_saved_to.display()
+    );
+    Ok(())
 }

@@ -117,6 +117,20 @@ pub enum Command {
     },
     /// Write a copy of the database into the data folder's backups/
     Backup,
+    /// The backups in the data folder, newest first
+    Backups {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put a backup in place of the current data (which is backed up first)
+    Restore {
+        file: PathBuf,
+        /// Confirm replacing the current data
+        #[arg(long)]
+        yes: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Write every deadline, late-fee day, grace-period end and card expiry as a calendar (.ics)
     Calendar {
         #[arg(long, value_name = "FILE.ics")]
@@ -223,8 +237,11 @@ fn execute(cli: Cli) -> Result<i32, Error> {
         0
     };
     if writes && code == 0 {
-        // The calendar file the user subscribes to follows every change; the change itself is
-        // already saved, so a calendar that can't be written is a warning, not a failure.
+        // The day's backup and the calendar file the user subscribes to follow every change; the
+        // change itself is already saved, so either failing is a warning, not a failure.
+        if let Err(error) = recert.automatic_backup(now) {
+            eprintln!("recert: the daily backup was not written: {}", one_line(&error.to_string()));
+        }
         if let Err(error) = recert.refresh_calendar(today) {
             eprintln!("recert: the calendar file was not updated: {}", one_line(&error.to_string()));
         }
@@ -245,6 +262,7 @@ fn writes(command: &Command) -> bool {
         | Command::RemoveActivity { .. } => true,
         Command::ImportCsv { dry_run, .. } => !dry_run,
         Command::Settings { lead_days, .. } => lead_days.is_some(),
+        Command::Restore { yes, .. } => *yes,
         _ => false,
     }
 }
@@ -261,6 +279,8 @@ fn run_command(
             unreachable!("handled by execute")
         }
         Command::ExportCsv { out } => exchange::export_csv(recert, &out),
+        Command::Backups { json } => exchange::list_backups(recert, json),
+        Command::Restore { file, yes, json } => exchange::restore(recert, &file, yes, json, now),
         Command::AuditPacket { id, out, cycle, json } => {
             let which = recert_core::audit::AuditCycle::parse(&cycle)?;
             let packet = recert.audit_packet(id, which, &out, today)?;

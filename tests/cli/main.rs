@@ -751,3 +751,33 @@ fn an_audit_packet_unzips_and_its_checksums_verify() {
     assert_eq!(none.code, 2);
     assert!(none.stderr.contains("no previous cycle"), "{}", none.stderr);
 }
+
+#[test]
+fn a_mistake_is_undone_from_a_backup() {
+    let recert = Recert::new();
+    recert.add("nsca-cscs", "2015-06-01");
+    let listed = recert.ok(&["backups", "--json"]).json();
+    let daily: Vec<&Value> = listed.as_array().unwrap().iter().filter(|b| b["kind"] == "daily").collect();
+    assert_eq!(daily.len(), 1, "a change writes the day's backup: {listed}");
+    let backup = daily[0]["path"].as_str().unwrap().to_string();
+
+    recert.add("nasm-cpt", "2025-02-10");
+    let before = recert.dump();
+    let asked = recert.run(&["restore", &backup]);
+    assert_eq!(asked.code, 2);
+    assert!(asked.stderr.contains("confirm with --yes"), "{}", asked.stderr);
+    assert_eq!(recert.dump(), before, "nothing changes until confirmed");
+    let restored = recert.ok(&["restore", &backup, "--yes", "--json"]).json();
+    assert_eq!(restored["restored"]["credentials"], 1);
+    assert_eq!(recert.status().len(), 1, "the NASM-CPT added after the backup is gone");
+    let saved = restored["previous_data_saved_to"].as_str().unwrap();
+    assert!(saved.contains("before-restore"), "{saved}");
+
+    let not_a_database = recert.data_dir().join("notes.txt");
+    std::fs::write(&not_a_database, "hello").unwrap();
+    let refused = recert.run(&["restore", not_a_database.to_str().unwrap(), "--yes"]);
+    assert_eq!(refused.code, 2);
+    assert!(refused.stderr.contains("is not a Recert database"), "{}", refused.stderr);
+    let readable = recert.ok(&["backups"]).stdout;
+    assert!(readable.contains("before a restore"), "{readable}");
+}

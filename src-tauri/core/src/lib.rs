@@ -5,6 +5,7 @@
 pub mod activity;
 pub mod amount;
 pub mod audit;
+pub mod backups;
 pub mod calendar;
 pub mod catalog;
 pub mod costs;

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::activity::{convert_credit, decide_credit, Activity, ActivityForm, Credit, CreditDecision, ValidActivity};
 use crate::amount::Cents;
+use crate::backups::{self, Backup, BackupKind, BACKUPS_DIR};
 use crate::catalog::Catalog;
 use crate::costs::{upcoming_costs, UpcomingCost};
 use crate::credential::{Credential, CredentialChanges, CredentialForm, CredentialKind, PastCycle};
@@ -19,7 +20,7 @@ use crate::proofs::store_proof;
 use crate::reminders::{self, LeadTimes, Reminder};
 use crate::rules::{cycle_ending, next_cycle};
 use crate::status::{apply_joint_fees, report, CredentialReport, DEFAULT_WARN_WITHIN_DAYS};
-use crate::store::{LoggedReminder, Store, DATABASE_FILE};
+use crate::store::{DatabaseSummary, LoggedReminder, Store, DATABASE_FILE};
 
 pub struct Recert {
     store: Store,
@@ -38,6 +39,13 @@ pub struct RenewalForm {
     pub expires: Option<String>,
     /// Record it even though the credits logged fall short of the requirement.
     pub confirmed: bool,
+}
+
+/// What a restore did: what the data holds now, and where the data it replaced was saved.
+#[derive(Debug, Clone, Serialize)]
+pub struct RestoreOutcome {
+    pub restored: DatabaseSummary,
+    pub previous_data_saved_to: PathBuf,
 }
 
 /// What logging an activity did for one held credential.
@@ -505,11 +513,67 @@ impl Recert {
 
     /// Writes a consistent copy of the database into `<data_dir>/backups/`.
     pub fn backup_now(&self, now: DateTime<Utc>) -> Result<PathBuf> {
-        let dir = self.data_dir.join("backups");
+        self.write_backup(BackupKind::Manual, now)
+    }
+
+    fn write_backup(&self, kind: BackupKind, now: DateTime<Utc>) -> Result<PathBuf> {
+        let dir = self.data_dir.join(BACKUPS_DIR);
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
-        let path = dir.join(format!("recert-{}.sqlite3", now.format("%Y%m%dT%H%M%SZ")));
+        // Two backups in the same second get different names instead of failing.
+        let name = backups::file_name(kind, now);
+        let mut path = dir.join(&name);
+        let mut n = 2;
+        while path.exists() {
+            path = dir.join(name.replace(".sqlite3", &format!("-{n}.sqlite3")));
+            n += 1;
+        }
         self.store.backup_to(&path)?;
         Ok(path)
+    }
+
+    /// Every backup in the data folder, newest first.
+    pub fn backups(&self) -> Result<Vec<Backup>> {
+        backups::list(&self.data_dir)
+    }
+
+    /// After a change: the day's automatic backup, if it is not written yet, and the automatic
+    /// backups past the 7 days and 4 weeks kept removed. Returns the backup written, if any.
+    pub fn automatic_backup(&self, now: DateTime<Utc>) -> Result<Option<PathBuf>> {
+        let existing = self.backups()?;
+        let today = now.date_naive();
+        let daily: Vec<(NaiveDate, PathBuf)> =
+            existing.iter().filter_map(|b| backups::daily_date(b).map(|date| (date, b.path.clone()))).collect();
+        let written = if daily.iter().any(|(date, _)| *date == today) {
+            None
+        } else {
+            Some(self.write_backup(BackupKind::Daily, now)?)
+        };
+        let mut dates: Vec<NaiveDate> = daily.iter().map(|(date, _)| *date).collect();
+        dates.push(today);
+        for expired in backups::expired_daily(dates) {
+            for (_, path) in daily.iter().filter(|(date, _)| *date == expired) {
+                std::fs::remove_file(path).map_err(|e| Error::io(format!("removing {}", path.display()), e))?;
+            }
+        }
+        Ok(written)
+    }
+
+    /// Puts the backup at `file` in place of the current data, after checking it is a Recert
+    /// database that passes an integrity check and is not from a newer Recert; the current data is
+    /// backed up first. Needs `confirmed`: the question names what is replaced by what.
+    pub fn restore(&mut self, file: &Path, confirmed: bool, now: DateTime<Utc>) -> Result<RestoreOutcome> {
+        let incoming = Store::inspect(file)?;
+        let current = self.store.summary()?;
+        if !confirmed {
+            return Err(Error::NeedsConfirmation(format!(
+                "restoring replaces your data ({} credentials, {} activities) with the backup's ({} credentials, {} \
+                 activities); your current data is backed up first",
+                current.credentials, current.activities, incoming.credentials, incoming.activities
+            )));
+        }
+        let saved = self.write_backup(BackupKind::BeforeRestore, now)?;
+        self.store.restore_from(file, now)?;
+        Ok(RestoreOutcome { restored: self.store.summary()?, previous_data_saved_to: saved })
     }
 }
 

@@ -42,6 +42,14 @@ pub struct Store {
     conn: Connection,
 }
 
+/// The size of a database in the terms a user knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct DatabaseSummary {
+    pub version: i64,
+    pub credentials: i64,
+    pub activities: i64,
+}
+
 fn date(text: String) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(&text, "%Y-%m-%d")
         .map_err(|_| Error::Corrupt(format!("bad date {text:?} in the database")))
@@ -315,6 +323,62 @@ impl Store {
             return Err(Error::invalid("backup", format!("{} already exists", destination.display())));
         }
         self.conn.execute("VACUUM INTO ?1", [destination.to_string_lossy()])?;
+        Ok(())
+    }
+
+    /// Checks a file someone wants to restore, without changing it: it must be a Recert database
+    /// (the credentials table, a schema version), pass `PRAGMA integrity_check`, and not come from
+    /// a newer Recert. Returns what it holds.
+    pub fn inspect(path: &Path) -> Result<DatabaseSummary> {
+        let not_recert = || Error::invalid("backup", format!("{} is not a Recert database", path.display()));
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|_| not_recert())?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|_| not_recert())?;
+        let has_credentials: bool = conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'credentials')",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|_| not_recert())?;
+        if version <= 0 || !has_credentials {
+            return Err(not_recert());
+        }
+        if version > migrate::latest_version() {
+            return Err(Error::NewerDatabase {
+                path: path.to_path_buf(),
+                found: version,
+                supported: migrate::latest_version(),
+            });
+        }
+        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|_| not_recert())?;
+        if check != "ok" {
+            return Err(Error::invalid("backup", format!("{} is damaged (integrity check: {check})", path.display())));
+        }
+        let count = |table: &str| -> Result<i64> {
+            Ok(conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).map_err(|_| not_recert())?)
+        };
+        Ok(DatabaseSummary { version, credentials: count("credentials")?, activities: count("activities")? })
+    }
+
+    /// What this database holds, for a confirmation ("4 credentials, 120 activities").
+    pub fn summary(&self) -> Result<DatabaseSummary> {
+        let count = |table: &str| -> Result<i64> {
+            Ok(self.conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?)
+        };
+        Ok(DatabaseSummary {
+            version: self.schema_version()?,
+            credentials: count("credentials")?,
+            activities: count("activities")?,
+        })
+    }
+
+    /// Replaces the whole database with the (checked) file at `source` through SQLite's backup
+    /// API, under its lock: other connections see the restored data, never half of it. An older
+    /// schema is then migrated as on open.
+    pub fn restore_from(&mut self, source: &Path, now: DateTime<Utc>) -> Result<()> {
+        self.conn.restore(rusqlite::MAIN_DB, source, None::<fn(rusqlite::backup::Progress)>)?;
+        migrate::migrate(&mut self.conn, None, now)?;
         Ok(())
     }
 
