@@ -199,6 +199,8 @@ pub struct SettingsView {
     start_at_login: bool,
     autostart_path: String,
     notifications_error: Option<String>,
+    /// The calendar file kept up to date, if one is chosen.
+    calendar_file: Option<String>,
 }
 
 fn autostart_home() -> Result<std::path::PathBuf, IpcError> {
@@ -208,11 +210,18 @@ fn autostart_home() -> Result<std::path::PathBuf, IpcError> {
 #[tauri::command]
 pub fn get_settings(state: State<'_, AppState>) -> Reply<SettingsView> {
     let config = autostart_home()?;
+    // One lock for both reads: a second `state.recert()` in the same expression would wait for the
+    // first guard forever (it lives until the end of the statement).
+    let (lead_days, calendar_file) = {
+        let recert = state.recert()?;
+        (recert.lead_times()?.days().to_vec(), recert.calendar_file()?)
+    };
     Ok(SettingsView {
-        lead_days: state.recert()?.lead_times()?.days().to_vec(),
+        lead_days,
         start_at_login: crate::autostart::is_enabled(&config),
         autostart_path: crate::autostart::entry_path(&config).display().to_string(),
         notifications_error: state.notifier.lock().ok().and_then(|s| s.error.clone()),
+        calendar_file: calendar_file.map(|p| p.display().to_string()).filter(|p| !p.is_empty()),
     })
 }
 
@@ -273,4 +282,112 @@ pub fn check_reminders_now(state: State<'_, AppState>) -> Reply<usize> {
     answer
         .recv_timeout(std::time::Duration::from_secs(30))
         .map_err(|_| IpcError::internal("the reminder check took too long"))
+}
+
+// --- the user's data in and out ---------------------------------------------------------------
+
+/// What a file dialog is for: its title and the files it offers.
+fn dialog_filter(purpose: &str) -> (&'static str, &'static [&'static str]) {
+    match purpose {
+        "spreadsheet" => ("Spreadsheet (CSV)", &["csv"]),
+        "calendar" => ("Calendar (iCalendar)", &["ics"]),
+        "packet" => ("Audit packet (zip)", &["zip"]),
+        _ => ("Recert backup", &["sqlite3"]),
+    }
+}
+
+/// A file to open, chosen in the desktop's own dialog (the window never browses the disk).
+#[tauri::command]
+pub fn choose_file(app: tauri::AppHandle, purpose: String) -> Option<String> {
+    use tauri_plugin_dialog::DialogExt;
+    let (name, extensions) = dialog_filter(&purpose);
+    app.dialog()
+        .file()
+        .add_filter(name, extensions)
+        .blocking_pick_file()?
+        .into_path()
+        .ok()
+        .map(|p| p.display().to_string())
+}
+
+/// Where to save a file, chosen in the desktop's own dialog.
+#[tauri::command]
+pub fn choose_save_path(app: tauri::AppHandle, purpose: String, suggested: String) -> Option<String> {
+    use tauri_plugin_dialog::DialogExt;
+    let (name, extensions) = dialog_filter(&purpose);
+    app.dialog()
+        .file()
+        .add_filter(name, extensions)
+        .set_file_name(suggested)
+        .blocking_save_file()?
+        .into_path()
+        .ok()
+        .map(|p| p.display().to_string())
+}
+
+#[tauri::command]
+pub fn import_csv(
+    state: State<'_, AppState>,
+    path: String,
+    dry_run: bool,
+    allow_duplicates: bool,
+) -> Reply<recert_core::view::ImportReportView> {
+    let bytes =
+        std::fs::read(&path).map_err(|e| IpcError::from(recert_core::Error::io(format!("reading {path}"), e)))?;
+    let options = recert_core::service::ImportOptions { dry_run, allow_duplicates };
+    let report = state.recert()?.import_csv(&bytes, options, Utc::now(), state.today())?;
+    if report.imported > 0 {
+        state.data_changed();
+    }
+    Ok(recert_core::view::ImportReportView::from(&report))
+}
+
+#[tauri::command]
+pub fn export_csv(state: State<'_, AppState>, path: String) -> Reply<usize> {
+    let recert = state.recert()?;
+    let mut count = 0;
+    recert_core::files::write_atomically(std::path::Path::new(&path), |file| {
+        count = recert.export_csv(file)?;
+        Ok(())
+    })?;
+    Ok(count)
+}
+
+#[tauri::command]
+pub fn set_calendar_file(state: State<'_, AppState>, path: String) -> Reply<Option<String>> {
+    let kept = state.recert()?.set_calendar_file(&path, state.today())?;
+    Ok(kept.map(|p| p.display().to_string()))
+}
+
+#[tauri::command]
+pub fn list_backups(state: State<'_, AppState>) -> Reply<Vec<recert_core::backups::Backup>> {
+    Ok(state.recert()?.backups()?)
+}
+
+#[tauri::command]
+pub fn restore_backup(
+    state: State<'_, AppState>,
+    path: String,
+    confirmed: bool,
+) -> Reply<recert_core::service::RestoreOutcome> {
+    let outcome = state.recert()?.restore(std::path::Path::new(&path), confirmed, Utc::now())?;
+    state.data_changed();
+    Ok(outcome)
+}
+
+/// Writes the audit packet of a credential's cycle where the user chooses in the save dialog;
+/// `None` when the dialog was cancelled.
+#[tauri::command]
+pub fn audit_packet(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    id: i64,
+    cycle: String,
+) -> Reply<Option<recert_core::service::AuditPacket>> {
+    let which = recert_core::audit::AuditCycle::parse(&cycle)?;
+    let abbreviation = state.recert()?.credential(id)?.abbreviation;
+    let safe: String = abbreviation.chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
+    let suggested = format!("recert-audit-{safe}-{}.zip", state.today());
+    let Some(path) = choose_save_path(app, "packet".into(), suggested) else { return Ok(None) };
+    Ok(Some(state.recert()?.audit_packet(id, which, std::path::Path::new(&path), state.today())?))
 }

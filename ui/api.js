@@ -64,6 +64,15 @@ export const editCredential = (id, changes) => call('edit_credential', { id, cha
 export const removeCredential = (id, confirmed) => call('remove_credential', { id, confirmed });
 export const confirmExpiry = (id) => call('confirm_expiry', { id });
 export const setUp = (forms) => call('set_up', { forms });
+export const chooseFile = (purpose) => call('choose_file', { purpose });
+export const chooseSavePath = (purpose, suggested) => call('choose_save_path', { purpose, suggested });
+export const importCsv = (path, dryRun, allowDuplicates = false) =>
+  call('import_csv', { path, dryRun, allowDuplicates });
+export const exportCsv = (path) => call('export_csv', { path });
+export const setCalendarFile = (path) => call('set_calendar_file', { path });
+export const listBackups = () => call('list_backups');
+export const restoreBackup = (path, confirmed = false) => call('restore_backup', { path, confirmed });
+export const auditPacket = (id, cycle) => call('audit_packet', { id, cycle });
 export const renewCredential = (id, date, fee, expires, confirmed = false) =>
   call('renew_credential', { id, form: { date, fee, expires, confirmed } });
 export const undoRenewal = (id) => call('undo_renewal', { id });

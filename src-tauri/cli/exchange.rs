@@ -34,7 +34,7 @@ pub fn import_csv(
     let bytes = std::fs::read(file).map_err(|e| Error::io(format!("reading {}", file.display()), e))?;
     let report = recert.import_csv(&bytes, options, now, today)?;
     if json {
-        print_json(&report)?;
+        print_json(&recert_core::view::ImportReportView::from(&report))?;
     } else {
         print_report(&report, options);
     }

@@ -4,6 +4,7 @@
 mod first_hour;
 mod notifications;
 mod support;
+mod your_data;
 
 use support::App;
 

@@ -34,10 +34,23 @@ fn tauri_driver() -> PathBuf {
 /// the first and quit. The window tests therefore take turns.
 static ONE_WINDOW_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// tauri-driver with WebKitWebDriver and the app it started, all in one process group: killed
+/// together when dropped, even when a test fails before its App exists (a window left behind
+/// would take over the next test's launch, single instance, and hang it).
+struct DriverGroup(Child);
+
+impl Drop for DriverGroup {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.0.wait();
+    }
+}
+
 /// One running app with its own data folder; everything is torn down on drop.
 pub struct App {
     pub client: Client,
-    driver: Child,
+    _driver: DriverGroup,
     pub data_dir: tempfile::TempDir,
     _turn: tokio::sync::MutexGuard<'static, ()>,
 }
@@ -66,14 +79,16 @@ impl App {
         // In a process group of its own, so that tearing down kills WebKitWebDriver and the app it
         // started too: a window left behind by a failed test would take over the next test's launch
         // (single instance) and hang it.
-        let driver = Command::new(tauri_driver())
-            .process_group(0)
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .env("RECERT_DATA_DIR", data_dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("tauri-driver is installed (scripts/install-deps.sh test installs it)");
+        let driver = DriverGroup(
+            Command::new(tauri_driver())
+                .process_group(0)
+                .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+                .env("RECERT_DATA_DIR", data_dir.path())
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .expect("tauri-driver is installed (scripts/install-deps.sh test installs it)"),
+        );
         let args: Vec<&str> = extra_args.iter().copied().chain(["--today", TODAY]).collect();
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), json!("wry"));
@@ -91,7 +106,7 @@ impl App {
             }
         };
         eprintln!("desktop test: WebDriver session started");
-        let app = App { client, driver, data_dir, _turn: turn };
+        let app = App { client, _driver: driver, data_dir, _turn: turn };
         app.wait_for("#app[data-ready='true']").await;
         app
     }
@@ -168,16 +183,7 @@ impl App {
 
     pub async fn close(self) {
         let _ = self.client.clone().close().await;
-        // Drop kills what is left.
-    }
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        // The whole group: tauri-driver, WebKitWebDriver and the app.
-        let group = format!("-{}", self.driver.id());
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
-        let _ = self.driver.wait();
+        // Dropping the driver group kills what is left.
     }
 }
 

@@ -2,7 +2,7 @@
 // past cycles, its rules (editable), renewing, and removing it.
 
 import {
-  credentialDetail, editCredential, openProof, removeCredential, renewCredential, undoRenewal,
+  auditPacket, credentialDetail, editCredential, openProof, removeCredential, renewCredential, undoRenewal,
 } from '../api.js';
 import { checkboxField, h, selectField, textField } from '../dom.js';
 import { clearErrors, clearFieldError, confirmDialog, flash, showError } from '../feedback.js';
@@ -343,6 +343,27 @@ async function removeFlow(credential, app, statusLine) {
   app.navigate('#/dashboard');
 }
 
+function auditSection(detail) {
+  const { credential } = detail;
+  const result = h('p', { class: 'inline-status', role: 'status', id: 'audit-result' });
+  const cycle = h('select', { id: 'audit-cycle', 'aria-label': 'Which cycle' },
+    h('option', { value: 'current' }, 'This cycle'),
+    detail.past_cycles.length ? h('option', { value: 'previous' }, 'The previous cycle') : null);
+  const button = h('button', { type: 'button', class: 'button', id: 'audit-packet' }, 'Download audit packet');
+  button.addEventListener('click', async () => {
+    result.textContent = '';
+    try {
+      const packet = await auditPacket(credential.id, cycle.value);
+      if (packet) result.textContent = `✓ Saved ${packet.path}: ${packet.activities} activities, ${packet.proofs} proof files, with checksums.`;
+    } catch (error) {
+      result.textContent = `The audit packet could not be written: ${error.message}`;
+    }
+  });
+  return section('Audit', 'audit',
+    h('p', null, 'Everything an audit asks for in one zip: a printable transcript, the same rows as a spreadsheet, your proof files and their checksums.'),
+    h('div', { class: 'actions start' }, cycle, button), result);
+}
+
 function removeSection(detail, app) {
   const statusLine = h('p', { class: 'inline-status', role: 'alert' });
   return section('Remove', 'remove',
@@ -368,6 +389,7 @@ export async function render({ id, edit }, app) {
     creditsSection(detail),
     pastCyclesSection(detail, app),
     renewSection(detail, app),
+    status.kind === 'cpr_aed' ? null : auditSection(detail),
     rulesSection(detail, app, edit),
     removeSection(detail, app));
 }

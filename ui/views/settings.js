@@ -6,6 +6,7 @@ import {
 import { checkboxField, h, replaceChildren, textField } from '../dom.js';
 import { clearErrors, clearFieldError, showError } from '../feedback.js';
 import { dateElement, dateTimeElement, formatNumber } from '../format.js';
+import { backupsSection, calendarSection, exportSection, importSection } from './data-exchange.js';
 
 function dataSection(info) {
   return h('section', { class: 'panel', id: 'data-settings', 'aria-labelledby': 'data-settings-title' },
@@ -253,11 +254,15 @@ async function loadReminders() {
   }
 }
 
-export async function render() {
-  const [info, reminders] = await Promise.all([appInfo(), loadReminders()]);
+export async function render(_params, app) {
+  const [info, reminders, backups] = await Promise.all([appInfo(), loadReminders(), backupsSection(app)]);
   return h('section', { id: 'settings' },
     h('header', { class: 'view-header' }, h('div', null, h('h1', null, 'Settings'))),
     dataSection(info),
     backupSection(),
+    backups,
+    importSection(app),
+    exportSection(),
+    reminders.settings ? calendarSection(reminders.settings) : null,
     reminderSection(reminders));
 }
