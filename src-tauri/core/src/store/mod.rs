@@ -356,7 +356,7 @@ impl Store {
             return Err(Error::invalid("backup", format!("{} is damaged (integrity check: {check})", path.display())));
         }
         let count = |table: &str| -> Result<i64> {
-            Ok(conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).map_err(|_| not_recert())?)
+            conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).map_err(|_| not_recert())
         };
         Ok(DatabaseSummary { version, credentials: count("credentials")?, activities: count("activities")? })
     }
