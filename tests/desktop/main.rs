@@ -1,6 +1,7 @@
 //! End-to-end tests of the real Recert window (WebKitGTK through tauri-driver), run by
 //! `make test` under Xvfb with a private D-Bus session.
 
+mod logging;
 mod notifications;
 mod support;
 

@@ -59,6 +59,7 @@ function catalogPart(catalog, state) {
   // The core decides what matches (the CLI's `catalog --search` too); answers to older keystrokes
   // that arrive late are dropped.
   let latestSearch = 0;
+  let searched = Promise.resolve();
   async function filter() {
     const asked = ++latestSearch;
     let matching;
@@ -79,9 +80,24 @@ function catalogPart(catalog, state) {
       : `${formatNumber(shown)} of ${formatNumber(catalog.length)} certifications`;
   }
 
-  search.querySelector('input').addEventListener('input', filter);
+  search.querySelector('input').addEventListener('input', () => {
+    searched = filter();
+  });
+  // Enter in the search picks the only match (and never submits the form half filled in).
+  search.querySelector('input').addEventListener('keydown', async (event) => {
+    if (event.key !== 'Enter') return;
+    event.preventDefault();
+    await searched;
+    const shown = options.filter(({ item }) => !item.hidden);
+    if (shown.length === 1) pickOnlyMatch(shown[0].preset);
+  });
+  function pickOnlyMatch(preset) {
+    pick(preset);
+    // On to the next thing to fill in: the date on the certificate.
+    document.getElementById('earned-on')?.focus();
+  }
   list.append(...options.map(({ item }) => item));
-  filter();
+  searched = filter();
   return h('fieldset', { class: 'form-section', id: 'catalog-part' },
     h('legend', null, 'Choose the certification'), search, count, list, details);
 }
