@@ -95,7 +95,8 @@ fn a_logged_activity_can_be_edited_and_its_credits_follow() {
     let run = recert.run(&["edit-activity", &id, "--title", " ", "--date", "2026-02-30", "--hours", "lots"]);
     assert_eq!(run.code, 2);
     assert_eq!(run.stderr.trim_end().lines().count(), 1, "{}", run.stderr);
-    for expected in ["title: must not be empty", "date: 2026-02-30 is not a real calendar date", "hours: must be hours like"]
+    for expected in
+        ["title: must not be empty", "date: 2026-02-30 is not a real calendar date", "hours: must be hours like"]
     {
         assert!(run.stderr.contains(expected), "{expected:?} in {}", run.stderr);
     }
