@@ -225,7 +225,8 @@ async fn enter_in_the_catalog_search_picks_the_only_match() {
     app.wait_for(".preset-option[data-preset-id='nsca-cscs'][aria-pressed='true']").await;
     assert_eq!(app.script("return location.hash;").await, "#/add", "Enter did not submit the form");
     assert!(app.find_all(".form-error, .field-error").await.is_empty());
-    assert_eq!(app.script("return document.activeElement.id;").await, "earned-on", "on to the date");
+    assert_eq!(app.script("return document.activeElement.id;").await, "catalog-search", "the cursor stays");
+    assert_eq!(app.script("return document.querySelector('#preset-details').hidden;").await, false);
     app.screenshot("add-enter-picked").await;
 
     // Several matches: Enter picks nothing, and still submits nothing.

@@ -89,13 +89,9 @@ function catalogPart(catalog, state) {
     event.preventDefault();
     await searched;
     const shown = options.filter(({ item }) => !item.hidden);
-    if (shown.length === 1) pickOnlyMatch(shown[0].preset);
+    // The cursor stays in the search; its rules show right below the one match.
+    if (shown.length === 1) pick(shown[0].preset);
   });
-  function pickOnlyMatch(preset) {
-    pick(preset);
-    // On to the next thing to fill in: the date on the certificate.
-    document.getElementById('earned-on')?.focus();
-  }
   list.append(...options.map(({ item }) => item));
   searched = filter();
   return h('fieldset', { class: 'form-section', id: 'catalog-part' },

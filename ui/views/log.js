@@ -299,17 +299,19 @@ function cardOffers(logged, app) {
         button.disabled = false;
       }
     });
-    return h('p', { class: 'card-offer-line' },
-      'A CPR/AED course: if it gave you a new card, ', button, ' ', status);
+    return h('p', { class: 'card-offer-line' }, 'Did this course give you a new card? ', button, ' ', status);
   });
 }
 
 function savedSummary(logged, verb, app) {
   const credited = logged.outcomes.filter((outcome) => outcome.credited);
+  // A card offered below needs no "not credited: a card collects no units" line as well.
+  const offered = new Set((logged.card_offers ?? []).map((offer) => offer.credential_id));
+  const listed = logged.outcomes.filter((outcome) => !offered.has(outcome.credential_id));
   return [
     h('p', null, h('strong', null, `${verb} “${logged.title}”`), ' (', dateElement(logged.completed_on), ').'),
-    logged.outcomes.length
-      ? h('ul', { class: 'plain-list' }, logged.outcomes.map((outcome) =>
+    listed.length
+      ? h('ul', { class: 'plain-list' }, listed.map((outcome) =>
         h('li', null, `${outcome.abbreviation}: `, outcomeText(outcome))))
       : null,
     credited.length === 0 && logged.outcomes.length ? h('p', null, 'It does not count toward any credential.') : null,
