@@ -242,6 +242,29 @@ async fn enter_in_the_catalog_search_picks_the_only_match() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_custom_add_form_shows_every_error_at_once() {
+    let app = App::launch().await;
+    app.click("#add-first-credential").await;
+    app.click("#mode-custom").await;
+    app.type_into("#custom-renewal-fee", "ten dollars").await;
+    app.type_into("#custom-grace", "soon").await;
+    app.click("#save-credential").await;
+    app.eventually("an error beside each wrong field", || async {
+        field_errors(&app).await.as_object().is_some_and(|errors| errors.len() == 5)
+    })
+    .await;
+    let errors = field_errors(&app).await;
+    for field in ["earned", "name", "body", "grace", "fee"] {
+        assert!(errors.get(field).is_some(), "no error beside {field}: {errors}");
+    }
+    assert_eq!(app.script("return document.activeElement.id;").await, "custom-name", "the first in the form's order");
+    assert_eq!(app.value("#custom-renewal-fee").await, "ten dollars", "what was typed stays");
+    app.screenshot("add-custom-all-errors").await;
+    assert_eq!(app.cli(&["status", "--json"]), json!([]));
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_cpr_course_offers_to_record_the_new_card() {
     let app = App::launch_with(|dir| {
         support::cli(dir, &["add", "--preset", "cpr-aed-aha", "--earned", "2024-10-05", "--json"]);

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::amount::{Cents, Hours, Units};
 use crate::catalog::Catalog;
 use crate::dates::parse_date;
-use crate::error::{Error, Result};
+use crate::error::{Error, Problems, Result};
 use crate::period::Period;
 use crate::rules::{
     current_cycle, cycle_ending, Cycle, CycleRule, LateFeeTier, ProrationTier, RenewalRules, RenewsFrom,
@@ -185,6 +185,7 @@ impl CredentialForm {
     /// Builds the credential this form describes, as of `today`.
     /// The credential has id 0 until the store gives it one.
     pub fn to_credential(&self, catalog: &Catalog, today: NaiveDate) -> Result<Credential> {
+        self.several_problems(today)?;
         let expires = optional_amount(&self.expires, |t| parse_date("expires", t))?;
         let earned_on = match (self.earned_on.trim(), expires) {
             ("", None) => {
@@ -285,6 +286,55 @@ impl CredentialForm {
         };
         // Use the body's short name as typed: custom bodies have no separate long name.
         Ok((None, kind, body.clone(), body, name, abbreviation, rules))
+    }
+}
+
+impl CredentialForm {
+    /// A form with several mistakes reports every one at once (`InvalidFields`), each field
+    /// checked on its own; with one mistake or none this passes, and `to_credential` reports it
+    /// as before, in context.
+    fn several_problems(&self, today: NaiveDate) -> Result<()> {
+        // In the order the window's form shows the fields: the credential, then the certificate.
+        let mut problems = Problems::default();
+        if self.preset.is_some() {
+            problems.check(optional_text("name", &self.name));
+            problems.check(optional_text("abbreviation", &self.abbreviation));
+        } else {
+            problems.check(clean_text("name", self.name.as_deref().unwrap_or(""), true));
+            problems.check(clean_text("body", self.body.as_deref().unwrap_or(""), true));
+            problems.check(optional_text("abbreviation", &self.abbreviation));
+            if let Some(years) =
+                problems.check(optional_amount(&self.cycle_years, |t| parse_count("cycle-years", t, 10)))
+            {
+                problems.check(CycleRule::from_spec(self.cycle_rule.as_deref(), years));
+            }
+            problems.check(optional_amount(&self.units_required, |t| Units::parse("units", t)));
+            problems.check(optional_text("unit", &self.unit));
+            problems.check(optional_amount(&self.hours_per_unit, |t| Hours::parse("hours-per-unit", t)));
+            problems.check(optional_amount(&self.renewal_fee, |t| Cents::parse("fee", t)));
+            problems.check(optional_amount(&self.late_fee, |t| Cents::parse("late-fee", t)));
+            problems.check(optional_amount(&self.grace, |t| Period::parse("grace", t)));
+        }
+        let no_expiry = self.expires.as_deref().is_none_or(|t| t.trim().is_empty());
+        match self.earned_on.trim() {
+            "" if no_expiry => {
+                problems.add(Error::invalid("earned", "give the date you earned it, or its current expiry (--expires)"))
+            }
+            "" => {}
+            text => {
+                if let Some(earned) = problems.check(parse_date("earned", text)).filter(|earned| *earned > today) {
+                    problems.add(Error::invalid("earned", format!("{earned} is in the future")));
+                }
+            }
+        }
+        problems.check(optional_amount(&self.expires, |t| parse_date("expires", t)));
+        problems.check(optional_text("number", &self.number));
+        problems.check(optional_text("notes", &self.notes));
+        problems.check(optional_amount(&self.due_soon_days, |t| parse_count("due-soon-days", t, 730)));
+        if problems.len() < 2 {
+            return Ok(());
+        }
+        problems.finish()
     }
 }
 

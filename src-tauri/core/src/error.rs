@@ -126,9 +126,13 @@ impl Problems {
         }
     }
 
-    /// Whether a problem was recorded for `field`.
-    pub fn has(&self, field: &str) -> bool {
-        self.fields.iter().any(|e| e.field == field)
+    /// How many field problems were recorded.
+    pub fn len(&self) -> usize {
+        self.fields.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.other.is_none()
     }
 
     /// `Ok` when nothing was recorded; otherwise the first error that is not about input, else

@@ -459,3 +459,27 @@ fn a_cpr_course_offers_to_record_the_new_card() {
     old.categories = vec!["cpr".into()];
     assert!(recert.log_activity(&old, now(), today).unwrap().card_offers.is_empty());
 }
+
+#[test]
+fn a_custom_credential_form_reports_every_mistake_at_once() {
+    let (_dir, mut recert) = open();
+    let today = d("2026-11-23");
+    let form = CredentialForm {
+        name: Some(" ".into()),
+        body: Some(String::new()),
+        earned_on: "2027-01-01".into(),
+        renewal_fee: Some("ten dollars".into()),
+        grace: Some("soon".into()),
+        cycle_years: Some("2".into()),
+        ..Default::default()
+    };
+    let error = recert.add_credential(&form, now(), today).unwrap_err();
+    let fields: Vec<String> = error.field_errors().into_iter().map(|e| e.field).collect();
+    assert_eq!(fields, ["name", "body", "fee", "grace", "earned"], "in the form's order");
+    // One mistake reads as before.
+    let one = CredentialForm { name: Some("Pilates".into()), body: Some("PMA".into()), ..form.clone() };
+    let one = CredentialForm { renewal_fee: None, grace: None, ..one };
+    let error = recert.add_credential(&one, now(), today).unwrap_err();
+    assert_eq!((error.field(), error.to_string()), (Some("earned"), "earned: 2027-01-01 is in the future".into()));
+    assert!(recert.credentials().unwrap().is_empty());
+}
