@@ -22,6 +22,7 @@ const COMMANDS: &[&str] = &[
     "credential_detail",
     "preview_credits",
     "log_activity",
+    "edit_activity",
     "list_activities",
     "delete_activity",
     "upcoming_costs",

@@ -5,12 +5,12 @@ use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{NaiveDate, Utc};
-use recert_core::activity::ActivityForm;
+use recert_core::activity::{ActivityChanges, ActivityForm};
 use recert_core::catalog::Catalog;
 use recert_core::credential::{CredentialChanges, CredentialForm};
 use recert_core::service::RenewalForm;
 use recert_core::view::{
-    ActivityView, CostsView, CredentialView, CreditOutcomeView, DetailView, LoggedView, PresetView, StatusView,
+    ActivityView, CostsView, CredentialView, DetailView, LoggedView, PresetView, PreviewView, StatusView,
 };
 use recert_core::Recert;
 use serde::Serialize;
@@ -117,9 +117,11 @@ pub fn credential_detail(state: State<'_, AppState>, id: i64) -> Reply<DetailVie
     Ok(DetailView::from(&state.recert()?.credential_detail(id, state.today())?))
 }
 
+/// What saving the log form would credit (over activity `activity_id` when editing one), with
+/// the date and hours as read; problems come back as data beside their fields.
 #[tauri::command]
-pub fn preview_credits(state: State<'_, AppState>, form: ActivityForm) -> Reply<Vec<CreditOutcomeView>> {
-    Ok(state.recert()?.preview_credits(&form, state.today())?.iter().map(CreditOutcomeView::from).collect())
+pub fn preview_credits(state: State<'_, AppState>, form: ActivityForm, activity_id: Option<i64>) -> Reply<PreviewView> {
+    Ok(PreviewView::from(&state.recert()?.preview_activity(&form, activity_id, state.today())?))
 }
 
 #[tauri::command]
@@ -127,6 +129,13 @@ pub fn log_activity(state: State<'_, AppState>, form: ActivityForm) -> Reply<Log
     let logged = state.recert()?.log_activity(&form, Utc::now(), state.today())?;
     state.data_changed();
     Ok(LoggedView::from(&logged))
+}
+
+#[tauri::command]
+pub fn edit_activity(state: State<'_, AppState>, id: i64, changes: ActivityChanges) -> Reply<LoggedView> {
+    let edited = state.recert()?.edit_activity(id, &changes, state.today())?;
+    state.data_changed();
+    Ok(LoggedView::from(&edited))
 }
 
 #[tauri::command]

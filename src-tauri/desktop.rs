@@ -62,6 +62,7 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
             commands::credential_detail,
             commands::preview_credits,
             commands::log_activity,
+            commands::edit_activity,
             commands::list_activities,
             commands::delete_activity,
             commands::upcoming_costs,

@@ -82,10 +82,10 @@ pub struct AddArgs {
 pub struct LogArgs {
     #[arg(long)]
     pub title: String,
-    /// Completion date
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    /// Completion date: YYYY-MM-DD or MM/DD/YYYY
+    #[arg(long, value_name = "DATE")]
     pub date: String,
-    /// Clock hours
+    /// Clock hours: 1.5, 1h30, 90 min
     #[arg(long, allow_negative_numbers = true)]
     pub hours: String,
     #[arg(long)]
@@ -102,6 +102,42 @@ pub struct LogArgs {
     /// A certificate or receipt to keep with the activity
     #[arg(long, value_name = "FILE")]
     pub proof: Option<PathBuf>,
+    #[arg(long)]
+    pub notes: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Changes to a logged activity: what is not given stays; an empty value clears an optional one.
+#[derive(Args, Debug)]
+pub struct EditActivityArgs {
+    /// The activity's id (see `recert activities`)
+    pub id: i64,
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Completion date: YYYY-MM-DD or MM/DD/YYYY
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// Clock hours: 1.5, 1h30, 90 min
+    #[arg(long, allow_negative_numbers = true)]
+    pub hours: Option<String>,
+    #[arg(long)]
+    pub provider: Option<String>,
+    /// What it cost, e.g. 12.50
+    #[arg(long, allow_negative_numbers = true)]
+    pub cost: Option<String>,
+    /// Replace the category tags (A, cpr, ethics…); repeat for several
+    #[arg(long = "category", value_name = "C")]
+    pub categories: Vec<String>,
+    /// Remove every category tag
+    #[arg(long, conflicts_with = "categories")]
+    pub no_category: bool,
+    /// Choose again: credit only this credential, optionally with units; repeat for several
+    #[arg(long = "for", value_name = "ID[=UNITS]")]
+    pub credit_to: Vec<String>,
+    /// Choose again: credit every credential it can serve, with computed units
+    #[arg(long, conflicts_with = "credit_to")]
+    pub for_all: bool,
     #[arg(long)]
     pub notes: Option<String>,
     #[arg(long)]

@@ -1,15 +1,20 @@
-//! The ledger commands: log, activities and remove-activity.
+//! The ledger commands: log, edit-activity, activities and remove-activity.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use recert_core::activity::{ActivityForm, CreditChoice, CreditDecision};
+use recert_core::activity::{ActivityChanges, ActivityForm, CreditChoice, CreditDecision};
+use recert_core::service::LoggedActivity;
 use recert_core::view::{ActivityView, LoggedView};
 use recert_core::{Error, Recert};
 
-use super::args::LogArgs;
+use super::args::{EditActivityArgs, LogArgs};
 use super::output::print_json;
 
+fn credit_choices(texts: &[String]) -> Result<Vec<CreditChoice>, Error> {
+    texts.iter().map(|text| CreditChoice::parse(text)).collect()
+}
+
 pub fn log(recert: &mut Recert, args: LogArgs, now: DateTime<Utc>, today: NaiveDate) -> Result<(), Error> {
-    let credit_to = args.credit_to.iter().map(|text| CreditChoice::parse(text)).collect::<Result<Vec<_>, _>>()?;
+    let credit_to = credit_choices(&args.credit_to)?;
     let form = ActivityForm {
         title: args.title,
         provider: args.provider,
@@ -26,6 +31,41 @@ pub fn log(recert: &mut Recert, args: LogArgs, now: DateTime<Utc>, today: NaiveD
         return print_json(&LoggedView::from(&logged));
     }
     println!("Logged \"{}\" (activity {})", logged.activity.title, logged.activity.id);
+    print_outcomes(&logged);
+    Ok(())
+}
+
+pub fn edit_activity(recert: &mut Recert, args: EditActivityArgs, today: NaiveDate) -> Result<(), Error> {
+    let credit_to = if args.for_all {
+        Some(Vec::new())
+    } else if args.credit_to.is_empty() {
+        None
+    } else {
+        Some(credit_choices(&args.credit_to)?)
+    };
+    let categories =
+        if args.no_category { Some(Vec::new()) } else { (!args.categories.is_empty()).then_some(args.categories) };
+    let changes = ActivityChanges {
+        title: args.title,
+        provider: args.provider,
+        completed_on: args.date,
+        hours: args.hours,
+        cost: args.cost,
+        categories,
+        notes: args.notes,
+        credit_to,
+    };
+    let edited = recert.edit_activity(args.id, &changes, today)?;
+    if args.json {
+        return print_json(&LoggedView::from(&edited));
+    }
+    let a = &edited.activity;
+    println!("Changed activity {}: \"{}\", {}, {} h", a.id, a.title, a.completed_on, a.hours);
+    print_outcomes(&edited);
+    Ok(())
+}
+
+fn print_outcomes(logged: &LoggedActivity) {
     for outcome in &logged.outcomes {
         match &outcome.decision {
             CreditDecision::Credited { units, category, capped, late_for_cycle_end, .. } => {
@@ -39,12 +79,18 @@ pub fn log(recert: &mut Recert, args: LogArgs, now: DateTime<Utc>, today: NaiveD
                         )
                     })
                     .unwrap_or_default();
-                println!("  + {units} {unit} to {}{category}{capped}{late}", outcome.abbreviation);
+                let kept = if outcome.kept { " (counted toward a closed cycle: kept as counted)" } else { "" };
+                println!("  + {units} {unit} to {}{category}{capped}{late}{kept}", outcome.abbreviation);
             }
             CreditDecision::NotCredited { reason } => println!("  - not for {}: {reason}", outcome.abbreviation),
         }
     }
-    Ok(())
+    for offer in &logged.card_offers {
+        println!(
+            "A CPR/AED course: if it gave you a new {} card, record it: recert renew {} --date {}",
+            offer.abbreviation, offer.credential_id, offer.issued_on
+        );
+    }
 }
 
 pub fn activities(recert: &Recert, json: bool) -> Result<(), Error> {

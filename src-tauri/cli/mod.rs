@@ -20,7 +20,7 @@ use recert_core::paths::data_dir_from_env;
 use recert_core::service::RenewalForm;
 use recert_core::{Error, Recert};
 
-use args::{AddArgs, EditArgs, LogArgs};
+use args::{AddArgs, EditActivityArgs, EditArgs, LogArgs};
 use output::one_line;
 
 #[derive(Parser, Debug)]
@@ -106,6 +106,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Change a logged activity; its credits are worked out again (anything not given stays)
+    EditActivity(EditActivityArgs),
     /// Remove a logged activity and its credits
     RemoveActivity { id: i64 },
     /// Renewal fees due over the coming months
@@ -201,7 +203,10 @@ pub fn run(cli: Cli) -> i32 {
         Err(error) => {
             eprintln!("recert: {}", one_line(&error.to_string()));
             match error {
-                Error::Invalid { .. } | Error::NotFound { .. } | Error::NeedsConfirmation(_) => 2,
+                Error::Invalid { .. }
+                | Error::InvalidFields(_)
+                | Error::NotFound { .. }
+                | Error::NeedsConfirmation(_) => 2,
                 _ => 1,
             }
         }
@@ -314,6 +319,7 @@ fn run_command(
         Command::Confirm { id, json } => credentials::confirm(recert, id, json),
         Command::Remove { id, yes } => credentials::remove(recert, id, yes),
         Command::Activities { json } => ledger::activities(recert, json),
+        Command::EditActivity(args) => ledger::edit_activity(recert, args, today),
         Command::RemoveActivity { id } => ledger::remove_activity(recert, id),
         Command::Costs { months, json } => costs::costs(recert, today, months, json),
         Command::Backup => {

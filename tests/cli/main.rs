@@ -6,6 +6,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod logging;
+
 const TODAY: &str = "2026-11-23";
 
 struct Recert {
@@ -396,7 +398,7 @@ fn bad_input_gets_one_clear_line_and_changes_nothing() {
         (vec!["add", "--name", "X", "--body", "Y", "--cycle-years", "two", "--earned", "2024-01-01"], "cycle-years"),
         (vec!["log", "--title", "T", "--date", "2026-02-30", "--hours", "1"], "not a real calendar date"),
         (vec!["log", "--title", "T", "--date", "2026-01-01", "--hours", "-3"], "hours: must not be negative"),
-        (vec!["log", "--title", "T", "--date", "2026-01-01", "--hours", "three"], "hours: must be a number"),
+        (vec!["log", "--title", "T", "--date", "2026-01-01", "--hours", "three"], "hours: must be hours like 1.5"),
         (
             vec!["log", "--title", "T", "--date", "2026-01-01", "--hours", "1", "--cost", "12.505"],
             "more than two decimals",

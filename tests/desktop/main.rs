@@ -2,6 +2,7 @@
 //! `make test` under Xvfb with a private D-Bus session.
 
 mod first_hour;
+mod logging;
 mod notifications;
 mod support;
 mod your_data;

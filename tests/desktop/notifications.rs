@@ -88,7 +88,7 @@ fn remind_raises_due_reminders_once_on_a_real_notification_server() {
     monitor.wait_until("two notifications", |text| text.matches("string \"ACSM-CPT").count() == 2);
     let text = monitor.text();
     assert!(text.contains("string \"ACSM-CPT renewal due in 14 days\""), "{text}");
-    assert!(text.contains("string \"Renew ACSM-CPT by 31 Dec 2026 — $60.00.\""), "{text}");
+    assert!(text.contains("string \"Renew ACSM-CPT by Dec 31, 2026 — $60.00.\""), "{text}");
     assert!(text.contains("string \"ACSM-CPT: 45.0 CEC still needed\""), "{text}");
 
     let second = recert(data.path(), &["remind", "--json"]);

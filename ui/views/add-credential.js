@@ -73,6 +73,7 @@ function catalogPart(catalog, state) {
   // The core decides what matches (the CLI's `catalog --search` too); answers to older keystrokes
   // that arrive late are dropped.
   let latestSearch = 0;
+  let searched = Promise.resolve();
   async function filter() {
     const asked = ++latestSearch;
     let matching;
@@ -93,18 +94,20 @@ function catalogPart(catalog, state) {
       : `${formatNumber(shown)} of ${formatNumber(catalog.length)} certifications`;
   }
 
-  const searchInput = search.querySelector('input');
-  searchInput.addEventListener('input', filter);
-  // Enter picks the only match (and never submits the form half-filled).
-  searchInput.addEventListener('keydown', async (event) => {
+  search.querySelector('input').addEventListener('input', () => {
+    searched = filter();
+  });
+  // Enter in the search picks the only match (and never submits the form half filled in).
+  search.querySelector('input').addEventListener('keydown', async (event) => {
     if (event.key !== 'Enter') return;
     event.preventDefault();
-    await filter();
+    await searched;
     const shown = options.filter(({ item }) => !item.hidden);
+    // The cursor stays in the search; its rules show right below the one match.
     if (shown.length === 1) pick(shown[0].preset);
   });
   list.append(...options.map(({ item }) => item));
-  filter();
+  searched = filter();
   return h('fieldset', { class: 'form-section', id: 'catalog-part' },
     h('legend', null, 'Choose the certification'), search, count, list, details);
 }

@@ -49,8 +49,9 @@ function categoriesTable(status) {
           h('span', { class: 'visually-hidden' }, category.met ? 'met: ' : 'not met yet: '))
         : null,
       h('strong', null, category.key), h('span', { class: 'hint block' }, category.name)),
-    h('td', null, formatUnits(category.credited, status.unit)),
-    h('td', null, formatUnits(category.earned, status.unit)),
+    // `credited` is what the courses gave; `earned` what counts once the category maximum applies.
+    h('td', { class: 'category-credited' }, formatUnits(category.credited, status.unit)),
+    h('td', { class: 'category-counts' }, formatUnits(category.earned, status.unit)),
     h('td', null, limit(category.min, status.unit)),
     h('td', null, limit(category.max, status.unit))));
   return table(['Category', 'Credited', 'Counts', 'Minimum', 'Maximum'], rows, 'Progress by category');
@@ -59,12 +60,12 @@ function categoriesTable(status) {
 function progressSection(status, app) {
   return section('This cycle', 'cycle-progress',
     h('p', null, 'Cycle ', dateElement(status.cycle_start), ' – ', dateElement(status.cycle_end),
-      ` · ${formatNumber(status.activity_count)} ${status.activity_count === 1 ? 'activity' : 'activities'} logged`),
+      status.kind === 'cpr_aed' ? '' : ` · ${formatNumber(status.activity_count)} ${status.activity_count === 1 ? 'activity' : 'activities'} logged`),
     progressBlock(status, app),
     status.shortfall > 0 ? h('p', null, `Still needed: ${formatUnits(status.shortfall, status.unit)}`,
       status.pace_per_month ? ` (about ${formatUnits(status.pace_per_month, status.unit)} a month)` : '') : null,
     categoriesTable(status),
-    status.categories.length ? h('p', { class: 'hint' }, '“Counts” is what remains after each category’s maximum.') : null);
+    status.categories.length ? h('p', { class: 'hint' }, '“Credited” is what your courses gave; “Counts” is what remains after each category’s maximum.') : null);
 }
 
 function moneySection(status, app) {
@@ -115,6 +116,10 @@ function creditsSection(detail) {
   const { credits, status } = detail;
   const statusLine = h('p', { class: 'inline-status', role: 'status' });
   if (!credits.length) {
+    // A CPR/AED card collects no units: renewing it is recording the new card, not logging CECs.
+    if (status.kind === 'cpr_aed') {
+      return section('Credits', 'credits', h('p', { class: 'hint' }, 'A CPR/AED card collects no continuing-education units. After your next course, record the new card under Renew.'));
+    }
     return section('Credits', 'credits', h('p', { class: 'hint' }, 'No activity counts toward this credential yet. ',
       h('a', { href: '#/log' }, 'Log one')));
   }

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::activity::{Activity, ActivityForm, Credit, CreditChoice};
 use crate::credential::{Credential, CredentialKind};
-use crate::dates::parse_date;
+use crate::dates::parse_typed_date;
 use crate::error::{Error, Result};
 
 /// The columns Recert writes before the credentials' own.
@@ -192,19 +192,11 @@ fn line_at(bytes: &[u8], byte: u64) -> u64 {
     bytes[..start].iter().filter(|&&b| b == b'\n').count() as u64 + 1
 }
 
-/// A date as spreadsheets write it: ISO `YYYY-MM-DD`, or US `MM/DD/YYYY` (also `M/D/YYYY`).
+/// A date as spreadsheets write it: ISO `YYYY-MM-DD`, or US `MM/DD/YYYY`, read as logging reads
+/// a typed date.
 pub fn sheet_date(text: &str) -> std::result::Result<NaiveDate, String> {
-    let text = text.trim();
-    let us: Vec<&str> = text.split('/').collect();
-    if let [month, day, year] = us[..] {
-        let number = |part: &str| part.parse::<u32>().ok().filter(|_| part.len() <= 4);
-        if let (Some(month), Some(day), Some(year), 4) = (number(month), number(day), number(year), year.len()) {
-            return NaiveDate::from_ymd_opt(year as i32, month, day)
-                .ok_or_else(|| format!("{text} is not a real calendar date (MM/DD/YYYY)"));
-        }
-    }
-    parse_date("date", text).map_err(|e| match e {
-        Error::Invalid { message, .. } => format!("{message} (or MM/DD/YYYY)"),
+    parse_typed_date("date", text).map_err(|e| match e {
+        Error::Invalid { message, .. } => message,
         other => other.to_string(),
     })
 }

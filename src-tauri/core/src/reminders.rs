@@ -119,8 +119,9 @@ fn key(credential_id: i64, cycle_end: NaiveDate, kind: ReminderKind, lead_days: 
     format!("{credential_id}:{cycle_end}:{}:{lead_days}", kind.as_str())
 }
 
+/// "Dec 31, 2026", as the window writes dates, so a notification and the screen agree.
 fn human_date(date: NaiveDate) -> String {
-    date.format("%-d %b %Y").to_string()
+    date.format("%b %-d, %Y").to_string()
 }
 
 fn days_phrase(days: i64) -> String {

@@ -6,14 +6,17 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::activity::{convert_credit, decide_credit, Activity, ActivityForm, Credit, CreditDecision, ValidActivity};
-use crate::amount::Cents;
+use crate::activity::{
+    convert_credit, decide_credit, is_cpr_course, Activity, ActivityChanges, ActivityForm, Credit, CreditDecision,
+    ValidActivity,
+};
+use crate::amount::{Cents, Hours, Units};
 use crate::backups::{self, Backup, BackupKind, BACKUPS_DIR};
 use crate::catalog::Catalog;
 use crate::costs::{upcoming_costs, UpcomingCost};
 use crate::credential::{Credential, CredentialChanges, CredentialForm, CredentialKind, PastCycle};
-use crate::dates::parse_date;
-use crate::error::{Error, Result};
+use crate::dates::parse_typed_date;
+use crate::error::{Error, FieldError, Result};
 use crate::opening::parse_opening;
 use crate::progress::{progress, CycleTotals};
 use crate::proofs::store_proof;
@@ -56,12 +59,50 @@ pub struct CreditOutcome {
     pub unit: Option<String>,
     #[serde(flatten)]
     pub decision: CreditDecision,
+    /// Editing only: the credit was counted toward a cycle that has since closed, and stays
+    /// as it was counted.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub kept: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct LoggedActivity {
     pub activity: Activity,
     pub outcomes: Vec<CreditOutcome>,
+    /// CPR/AED cards the course may have renewed: the user is offered to record the new card.
+    pub card_offers: Vec<CardOffer>,
+}
+
+/// A CPR/AED course was logged while a card is held: the course probably issued a new card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CardOffer {
+    pub credential_id: i64,
+    pub abbreviation: String,
+    /// The course date: the new card's issue date.
+    pub issued_on: NaiveDate,
+    /// When the card on file ends.
+    pub current_end: NaiveDate,
+}
+
+/// What the log form would do, for the form to show while the user types: the date and hours
+/// as the core read them (to echo them back), and either the credits or every problem.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActivityPreview {
+    pub completed_on: Option<NaiveDate>,
+    pub hours: Option<Hours>,
+    pub outcomes: Option<Vec<CreditOutcome>>,
+    pub problems: Vec<FieldError>,
+}
+
+/// Which credentials an activity is credited to.
+#[derive(Debug, Clone, Copy)]
+enum Selection<'a> {
+    /// Every held credential it can serve.
+    Every,
+    /// Only these, each with the units the user typed, if any.
+    Only(&'a [(i64, Option<Units>)]),
+    /// Editing without choosing again: as it is now (see `ActivityChanges::credit_to`).
+    Keep,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -215,7 +256,7 @@ impl Recert {
     pub fn renew(&mut self, id: i64, form: &RenewalForm, today: NaiveDate) -> Result<Credential> {
         let credential = self.store.credential(id)?;
         let (fee_paid, expires) = (form.fee.as_deref(), form.expires.as_deref());
-        let renewed_on = parse_date("date", &form.date)?;
+        let renewed_on = parse_typed_date("date", &form.date)?;
         if renewed_on > today {
             return Err(Error::invalid("date", format!("{renewed_on} is in the future")));
         }
@@ -232,7 +273,7 @@ impl Recert {
         let rules = &credential.rules;
         let next = match expires.map(str::trim).filter(|t| !t.is_empty()) {
             Some(text) => {
-                let end = parse_date("expires", text)?;
+                let end = parse_typed_date("expires", text)?;
                 if end <= credential.cycle.end {
                     return Err(Error::invalid(
                         "expires",
@@ -304,32 +345,166 @@ impl Recert {
 
     /// What logging `form` would credit to each held credential, without saving anything.
     pub fn preview_credits(&self, form: &ActivityForm, today: NaiveDate) -> Result<Vec<CreditOutcome>> {
-        self.credit_outcomes(&form.validate(today)?)
+        let activity = form.validate(today)?;
+        self.credit_outcomes(&activity, selection(&activity.overrides), None)
     }
 
-    fn credit_outcomes(&self, activity: &ValidActivity) -> Result<Vec<CreditOutcome>> {
+    /// What saving the log form would do — or, with `editing`, saving it over that activity
+    /// (an empty `credit_to` then keeps the current choice) — with the date and hours as read,
+    /// and every problem of the form as data rather than as an error.
+    pub fn preview_activity(
+        &self,
+        form: &ActivityForm,
+        editing: Option<i64>,
+        today: NaiveDate,
+    ) -> Result<ActivityPreview> {
+        let completed_on = form.completed_on().ok();
+        let hours = form.hours().ok();
+        let activity = match form.validate(today) {
+            Ok(activity) => activity,
+            Err(error) if error.code() == "invalid" => {
+                return Ok(ActivityPreview { completed_on, hours, outcomes: None, problems: error.field_errors() })
+            }
+            Err(error) => return Err(error),
+        };
+        let outcomes = match editing {
+            Some(id) => {
+                let old = self.store.activity(id)?;
+                let chosen =
+                    if form.credit_to.is_empty() { Selection::Keep } else { Selection::Only(&activity.overrides) };
+                self.credit_outcomes(&activity, chosen, Some(&old))?
+            }
+            None => self.credit_outcomes(&activity, selection(&activity.overrides), None)?,
+        };
+        Ok(ActivityPreview { completed_on, hours, outcomes: Some(outcomes), problems: Vec::new() })
+    }
+
+    /// How `activity` is credited to each held credential. When it replaces `old`, credits
+    /// already counted toward a cycle that has since closed stay as they were counted.
+    fn credit_outcomes(
+        &self,
+        activity: &ValidActivity,
+        chosen: Selection<'_>,
+        old: Option<&Activity>,
+    ) -> Result<Vec<CreditOutcome>> {
         let credentials = self.store.credentials()?;
-        for (id, _) in &activity.overrides {
-            if !credentials.iter().any(|c| c.id == *id) {
-                return Err(Error::not_found("credential", id));
+        if let Selection::Only(choices) = chosen {
+            for (id, _) in choices {
+                if !credentials.iter().any(|c| c.id == *id) {
+                    return Err(Error::not_found("credential", id));
+                }
             }
         }
-        Ok(credentials
+        let old_credits = match old {
+            Some(old) => self.store.credits_for_activity(old.id)?,
+            None => Vec::new(),
+        };
+        let outcomes: Vec<CreditOutcome> = credentials
             .iter()
             .map(|credential| {
-                let choice = activity.overrides.iter().find(|(id, _)| *id == credential.id);
-                let decision = if !activity.overrides.is_empty() && choice.is_none() {
-                    CreditDecision::NotCredited { reason: "not selected".into() }
-                } else {
-                    let typed = choice.and_then(|(_, units)| *units);
-                    decide_credit(credential, activity.completed_on, activity.hours, &activity.categories, typed)
-                };
-                CreditOutcome {
+                let outcome = |decision, kept| CreditOutcome {
                     credential_id: credential.id,
                     abbreviation: credential.abbreviation.clone(),
                     unit: credential.rules.unit.clone(),
                     decision,
+                    kept,
+                };
+                let existing = old_credits.iter().find(|c| c.credential_id == credential.id);
+                if let Some(credit) = existing.filter(|c| !c.counts_toward(credential.cycle)) {
+                    let decision = CreditDecision::Credited {
+                        units: credit.units,
+                        category: credit.category.clone(),
+                        overridden: credit.overridden,
+                        capped: false,
+                        late_for_cycle_end: credit.late_for_cycle_end,
+                    };
+                    return outcome(decision, true);
                 }
+                // `Some(typed units)` when this credential takes the activity; `None` when not chosen.
+                let choice: Option<Option<Units>> = match (chosen, old) {
+                    (Selection::Every, _) => Some(None),
+                    (Selection::Only(choices), _) => {
+                        choices.iter().find(|(id, _)| *id == credential.id).map(|(_, units)| *units)
+                    }
+                    (Selection::Keep, None) => Some(None),
+                    (Selection::Keep, Some(old)) => match existing {
+                        Some(credit) => Some(credit.overridden.then_some(credit.units)),
+                        // It could have counted and does not: the user kept it away (or added the
+                        // credential later). Either way editing does not change that.
+                        None if matches!(
+                            decide_credit(credential, old.completed_on, old.hours, &old.categories, None),
+                            CreditDecision::Credited { .. }
+                        ) =>
+                        {
+                            None
+                        }
+                        None => Some(None),
+                    },
+                };
+                let decision = match choice {
+                    None => CreditDecision::NotCredited { reason: "not selected".into() },
+                    Some(typed) => {
+                        decide_credit(credential, activity.completed_on, activity.hours, &activity.categories, typed)
+                    }
+                };
+                outcome(decision, false)
+            })
+            .collect();
+        if let Selection::Only(choices) = chosen {
+            for outcome in &outcomes {
+                let picked = choices.iter().any(|(id, _)| *id == outcome.credential_id);
+                if let (true, false, CreditDecision::NotCredited { reason }) = (picked, outcome.kept, &outcome.decision)
+                {
+                    return Err(Error::invalid(
+                        "for",
+                        format!(
+                            "{} (id {}) cannot take this activity: {reason}",
+                            outcome.abbreviation, outcome.credential_id
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(outcomes)
+    }
+
+    /// The credits the outcomes describe, dated `completed_on` (kept ones keep their own).
+    fn credits_of(&self, outcomes: &[CreditOutcome], completed_on: NaiveDate, old: &[Credit]) -> Vec<Credit> {
+        outcomes
+            .iter()
+            .filter_map(|outcome| match &outcome.decision {
+                CreditDecision::Credited { units, category, overridden, late_for_cycle_end, .. } => Some(Credit {
+                    activity_id: 0,
+                    credential_id: outcome.credential_id,
+                    completed_on: old
+                        .iter()
+                        .find(|c| outcome.kept && c.credential_id == outcome.credential_id)
+                        .map_or(completed_on, |c| c.completed_on),
+                    units: *units,
+                    category: category.clone(),
+                    overridden: *overridden,
+                    late_for_cycle_end: *late_for_cycle_end,
+                }),
+                CreditDecision::NotCredited { .. } => None,
+            })
+            .collect()
+    }
+
+    /// CPR/AED cards a CPR course completed after they were issued may have renewed.
+    fn card_offers(&self, activity: &Activity) -> Result<Vec<CardOffer>> {
+        if !is_cpr_course(&activity.title, &activity.categories) {
+            return Ok(Vec::new());
+        }
+        Ok(self
+            .store
+            .credentials()?
+            .into_iter()
+            .filter(|c| c.kind == CredentialKind::CprAed && activity.completed_on > c.cycle.start)
+            .map(|card| CardOffer {
+                credential_id: card.id,
+                abbreviation: card.abbreviation,
+                issued_on: activity.completed_on,
+                current_end: card.cycle.end,
             })
             .collect())
     }
@@ -350,7 +525,10 @@ impl Recert {
             None => None,
         };
         match self.store.insert_activity(&activity, proof.as_ref().map(|(p, _)| p), &credits, now) {
-            Ok(id) => Ok(LoggedActivity { activity: self.store.activity(id)?, outcomes }),
+            Ok(id) => {
+                let activity = self.store.activity(id)?;
+                Ok(LoggedActivity { card_offers: self.card_offers(&activity)?, activity, outcomes })
+            }
             Err(error) => {
                 if let Some((proof, true)) = &proof {
                     let _ = std::fs::remove_file(self.data_dir.join(&proof.stored_path));
@@ -368,37 +546,39 @@ impl Recert {
         today: NaiveDate,
     ) -> Result<(ValidActivity, Vec<CreditOutcome>, Vec<Credit>)> {
         let activity = form.validate(today)?;
-        let outcomes = self.credit_outcomes(&activity)?;
-        if !activity.overrides.is_empty() {
-            for outcome in &outcomes {
-                let chosen = activity.overrides.iter().any(|(id, _)| *id == outcome.credential_id);
-                if let (true, CreditDecision::NotCredited { reason }) = (chosen, &outcome.decision) {
-                    return Err(Error::invalid(
-                        "for",
-                        format!(
-                            "{} (id {}) cannot take this activity: {reason}",
-                            outcome.abbreviation, outcome.credential_id
-                        ),
-                    ));
-                }
-            }
-        }
-        let credits: Vec<Credit> = outcomes
-            .iter()
-            .filter_map(|outcome| match &outcome.decision {
-                CreditDecision::Credited { units, category, overridden, late_for_cycle_end, .. } => Some(Credit {
-                    activity_id: 0,
-                    credential_id: outcome.credential_id,
-                    completed_on: activity.completed_on,
-                    units: *units,
-                    category: category.clone(),
-                    overridden: *overridden,
-                    late_for_cycle_end: *late_for_cycle_end,
-                }),
-                CreditDecision::NotCredited { .. } => None,
-            })
-            .collect();
+        let outcomes = self.credit_outcomes(&activity, selection(&activity.overrides), None)?;
+        let credits = self.credits_of(&outcomes, activity.completed_on, &[]);
         Ok((activity, outcomes, credits))
+    }
+
+    /// Changes a logged activity and credits it again by the same rules as logging, in one
+    /// transaction. Credits already counted toward a closed cycle stay as counted; typed units
+    /// are kept unless the credentials are chosen again. Bad input changes nothing.
+    pub fn edit_activity(&mut self, id: i64, changes: &ActivityChanges, today: NaiveDate) -> Result<LoggedActivity> {
+        let old = self.store.activity(id)?;
+        if let Some(credential_id) = old.opening_balance_for {
+            // It is credited to its credential only; editing it as a course would spread it.
+            return Err(Error::invalid(
+                "activity",
+                format!("this is the units earned before Recert of credential {credential_id}: change them from that credential (recert edit {credential_id} --already-earned)"),
+            ));
+        }
+        let activity = changes.to_form(&old).validate(today)?;
+        let chosen = match &changes.credit_to {
+            None => Selection::Keep,
+            Some(_) => selection(&activity.overrides),
+        };
+        let outcomes = self.credit_outcomes(&activity, chosen, Some(&old))?;
+        let credits = self.credits_of(&outcomes, activity.completed_on, &self.store.credits_for_activity(id)?);
+        self.store.update_activity(id, &activity, &credits)?;
+        // A course re-dated or renamed into a CPR course may have renewed a card as well.
+        let activity = self.store.activity(id)?;
+        let card_offers = if is_cpr_course(&old.title, &old.categories) && old.completed_on == activity.completed_on {
+            Vec::new()
+        } else {
+            self.card_offers(&activity)?
+        };
+        Ok(LoggedActivity { activity, outcomes, card_offers })
     }
 
     pub fn activities(&self) -> Result<Vec<ActivityWithCredits>> {
@@ -574,6 +754,15 @@ impl Recert {
         let saved = self.write_backup(BackupKind::BeforeRestore, now)?;
         self.store.restore_from(file, now)?;
         Ok(RestoreOutcome { restored: self.store.summary()?, previous_data_saved_to: saved })
+    }
+}
+
+/// Every held credential it can serve, or only those the form names.
+fn selection(overrides: &[(i64, Option<Units>)]) -> Selection<'_> {
+    if overrides.is_empty() {
+        Selection::Every
+    } else {
+        Selection::Only(overrides)
     }
 }
 

@@ -406,6 +406,8 @@ pub struct CreditOutcomeView {
     /// Completed inside the late window after the cycle ending on this date, and counted toward it.
     pub late_for_cycle_end: Option<NaiveDate>,
     pub reason: Option<String>,
+    /// Editing: counted toward a cycle that has since closed, and kept as counted.
+    pub kept: bool,
 }
 
 impl From<&crate::service::CreditOutcome> for CreditOutcomeView {
@@ -422,6 +424,7 @@ impl From<&crate::service::CreditOutcome> for CreditOutcomeView {
             overridden: false,
             late_for_cycle_end: None,
             reason: None,
+            kept: outcome.kept,
         };
         match &outcome.decision {
             CreditDecision::Credited { units, category, overridden, capped, late_for_cycle_end } => Self {
@@ -443,7 +446,10 @@ pub struct LoggedView {
     pub activity_id: i64,
     pub title: String,
     pub completed_on: NaiveDate,
+    pub hours: f64,
     pub outcomes: Vec<CreditOutcomeView>,
+    /// CPR/AED cards the course may have renewed (`recert renew ID --date ISSUED_ON` records one).
+    pub card_offers: Vec<crate::service::CardOffer>,
 }
 
 impl From<&crate::service::LoggedActivity> for LoggedView {
@@ -452,7 +458,30 @@ impl From<&crate::service::LoggedActivity> for LoggedView {
             activity_id: logged.activity.id,
             title: logged.activity.title.clone(),
             completed_on: logged.activity.completed_on,
+            hours: logged.activity.hours.as_f64(),
             outcomes: logged.outcomes.iter().map(CreditOutcomeView::from).collect(),
+            card_offers: logged.card_offers.clone(),
+        }
+    }
+}
+
+/// The log form's live answer: the date and hours as read (for the form to echo, "= May 10,
+/// 2019", "= 1.5 h"), and the credits, or every problem beside its field.
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviewView {
+    pub completed_on: Option<NaiveDate>,
+    pub hours: Option<f64>,
+    pub outcomes: Option<Vec<CreditOutcomeView>>,
+    pub problems: Vec<crate::error::FieldError>,
+}
+
+impl From<&crate::service::ActivityPreview> for PreviewView {
+    fn from(preview: &crate::service::ActivityPreview) -> Self {
+        Self {
+            completed_on: preview.completed_on,
+            hours: preview.hours.map(|h| h.as_f64()),
+            outcomes: preview.outcomes.as_ref().map(|o| o.iter().map(CreditOutcomeView::from).collect()),
+            problems: preview.problems.clone(),
         }
     }
 }

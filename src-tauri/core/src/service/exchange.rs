@@ -236,7 +236,7 @@ impl Recert {
             let mut form = row.form.clone();
             if !row.credential_cells.is_empty() {
                 let computed: HashMap<i64, Option<String>> = self
-                    .credit_outcomes(&plain)?
+                    .credit_outcomes(&plain, super::Selection::Every, None)?
                     .into_iter()
                     .map(|o| {
                         let units = match o.decision {

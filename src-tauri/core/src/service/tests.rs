@@ -1,5 +1,6 @@
 use super::*;
-use crate::activity::CreditChoice;
+use crate::activity::{ActivityChanges, CreditChoice};
+use crate::amount::Hours;
 use crate::amount::Units;
 use crate::backups::BackupKind;
 use crate::test_support::d;
@@ -591,4 +592,209 @@ fn one_automatic_backup_a_day_and_old_ones_expire() {
     assert_eq!(daily, 11, "7 days and 4 weeks");
     assert!(dir.path().join("backups").join("recert-auto-20261101.sqlite3").exists(), "the week of Nov 1");
     assert!(!dir.path().join("backups").join("recert-auto-20261102.sqlite3").exists());
+}
+
+fn totals_match_the_ledger(recert: &Recert, step: &str) {
+    let running = recert.store().current_cycle_totals().unwrap();
+    let ledger = recert.store().current_cycle_totals_from_ledger().unwrap();
+    assert_eq!(running, ledger, "after {step}");
+}
+
+#[test]
+fn editing_an_activity_credits_it_again_by_the_logging_rules() {
+    let (_dir, mut recert) = open();
+    let today = d("2026-11-23");
+    let cscs = add(&mut recert, "nsca-cscs", "2015-01-01");
+    let ncsf = add(&mut recert, "ncsf-cpt", "2025-03-14");
+    let mut form = course("4");
+    form.cost = Some("40".into());
+    let id = recert.log_activity(&form, now(), today).unwrap().activity.id;
+    totals_match_the_ledger(&recert, "logging");
+
+    // More hours, a new date in US form, a category and a cost: both credentials follow.
+    let changes = ActivityChanges {
+        title: Some("Course, day two added".into()),
+        completed_on: Some("05/02/2026".into()),
+        hours: Some("8h".into()),
+        cost: Some("80".into()),
+        categories: Some(vec!["C".into()]),
+        ..Default::default()
+    };
+    let edited = recert.edit_activity(id, &changes, today).unwrap();
+    assert_eq!(edited.activity.title, "Course, day two added");
+    assert_eq!((edited.activity.completed_on, edited.activity.hours), (d("2026-05-02"), Hours(800)));
+    totals_match_the_ledger(&recert, "editing");
+    let credits = recert.store().credits_for_activity(id).unwrap();
+    let of = |credential: i64| credits.iter().find(|c| c.credential_id == credential).unwrap().clone();
+    assert_eq!((of(cscs.id).units, of(cscs.id).category.as_deref()), (Units(80), Some("C")));
+    assert_eq!(of(cscs.id).completed_on, d("2026-05-02"));
+    assert_eq!(of(ncsf.id).units, Units(400));
+    let status = recert.status(today).unwrap();
+    let cscs_status = status.iter().find(|r| r.credential.id == cscs.id).unwrap();
+    assert_eq!(cscs_status.course_costs, Cents(8000));
+    assert_eq!(recert.activities().unwrap().len(), 1, "edited in place, not logged twice");
+
+    // Moved before NCSF's cycle: NCSF drops it, CSCS keeps it.
+    let changes = ActivityChanges { completed_on: Some("2025-01-10".into()), ..Default::default() };
+    let edited = recert.edit_activity(id, &changes, today).unwrap();
+    let ncsf_outcome = edited.outcomes.iter().find(|o| o.credential_id == ncsf.id).unwrap();
+    assert!(
+        matches!(&ncsf_outcome.decision, CreditDecision::NotCredited { reason } if reason.contains("before the current cycle"))
+    );
+    assert_eq!(recert.store().credits_for_activity(id).unwrap().len(), 1);
+    totals_match_the_ledger(&recert, "moving the date out of a cycle");
+}
+
+#[test]
+fn a_bad_edit_changes_nothing_and_names_every_field() {
+    let (_dir, mut recert) = open();
+    add(&mut recert, "nsca-cscs", "2015-01-01");
+    let id = recert.log_activity(&course("4"), now(), d("2026-11-23")).unwrap().activity.id;
+    let before = (recert.activities().unwrap()[0].activity.clone(), recert.store().current_cycle_totals().unwrap());
+    let changes = ActivityChanges {
+        title: Some(" ".into()),
+        completed_on: Some("13/45/2026".into()),
+        hours: Some("lots".into()),
+        ..Default::default()
+    };
+    let error = recert.edit_activity(id, &changes, d("2026-11-23")).unwrap_err();
+    let fields: Vec<String> = error.field_errors().into_iter().map(|e| e.field).collect();
+    assert_eq!(fields, ["title", "date", "hours"]);
+    let after = (recert.activities().unwrap()[0].activity.clone(), recert.store().current_cycle_totals().unwrap());
+    assert_eq!(before, after);
+    assert_eq!(
+        recert.edit_activity(999, &ActivityChanges::default(), d("2026-11-23")).unwrap_err().code(),
+        "not_found"
+    );
+}
+
+#[test]
+fn editing_keeps_typed_units_left_out_credentials_and_closed_cycles() {
+    let (_dir, mut recert) = open();
+    let today = d("2026-11-23");
+    let cscs = add(&mut recert, "nsca-cscs", "2015-01-01");
+    let acsm = add(&mut recert, "acsm-cpt", "2024-03-01");
+    let nasm = add(&mut recert, "nasm-cpt", "2025-02-10");
+    // Typed units for ACSM, NASM left out on purpose.
+    let mut form = course("3");
+    form.credit_to = vec![
+        CreditChoice { credential_id: cscs.id, units: None },
+        CreditChoice { credential_id: acsm.id, units: Some("5".into()) },
+    ];
+    let id = recert.log_activity(&form, now(), today).unwrap().activity.id;
+    // CSCS renews: the course stays with the closed cycle.
+    recert.renew(cscs.id, &renewal("2026-11-20", Some("65")), today).unwrap();
+
+    let changes = ActivityChanges { hours: Some("6".into()), ..Default::default() };
+    let edited = recert.edit_activity(id, &changes, today).unwrap();
+    let outcome = |credential: i64| edited.outcomes.iter().find(|o| o.credential_id == credential).unwrap().clone();
+    assert!(outcome(cscs.id).kept, "counted toward a closed cycle: kept as counted");
+    assert!(matches!(outcome(cscs.id).decision, CreditDecision::Credited { units: Units(30), .. }));
+    assert!(matches!(outcome(acsm.id).decision, CreditDecision::Credited { units: Units(500), overridden: true, .. }));
+    assert!(matches!(&outcome(nasm.id).decision, CreditDecision::NotCredited { reason } if reason == "not selected"));
+    let credits = recert.store().credits_for_activity(id).unwrap();
+    assert_eq!(credits.len(), 2);
+    assert_eq!(recert.past_cycles(cscs.id).unwrap()[0].units_earned, Units(30));
+    totals_match_the_ledger(&recert, "editing with kept credits");
+
+    // Choosing again: every credential it can serve, computed units.
+    let changes = ActivityChanges { credit_to: Some(Vec::new()), ..Default::default() };
+    let edited = recert.edit_activity(id, &changes, today).unwrap();
+    let credited: Vec<i64> = edited
+        .outcomes
+        .iter()
+        .filter(|o| matches!(o.decision, CreditDecision::Credited { .. }))
+        .map(|o| o.credential_id)
+        .collect();
+    assert_eq!(credited.len(), 3, "{credited:?}");
+    let acsm_credit = recert.store().credits_for_activity(id).unwrap().into_iter().find(|c| c.credential_id == acsm.id);
+    assert_eq!(acsm_credit.map(|c| (c.units, c.overridden)), Some((Units(600), false)));
+    totals_match_the_ledger(&recert, "choosing again");
+}
+
+#[test]
+fn a_corrected_date_brings_a_course_into_the_cycle() {
+    let (_dir, mut recert) = open();
+    let today = d("2026-11-23");
+    let acsm = add(&mut recert, "acsm-cpt", "2024-03-01");
+    // A typo: 2016 instead of 2026, so nothing was credited.
+    let id = recert.log_activity(&course_on("2016-04-01", "2"), now(), today).unwrap().activity.id;
+    assert!(recert.store().credits_for_activity(id).unwrap().is_empty());
+    let changes = ActivityChanges { completed_on: Some("2026-04-01".into()), ..Default::default() };
+    recert.edit_activity(id, &changes, today).unwrap();
+    let credits = recert.store().credits_for_activity(id).unwrap();
+    assert_eq!(credits.iter().map(|c| (c.credential_id, c.units)).collect::<Vec<_>>(), [(acsm.id, Units(200))]);
+    totals_match_the_ledger(&recert, "correcting the date");
+}
+
+#[test]
+fn the_preview_reads_dates_and_hours_and_lists_every_problem() {
+    let (_dir, mut recert) = open();
+    let today = d("2026-11-23");
+    add(&mut recert, "acsm-cpt", "2024-03-01");
+    let form = ActivityForm { completed_on: "5/10/2026".into(), hours: "1h30".into(), ..Default::default() };
+    let preview = recert.preview_activity(&form, None, today).unwrap();
+    assert_eq!((preview.completed_on, preview.hours), (Some(d("2026-05-10")), Some(Hours(150))));
+    assert!(preview.outcomes.is_none());
+    assert_eq!(preview.problems.iter().map(|p| p.field.as_str()).collect::<Vec<_>>(), ["title"]);
+    let form = ActivityForm { title: "Mobility".into(), ..form };
+    let preview = recert.preview_activity(&form, None, today).unwrap();
+    assert!(preview.problems.is_empty());
+    assert_eq!(preview.outcomes.unwrap(), recert.preview_credits(&form, today).unwrap());
+    let id = recert.log_activity(&form, now(), today).unwrap().activity.id;
+    let preview = recert.preview_activity(&ActivityForm { hours: "3h".into(), ..form }, Some(id), today).unwrap();
+    assert!(matches!(preview.outcomes.unwrap()[0].decision, CreditDecision::Credited { units: Units(300), .. }));
+}
+
+#[test]
+fn a_cpr_course_offers_to_record_the_new_card() {
+    let (_dir, mut recert) = open();
+    let today = d("2026-11-23");
+    let card = add(&mut recert, "cpr-aed-aha", "2025-01-15");
+    add(&mut recert, "nasm-cpt", "2025-02-10");
+    let kettlebells = recert.log_activity(&course_on("2026-05-01", "8"), now(), today).unwrap();
+    assert!(kettlebells.card_offers.is_empty());
+    let mut cpr = course_on("2026-10-01", "4");
+    cpr.title = "Heartsaver CPR AED".into();
+    let logged = recert.log_activity(&cpr, now(), today).unwrap();
+    assert_eq!(
+        logged.card_offers,
+        vec![CardOffer {
+            credential_id: card.id,
+            abbreviation: card.abbreviation.clone(),
+            issued_on: d("2026-10-01"),
+            current_end: card.cycle.end
+        }]
+    );
+    // Recording it is an ordinary renewal on the course date.
+    let renewed = recert.renew(card.id, &renewal("2026-10-01", None), today).unwrap();
+    assert_eq!(renewed.cycle.start, d("2026-10-01"));
+    // A course from before the card on file issued no newer card.
+    let mut old = course_on("2025-01-01", "4");
+    old.categories = vec!["cpr".into()];
+    assert!(recert.log_activity(&old, now(), today).unwrap().card_offers.is_empty());
+}
+
+#[test]
+fn a_custom_credential_form_reports_every_mistake_at_once() {
+    let (_dir, mut recert) = open();
+    let today = d("2026-11-23");
+    let form = CredentialForm {
+        name: Some(" ".into()),
+        body: Some(String::new()),
+        earned_on: "2027-01-01".into(),
+        renewal_fee: Some("ten dollars".into()),
+        grace: Some("soon".into()),
+        cycle_years: Some("2".into()),
+        ..Default::default()
+    };
+    let error = recert.add_credential(&form, now(), today).unwrap_err();
+    let fields: Vec<String> = error.field_errors().into_iter().map(|e| e.field).collect();
+    assert_eq!(fields, ["name", "body", "fee", "grace", "earned"], "in the form's order");
+    // One mistake reads as before.
+    let one = CredentialForm { name: Some("Pilates".into()), body: Some("PMA".into()), ..form.clone() };
+    let one = CredentialForm { renewal_fee: None, grace: None, ..one };
+    let error = recert.add_credential(&one, now(), today).unwrap_err();
+    assert_eq!((error.field(), error.to_string()), (Some("earned"), "earned: 2027-01-01 is in the future".into()));
+    assert!(recert.credentials().unwrap().is_empty());
 }

@@ -650,6 +650,44 @@ impl Store {
         Ok(ids)
     }
 
+    /// Replaces an activity's fields, its category tags and all of its credits in one
+    /// transaction, keeping the running totals in step (its old credits are taken out of them
+    /// before anything changes, the new ones added after). The proof stays as it was.
+    pub fn update_activity(&mut self, id: i64, activity: &ValidActivity, credits: &[Credit]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        adjust_totals_for_activity(&tx, id, -1)?;
+        let changed = tx.execute(
+            "UPDATE activities SET title = ?2, provider = ?3, completed_on = ?4, hours = ?5, cost_cents = ?6, notes = ?7
+             WHERE id = ?1",
+            params![
+                id,
+                activity.title,
+                activity.provider,
+                activity.completed_on.to_string(),
+                activity.hours.0,
+                activity.cost.0,
+                activity.notes,
+            ],
+        )?;
+        if changed == 0 {
+            return Err(Error::not_found("activity", id));
+        }
+        tx.execute("DELETE FROM activity_categories WHERE activity_id = ?1", [id])?;
+        {
+            let mut insert =
+                tx.prepare("INSERT INTO activity_categories (activity_id, position, category) VALUES (?1, ?2, ?3)")?;
+            for (position, category) in activity.categories.iter().enumerate() {
+                insert.execute(params![id, position as i64, category])?;
+            }
+        }
+        tx.execute("DELETE FROM credits WHERE activity_id = ?1", [id])?;
+        let credits: Vec<Credit> = credits.iter().map(|c| Credit { activity_id: id, ..c.clone() }).collect();
+        insert_credits(&tx, &credits)?;
+        adjust_totals_for_activity(&tx, id, 1)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     fn read_activities(&self, filter: &str, id: Option<i64>) -> Result<Vec<Activity>> {
         let mut statement = self.conn.prepare(&format!(
             "SELECT id, title, provider, completed_on, hours, cost_cents, notes, proof_path, proof_name, proof_sha256,
