@@ -13,12 +13,17 @@ use crate::scheduler::{self, NotifierStatus};
 use crate::tray;
 
 /// WebKitGTK's DMA-BUF renderer shows a blank window on many GPUs, VMs and software-only GL.
-/// Turn it off unless the user chose otherwise; must run before GTK starts any thread.
+/// Turn it off unless the user chose otherwise; must run before GTK starts any thread. Linux only:
+/// macOS and Windows use WKWebView and WebView2.
+#[cfg(target_os = "linux")]
 fn avoid_blank_window() {
     if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
         std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
     }
 }
+
+#[cfg(not(target_os = "linux"))]
+fn avoid_blank_window() {}
 
 pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDate>) -> i32 {
     avoid_blank_window();
@@ -33,6 +38,7 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| show_main_window(app)))
         .plugin(tauri_plugin_dialog::init())
+        .plugin(crate::autostart::plugin())
         .on_window_event(|window, event| {
             // Closing hides the window; reminders keep running. Quit is in the tray menu.
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {
@@ -72,6 +78,7 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
             let notifier = Arc::new(Mutex::new(NotifierStatus::default()));
             let scheduler = scheduler::spawn(app.handle().clone(), data_dir.clone(), fixed_today, notifier.clone());
             app.manage(AppState { recert: Mutex::new(recert), fixed_today, scheduler, notifier });
+            migrate_start_at_login(app.handle());
             if let Err(error) = tray::install(app.handle()) {
                 eprintln!("recert: no tray icon ({error}); relaunch Recert to open the window");
             }
@@ -87,6 +94,17 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
             eprintln!("recert: the window could not start: {error}");
             1
         }
+    }
+}
+
+/// Replaces an entry of Recert 0.1 with the autostart plugin's (see autostart.rs).
+fn migrate_start_at_login(app: &tauri::AppHandle) {
+    use tauri_plugin_autostart::ManagerExt;
+    let legacy = crate::autostart::legacy_entry();
+    match crate::autostart::migrate(&*app.autolaunch(), legacy.as_deref()) {
+        Ok(true) => eprintln!("recert: start at login now uses {}", crate::autostart::location()),
+        Ok(false) => {}
+        Err(error) => eprintln!("recert: start at login still uses the old entry: {error}"),
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod first_hour;
 mod notifications;
+mod platform;
 mod support;
 
 use support::App;

@@ -54,6 +54,15 @@ impl App {
 
     /// Launches the app with extra command-line arguments (e.g. `--hidden`).
     pub async fn launch_with_args(prepare: impl FnOnce(&Path), extra_args: &[&str]) -> App {
+        Self::launch_with_env(prepare, extra_args, &[]).await
+    }
+
+    /// Launches the app with extra arguments and environment variables (e.g. its own `HOME`).
+    pub async fn launch_with_env(
+        prepare: impl FnOnce(&Path),
+        extra_args: &[&str],
+        env: &[(&str, &std::ffi::OsStr)],
+    ) -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "the desktop tests need a display: run them with `make test` (Xvfb + D-Bus)"
@@ -70,6 +79,7 @@ impl App {
             .process_group(0)
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("RECERT_DATA_DIR", data_dir.path())
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
