@@ -10,7 +10,8 @@ user would get it. Run through `make test-package` (root or sudo, inside Xvfb + 
    `appstreamcli validate --no-net`, and icons are installed at the usual sizes.
 4. `recert --version` runs from the PATH.
 5. The installed app, started as the desktop entry's Exec line says, opens its window and shows
-   the dashboard (driven through tauri-driver / WebKitWebDriver).
+   the dashboard (driven through tauri-driver / WebKitWebDriver); `recert --hidden` (start at
+   login) becomes the background agent, which loads no GTK or WebKit.
 6. `apt-get purge recert` leaves no file or folder of the package behind.
 
 It refuses to start when a `recert` package is already installed: it would remove it.
@@ -110,7 +111,12 @@ def check_metadata(deb, rpm):
     with tempfile.TemporaryDirectory() as unpacked:
         subprocess.check_call(["dpkg-deb", "-x", deb, unpacked])
         binaries = sorted(glob.glob(os.path.join(unpacked, "usr/bin/*")))
-        check(binaries, "the package holds binaries in /usr/bin")
+        names = sorted(os.path.basename(b) for b in binaries)
+        check(names == ["recert", "recert-agent"], f"the package holds recert and recert-agent in /usr/bin: {names}")
+        agent = os.path.join(unpacked, "usr/bin/recert-agent")
+        if os.path.exists(agent):
+            heavy = [lib for lib in needed_libraries(agent) if "gtk" in lib or "webkit" in lib]
+            check(not heavy, f"recert-agent links no GTK or WebKit {heavy or ''}")
         for binary in binaries:
             for library, path in needed_libraries(binary).items():
                 owner = package_of(path) if path else None
@@ -189,6 +195,17 @@ def check_window(exec_line, home, data_dir):
     env = dict(os.environ, HOME=home, RECERT_DATA_DIR=data_dir, XDG_CONFIG_HOME=os.path.join(home, ".config"))
     subprocess.check_call(["recert", "add", "--preset", "nsca-cscs", "--earned", "2025-06-01"], env=env,
                           stdout=subprocess.DEVNULL)
+    step("recert --hidden (start at login) becomes the background agent")
+    hidden = subprocess.Popen(["recert", "--hidden"], env=env, stdout=subprocess.DEVNULL, start_new_session=True)
+    became = ""
+    for _ in range(100):
+        became = os.path.realpath(f"/proc/{hidden.pid}/exe") if hidden.poll() is None else "(ended)"
+        if became == "/usr/bin/recert-agent":
+            break
+        time.sleep(0.1)
+    check(became == "/usr/bin/recert-agent", f"recert --hidden runs as {became}")
+    maps = open(f"/proc/{hidden.pid}/maps").read() if hidden.poll() is None else ""
+    check(maps and "libgtk" not in maps and "libwebkit" not in maps, "the agent maps no GTK or WebKit")
     driver = Driver(application or "/usr/bin/recert", env)
     try:
         ready = driver.wait_for("the dashboard", "return !!document.querySelector('#app[data-ready=\"true\"]')"
@@ -200,6 +217,26 @@ def check_window(exec_line, home, data_dir):
             print(f"  (screenshot: {shot})")
     finally:
         driver.close()
+        stop_processes_of(data_dir)
+        hidden.wait()
+
+
+def stop_processes_of(data_dir):
+    """Ends the agent (and any window it opened): every process given the data folder."""
+    variable = f"RECERT_DATA_DIR={data_dir}".encode()
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                cmdline = f.read().split(b"\0")
+            with open(f"/proc/{entry}/environ", "rb") as f:
+                environ = f.read().split(b"\0")
+        except OSError:
+            continue
+        if int(entry) != os.getpid() and (data_dir.encode() in cmdline or variable in environ):
+            try:
+                os.kill(int(entry), 9)
+            except OSError:
+                pass
 
 
 def main():

@@ -3,6 +3,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod autostart;
+mod background;
 mod cli;
 mod commands;
 mod desktop;
@@ -10,6 +11,8 @@ mod ipc_error;
 mod notifier;
 mod scheduler;
 mod tray;
+#[allow(dead_code)] // shared with the agent (agent.rs), which uses the rest
+mod turn;
 
 use clap::Parser;
 

@@ -63,13 +63,18 @@ impl App {
         extra_args: &[&str],
         env: &[(&str, &std::ffi::OsStr)],
     ) -> App {
+        let data_dir = tempfile::tempdir().unwrap();
+        prepare(data_dir.path());
+        Self::launch_on(data_dir, extra_args, env).await
+    }
+
+    /// Launches the app on a data folder that may already be in use (by the background agent).
+    pub async fn launch_on(data_dir: tempfile::TempDir, extra_args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "the desktop tests need a display: run them with `make test` (Xvfb + D-Bus)"
         );
         let turn = ONE_WINDOW_AT_A_TIME.lock().await;
-        let data_dir = tempfile::tempdir().unwrap();
-        prepare(data_dir.path());
         let port = free_port();
         let native_port = free_port();
         // In a process group of its own, so that tearing down kills WebKitWebDriver and the app it
@@ -184,6 +189,8 @@ impl App {
 
 impl Drop for App {
     fn drop(&mut self) {
+        // The background agent first (it would take over the reminders), and any window it opened.
+        kill_processes_of(self.data_path());
         // The whole group: tauri-driver, WebKitWebDriver and the app.
         let group = format!("-{}", self.driver.id());
         let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
@@ -205,5 +212,49 @@ pub fn cli(data_dir: &Path, args: &[&str]) -> Value {
         Value::Null
     } else {
         serde_json::from_slice(&output.stdout).unwrap_or(Value::Null)
+    }
+}
+
+/// A process working on a data folder: its id, name (`comm`) and binary.
+#[derive(Debug, Clone)]
+pub struct Process {
+    pub pid: u32,
+    pub name: String,
+    pub exe: PathBuf,
+}
+
+/// The processes working on `data_dir`: given it on the command line or in `RECERT_DATA_DIR`
+/// (WebKit's processes inherit the window's environment).
+pub fn processes_of(data_dir: &Path) -> Vec<Process> {
+    let dir = data_dir.as_os_str().as_encoded_bytes();
+    let variable = [b"RECERT_DATA_DIR=".as_slice(), dir].concat();
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let read = |file: &str| std::fs::read(entry.path().join(file)).unwrap_or_default();
+        let cmdline = read("cmdline");
+        let environ = read("environ");
+        let mentions = cmdline.split(|&b| b == 0).any(|arg| arg == dir)
+            || environ.split(|&b| b == 0).any(|pair| pair == variable.as_slice());
+        if mentions && pid != std::process::id() {
+            let name = String::from_utf8_lossy(&read("comm")).trim().to_string();
+            let exe = std::fs::read_link(entry.path().join("exe")).unwrap_or_default();
+            found.push(Process { pid, name, exe });
+        }
+    }
+    found
+}
+
+/// The background agent running for `data_dir`, from the process id it keeps in `agent.lock`.
+pub fn agent_of(data_dir: &Path) -> Option<u32> {
+    let pid: u32 = std::fs::read_to_string(data_dir.join("agent.lock")).ok()?.trim().parse().ok()?;
+    let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok()?;
+    (exe.file_name()? == "recert-agent").then_some(pid)
+}
+
+/// Ends every Recert process on `data_dir` that this test started: agents, windows and WebKit's.
+pub fn kill_processes_of(data_dir: &Path) {
+    for process in processes_of(data_dir) {
+        let _ = Command::new("kill").args(["-KILL", &process.pid.to_string()]).status();
     }
 }
