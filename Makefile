@@ -3,6 +3,7 @@
 
 run:
 	scripts/install-deps.sh run
+	cargo build --release  # both binaries: the window and the background agent (cargo run builds one)
 	cargo run --release
 
 test:

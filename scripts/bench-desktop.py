@@ -16,6 +16,7 @@ Then the background footprint, every process that works on the data folder, with
 PSS depends on what else runs: libraries shared with other processes count partly.
 """
 
+import ctypes
 import http.client
 import json
 import os
@@ -181,6 +182,61 @@ def measure_again_if_dropped(binary, args, env, ready_js):
     return measure(binary, args, env, ready_js)
 
 
+def close_like_the_close_button(pid, title="Recert"):
+    """Sends WM_DELETE_WINDOW to the X windows of `pid` titled `title`, as a window manager does
+    when the close button is pressed (WebDriver's "close window" ends the process instead)."""
+    x = ctypes.cdll.LoadLibrary("libX11.so.6")
+    x.XOpenDisplay.restype = ctypes.c_void_p
+    x.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    x.XInternAtom.restype = ctypes.c_ulong
+    x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+    x.XDefaultRootWindow.restype = ctypes.c_ulong
+    x.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+    x.XQueryTree.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.c_ulong),
+                             ctypes.POINTER(ctypes.POINTER(ctypes.c_ulong)), ctypes.POINTER(ctypes.c_uint)]
+    x.XGetWindowProperty.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_long, ctypes.c_long, ctypes.c_int,
+                                     ctypes.c_ulong, ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.c_int),
+                                     ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.c_ulong), ctypes.POINTER(ctypes.c_void_p)]
+    x.XFetchName.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.POINTER(ctypes.c_char_p)]
+    x.XFree.argtypes = [ctypes.c_void_p]
+    x.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long, ctypes.c_void_p]
+    x.XFlush.argtypes = x.XCloseDisplay.argtypes = [ctypes.c_void_p]
+
+    class ClientMessage(ctypes.Structure):
+        _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
+                    ("display", ctypes.c_void_p), ("window", ctypes.c_ulong), ("message_type", ctypes.c_ulong),
+                    ("format", ctypes.c_int), ("l", ctypes.c_long * 5)]
+
+    class Event(ctypes.Union):
+        _fields_ = [("xclient", ClientMessage), ("pad", ctypes.c_long * 24)]
+
+    display = x.XOpenDisplay(None)
+    wm_pid, protocols, delete = (x.XInternAtom(display, name, 0) for name in (b"_NET_WM_PID", b"WM_PROTOCOLS", b"WM_DELETE_WINDOW"))
+    pending, asked = [x.XDefaultRootWindow(display)], 0
+    while pending:
+        window = pending.pop()
+        root, parent, children, count = ctypes.c_ulong(), ctypes.c_ulong(), ctypes.POINTER(ctypes.c_ulong)(), ctypes.c_uint()
+        if x.XQueryTree(display, window, root, parent, children, count) and children:
+            pending.extend(children[i] for i in range(count.value))
+            x.XFree(children)
+        kind, form, items, after, data = ctypes.c_ulong(), ctypes.c_int(), ctypes.c_ulong(), ctypes.c_ulong(), ctypes.c_void_p()
+        owner = None
+        if x.XGetWindowProperty(display, window, wm_pid, 0, 1, 0, 6, kind, form, items, after, data) == 0 and data.value:
+            if items.value == 1:
+                owner = ctypes.cast(data, ctypes.POINTER(ctypes.c_ulong))[0]
+            x.XFree(data)
+        name = ctypes.c_char_p()
+        named = x.XFetchName(display, window, ctypes.byref(name)) and name.value == title.encode()
+        if owner == pid and named:
+            event = Event()
+            event.xclient = ClientMessage(33, 0, 1, display, window, protocols, 32, (ctypes.c_long * 5)(delete, 0, 0, 0, 0))
+            x.XSendEvent(display, window, 0, 0, ctypes.byref(event))
+            asked += 1
+    x.XFlush(display)
+    x.XCloseDisplay(display)
+    return asked
+
+
 def stop_background(data_dir):
     for pid in processes_of(data_dir):
         try:
@@ -235,10 +291,9 @@ def background_after_window(data_dir, env, ready_js, settle):
         while not request("POST", f"{base}/session/{session}/execute/sync", script)["value"]:
             time.sleep(0.05)
         time.sleep(1)
-        try:
-            request("DELETE", f"{base}/session/{session}/window", timeout=10)  # the close button
-        except Exception:
-            pass
+        window = [p for p in processes_of(data_dir) if os.path.realpath(f"/proc/{p}/exe") == os.path.realpath(RECERT)]
+        if not window or close_like_the_close_button(window[0]) != 1:
+            print("  (could not find the window to close)")
         time.sleep(settle)
         return print_footprint("window closed after use" + label_of(env), processes_of(data_dir))
     finally:

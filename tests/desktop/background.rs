@@ -80,7 +80,9 @@ async fn after_the_window_closes_only_the_agent_is_left_and_it_still_raises_remi
     let open = processes_of(&dir);
     assert!(!webkit(&open).is_empty() && !windows(&open).is_empty(), "the window and its WebKit processes: {open:?}");
 
-    app.client.clone().close_window().await.unwrap();
+    // The close button, as the user presses it: the window process ends by itself.
+    let window = windows(&open)[0].pid;
+    assert_eq!(support::close_like_the_close_button(window, "Recert"), 1, "one window titled Recert");
     let left = eventually_processes(&dir, "the window process and WebKit's to end", |processes| {
         windows(processes).is_empty() && webkit(processes).is_empty()
     });

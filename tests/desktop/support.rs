@@ -258,3 +258,82 @@ pub fn kill_processes_of(data_dir: &Path) {
         let _ = Command::new("kill").args(["-KILL", &process.pid.to_string()]).status();
     }
 }
+
+/// Asks the X windows of process `pid` titled `title` to close, as a window manager does when the
+/// close button is pressed (a WM_DELETE_WINDOW message). Answers how many were asked.
+/// WebDriver's "close window" cannot stand in for it: WebKitWebDriver ends the process itself.
+pub fn close_like_the_close_button(pid: u32, title: &str) -> usize {
+    use std::ffi::{CStr, CString};
+    use x11_dl::xlib;
+    let x = xlib::Xlib::open().expect("libX11");
+    // SAFETY: plain Xlib calls on a display this function opens and closes; every pointer Xlib
+    // returns is checked and freed with XFree.
+    unsafe {
+        let display = (x.XOpenDisplay)(std::ptr::null());
+        assert!(!display.is_null(), "no X display");
+        let atom = |name: &str| (x.XInternAtom)(display, CString::new(name).unwrap().as_ptr(), xlib::False);
+        let (net_wm_pid, protocols, delete) = (atom("_NET_WM_PID"), atom("WM_PROTOCOLS"), atom("WM_DELETE_WINDOW"));
+        let mut pending = vec![(x.XDefaultRootWindow)(display)];
+        let mut asked = 0;
+        while let Some(window) = pending.pop() {
+            let (mut root, mut parent, mut children, mut count) = (0, 0, std::ptr::null_mut(), 0);
+            if (x.XQueryTree)(display, window, &mut root, &mut parent, &mut children, &mut count) != 0
+                && !children.is_null()
+            {
+                pending.extend_from_slice(std::slice::from_raw_parts(children, count as usize));
+                (x.XFree)(children.cast());
+            }
+            let (mut kind, mut format, mut items, mut after, mut data) = (0, 0, 0, 0, std::ptr::null_mut());
+            let got = (x.XGetWindowProperty)(
+                display,
+                window,
+                net_wm_pid,
+                0,
+                1,
+                xlib::False,
+                xlib::XA_CARDINAL,
+                &mut kind,
+                &mut format,
+                &mut items,
+                &mut after,
+                &mut data,
+            );
+            let owner = if got == 0 && items == 1 && !data.is_null() {
+                Some(*(data as *const std::os::raw::c_ulong) as u32)
+            } else {
+                None
+            };
+            if !data.is_null() {
+                (x.XFree)(data.cast());
+            }
+            let mut name = std::ptr::null_mut();
+            let named = (x.XFetchName)(display, window, &mut name) != 0 && !name.is_null();
+            let matches = named && CStr::from_ptr(name).to_bytes() == title.as_bytes();
+            if !name.is_null() {
+                (x.XFree)(name.cast());
+            }
+            if owner == Some(pid) && matches {
+                let mut message = xlib::ClientMessageData::new();
+                message.set_long(0, delete as std::os::raw::c_long);
+                message.set_long(1, xlib::CurrentTime as std::os::raw::c_long);
+                let mut event = xlib::XEvent {
+                    client_message: xlib::XClientMessageEvent {
+                        type_: xlib::ClientMessage,
+                        serial: 0,
+                        send_event: xlib::True,
+                        display,
+                        window,
+                        message_type: protocols,
+                        format: 32,
+                        data: message,
+                    },
+                };
+                (x.XSendEvent)(display, window, xlib::False, xlib::NoEventMask, &mut event);
+                asked += 1;
+            }
+        }
+        (x.XFlush)(display);
+        (x.XCloseDisplay)(display);
+        asked
+    }
+}
