@@ -191,15 +191,14 @@ pub fn pick_proof_file(app: tauri::AppHandle) -> Option<String> {
         .map(|path| path.display().to_string())
 }
 
-/// Opens a stored proof with the desktop's default viewer.
+/// Opens a stored proof with the desktop's default viewer (tauri-plugin-opener: xdg-open or its
+/// equivalents on Linux, Launch Services on macOS, ShellExecute on Windows). Called from Rust, so
+/// the window needs no opener permission.
 #[tauri::command]
 pub fn open_proof(state: State<'_, AppState>, activity_id: i64) -> Reply<()> {
     let path = state.recert()?.proof_path(activity_id)?;
-    std::process::Command::new("xdg-open")
-        .arg(&path)
-        .spawn()
-        .map_err(|e| IpcError::internal(format!("could not open {}: {e}", path.display())))?;
-    Ok(())
+    tauri_plugin_opener::open_path(&path, None::<&str>)
+        .map_err(|e| IpcError::internal(format!("could not open {}: {e}", path.display())))
 }
 
 #[derive(Serialize)]
@@ -212,13 +211,11 @@ pub struct SettingsView {
     calendar_file: Option<String>,
 }
 
-fn autostart_home() -> Result<std::path::PathBuf, IpcError> {
-    crate::autostart::config_home().ok_or_else(|| IpcError::internal("no home folder: start at login is unavailable"))
-}
-
 #[tauri::command]
-pub fn get_settings(state: State<'_, AppState>) -> Reply<SettingsView> {
-    let config = autostart_home()?;
+pub fn get_settings(app: tauri::AppHandle, state: State<'_, AppState>) -> Reply<SettingsView> {
+    use tauri_plugin_autostart::ManagerExt;
+    let start_at_login = crate::autostart::is_enabled(&*app.autolaunch(), crate::autostart::legacy_entry().as_deref())
+        .map_err(|e| IpcError::internal(format!("could not read start at login: {e}")))?;
     // One lock for both reads: a second `state.recert()` in the same expression would wait for the
     // first guard forever (it lives until the end of the statement).
     let (lead_days, calendar_file) = {
@@ -227,8 +224,8 @@ pub fn get_settings(state: State<'_, AppState>) -> Reply<SettingsView> {
     };
     Ok(SettingsView {
         lead_days,
-        start_at_login: crate::autostart::is_enabled(&config),
-        autostart_path: crate::autostart::entry_path(&config).display().to_string(),
+        start_at_login,
+        autostart_path: crate::autostart::location(),
         notifications_error: state.notifier.lock().ok().and_then(|s| s.error.clone()),
         calendar_file: calendar_file.map(|p| p.display().to_string()).filter(|p| !p.is_empty()),
     })
@@ -253,19 +250,12 @@ pub struct StartAtLoginView {
 }
 
 #[tauri::command]
-pub fn set_start_at_login(enabled: bool) -> Reply<StartAtLoginView> {
-    let config = autostart_home()?;
-    let failed = |e: std::io::Error| IpcError::internal(format!("could not change start at login: {e}"));
-    if enabled {
-        let executable = std::env::current_exe().map_err(failed)?;
-        crate::autostart::enable(&config, &executable).map_err(failed)?;
-    } else {
-        crate::autostart::disable(&config).map_err(failed)?;
-    }
-    Ok(StartAtLoginView {
-        start_at_login: crate::autostart::is_enabled(&config),
-        autostart_path: crate::autostart::entry_path(&config).display().to_string(),
-    })
+pub fn set_start_at_login(app: tauri::AppHandle, enabled: bool) -> Reply<StartAtLoginView> {
+    use tauri_plugin_autostart::ManagerExt;
+    let start_at_login =
+        crate::autostart::set(&*app.autolaunch(), crate::autostart::legacy_entry().as_deref(), enabled)
+            .map_err(|e| IpcError::internal(format!("could not change start at login: {e}")))?;
+    Ok(StartAtLoginView { start_at_login, autostart_path: crate::autostart::location() })
 }
 
 #[tauri::command]

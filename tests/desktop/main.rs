@@ -1,9 +1,11 @@
 //! End-to-end tests of the real Recert window (WebKitGTK through tauri-driver), run by
 //! `make test` under Xvfb with a private D-Bus session.
 
+mod background;
 mod first_hour;
 mod logging;
 mod notifications;
+mod platform;
 mod support;
 mod your_data;
 
@@ -280,31 +282,5 @@ async fn reminders_arrive_in_the_window_history_and_can_be_snoozed() {
         }
     })
     .await;
-    app.close().await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn started_hidden_at_login_and_shown_by_a_second_launch() {
-    let app = App::launch_with_args(|_| {}, &["--hidden"]).await;
-    let visibility = || async { app.script("return document.visibilityState;").await };
-    assert_eq!(visibility().await, "hidden", "--hidden (start at login) keeps the window closed");
-    // Launching Recert again hands over to the running one, which shows its window.
-    let mut second = std::process::Command::new(env!("CARGO_BIN_EXE_recert"))
-        .env("RECERT_DATA_DIR", app.data_path())
-        .spawn()
-        .unwrap();
-    let started = std::time::Instant::now();
-    let status = loop {
-        if let Some(status) = second.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > std::time::Duration::from_secs(20) {
-            let _ = second.kill();
-            panic!("the second launch kept running: single instance is broken");
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    };
-    assert!(status.success());
-    app.eventually("the window to show", || async { visibility().await == "visible" }).await;
     app.close().await;
 }
