@@ -27,6 +27,14 @@ fn setup() -> tempfile::TempDir {
     data
 }
 
+/// The tests here watch the same session bus for the same credential's notifications: one at a
+/// time, or one would see the other's.
+static ONE_WATCHER_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn take_turn() -> std::sync::MutexGuard<'static, ()> {
+    ONE_WATCHER_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 pub(crate) struct Monitor {
     child: Child,
     log: tempfile::NamedTempFile,
@@ -76,6 +84,7 @@ impl Drop for Monitor {
 
 #[test]
 fn remind_raises_due_reminders_once_on_a_real_notification_server() {
+    let _turn = take_turn();
     let data = setup();
     let monitor = Monitor::start();
     let first = recert(data.path(), &["remind", "--json"]);
@@ -105,6 +114,7 @@ fn remind_raises_due_reminders_once_on_a_real_notification_server() {
 
 #[test]
 fn dry_run_raises_and_records_nothing() {
+    let _turn = take_turn();
     let data = setup();
     let monitor = Monitor::start();
     let run = recert(data.path(), &["remind", "--dry-run", "--json"]);
