@@ -26,7 +26,7 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
     let (recert, data_dir) = match opened {
         Ok(opened) => opened,
         Err(error) => {
-            eprintln!("recert: {error}");
+            warn!("recert: {error}");
             return 1;
         }
     };
@@ -71,7 +71,7 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
             let scheduler = scheduler::spawn(app.handle().clone(), data_dir.clone(), fixed_today, notifier.clone());
             app.manage(AppState { recert: Mutex::new(recert), fixed_today, scheduler, notifier });
             if let Err(error) = tray::install(app.handle()) {
-                eprintln!("recert: no tray icon ({error}); relaunch Recert to open the window");
+                warn!("recert: no tray icon ({error}); relaunch Recert to open the window");
             }
             if !hidden {
                 show_main_window(app.handle());
@@ -82,7 +82,7 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
     match result {
         Ok(()) => 0,
         Err(error) => {
-            eprintln!("recert: the window could not start: {error}");
+            warn!("recert: the window could not start: {error}");
             1
         }
     }

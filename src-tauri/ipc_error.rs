@@ -13,7 +13,7 @@ pub struct IpcError {
 impl From<recert_core::Error> for IpcError {
     fn from(error: recert_core::Error) -> Self {
         if matches!(error, recert_core::Error::Database(_) | recert_core::Error::Io { .. }) {
-            eprintln!("recert: {error}");
+            warn!("recert: {error}");
         }
         let message = match &error {
             // The field is reported separately; the message beside it need not repeat it.

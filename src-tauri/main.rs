@@ -1,6 +1,14 @@
 // No console window for the desktop app on Windows release builds; the CLI still prints.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+/// `eprintln!` that never panics: a closed standard error (a terminal gone, `2>&-`) must not crash
+/// the window's threads or a command that has done its work.
+macro_rules! warn {
+    ($($arg:tt)*) => {
+        $crate::cli::output::warn(format_args!($($arg)*))
+    };
+}
+
 mod autostart;
 mod cli;
 mod commands;
@@ -31,7 +39,7 @@ fn main() {
                     _ => break,
                 }
             }
-            eprintln!("recert: {first} (see recert --help)");
+            warn!("recert: {first} (see recert --help)");
             std::process::exit(2);
         }
     };
@@ -41,7 +49,7 @@ fn main() {
     let today = match cli.today.as_deref().map(|t| recert_core::dates::parse_date("today", t)).transpose() {
         Ok(today) => today,
         Err(error) => {
-            eprintln!("recert: {error}");
+            warn!("recert: {error}");
             std::process::exit(2);
         }
     };

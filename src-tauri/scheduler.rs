@@ -53,7 +53,7 @@ pub fn spawn(
             Ok(recert) => {
                 Scheduler { app, recert, fixed_today, status, sender: own_sender, failed: HashMap::new() }.run(receiver)
             }
-            Err(error) => eprintln!("recert: reminders are off, the database could not be opened: {error}"),
+            Err(error) => warn!("recert: reminders are off, the database could not be opened: {error}"),
         })
         .expect("a thread can be started");
     sender
@@ -92,7 +92,7 @@ impl Scheduler {
                         Ok(_) => {
                             let _ = self.app.emit("reminders-changed", ());
                         }
-                        Err(error) => eprintln!("recert: snoozing {key}: {error}"),
+                        Err(error) => warn!("recert: snoozing {key}: {error}"),
                     }
                 }
                 Err(RecvTimeoutError::Timeout) => {
@@ -109,7 +109,7 @@ impl Scheduler {
         let due = match self.recert.due_reminders(today) {
             Ok(due) => due,
             Err(error) => {
-                eprintln!("recert: checking reminders: {error}");
+                warn!("recert: checking reminders: {error}");
                 return 0;
             }
         };
@@ -134,7 +134,7 @@ impl Scheduler {
         let error = outcome.as_ref().err().cloned();
         for reminder in &notice.reminders {
             if let Err(record_error) = self.recert.record_reminder(reminder, error.as_deref(), Utc::now()) {
-                eprintln!("recert: recording a reminder: {record_error}");
+                warn!("recert: recording a reminder: {record_error}");
             }
         }
         match outcome {
@@ -147,7 +147,7 @@ impl Scheduler {
                 follow_actions(handle, keys, self.app.clone(), self.sender.clone());
             }
             Err(error) => {
-                eprintln!("recert: {error}");
+                warn!("recert: {error}");
                 for reminder in &notice.reminders {
                     self.failed.insert(reminder.key.clone(), Instant::now());
                 }
@@ -178,6 +178,6 @@ fn follow_actions(
         });
     });
     if let Err(error) = spawned {
-        eprintln!("recert: could not follow a notification: {error}");
+        warn!("recert: could not follow a notification: {error}");
     }
 }

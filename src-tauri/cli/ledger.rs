@@ -3,12 +3,12 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use recert_core::activity::{ActivityForm, CreditChoice, CreditDecision};
 use recert_core::view::{ActivityView, LoggedView};
-use recert_core::{Error, Recert};
+use recert_core::Recert;
 
 use super::args::LogArgs;
-use super::output::print_json;
+use super::output::{out, print_json, Outcome};
 
-pub fn log(recert: &mut Recert, args: LogArgs, now: DateTime<Utc>, today: NaiveDate) -> Result<(), Error> {
+pub fn log(recert: &mut Recert, args: LogArgs, now: DateTime<Utc>, today: NaiveDate) -> Outcome {
     let credit_to = args.credit_to.iter().map(|text| CreditChoice::parse(text)).collect::<Result<Vec<_>, _>>()?;
     let form = ActivityForm {
         title: args.title,
@@ -25,7 +25,7 @@ pub fn log(recert: &mut Recert, args: LogArgs, now: DateTime<Utc>, today: NaiveD
     if args.json {
         return print_json(&LoggedView::from(&logged));
     }
-    println!("Logged \"{}\" (activity {})", logged.activity.title, logged.activity.id);
+    out!("Logged \"{}\" (activity {})", logged.activity.title, logged.activity.id)?;
     for outcome in &logged.outcomes {
         match &outcome.decision {
             CreditDecision::Credited { units, category, capped, late_for_cycle_end, .. } => {
@@ -39,32 +39,32 @@ pub fn log(recert: &mut Recert, args: LogArgs, now: DateTime<Utc>, today: NaiveD
                         )
                     })
                     .unwrap_or_default();
-                println!("  + {units} {unit} to {}{category}{capped}{late}", outcome.abbreviation);
+                out!("  + {units} {unit} to {}{category}{capped}{late}", outcome.abbreviation)?;
             }
-            CreditDecision::NotCredited { reason } => println!("  - not for {}: {reason}", outcome.abbreviation),
+            CreditDecision::NotCredited { reason } => out!("  - not for {}: {reason}", outcome.abbreviation)?,
         }
     }
     Ok(())
 }
 
-pub fn activities(recert: &Recert, json: bool) -> Result<(), Error> {
+pub fn activities(recert: &Recert, json: bool) -> Outcome {
     let list = recert.activities()?;
     if json {
         return print_json(&list.iter().map(ActivityView::from).collect::<Vec<_>>());
     }
     if list.is_empty() {
-        println!("No activities logged yet. Log one: recert log --title T --date YYYY-MM-DD --hours H");
+        out!("No activities logged yet. Log one: recert log --title T --date YYYY-MM-DD --hours H")?;
     }
     for entry in &list {
         let a = &entry.activity;
         let provider = a.provider.as_ref().map(|p| format!(" ({p})")).unwrap_or_default();
-        println!("{}  #{} {}{provider} — {} h, {}", a.completed_on, a.id, a.title, a.hours, a.cost);
+        out!("{}  #{} {}{provider} — {} h, {}", a.completed_on, a.id, a.title, a.hours, a.cost)?;
     }
     Ok(())
 }
 
-pub fn remove_activity(recert: &mut Recert, id: i64) -> Result<(), Error> {
+pub fn remove_activity(recert: &mut Recert, id: i64) -> Outcome {
     let removed = recert.delete_activity(id)?;
-    println!("Removed activity {} ({})", removed.id, removed.title);
+    out!("Removed activity {} ({})", removed.id, removed.title)?;
     Ok(())
 }

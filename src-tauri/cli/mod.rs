@@ -7,7 +7,7 @@ mod catalog;
 mod costs;
 mod credentials;
 mod ledger;
-mod output;
+pub mod output;
 mod reminders;
 
 use std::path::PathBuf;
@@ -19,7 +19,7 @@ use recert_core::paths::data_dir_from_env;
 use recert_core::{Error, Recert};
 
 use args::{AddArgs, EditArgs, LogArgs};
-use output::one_line;
+use output::{one_line, out, Failure, Outcome};
 
 #[derive(Parser, Debug)]
 #[command(name = "recert", version, about = "Keeps your fitness credentials from lapsing.")]
@@ -131,13 +131,48 @@ pub enum Command {
     },
 }
 
-/// Fields a credential has whether it is being added or edited (an empty value clears one).
+impl Command {
+    /// Whether the command changes the data folder (it then never reports failure once its
+    /// change is committed).
+    fn writes(&self) -> bool {
+        match self {
+            Command::Add(_)
+            | Command::Log(_)
+            | Command::Renew { .. }
+            | Command::Edit(_)
+            | Command::Confirm { .. }
+            | Command::Remove { .. }
+            | Command::RemoveActivity { .. }
+            | Command::Backup => true,
+            Command::Remind { dry_run, .. } => !dry_run,
+            Command::Settings { lead_days, .. } => lead_days.is_some(),
+            Command::Catalog { .. }
+            | Command::Status { .. }
+            | Command::Show { .. }
+            | Command::Activities { .. }
+            | Command::Costs { .. }
+            | Command::Reminders { .. } => false,
+        }
+    }
+}
+
 /// Runs a subcommand; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
-    match execute(cli) {
+    let writes = cli.command.as_ref().is_some_and(Command::writes);
+    match execute(cli).and_then(|code| output::flush().map(|()| code)) {
         Ok(code) => code,
-        Err(error) => {
-            eprintln!("recert: {}", one_line(&error.to_string()));
+        // The reader went away (`recert status | head -1`): nothing is wrong with the command.
+        Err(Failure::Output(error)) if error.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(Failure::Output(error)) if writes => {
+            warn!("recert: the change was saved, but its report could not be written: {error}");
+            0
+        }
+        Err(Failure::Output(error)) => {
+            warn!("recert: the output could not be written: {error}");
+            1
+        }
+        Err(Failure::Core(error)) => {
+            warn!("recert: {}", one_line(&error.to_string()));
             match error {
                 Error::Invalid { .. } | Error::NotFound { .. } | Error::NeedsConfirmation(_) => 2,
                 _ => 1,
@@ -154,7 +189,7 @@ fn today_from(flag: Option<&str>) -> Result<NaiveDate, Error> {
 }
 
 /// Runs the subcommand; returns the exit code on success (0, or EXIT_NOT_SHOWN for remind).
-fn execute(cli: Cli) -> Result<i32, Error> {
+fn execute(cli: Cli) -> Outcome<i32> {
     let today = today_from(cli.today.as_deref())?;
     let now = Utc::now();
     let command = cli.command.expect("run is only called with a subcommand");
@@ -170,12 +205,7 @@ fn execute(cli: Cli) -> Result<i32, Error> {
 }
 
 /// The subcommands that print and report errors only (no exit code of their own).
-fn run_command(
-    recert: &mut Recert,
-    command: Command,
-    now: chrono::DateTime<Utc>,
-    today: NaiveDate,
-) -> Result<(), Error> {
+fn run_command(recert: &mut Recert, command: Command, now: chrono::DateTime<Utc>, today: NaiveDate) -> Outcome {
     match command {
         Command::Catalog { .. } | Command::Remind { .. } => unreachable!("handled by execute"),
         Command::Add(args) => credentials::add(recert, args, now, today),
@@ -193,8 +223,7 @@ fn run_command(
         Command::Costs { months, json } => costs::costs(recert, today, months, json),
         Command::Backup => {
             let path = recert.backup_now(now)?;
-            println!("Backed up to {}", path.display());
-            Ok(())
+            out!("Backed up to {}", path.display())
         }
         Command::Reminders { limit, json } => reminders::history(recert, limit, json),
         Command::Settings { lead_days, json } => reminders::settings(recert, lead_days, json),
