@@ -39,6 +39,7 @@ fn main() {
                     _ => break,
                 }
             }
+            let first = recert_core::quote::message(&first, cli::MAX_ERROR_CHARS);
             warn!("recert: {first} (see recert --help)");
             std::process::exit(2);
         }
@@ -49,7 +50,7 @@ fn main() {
     let today = match cli.today.as_deref().map(|t| recert_core::dates::parse_date("today", t)).transpose() {
         Ok(today) => today,
         Err(error) => {
-            warn!("recert: {error}");
+            warn!("recert: {}", recert_core::quote::message(&error.to_string(), cli::MAX_ERROR_CHARS));
             std::process::exit(2);
         }
     };

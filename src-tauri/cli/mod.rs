@@ -16,6 +16,7 @@ use chrono::{NaiveDate, Utc};
 use clap::{Parser, Subcommand};
 use recert_core::dates::parse_date;
 use recert_core::paths::data_dir_from_env;
+use recert_core::quote;
 use recert_core::{Error, Recert};
 
 use args::{AddArgs, EditArgs, LogArgs};
@@ -156,6 +157,9 @@ impl Command {
     }
 }
 
+/// Errors quote what was typed in short already; this bounds whatever else a message holds.
+pub const MAX_ERROR_CHARS: usize = 240;
+
 /// Runs a subcommand; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     let writes = cli.command.as_ref().is_some_and(Command::writes);
@@ -172,7 +176,7 @@ pub fn run(cli: Cli) -> i32 {
             1
         }
         Err(Failure::Core(error)) => {
-            warn!("recert: {}", one_line(&error.to_string()));
+            warn!("recert: {}", quote::message(&one_line(&error.to_string()), MAX_ERROR_CHARS));
             match error {
                 Error::Invalid { .. } | Error::NotFound { .. } | Error::NeedsConfirmation(_) => 2,
                 _ => 1,

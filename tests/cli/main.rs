@@ -6,6 +6,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod limits;
 mod pipes;
 
 const TODAY: &str = "2026-11-23";

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 /// Rejects signs, exponents, words and more than two decimals, naming `field` in the error.
 pub fn parse_hundredths(field: &str, text: &str) -> Result<i64> {
     let trimmed = text.trim();
-    let invalid = |why: &str| Error::invalid(field, format!("{why} (got \"{}\")", shorten(trimmed)));
+    let invalid = |why: &str| Error::invalid(field, format!("{why} (got \"{}\")", crate::quote::value(trimmed)));
     if trimmed.is_empty() {
         return Err(Error::invalid(field, "a number is required"));
     }
@@ -41,15 +41,6 @@ pub fn parse_hundredths(field: &str, text: &str) -> Result<i64> {
         _ => fraction.parse().map_err(|_| invalid("is not a number"))?,
     };
     Ok(whole_value * 100 + fraction_value)
-}
-
-fn shorten(text: &str) -> String {
-    const LIMIT: usize = 40;
-    if text.chars().count() <= LIMIT {
-        text.to_string()
-    } else {
-        format!("{}…", text.chars().take(LIMIT).collect::<String>())
-    }
 }
 
 /// Formats hundredths with exactly `decimals` fractional digits (1 or 2), truncating toward zero

@@ -11,7 +11,7 @@ pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate> {
     let shape_ok = trimmed.len() == 10
         && trimmed.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
     if !shape_ok {
-        let shown: String = trimmed.chars().take(40).collect();
+        let shown = crate::quote::value(trimmed);
         return Err(Error::invalid(field, format!("\"{shown}\" is not a date in the form YYYY-MM-DD")));
     }
     NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")

@@ -14,6 +14,7 @@ pub mod paths;
 pub mod period;
 pub mod progress;
 pub mod proofs;
+pub mod quote;
 pub mod reminders;
 pub mod rules;
 pub mod service;

@@ -17,17 +17,17 @@ const MAX_PROOF_BYTES: u64 = 200 * 1024 * 1024;
 /// Returns the proof and whether this call wrote the copy (false: it was already there).
 pub fn store_proof(data_dir: &Path, source: &Path) -> Result<(Proof, bool)> {
     let metadata = std::fs::metadata(source)
-        .map_err(|_| Error::invalid("proof", format!("file not found: {}", source.display())))?;
+        .map_err(|_| Error::invalid("proof", format!("file not found: {}", crate::quote::path(source))))?;
     if !metadata.is_file() {
-        return Err(Error::invalid("proof", format!("not a file: {}", source.display())));
+        return Err(Error::invalid("proof", format!("not a file: {}", crate::quote::path(source))));
     }
     if metadata.len() > MAX_PROOF_BYTES {
-        return Err(Error::invalid("proof", format!("{} is larger than 200 MB", source.display())));
+        return Err(Error::invalid("proof", format!("{} is larger than 200 MB", crate::quote::path(source))));
     }
     let original_name = source
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| Error::invalid("proof", format!("no file name in {}", source.display())))?;
+        .ok_or_else(|| Error::invalid("proof", format!("no file name in {}", crate::quote::path(source))))?;
     let bytes = read_all(source)?;
     let sha256 = format!("{:x}", Sha256::digest(&bytes));
     let safe_name: String = original_name
@@ -57,7 +57,7 @@ fn read_all(source: &Path) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     File::open(source)
         .and_then(|mut file| file.read_to_end(&mut bytes))
-        .map_err(|e| Error::io(format!("reading {}", source.display()), e))?;
+        .map_err(|e| Error::io(format!("reading {}", crate::quote::path(source)), e))?;
     Ok(bytes)
 }
 

@@ -54,11 +54,14 @@ impl LeadTimes {
         let mut days = Vec::new();
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             if part.starts_with('-') {
-                return Err(Error::invalid("lead-days", format!("{part} is negative: lead times count days before")));
+                return Err(Error::invalid(
+                    "lead-days",
+                    format!("{} is negative: lead times count days before", crate::quote::value(part)),
+                ));
             }
-            let value: u32 = part
-                .parse()
-                .map_err(|_| Error::invalid("lead-days", format!("\"{part}\" is not a whole number of days")))?;
+            let value: u32 = part.parse().map_err(|_| {
+                Error::invalid("lead-days", format!("\"{}\" is not a whole number of days", crate::quote::value(part)))
+            })?;
             days.push(value);
         }
         Self::new(days)

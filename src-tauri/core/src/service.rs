@@ -20,6 +20,11 @@ use crate::rules::{cycle_ending, next_cycle};
 use crate::status::{apply_joint_fees, report, CredentialReport};
 use crate::store::{LoggedReminder, Store, DATABASE_FILE};
 
+/// The longest horizon of `upcoming_costs`, in months.
+pub const MAX_COST_MONTHS: u32 = 1200;
+/// The most reminders `reminder_log` returns at once.
+pub const MAX_HISTORY_ROWS: u32 = 100_000;
+
 pub struct Recert {
     store: Store,
     data_dir: PathBuf,
@@ -356,7 +361,11 @@ impl Recert {
         Ok(CredentialDetail { report, credits, past_cycles: self.store.past_cycles(id)? })
     }
 
+    /// Renewal fees over the next `months` (1 to 1200: beyond a century, dates stop being real).
     pub fn upcoming_costs(&self, today: NaiveDate, months: u32) -> Result<Vec<UpcomingCost>> {
+        if !(1..=MAX_COST_MONTHS).contains(&months) {
+            return Err(Error::invalid("months", format!("must be 1 to {MAX_COST_MONTHS}")));
+        }
         Ok(upcoming_costs(&self.store.credentials()?, today, months))
     }
 
@@ -406,6 +415,9 @@ impl Recert {
     }
 
     pub fn reminder_log(&self, limit: u32) -> Result<Vec<LoggedReminder>> {
+        if !(1..=MAX_HISTORY_ROWS).contains(&limit) {
+            return Err(Error::invalid("limit", format!("must be 1 to {MAX_HISTORY_ROWS}")));
+        }
         self.store.reminder_log(limit)
     }
 
