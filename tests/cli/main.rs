@@ -8,6 +8,7 @@ use serde_json::Value;
 
 mod limits;
 mod pipes;
+mod races;
 
 const TODAY: &str = "2026-11-23";
 

@@ -11,6 +11,7 @@ use recert_core::catalog::Catalog;
 use recert_core::credential::CredentialForm;
 use recert_core::reminders::{due_now, LeadTimes};
 use recert_core::service::reports;
+use recert_core::store::Read;
 use recert_core::Recert;
 
 const CREDENTIALS: usize = 50;
@@ -64,7 +65,7 @@ fn main() {
                 CreditDecision::NotCredited { .. } => None,
             })
             .collect();
-        recert.store_mut().insert_activity(&activity, None, &credits, now).unwrap();
+        recert.store_mut().write(|tx| tx.insert_activity(&activity, None, &credits, now)).unwrap();
     }
     println!("filled {CREDENTIALS} credentials and {ACTIVITIES} activities in {:.1?}", started.elapsed());
 

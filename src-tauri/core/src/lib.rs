@@ -10,6 +10,7 @@ pub mod credential;
 pub mod dates;
 pub mod error;
 pub mod joint_fee;
+pub mod partial;
 pub mod paths;
 pub mod period;
 pub mod progress;

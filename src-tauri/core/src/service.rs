@@ -18,7 +18,7 @@ use crate::proofs::store_proof;
 use crate::reminders::{self, LeadTimes, Reminder};
 use crate::rules::{cycle_ending, next_cycle};
 use crate::status::{apply_joint_fees, report, CredentialReport};
-use crate::store::{LoggedReminder, Store, DATABASE_FILE};
+use crate::store::{LoggedReminder, Read, Store, BACKUPS_DIR, DATABASE_FILE};
 
 /// The longest horizon of `upcoming_costs`, in months.
 pub const MAX_COST_MONTHS: u32 = 1200;
@@ -95,8 +95,10 @@ impl Recert {
         today: NaiveDate,
     ) -> Result<Credential> {
         let credential = form.to_credential(self.catalog(), today)?;
-        let id = self.store.insert_credential(&credential, now)?;
-        self.store.credential(id)
+        self.store.write(|tx| {
+            let id = tx.insert_credential(&credential, now)?;
+            tx.credential(id)
+        })
     }
 
     pub fn credential(&self, id: i64) -> Result<Credential> {
@@ -110,42 +112,27 @@ impl Recert {
     /// Applies `changes`; credits inside the (possibly new) current cycle are recomputed with the
     /// new rules, those of earlier cycles are kept as they were counted.
     pub fn edit_credential(&mut self, id: i64, changes: &CredentialChanges, today: NaiveDate) -> Result<Credential> {
-        let old = self.store.credential(id)?;
-        let changed = changes.apply(&old, today)?;
-        let credits = self.recomputed_credits(&changed)?;
-        self.store.update_credential(&changed, &credits)?;
-        self.store.credential(id)
-    }
-
-    fn recomputed_credits(&self, credential: &Credential) -> Result<Vec<Credit>> {
-        let mut credits = Vec::new();
-        for credit in self.store.credits_for_credential(credential.id)? {
-            if credit.overridden || !credit.counts_toward(credential.cycle) {
-                credits.push(credit);
-                continue;
-            }
-            let activity = self.store.activity(credit.activity_id)?;
-            if let CreditDecision::Credited { units, category, .. } =
-                convert_credit(credential, activity.hours, &activity.categories, None)
-            {
-                credits.push(Credit { units, category, ..credit });
-            }
-        }
-        Ok(credits)
+        self.store.write(|tx| {
+            let changed = changes.apply(&tx.credential(id)?, today)?;
+            tx.update_credential(&changed, &recomputed_credits(tx, &changed)?)?;
+            tx.credential(id)
+        })
     }
 
     /// Removes a credential; one with past cycles needs `confirmed` since its history goes too.
     pub fn remove_credential(&mut self, id: i64, confirmed: bool) -> Result<Credential> {
-        let credential = self.store.credential(id)?;
-        let history = self.store.count_past_cycles(id)?;
-        if history > 0 && !confirmed {
-            return Err(Error::NeedsConfirmation(format!(
-                "{} has {history} past cycle(s) of history that would be removed too; confirm to remove it (--yes)",
-                credential.abbreviation
-            )));
-        }
-        self.store.delete_credential(id)?;
-        Ok(credential)
+        self.store.write(|tx| {
+            let credential = tx.credential(id)?;
+            let history = tx.count_past_cycles(id)?;
+            if history > 0 && !confirmed {
+                return Err(Error::NeedsConfirmation(format!(
+                    "{} has {history} past cycle(s) of history that would be removed too; confirm to remove it (--yes)",
+                    credential.abbreviation
+                )));
+            }
+            tx.delete_credential(id)?;
+            Ok(credential)
+        })
     }
 
     /// Closes the current cycle on `renewed_on` and starts the next by the credential's rule
@@ -158,64 +145,71 @@ impl Recert {
         expires: Option<&str>,
         today: NaiveDate,
     ) -> Result<Credential> {
-        let credential = self.store.credential(id)?;
         let renewed_on = parse_date("date", renewed_on)?;
-        if renewed_on > today {
-            return Err(Error::invalid("date", format!("{renewed_on} is in the future")));
-        }
-        if renewed_on < credential.cycle.start {
-            return Err(Error::invalid(
-                "date",
-                format!("{renewed_on} is before the current cycle started ({})", credential.cycle.start),
-            ));
-        }
         let fee_paid = match fee_paid.map(str::trim) {
             None | Some("") => None,
             Some(text) => Some(Cents::parse("fee", text)?),
         };
-        let rules = &credential.rules;
-        let next = match expires.map(str::trim).filter(|t| !t.is_empty()) {
-            Some(text) => {
-                let end = parse_date("expires", text)?;
-                if end <= credential.cycle.end {
-                    return Err(Error::invalid(
-                        "expires",
-                        format!("the new cycle must end after the current one ({})", credential.cycle.end),
-                    ));
-                }
-                let mut cycle = cycle_ending(&rules.cycle, credential.earned_on, end);
-                cycle.start = match rules.renews_from {
-                    crate::rules::RenewsFrom::RenewalDate => renewed_on,
-                    crate::rules::RenewsFrom::CycleEnd => credential.cycle.end.succ_opt().unwrap_or(end),
-                    crate::rules::RenewsFrom::RenewalDayKeepingSchedule => {
-                        renewed_on.min(credential.cycle.end).succ_opt().unwrap_or(end)
-                    }
-                };
-                cycle
+        let expires = expires.map(str::trim).filter(|t| !t.is_empty()).map(|t| parse_date("expires", t)).transpose()?;
+        if renewed_on > today {
+            return Err(Error::invalid("date", format!("{renewed_on} is in the future")));
+        }
+        self.store.write(|tx| {
+            let credential = tx.credential(id)?;
+            if renewed_on < credential.cycle.start {
+                return Err(Error::invalid(
+                    "date",
+                    format!("{renewed_on} is before the current cycle started ({})", credential.cycle.start),
+                ));
             }
-            None => next_cycle(&rules.cycle, rules.renews_from, credential.cycle, renewed_on).ok_or_else(|| {
-                Error::invalid("expires", "this credential has no cycle rule: give the new expiry date (YYYY-MM-DD)")
-            })?,
-        };
-        let totals = self.store.current_cycle_totals()?.remove(&id).unwrap_or_default();
-        let closing = progress(&credential, &totals, today);
-        let closed = PastCycle {
-            credential_id: id,
-            start: credential.cycle.start,
-            end: credential.cycle.end,
-            renewed_on,
-            fee_paid,
-            units_required: closing.units_required,
-            units_earned: closing.units_earned,
-        };
-        self.store.renew(&closed, next)?;
-        self.store.credential(id)
+            let rules = &credential.rules;
+            let next = match expires {
+                Some(end) => {
+                    if end <= credential.cycle.end {
+                        return Err(Error::invalid(
+                            "expires",
+                            format!("the new cycle must end after the current one ({})", credential.cycle.end),
+                        ));
+                    }
+                    let mut cycle = cycle_ending(&rules.cycle, credential.earned_on, end);
+                    cycle.start = match rules.renews_from {
+                        crate::rules::RenewsFrom::RenewalDate => renewed_on,
+                        crate::rules::RenewsFrom::CycleEnd => credential.cycle.end.succ_opt().unwrap_or(end),
+                        crate::rules::RenewsFrom::RenewalDayKeepingSchedule => {
+                            renewed_on.min(credential.cycle.end).succ_opt().unwrap_or(end)
+                        }
+                    };
+                    cycle
+                }
+                None => next_cycle(&rules.cycle, rules.renews_from, credential.cycle, renewed_on).ok_or_else(|| {
+                    Error::invalid(
+                        "expires",
+                        "this credential has no cycle rule: give the new expiry date (YYYY-MM-DD)",
+                    )
+                })?,
+            };
+            let totals = tx.current_cycle_totals()?.remove(&id).unwrap_or_default();
+            let closing = progress(&credential, &totals, today);
+            let closed = PastCycle {
+                credential_id: id,
+                start: credential.cycle.start,
+                end: credential.cycle.end,
+                renewed_on,
+                fee_paid,
+                units_required: closing.units_required,
+                units_earned: closing.units_earned,
+            };
+            tx.renew(&closed, next)?;
+            tx.credential(id)
+        })
     }
 
     /// The user checked the deadline Recert worked out and says it is right.
     pub fn confirm_expiry(&mut self, id: i64) -> Result<Credential> {
-        self.store.confirm_expiry(id)?;
-        self.store.credential(id)
+        self.store.write(|tx| {
+            tx.confirm_expiry(id)?;
+            tx.credential(id)
+        })
     }
 
     pub fn past_cycles(&self, id: i64) -> Result<Vec<PastCycle>> {
@@ -227,34 +221,7 @@ impl Recert {
 
     /// What logging `form` would credit to each held credential, without saving anything.
     pub fn preview_credits(&self, form: &ActivityForm, today: NaiveDate) -> Result<Vec<CreditOutcome>> {
-        self.credit_outcomes(&form.validate(today)?)
-    }
-
-    fn credit_outcomes(&self, activity: &ValidActivity) -> Result<Vec<CreditOutcome>> {
-        let credentials = self.store.credentials()?;
-        for (id, _) in &activity.overrides {
-            if !credentials.iter().any(|c| c.id == *id) {
-                return Err(Error::not_found("credential", id));
-            }
-        }
-        Ok(credentials
-            .iter()
-            .map(|credential| {
-                let choice = activity.overrides.iter().find(|(id, _)| *id == credential.id);
-                let decision = if !activity.overrides.is_empty() && choice.is_none() {
-                    CreditDecision::NotCredited { reason: "not selected".into() }
-                } else {
-                    let typed = choice.and_then(|(_, units)| *units);
-                    decide_credit(credential, activity.completed_on, activity.hours, &activity.categories, typed)
-                };
-                CreditOutcome {
-                    credential_id: credential.id,
-                    abbreviation: credential.abbreviation.clone(),
-                    unit: credential.rules.unit.clone(),
-                    decision,
-                }
-            })
-            .collect())
+        credit_outcomes(&self.store, &form.validate(today)?)
     }
 
     /// Logs an activity once and credits it to every credential it can serve (or to those the
@@ -266,51 +233,26 @@ impl Recert {
         today: NaiveDate,
     ) -> Result<LoggedActivity> {
         let activity = form.validate(today)?;
-        let outcomes = self.credit_outcomes(&activity)?;
-        if !activity.overrides.is_empty() {
-            for outcome in &outcomes {
-                let chosen = activity.overrides.iter().any(|(id, _)| *id == outcome.credential_id);
-                if let (true, CreditDecision::NotCredited { reason }) = (chosen, &outcome.decision) {
-                    return Err(Error::invalid(
-                        "for",
-                        format!(
-                            "{} (id {}) cannot take this activity: {reason}",
-                            outcome.abbreviation, outcome.credential_id
-                        ),
-                    ));
-                }
-            }
-        }
-        let credits: Vec<Credit> = outcomes
-            .iter()
-            .filter_map(|outcome| match &outcome.decision {
-                CreditDecision::Credited { units, category, overridden, late_for_cycle_end, .. } => Some(Credit {
-                    activity_id: 0,
-                    credential_id: outcome.credential_id,
-                    completed_on: activity.completed_on,
-                    units: *units,
-                    category: category.clone(),
-                    overridden: *overridden,
-                    late_for_cycle_end: *late_for_cycle_end,
-                }),
-                CreditDecision::NotCredited { .. } => None,
-            })
-            .collect();
+        // Refuse what can be refused before copying a proof; the decisions are taken again in
+        // the write transaction, from what the database holds then.
+        refuse_unfit_choices(&activity, &credit_outcomes(&self.store, &activity)?)?;
         // Copy the proof first; if the database refuses the activity, remove the copy again
         // unless an earlier activity already uses the same file.
         let proof = match &form.proof_file {
             Some(path) => Some(store_proof(&self.data_dir, path)?),
             None => None,
         };
-        match self.store.insert_activity(&activity, proof.as_ref().map(|(p, _)| p), &credits, now) {
-            Ok(id) => Ok(LoggedActivity { activity: self.store.activity(id)?, outcomes }),
-            Err(error) => {
-                if let Some((proof, true)) = &proof {
-                    let _ = std::fs::remove_file(self.data_dir.join(&proof.stored_path));
-                }
-                Err(error)
-            }
+        let logged = self.store.write(|tx| {
+            let outcomes = credit_outcomes(tx, &activity)?;
+            refuse_unfit_choices(&activity, &outcomes)?;
+            let credits = credits_of(&activity, &outcomes);
+            let id = tx.insert_activity(&activity, proof.as_ref().map(|(p, _)| p), &credits, now)?;
+            Ok(LoggedActivity { activity: tx.activity(id)?, outcomes })
+        });
+        if let (Err(_), Some((proof, true))) = (&logged, &proof) {
+            let _ = std::fs::remove_file(self.data_dir.join(&proof.stored_path));
         }
+        logged
     }
 
     pub fn activities(&self) -> Result<Vec<ActivityWithCredits>> {
@@ -324,9 +266,11 @@ impl Recert {
     }
 
     pub fn delete_activity(&mut self, id: i64) -> Result<Activity> {
-        let activity = self.store.activity(id)?;
-        self.store.delete_activity(id)?;
-        Ok(activity)
+        self.store.write(|tx| {
+            let activity = tx.activity(id)?;
+            tx.delete_activity(id)?;
+            Ok(activity)
+        })
     }
 
     /// Absolute path of an activity's stored proof file.
@@ -340,9 +284,7 @@ impl Recert {
 
     /// Every credential's report for `today`, most urgent first.
     pub fn status(&self, today: NaiveDate) -> Result<Vec<CredentialReport>> {
-        let credentials = self.store.credentials()?;
-        let mut totals = self.store.current_cycle_totals()?;
-        Ok(reports(&credentials, &mut totals, today))
+        status(&self.store, today)
     }
 
     pub fn credential_detail(&self, id: i64, today: NaiveDate) -> Result<CredentialDetail> {
@@ -375,16 +317,13 @@ impl Recert {
 
     /// The global reminder lead times (default 90, 60, 30, 14, 7, 1 days).
     pub fn lead_times(&self) -> Result<LeadTimes> {
-        match self.store.setting(Self::LEAD_DAYS_SETTING)? {
-            Some(text) => LeadTimes::parse(&text),
-            None => Ok(LeadTimes::default()),
-        }
+        lead_times(&self.store)
     }
 
     /// Sets the global lead times from text like "90, 30, 7"; bad input changes nothing.
     pub fn set_lead_times(&mut self, text: &str) -> Result<LeadTimes> {
         let lead_times = LeadTimes::parse(text)?;
-        self.store.set_setting(Self::LEAD_DAYS_SETTING, &lead_times.to_text())?;
+        self.store.write(|tx| tx.set_setting(Self::LEAD_DAYS_SETTING, &lead_times.to_text()))?;
         Ok(lead_times)
     }
 
@@ -402,7 +341,7 @@ impl Recert {
         delivery_error: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        self.store.record_reminder(reminder, delivery_error, now)
+        self.store.write(|tx| tx.record_reminder(reminder, delivery_error, now))
     }
 
     pub fn snooze_reminder(&mut self, key: &str, days: u32, today: NaiveDate) -> Result<NaiveDate> {
@@ -410,7 +349,7 @@ impl Recert {
             return Err(Error::invalid("days", "a snooze lasts 1 to 365 days"));
         }
         let until = today + chrono::Days::new(days.into());
-        self.store.snooze_reminder(key, until)?;
+        self.store.write(|tx| tx.snooze_reminder(key, until))?;
         Ok(until)
     }
 
@@ -423,12 +362,101 @@ impl Recert {
 
     /// Writes a consistent copy of the database into `<data_dir>/backups/`.
     pub fn backup_now(&self, now: DateTime<Utc>) -> Result<PathBuf> {
-        let dir = self.data_dir.join("backups");
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
-        let path = dir.join(format!("recert-{}.sqlite3", now.format("%Y%m%dT%H%M%SZ")));
-        self.store.backup_to(&path)?;
-        Ok(path)
+        self.store.backup_into(&self.data_dir.join(BACKUPS_DIR), &format!("recert-{}", now.format("%Y%m%dT%H%M%SZ")))
     }
+}
+
+/// Where every credential stands on `today`, most urgent first, as `store` holds them.
+fn status(store: &impl Read, today: NaiveDate) -> Result<Vec<CredentialReport>> {
+    let credentials = store.credentials()?;
+    let mut totals = store.current_cycle_totals()?;
+    Ok(reports(&credentials, &mut totals, today))
+}
+
+fn lead_times(store: &impl Read) -> Result<LeadTimes> {
+    match store.setting(Recert::LEAD_DAYS_SETTING)? {
+        Some(text) => LeadTimes::parse(&text),
+        None => Ok(LeadTimes::default()),
+    }
+}
+
+/// The credits of `credential` after its rules or cycle changed: those of the current cycle are
+/// converted again (typed units kept), earlier ones stay as they were counted.
+fn recomputed_credits(store: &impl Read, credential: &Credential) -> Result<Vec<Credit>> {
+    let mut credits = Vec::new();
+    for credit in store.credits_for_credential(credential.id)? {
+        if credit.overridden || !credit.counts_toward(credential.cycle) {
+            credits.push(credit);
+            continue;
+        }
+        let activity = store.activity(credit.activity_id)?;
+        if let CreditDecision::Credited { units, category, .. } =
+            convert_credit(credential, activity.hours, &activity.categories, None)
+        {
+            credits.push(Credit { units, category, ..credit });
+        }
+    }
+    Ok(credits)
+}
+
+/// What `activity` earns toward each credential `store` holds.
+fn credit_outcomes(store: &impl Read, activity: &ValidActivity) -> Result<Vec<CreditOutcome>> {
+    let credentials = store.credentials()?;
+    for (id, _) in &activity.overrides {
+        if !credentials.iter().any(|c| c.id == *id) {
+            return Err(Error::not_found("credential", id));
+        }
+    }
+    Ok(credentials
+        .iter()
+        .map(|credential| {
+            let choice = activity.overrides.iter().find(|(id, _)| *id == credential.id);
+            let decision = if !activity.overrides.is_empty() && choice.is_none() {
+                CreditDecision::NotCredited { reason: "not selected".into() }
+            } else {
+                let typed = choice.and_then(|(_, units)| *units);
+                decide_credit(credential, activity.completed_on, activity.hours, &activity.categories, typed)
+            };
+            CreditOutcome {
+                credential_id: credential.id,
+                abbreviation: credential.abbreviation.clone(),
+                unit: credential.rules.unit.clone(),
+                decision,
+            }
+        })
+        .collect())
+}
+
+/// A credential the user named (`--for`) must be able to take the activity.
+fn refuse_unfit_choices(activity: &ValidActivity, outcomes: &[CreditOutcome]) -> Result<()> {
+    for outcome in outcomes {
+        let chosen = activity.overrides.iter().any(|(id, _)| *id == outcome.credential_id);
+        if let (true, CreditDecision::NotCredited { reason }) = (chosen, &outcome.decision) {
+            return Err(Error::invalid(
+                "for",
+                format!("{} (id {}) cannot take this activity: {reason}", outcome.abbreviation, outcome.credential_id),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn credits_of(activity: &ValidActivity, outcomes: &[CreditOutcome]) -> Vec<Credit> {
+    outcomes
+        .iter()
+        .filter_map(|outcome| match &outcome.decision {
+            CreditDecision::Credited { units, category, overridden, late_for_cycle_end, .. } => Some(Credit {
+                activity_id: 0,
+                credential_id: outcome.credential_id,
+                completed_on: activity.completed_on,
+                units: *units,
+                category: category.clone(),
+                overridden: *overridden,
+                late_for_cycle_end: *late_for_cycle_end,
+            }),
+            CreditDecision::NotCredited { .. } => None,
+        })
+        .collect()
 }
 
 /// Reports for all credentials, most urgent first (lapsed, grace, due soon, current; then the

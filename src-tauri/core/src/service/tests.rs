@@ -92,6 +92,22 @@ fn backup_now_writes_a_readable_copy() {
 }
 
 #[test]
+fn backups_in_the_same_second_get_their_own_names() {
+    let (dir, recert) = open();
+    let first = recert.backup_now(now()).unwrap();
+    let second = recert.backup_now(now()).unwrap();
+    let third = recert.backup_now(now()).unwrap();
+    assert_eq!(first.file_name().unwrap(), "recert-20261123T090000Z.sqlite3");
+    assert_eq!(second.file_name().unwrap(), "recert-20261123T090000Z-2.sqlite3");
+    assert_eq!(third.file_name().unwrap(), "recert-20261123T090000Z-3.sqlite3");
+    let names: Vec<String> = std::fs::read_dir(dir.path().join("backups"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 3, "no half-written copy is left behind: {names:?}");
+}
+
+#[test]
 fn running_totals_always_equal_the_ledger() {
     let (_dir, mut recert) = open();
     let today = d("2026-11-23");
