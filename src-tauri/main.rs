@@ -28,19 +28,7 @@ fn main() {
             if matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
                 error.exit();
             }
-            // One line, like every other error: clap's first line names the problem, and the
-            // next ones name the arguments when the first ends with a colon.
-            let text = error.to_string();
-            let mut lines = text.lines().map(str::trim).filter(|line| !line.is_empty());
-            let mut first = lines.next().unwrap_or("invalid arguments").trim_start_matches("error: ").to_string();
-            while first.ends_with(':') {
-                match lines.next() {
-                    Some(next) if !next.starts_with("Usage") => first = format!("{first} {next}"),
-                    _ => break,
-                }
-            }
-            let first = recert_core::quote::message(&first, cli::MAX_ERROR_CHARS);
-            warn!("recert: {first} (see recert --help)");
+            warn!("recert: {} (see recert --help)", cli::output::usage_error(&error.to_string()));
             std::process::exit(2);
         }
     };

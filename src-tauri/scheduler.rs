@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
 use recert_core::reminders::{Notice, Reminder};
+use recert_core::store::Access;
 use recert_core::Recert;
 use tauri::{AppHandle, Emitter};
 
@@ -49,8 +50,8 @@ pub fn spawn(
     let own_sender = sender.clone();
     std::thread::Builder::new()
         .name("reminders".into())
-        .spawn(move || match Recert::open(&data_dir, Utc::now()) {
-            Ok(recert) => {
+        .spawn(move || match Recert::open_for(&data_dir, Utc::now(), Access::Write) {
+            Ok((recert, _)) => {
                 Scheduler { app, recert, fixed_today, status, sender: own_sender, failed: HashMap::new() }.run(receiver)
             }
             Err(error) => warn!("recert: reminders are off, the database could not be opened: {error}"),

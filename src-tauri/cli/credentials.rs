@@ -38,7 +38,7 @@ fn print_credential(credential: &Credential, json: bool, said: &str) -> Outcome 
 
 pub fn add(recert: &mut Recert, args: AddArgs, now: DateTime<Utc>, today: NaiveDate) -> Outcome {
     let json = args.json;
-    let credential = recert.add_credential(&args.into_form(), now, today)?;
+    let credential = recert.add_credential(&args.form(), now, today)?;
     print_credential(&credential, json, "Added")
 }
 

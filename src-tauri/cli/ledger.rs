@@ -3,25 +3,29 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use recert_core::activity::{ActivityForm, CreditChoice, CreditDecision};
 use recert_core::view::{ActivityView, LoggedView};
-use recert_core::Recert;
+use recert_core::{Error, Recert};
 
 use super::args::LogArgs;
 use super::output::{out, print_json, Outcome};
 
-pub fn log(recert: &mut Recert, args: LogArgs, now: DateTime<Utc>, today: NaiveDate) -> Outcome {
+/// The core's form for what `log` was given.
+pub fn activity_form(args: &LogArgs) -> Result<ActivityForm, Error> {
     let credit_to = args.credit_to.iter().map(|text| CreditChoice::parse(text)).collect::<Result<Vec<_>, _>>()?;
-    let form = ActivityForm {
-        title: args.title,
-        provider: args.provider,
-        completed_on: args.date,
-        hours: args.hours,
-        cost: args.cost,
-        categories: args.categories,
-        notes: args.notes,
-        proof_file: args.proof,
+    Ok(ActivityForm {
+        title: args.title.clone(),
+        provider: args.provider.clone(),
+        completed_on: args.date.clone(),
+        hours: args.hours.clone(),
+        cost: args.cost.clone(),
+        categories: args.categories.clone(),
+        notes: args.notes.clone(),
+        proof_file: args.proof.clone(),
         credit_to,
-    };
-    let logged = recert.log_activity(&form, now, today)?;
+    })
+}
+
+pub fn log(recert: &mut Recert, args: LogArgs, now: DateTime<Utc>, today: NaiveDate) -> Outcome {
+    let logged = recert.log_activity(&activity_form(&args)?, now, today)?;
     if args.json {
         return print_json(&LoggedView::from(&logged));
     }

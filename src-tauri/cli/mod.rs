@@ -14,9 +14,12 @@ use std::path::PathBuf;
 
 use chrono::{NaiveDate, Utc};
 use clap::{Parser, Subcommand};
+use recert_core::catalog::Catalog;
 use recert_core::dates::parse_date;
 use recert_core::paths::data_dir_from_env;
 use recert_core::quote;
+use recert_core::reminders::LeadTimes;
+use recert_core::store::{diagnose, Access, Made};
 use recert_core::{Error, Recert};
 
 use args::{AddArgs, EditArgs, LogArgs};
@@ -133,36 +136,47 @@ pub enum Command {
 }
 
 impl Command {
-    /// Whether the command changes the data folder (it then never reports failure once its
-    /// change is committed).
-    fn writes(&self) -> bool {
+    /// What the command may do to the data folder: only commands that add data create it.
+    fn access(&self) -> Access {
         match self {
-            Command::Add(_)
-            | Command::Log(_)
-            | Command::Renew { .. }
+            Command::Add(_) | Command::Log(_) => Access::Create,
+            Command::Settings { lead_days: Some(_), .. } => Access::Create,
+            Command::Renew { .. }
             | Command::Edit(_)
             | Command::Confirm { .. }
             | Command::Remove { .. }
             | Command::RemoveActivity { .. }
-            | Command::Backup => true,
-            Command::Remind { dry_run, .. } => !dry_run,
-            Command::Settings { lead_days, .. } => lead_days.is_some(),
-            Command::Catalog { .. }
+            | Command::Backup => Access::Write,
+            Command::Remind { dry_run: false, .. } => Access::Write,
+            Command::Remind { dry_run: true, .. }
+            | Command::Settings { lead_days: None, .. }
+            | Command::Catalog { .. }
             | Command::Status { .. }
             | Command::Show { .. }
             | Command::Activities { .. }
             | Command::Costs { .. }
-            | Command::Reminders { .. } => false,
+            | Command::Reminders { .. } => Access::Read,
+        }
+    }
+
+    /// Checks what can be checked without the database, so that bad input for a command that
+    /// would create the data folder creates nothing.
+    fn check_input(&self, today: NaiveDate) -> Result<(), Error> {
+        match self {
+            Command::Add(args) => args.form().to_credential(Catalog::builtin(), today).map(drop),
+            Command::Log(args) => ledger::activity_form(args)?.validate(today).map(drop),
+            Command::Settings { lead_days: Some(text), .. } => LeadTimes::parse(text).map(drop),
+            _ => Ok(()),
         }
     }
 }
 
 /// Errors quote what was typed in short already; this bounds whatever else a message holds.
-pub const MAX_ERROR_CHARS: usize = 240;
+pub const MAX_ERROR_CHARS: usize = 400;
 
 /// Runs a subcommand; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
-    let writes = cli.command.as_ref().is_some_and(Command::writes);
+    let writes = cli.command.as_ref().is_some_and(|command| command.access() != Access::Read);
     match execute(cli).and_then(|code| output::flush().map(|()| code)) {
         Ok(code) => code,
         // The reader went away (`recert status | head -1`): nothing is wrong with the command.
@@ -178,7 +192,9 @@ pub fn run(cli: Cli) -> i32 {
         Err(Failure::Core(error)) => {
             warn!("recert: {}", quote::message(&one_line(&error.to_string()), MAX_ERROR_CHARS));
             match error {
-                Error::Invalid { .. } | Error::NotFound { .. } | Error::NeedsConfirmation(_) => 2,
+                Error::Invalid { .. } | Error::NotFound { .. } | Error::NeedsConfirmation(_) | Error::NoData { .. } => {
+                    2
+                }
                 _ => 1,
             }
         }
@@ -201,11 +217,25 @@ fn execute(cli: Cli) -> Outcome<i32> {
         return catalog::catalog(&query.join(" "), *json).map(|()| 0);
     }
     let data_dir = data_dir_from_env(cli.data_dir)?;
-    let mut recert = Recert::open(&data_dir, now)?;
-    if let Command::Remind { dry_run, json } = command {
-        return reminders::remind(&mut recert, dry_run, json, now, today);
+    let access = command.access();
+    if access == Access::Create {
+        command.check_input(today)?;
     }
-    run_command(&mut recert, command, now, today).map(|()| 0)
+    let (mut recert, made) = Recert::open_for(&data_dir, now, access)?;
+    match made {
+        Made::Folder => warn!("recert: created a new Recert data folder at {}", data_dir.display()),
+        Made::Database => warn!("recert: created a new Recert database in {}", data_dir.display()),
+        Made::Nothing => {}
+    }
+    let done = match command {
+        Command::Remind { dry_run, json } => reminders::remind(&mut recert, dry_run, json, now, today),
+        command => run_command(&mut recert, command, now, today).map(|()| 0),
+    };
+    // An error met on the way may come from damage the checks at opening could not see.
+    done.map_err(|failure| match failure {
+        Failure::Core(error) => Failure::Core(diagnose(error, &recert.database_path())),
+        output => output,
+    })
 }
 
 /// The subcommands that print and report errors only (no exit code of their own).

@@ -54,6 +54,26 @@ pub fn print_json<T: Serialize>(value: &T) -> Outcome {
     out!("{text}")
 }
 
+/// clap's report of bad arguments as one line, like every other error: its first line names the
+/// problem, and the next ones name the arguments when the first ends with a colon. The values it
+/// quotes ('…') are cut like the core cuts typed values.
+pub fn usage_error(report: &str) -> String {
+    let mut lines = report.lines().map(str::trim).filter(|line| !line.is_empty());
+    let mut first = lines.next().unwrap_or("invalid arguments").trim_start_matches("error: ").to_string();
+    while first.ends_with(':') {
+        match lines.next() {
+            Some(next) if !next.starts_with("Usage") => first = format!("{first} {next}"),
+            _ => break,
+        }
+    }
+    let shortened: Vec<String> = first
+        .split('\'')
+        .enumerate()
+        .map(|(index, part)| if index % 2 == 1 { recert_core::quote::value(part) } else { part.to_string() })
+        .collect();
+    recert_core::quote::message(&shortened.join("'"), super::MAX_ERROR_CHARS)
+}
+
 /// An error message on one line, whatever newlines its parts held.
 pub fn one_line(message: &str) -> String {
     message.split_whitespace().collect::<Vec<_>>().join(" ")

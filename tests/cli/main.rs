@@ -6,6 +6,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod damage;
+mod data_folder;
 mod limits;
 mod pipes;
 mod races;

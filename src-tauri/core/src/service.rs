@@ -18,7 +18,7 @@ use crate::proofs::store_proof;
 use crate::reminders::{self, LeadTimes, Reminder};
 use crate::rules::{cycle_ending, next_cycle};
 use crate::status::{apply_joint_fees, report, CredentialReport};
-use crate::store::{LoggedReminder, Read, Store, BACKUPS_DIR, DATABASE_FILE};
+use crate::store::{Access, LoggedReminder, Made, Read, Store, BACKUPS_DIR, DATABASE_FILE};
 
 /// The longest horizon of `upcoming_costs`, in months.
 pub const MAX_COST_MONTHS: u32 = 1200;
@@ -60,10 +60,17 @@ pub struct CredentialDetail {
 }
 
 impl Recert {
-    /// Opens the database in `data_dir`, creating and migrating it as needed.
+    /// Opens the database in `data_dir`, creating the folder and the database when they are
+    /// missing (the window's first start), and migrating it as needed.
     pub fn open(data_dir: &Path, now: DateTime<Utc>) -> Result<Self> {
-        let store = Store::open(&data_dir.join(DATABASE_FILE), now)?;
-        Ok(Self { store, data_dir: data_dir.to_path_buf() })
+        Ok(Self::open_for(data_dir, now, Access::Create)?.0)
+    }
+
+    /// Opens the database in `data_dir` for what a command will do (see [`Access`]); returns
+    /// what had to be made.
+    pub fn open_for(data_dir: &Path, now: DateTime<Utc>, access: Access) -> Result<(Self, Made)> {
+        let (store, made) = Store::open(&data_dir.join(DATABASE_FILE), now, access)?;
+        Ok((Self { store, data_dir: data_dir.to_path_buf() }, made))
     }
 
     pub fn data_dir(&self) -> &Path {

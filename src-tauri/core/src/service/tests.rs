@@ -87,7 +87,7 @@ fn backup_now_writes_a_readable_copy() {
     let (_dir, mut recert) = open();
     add(&mut recert, "acsm-cpt", "2024-03-01");
     let path = recert.backup_now(now()).unwrap();
-    let copy = Store::open(&path, now()).unwrap();
+    let copy = Store::open(&path, now(), Access::Create).map(|(store, _)| store).unwrap();
     assert_eq!(copy.credentials().unwrap().len(), 1);
 }
 

@@ -29,15 +29,6 @@ pub fn schema_version(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("PRAGMA user_version", [], |row| row.get(0))?)
 }
 
-/// Refuses a database whose schema is newer than this build knows, before anything is written.
-pub fn refuse_newer(conn: &Connection, path: &Path) -> Result<()> {
-    let found = schema_version(conn)?;
-    if found > latest_version() {
-        return Err(Error::NewerDatabase { path: path.to_path_buf(), found, supported: latest_version() });
-    }
-    Ok(())
-}
-
 /// Brings the schema up to date. `backup_dir`: where to copy an existing database first (`None`
 /// for in-memory databases). Returns the path of the backup written, if any.
 pub fn migrate(conn: &mut Connection, backup_dir: Option<&Path>, now: DateTime<Utc>) -> Result<Option<PathBuf>> {
@@ -56,6 +47,10 @@ pub fn migrate(conn: &mut Connection, backup_dir: Option<&Path>, now: DateTime<U
     // and each reads the version again under it, so every migration runs once.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let current = schema_version(&tx)?;
+    let tables: i64 = tx.query_row("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))?;
+    if current == 0 && tables > 0 {
+        return Err(Error::Corrupt("the database holds tables but no Recert schema version".into()));
+    }
     for (index, (_name, sql)) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", index as i64 + 1)?;

@@ -7,8 +7,10 @@
 
 mod backup;
 mod credentials;
+mod damage;
 mod ledger;
 pub mod migrate;
+mod open;
 mod reminders;
 
 use std::collections::{HashMap, HashSet};
@@ -23,6 +25,8 @@ use crate::error::{Error, Result};
 use crate::progress::CycleTotals;
 use crate::reminders::ReminderHistory;
 
+pub use damage::{diagnose, newest_good_backup};
+pub use open::{Access, Made};
 pub use reminders::LoggedReminder;
 
 pub const DATABASE_FILE: &str = "recert.sqlite3";
@@ -35,6 +39,10 @@ const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 pub struct Store {
     conn: Connection,
+    /// The data folder (none in memory).
+    folder: Option<PathBuf>,
+    /// Opened read-only because the folder allows no more: every write is refused.
+    read_only: bool,
 }
 
 /// A write transaction in progress (see [`Store::write`]).
@@ -145,43 +153,37 @@ impl Read for Store {}
 impl Read for Tx<'_> {}
 
 impl Store {
-    /// Opens (or creates) the database file, refusing one from a newer Recert, and migrates it,
-    /// writing a backup copy into `backups/` beside it first.
-    pub fn open(path: &Path, now: DateTime<Utc>) -> Result<Self> {
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(format!("creating {}", parent.display()), e))?;
-        }
-        let mut conn = Connection::open(path)?;
-        // Before the first read: another process may be creating or migrating this file.
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        migrate::refuse_newer(&conn, path)?;
-        Self::configure(&conn)?;
-        let backups = path.parent().map(|dir| dir.join("backups"));
-        migrate::migrate(&mut conn, backups.as_deref(), now)?;
-        Ok(Self { conn })
-    }
-
     pub fn open_in_memory() -> Result<Self> {
         let mut conn = Connection::open_in_memory()?;
-        Self::configure(&conn)?;
+        Self::configure(&conn, false)?;
         migrate::migrate(&mut conn, None, Utc::now())?;
-        Ok(Self { conn })
+        Ok(Self { conn, folder: None, read_only: false })
     }
 
     /// Per-connection settings: they cannot live in migrations (foreign_keys is per connection
     /// and journal_mode cannot change inside a transaction).
-    fn configure(conn: &Connection) -> Result<()> {
+    fn configure(conn: &Connection, read_only: bool) -> Result<()> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "foreign_keys", true)?;
-        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        if !read_only {
+            let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+        }
         Ok(())
+    }
+
+    /// SQLite's `quick_check` of the whole file: `None` when it is whole (as on every open).
+    pub fn quick_check(&self) -> Result<Option<String>> {
+        damage::quick_check(&self.conn)
     }
 
     /// Runs `work` in one `BEGIN IMMEDIATE` transaction and commits what it wrote, or rolls all
     /// of it back when it fails. The write lock is taken before the first read, so what `work`
     /// reads stays true until the commit; other writers wait (up to 30 s), readers do not.
     pub fn write<T>(&mut self, work: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
+        if self.read_only {
+            return Err(Error::ReadOnlyFolder { dir: self.folder.clone().unwrap_or_default() });
+        }
         let tx = Tx { tx: self.conn.transaction_with_behavior(TransactionBehavior::Immediate)? };
         let value = work(&tx)?;
         tx.tx.commit()?;

@@ -45,7 +45,7 @@ fn a_newer_database_is_refused_and_left_untouched() {
         conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 99;").unwrap();
     }
     let before = std::fs::read(&path).unwrap();
-    let error = Store::open(&path, now()).err().unwrap();
+    let error = Store::open(&path, now(), Access::Create).map(|(store, _)| store).err().unwrap();
     assert_eq!(error.code(), "newer_database");
     assert!(error.to_string().contains("newer version of Recert"), "{error}");
     assert_eq!(std::fs::read(&path).unwrap(), before, "the file is byte-for-byte unchanged");
@@ -71,7 +71,7 @@ fn an_older_schema_is_backed_up_then_migrated_with_its_data() {
         )
         .unwrap();
     }
-    let store = Store::open(&path, now()).unwrap();
+    let store = Store::open(&path, now(), Access::Create).map(|(store, _)| store).unwrap();
     assert_eq!(store.schema_version().unwrap(), migrate::latest_version());
     let credentials = store.credentials().unwrap();
     assert_eq!(credentials.len(), 1);
@@ -89,7 +89,7 @@ fn an_older_schema_is_backed_up_then_migrated_with_its_data() {
 #[test]
 fn a_fresh_database_needs_no_backup() {
     let dir = tempfile::tempdir().unwrap();
-    Store::open(&dir.path().join(DATABASE_FILE), now()).unwrap();
+    Store::open(&dir.path().join(DATABASE_FILE), now(), Access::Create).map(|(store, _)| store).unwrap();
     assert!(!dir.path().join("backups").exists());
 }
 
