@@ -30,6 +30,9 @@ pub fn log(recert: &mut Recert, args: LogArgs, now: DateTime<Utc>, today: NaiveD
         return print_json(&LoggedView::from(&logged));
     }
     out!("Logged \"{}\" (activity {})", logged.activity.title, logged.activity.id)?;
+    if let (Some(target), Some(proof)) = (&logged.proof_link_target, &logged.activity.proof) {
+        out!("  Proof: {} is a link: copied {}, the file it points to", proof.original_name, target.display())?;
+    }
     for outcome in &logged.outcomes {
         match &outcome.decision {
             CreditDecision::Credited { units, category, capped, late_for_cycle_end, .. } => {

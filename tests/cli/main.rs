@@ -10,6 +10,7 @@ mod damage;
 mod data_folder;
 mod limits;
 mod pipes;
+mod proofs;
 mod races;
 
 const TODAY: &str = "2026-11-23";

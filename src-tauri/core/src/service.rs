@@ -14,7 +14,7 @@ use crate::credential::{Credential, CredentialChanges, CredentialForm, Credentia
 use crate::dates::parse_date;
 use crate::error::{Error, Result};
 use crate::progress::{progress, CycleTotals};
-use crate::proofs::store_proof;
+use crate::proofs;
 use crate::reminders::{self, LeadTimes, Reminder};
 use crate::rules::{cycle_ending, next_cycle};
 use crate::status::{apply_joint_fees, report, CredentialReport};
@@ -44,6 +44,8 @@ pub struct CreditOutcome {
 pub struct LoggedActivity {
     pub activity: Activity,
     pub outcomes: Vec<CreditOutcome>,
+    /// The file copied as proof, when the path given was a link to it.
+    pub proof_link_target: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -70,7 +72,25 @@ impl Recert {
     /// what had to be made.
     pub fn open_for(data_dir: &Path, now: DateTime<Utc>, access: Access) -> Result<(Self, Made)> {
         let (store, made) = Store::open(&data_dir.join(DATABASE_FILE), now, access)?;
-        Ok((Self { store, data_dir: data_dir.to_path_buf() }, made))
+        let mut recert = Self { store, data_dir: data_dir.to_path_buf() };
+        if access != Access::Read {
+            // What a killed `log` left in proofs/; failing to tidy must not stop the command.
+            let _ = recert.tidy_proofs();
+        }
+        Ok((recert, made))
+    }
+
+    /// Removes proof copies no activity refers to, and abandoned partial copies. Takes the write
+    /// lock only when there is something to remove.
+    fn tidy_proofs(&mut self) -> Result<()> {
+        if !proofs::needs_tidying(&self.data_dir, &self.store.proof_paths()?) {
+            return Ok(());
+        }
+        let data_dir = &self.data_dir;
+        self.store.write(|tx| {
+            proofs::remove_unused(data_dir, &tx.proof_paths()?);
+            Ok(())
+        })
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -243,23 +263,27 @@ impl Recert {
         // Refuse what can be refused before copying a proof; the decisions are taken again in
         // the write transaction, from what the database holds then.
         refuse_unfit_choices(&activity, &credit_outcomes(&self.store, &activity)?)?;
-        // Copy the proof first; if the database refuses the activity, remove the copy again
-        // unless an earlier activity already uses the same file.
-        let proof = match &form.proof_file {
-            Some(path) => Some(store_proof(&self.data_dir, path)?),
-            None => None,
-        };
-        let logged = self.store.write(|tx| {
+        // Copy the proof before taking the write lock (it may be large); it gets its name in the
+        // transaction that stores the activity, and goes again if that fails.
+        let staged = form.proof_file.as_deref().map(|path| proofs::stage(&self.data_dir, path)).transpose()?;
+        let proof_link_target = staged.as_ref().and_then(|staged| staged.link_target.clone());
+        let data_dir = &self.data_dir;
+        self.store.write(|tx| {
             let outcomes = credit_outcomes(tx, &activity)?;
             refuse_unfit_choices(&activity, &outcomes)?;
             let credits = credits_of(&activity, &outcomes);
-            let id = tx.insert_activity(&activity, proof.as_ref().map(|(p, _)| p), &credits, now)?;
-            Ok(LoggedActivity { activity: tx.activity(id)?, outcomes })
-        });
-        if let (Err(_), Some((proof, true))) = (&logged, &proof) {
-            let _ = std::fs::remove_file(self.data_dir.join(&proof.stored_path));
-        }
-        logged
+            let placed = staged.map(|staged| staged.place(data_dir)).transpose()?;
+            let proof = placed.as_ref().map(|(proof, _)| proof);
+            match tx.insert_activity(&activity, proof, &credits, now).and_then(|id| tx.activity(id)) {
+                Ok(activity) => Ok(LoggedActivity { activity, outcomes, proof_link_target }),
+                Err(error) => {
+                    if let Some((proof, true)) = &placed {
+                        let _ = std::fs::remove_file(data_dir.join(&proof.stored_path));
+                    }
+                    Err(error)
+                }
+            }
+        })
     }
 
     pub fn activities(&self) -> Result<Vec<ActivityWithCredits>> {
@@ -273,11 +297,17 @@ impl Recert {
     }
 
     pub fn delete_activity(&mut self, id: i64) -> Result<Activity> {
-        self.store.write(|tx| {
+        let activity = self.store.write(|tx| {
             let activity = tx.activity(id)?;
             tx.delete_activity(id)?;
             Ok(activity)
-        })
+        })?;
+        // The removal is committed: tidying its proof may fail without undoing it (what is left
+        // goes at the next start).
+        if activity.proof.is_some() {
+            let _ = self.tidy_proofs();
+        }
+        Ok(activity)
     }
 
     /// Absolute path of an activity's stored proof file.

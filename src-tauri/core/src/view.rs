@@ -354,6 +354,9 @@ pub struct LoggedView {
     pub title: String,
     pub completed_on: NaiveDate,
     pub outcomes: Vec<CreditOutcomeView>,
+    /// The file copied as proof, when the path given was a symbolic link to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proof_link_target: Option<String>,
 }
 
 impl From<&crate::service::LoggedActivity> for LoggedView {
@@ -363,6 +366,7 @@ impl From<&crate::service::LoggedActivity> for LoggedView {
             title: logged.activity.title.clone(),
             completed_on: logged.activity.completed_on,
             outcomes: logged.outcomes.iter().map(CreditOutcomeView::from).collect(),
+            proof_link_target: logged.proof_link_target.as_ref().map(|path| path.display().to_string()),
         }
     }
 }
