@@ -107,17 +107,16 @@ impl Scheduler {
     /// Raises what is due; `asked` (a change or "check now") also retries failed deliveries.
     fn check(&mut self, asked: bool) -> usize {
         let today = self.today();
-        let due = match self.recert.due_reminders(today) {
+        let failed = &self.failed;
+        let retry = |r: &Reminder| asked || failed.get(&r.key).is_none_or(|at| at.elapsed() >= RETRY_FAILED_AFTER);
+        // Claimed: a `recert remind` from cron running now will not raise these too.
+        let due = match self.recert.claim_due_reminders(today, Utc::now(), retry) {
             Ok(due) => due,
             Err(error) => {
                 warn!("recert: checking reminders: {error}");
                 return 0;
             }
         };
-        let due: Vec<Reminder> = due
-            .into_iter()
-            .filter(|r| asked || self.failed.get(&r.key).is_none_or(|at| at.elapsed() >= RETRY_FAILED_AFTER))
-            .collect();
         let mut raised = 0;
         for notice in recert_core::reminders::notices(&due) {
             self.raise(&notice);

@@ -11,7 +11,12 @@ const EXIT_NOT_SHOWN: i32 = 3;
 /// Raises what is due. A reminder no notification server took is recorded as failed and stays
 /// due for the next run; the exit code then says so (3), for cron or a systemd timer to report.
 pub fn remind(recert: &mut Recert, dry_run: bool, json: bool, now: DateTime<Utc>, today: NaiveDate) -> Outcome<i32> {
-    let due = recert.due_reminders(today)?;
+    let due = if dry_run {
+        recert.due_reminders(today, now)?
+    } else {
+        // Claimed: a window or another `remind` running now will not raise these too.
+        recert.claim_due_reminders(today, now, |_| true)?
+    };
     let mut failures = Vec::new();
     if !dry_run {
         for notice in recert_core::reminders::notices(&due) {

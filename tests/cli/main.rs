@@ -9,9 +9,12 @@ use serde_json::Value;
 mod damage;
 mod data_folder;
 mod limits;
+#[path = "../support/notification_server.rs"]
+mod notification_server;
 mod pipes;
 mod proofs;
 mod races;
+mod reminders;
 
 const TODAY: &str = "2026-11-23";
 

@@ -89,7 +89,7 @@ fn main() {
     // minute after reading status). Target: ≤ 1 ms.
     let reports = recert.status(today).unwrap();
     let lead_times = LeadTimes::default();
-    let history = recert.store().reminder_history().unwrap();
+    let history = recert.store().reminder_history(now).unwrap();
     let planning = measure(|| {
         let due = due_now(&reports, &lead_times, &history, today);
         std::hint::black_box(due);

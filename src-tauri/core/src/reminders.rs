@@ -111,6 +111,8 @@ pub struct ReminderHistory {
     pub shown: HashSet<String>,
     /// Snoozed keys and the day they come back.
     pub snoozed_until: HashMap<String, NaiveDate>,
+    /// Keys another checker is raising right now (claimed, outcome not yet recorded).
+    pub claimed: HashSet<String>,
 }
 
 fn key(credential_id: i64, cycle_end: NaiveDate, kind: ReminderKind, lead_days: u32) -> String {
@@ -293,7 +295,7 @@ pub fn due_now(
                 Some(until) => *until <= today,
                 None => !history.shown.contains(&reminder.key),
             };
-            if raisable {
+            if raisable && !history.claimed.contains(&reminder.key) {
                 due.push(reminder);
             }
         }

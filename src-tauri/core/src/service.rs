@@ -74,8 +74,9 @@ impl Recert {
         let (store, made) = Store::open(&data_dir.join(DATABASE_FILE), now, access)?;
         let mut recert = Self { store, data_dir: data_dir.to_path_buf() };
         if access != Access::Read {
-            // What a killed `log` left in proofs/; failing to tidy must not stop the command.
+            // What a killed `log` or `backup` left behind; failing to tidy must not stop the command.
             let _ = recert.tidy_proofs();
+            crate::partial::remove_abandoned(&data_dir.join(BACKUPS_DIR));
         }
         Ok((recert, made))
     }
@@ -364,14 +365,29 @@ impl Recert {
         Ok(lead_times)
     }
 
-    /// The reminders to raise on `today`.
-    pub fn due_reminders(&self, today: NaiveDate) -> Result<Vec<Reminder>> {
-        let reports = self.status(today)?;
-        Ok(reminders::due_now(&reports, &self.lead_times()?, &self.store.reminder_history()?, today))
+    /// The reminders due on `today` (what `remind --dry-run` shows); raising them takes a claim.
+    pub fn due_reminders(&self, today: NaiveDate, now: DateTime<Utc>) -> Result<Vec<Reminder>> {
+        due_reminders(&self.store, today, now)
     }
 
-    /// Records that a reminder was raised; `delivery_error` when no notification could be shown
-    /// (it then stays due).
+    /// Claims the reminders due on `today` that `wanted` keeps, for this checker to raise: in one
+    /// write transaction with deciding they are due, so two checkers at once (the window, cron)
+    /// never raise the same one. Record each outcome with [`Recert::record_reminder`].
+    pub fn claim_due_reminders(
+        &mut self,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+        wanted: impl Fn(&Reminder) -> bool,
+    ) -> Result<Vec<Reminder>> {
+        self.store.write(|tx| {
+            let due: Vec<Reminder> = due_reminders(tx, today, now)?.into_iter().filter(|r| wanted(r)).collect();
+            tx.claim_reminders(&due, now)?;
+            Ok(due)
+        })
+    }
+
+    /// Records that a claimed reminder was raised, ending the claim; `delivery_error` when no
+    /// notification could be shown (it then stays due).
     pub fn record_reminder(
         &mut self,
         reminder: &Reminder,
@@ -408,6 +424,11 @@ fn status(store: &impl Read, today: NaiveDate) -> Result<Vec<CredentialReport>> 
     let credentials = store.credentials()?;
     let mut totals = store.current_cycle_totals()?;
     Ok(reports(&credentials, &mut totals, today))
+}
+
+fn due_reminders(store: &impl Read, today: NaiveDate, now: DateTime<Utc>) -> Result<Vec<Reminder>> {
+    let reports = status(store, today)?;
+    Ok(reminders::due_now(&reports, &lead_times(store)?, &store.reminder_history(now)?, today))
 }
 
 fn lead_times(store: &impl Read) -> Result<LeadTimes> {

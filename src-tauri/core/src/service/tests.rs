@@ -293,3 +293,36 @@ fn a_custom_credential_needs_no_earned_date_when_its_expiry_is_given() {
     let neither = CredentialForm { expires: None, ..form };
     assert_eq!(recert.add_credential(&neither, now(), d("2026-11-23")).unwrap_err().field(), Some("earned"));
 }
+
+#[test]
+fn a_claimed_reminder_waits_for_its_outcome_or_for_the_claim_to_lapse() {
+    let (dir, mut window) = open();
+    let today = d("2026-12-17");
+    let form = CredentialForm {
+        preset: Some("acsm-cpt".into()),
+        earned_on: "2024-03-01".into(),
+        expires: Some("2026-12-31".into()),
+        ..Default::default()
+    };
+    window.add_credential(&form, now(), today).unwrap();
+    let claimed = window.claim_due_reminders(today, now(), |_| true).unwrap();
+    assert_eq!(claimed.len(), 3, "the deadline, the missing credits and the missing CPR/AED card");
+    let mut cron = Recert::open(dir.path(), now()).unwrap();
+    assert!(cron.claim_due_reminders(today, now(), |_| true).unwrap().is_empty(), "the window is raising them");
+
+    // No server took the first one: it is due again at once, for whichever checker comes next.
+    window.record_reminder(&claimed[0], Some("no notification server"), now()).unwrap();
+    assert_eq!(cron.claim_due_reminders(today, now(), |_| true).unwrap(), vec![claimed[0].clone()]);
+    cron.record_reminder(&claimed[0], None, now()).unwrap();
+
+    // The window died before recording the others: its claims lapse after five minutes.
+    let soon = now() + chrono::Duration::minutes(4);
+    assert!(cron.claim_due_reminders(today, soon, |_| true).unwrap().is_empty());
+    let later = now() + chrono::Duration::minutes(6);
+    assert_eq!(cron.claim_due_reminders(today, later, |_| true).unwrap(), claimed[1..].to_vec());
+    for reminder in &claimed[1..] {
+        cron.record_reminder(reminder, None, later).unwrap();
+    }
+    assert!(window.claim_due_reminders(today, later, |_| true).unwrap().is_empty(), "each was shown once");
+    assert!(window.due_reminders(today, later).unwrap().is_empty());
+}

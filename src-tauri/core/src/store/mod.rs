@@ -134,9 +134,9 @@ pub trait Read: sealed::Connected {
         ledger::proof_paths(self.conn())
     }
 
-    /// Keys shown before, and snoozes, for the planner.
-    fn reminder_history(&self) -> Result<ReminderHistory> {
-        reminders::reminder_history(self.conn())
+    /// Keys shown before, snoozes, and claims other checkers hold at `now`, for the planner.
+    fn reminder_history(&self, now: DateTime<Utc>) -> Result<ReminderHistory> {
+        reminders::reminder_history(self.conn(), now)
     }
 
     /// The most recent reminders raised, newest first.

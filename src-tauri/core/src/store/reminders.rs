@@ -21,7 +21,11 @@ pub struct LoggedReminder {
     pub error: Option<String>,
 }
 
-pub(super) fn reminder_history(conn: &Connection) -> Result<ReminderHistory> {
+/// How long a claim keeps other checkers off a reminder: far longer than showing a notification
+/// takes, short enough that a checker that died leaves its reminders due again soon.
+const CLAIM_LASTS: chrono::Duration = chrono::Duration::minutes(5);
+
+pub(super) fn reminder_history(conn: &Connection, now: DateTime<Utc>) -> Result<ReminderHistory> {
     let mut history = ReminderHistory::default();
     let mut shown = conn.prepare_cached("SELECT DISTINCT reminder_key FROM reminder_log WHERE delivery = 'shown'")?;
     for key in shown.query_map([], |row| row.get::<_, String>(0))? {
@@ -32,6 +36,10 @@ pub(super) fn reminder_history(conn: &Connection) -> Result<ReminderHistory> {
     for row in rows {
         let (key, until) = row?;
         history.snoozed_until.insert(key, date(until)?);
+    }
+    let mut claims = conn.prepare_cached("SELECT reminder_key FROM reminder_claims WHERE claimed_at > ?1")?;
+    for key in claims.query_map([timestamp(now - CLAIM_LASTS)], |row| row.get::<_, String>(0))? {
+        history.claimed.insert(key?);
     }
     Ok(history)
 }
@@ -62,7 +70,19 @@ pub(super) fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
 }
 
 impl Tx<'_> {
-    /// Records a raised reminder; a shown one ends its snooze.
+    /// Claims `reminders` for this checker (see `reminder_claims`); a stale claim is taken over.
+    pub fn claim_reminders(&self, reminders: &[Reminder], now: DateTime<Utc>) -> Result<()> {
+        let mut claim = self.tx.prepare_cached(
+            "INSERT INTO reminder_claims (reminder_key, credential_id, claimed_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (reminder_key) DO UPDATE SET claimed_at = excluded.claimed_at",
+        )?;
+        for reminder in reminders {
+            claim.execute(params![reminder.key, reminder.credential_id, timestamp(now)])?;
+        }
+        Ok(())
+    }
+
+    /// Records a raised reminder and ends its claim; a shown one ends its snooze too.
     pub fn record_reminder(&self, reminder: &Reminder, delivery_error: Option<&str>, now: DateTime<Utc>) -> Result<()> {
         self.tx.execute(
             "INSERT INTO reminder_log (reminder_key, credential_id, cycle_end, kind, due_on, title, body, raised_at,
@@ -84,6 +104,7 @@ impl Tx<'_> {
         if delivery_error.is_none() {
             self.tx.execute("DELETE FROM reminder_snoozes WHERE reminder_key = ?1", [&reminder.key])?;
         }
+        self.tx.execute("DELETE FROM reminder_claims WHERE reminder_key = ?1", [&reminder.key])?;
         Ok(())
     }
 
