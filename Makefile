@@ -1,5 +1,7 @@
 # The two commands a newcomer needs: `make run` and `make test`. Each installs what it lacks.
-.PHONY: run test lint bench bench-desktop
+.PHONY: run test lint bench bench-desktop reliability reliability-quick
+
+TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
 
 run:
 	scripts/install-deps.sh run
@@ -25,3 +27,19 @@ bench-desktop:
 	cargo build --release
 	cargo build --release --manifest-path scripts/bare-window/Cargo.toml --target-dir target
 	scripts/with-display.sh python3 scripts/bench-desktop.py
+
+# Kill -9 trials, racing processes, bad values for every option, damaged files (prints figures;
+# exits 1 on a lost write, an integrity failure, a panic or a race). Sizes:
+# make reliability RELIABILITY_ARGS="--crash-trials 1000 --concurrent-runs 1000"
+reliability:
+	scripts/install-deps.sh test
+	cargo build --release --bin recert --example fake_notifier
+	python3 scripts/reliability --recert $(TARGET_DIR)/release/recert \
+		--notifier $(TARGET_DIR)/release/examples/fake_notifier $(RELIABILITY_ARGS)
+
+# The short version for CI, on the debug build `make test` already made.
+reliability-quick:
+	scripts/install-deps.sh test
+	cargo build --bin recert --example fake_notifier
+	python3 scripts/reliability --quick --recert $(TARGET_DIR)/debug/recert \
+		--notifier $(TARGET_DIR)/debug/examples/fake_notifier

@@ -223,8 +223,8 @@ fn execute(cli: Cli) -> Outcome<i32> {
     }
     let (mut recert, made) = Recert::open_for(&data_dir, now, access)?;
     match made {
-        Made::Folder => warn!("recert: created a new Recert data folder at {}", data_dir.display()),
-        Made::Database => warn!("recert: created a new Recert database in {}", data_dir.display()),
+        Made::Folder => warn!("recert: created a new Recert data folder at {}", quote::path(&data_dir)),
+        Made::Database => warn!("recert: created a new Recert database in {}", quote::path(&data_dir)),
         Made::Nothing => {}
     }
     let done = match command {

@@ -82,6 +82,10 @@ fn inspect(database: &Path, access: Access) -> Result<Made> {
     }
 }
 
+fn has_tables(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table')", [], |row| row.get(0))?)
+}
+
 /// The first read from the file: the schema version.
 fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("PRAGMA user_version", [], |row| row.get(0))
@@ -148,6 +152,11 @@ impl Store {
         }
         if let Some(problem) = quick_check(&conn)? {
             return Err(damaged(database, &problem));
+        }
+        // Recert sets the version in the transaction that creates its tables: tables without a
+        // version belong to another program (checked before anything here writes to the file).
+        if version == 0 && has_tables(&conn)? {
+            return Err(damaged(database, "it holds tables but no Recert schema: not a Recert database"));
         }
         Self::configure(&conn, read_only)?;
         if version < migrate::latest_version() {
