@@ -121,3 +121,23 @@ fn an_impossible_schema_version_is_one_short_line() {
     let run = recert.run(&["status"]);
     assert!(run.stderr.contains("schema version -1"), "{}", run.stderr);
 }
+
+#[test]
+fn another_programs_database_is_refused_untouched() {
+    let recert = Recert::new();
+    let database = recert.data_dir().join("recert.sqlite3");
+    let conn = rusqlite::Connection::open(&database).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes (text) VALUES ('mine');",
+    )
+    .unwrap();
+    drop(conn);
+    let before = std::fs::read(&database).unwrap();
+    for args in [&["status"][..], &["add", "--preset", "ncsf-cpt", "--earned", "2025-03-14"]] {
+        let run = recert.run(args);
+        assert_eq!(run.code, 1, "recert {args:?}: {}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        assert!(run.stderr.contains("not a Recert database"), "{}", run.stderr);
+        assert_eq!(std::fs::read(&database).unwrap(), before, "recert {args:?} wrote into another program's file");
+    }
+}
