@@ -24,7 +24,7 @@ from sweep import Sweep  # noqa: E402
 
 
 def table(title: str, counts: dict, seconds: float):
-    print(f"\n{title} ({seconds:.0f} s)")
+    print(f"\n{title}" + (f" ({seconds:.0f} s)" if seconds else ""))
     for key, value in counts.items():
         print(f"  {key:<32} {value:>7}")
 
@@ -66,6 +66,7 @@ def main() -> int:
 def run_sections(args, rng, recert: Recert, notifier) -> int:
     """Runs every section and prints its figures; returns how many problems were found."""
     bad = 0
+    totals = {"lost writes": 0, "integrity failures": 0, "panics": 0, "races": 0, "bad refusals": 0}
     with tempfile.TemporaryDirectory(prefix="recert-reliability-") as work:
         work = Path(work)
 
@@ -76,7 +77,10 @@ def run_sections(args, rng, recert: Recert, notifier) -> int:
               time.monotonic() - started)
         problems = crashes.findings.lost + crashes.findings.integrity + crashes.findings.proofs
         show_problems(problems)
-        bad += len(problems) + counts.get("crashed", 0)
+        bad += len(problems) + counts["crashed"]
+        totals["lost writes"] += counts["lost"]
+        totals["integrity failures"] += counts["integrity failures"] + counts["proof problems"]
+        totals["panics"] += counts["crashed"]
 
         started = time.monotonic()
         concurrency = Concurrency(recert, work, notifier)
@@ -85,6 +89,9 @@ def run_sections(args, rng, recert: Recert, notifier) -> int:
         table(title, counts, time.monotonic() - started)
         show_problems(concurrency.races + concurrency.findings.integrity + concurrency.findings.proofs)
         bad += len(concurrency.races) + len(concurrency.findings.integrity) + len(concurrency.findings.proofs)
+        totals["races"] += counts["races"]
+        totals["integrity failures"] += counts["integrity failures"]
+        totals["panics"] += counts["crashed"]
         if not notifier:
             print("  (no --notifier: reminder checkers were not raced)")
 
@@ -94,6 +101,9 @@ def run_sections(args, rng, recert: Recert, notifier) -> int:
         table("Bad values: every option of every subcommand", counts, time.monotonic() - started)
         show_problems(sweep.problems)
         bad += len(sweep.problems)
+        totals["panics"] += counts["crashed"]
+        totals["bad refusals"] += counts["refused badly"] + counts["accepted, stored differently"]
+        totals["integrity failures"] += counts["accepted, then damaged"]
 
         started = time.monotonic()
         damage = Damage(recert, work, rng, args.quick)
@@ -101,6 +111,10 @@ def run_sections(args, rng, recert: Recert, notifier) -> int:
         table("Damaged files: every command", counts, time.monotonic() - started)
         show_problems(damage.problems)
         bad += len(damage.problems)
+        totals["panics"] += counts["crashed"]
+        totals["bad refusals"] += counts["refused badly"] + counts["accepted (damage unnoticed)"]
+        totals["integrity failures"] += counts["changed the file"]
+    table("Totals", totals, 0)
     return bad
 
 

@@ -136,9 +136,10 @@ class Concurrency:
         while self.counts["runs"] < total_runs:
             scenarios[index % len(scenarios)]()
             index += 1
-        self.counts["races"] = len(self.races)
-        self.counts["integrity failures"] = len(self.findings.integrity) + len(self.findings.proofs)
-        return dict(self.counts)
+        counts = {key: self.counts[key] for key in ["runs", "crashed", "failed"]}
+        counts["races"] = len(self.races)
+        counts["integrity failures"] = len(self.findings.integrity) + len(self.findings.proofs)
+        return counts
 
 
 class Notifier:

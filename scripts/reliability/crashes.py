@@ -173,8 +173,11 @@ class CrashTrials:
         self.calibrate()
         for index in range(trials):
             self.trial(KINDS[index % len(KINDS)])
-        self.counts["lost"] = len(self.findings.lost)
-        self.counts["integrity failures"] = len(self.findings.integrity)
-        self.counts["proof problems"] = len(self.findings.proofs)
-        return dict(self.counts)
+        figures = ["tried", "finished before the kill", "killed before the commit", "killed after the commit",
+                   "crashed", "failed", "restart failed"]
+        counts = {key: self.counts[key] for key in figures}
+        counts["lost"] = len(self.findings.lost)
+        counts["integrity failures"] = len(self.findings.integrity)
+        counts["proof problems"] = len(self.findings.proofs)
+        return counts
 
