@@ -154,9 +154,9 @@ fn a_renewal_racing_logs_closes_the_cycle_with_what_the_ledger_holds() {
 
 #[test]
 fn commands_started_at_once_on_a_new_data_folder_all_succeed() {
-    for round in 0..5 {
+    for round in 0..12 {
         let recert = Recert::new();
-        let lanes: Vec<Vec<Vec<String>>> = (0..6)
+        let mut lanes: Vec<Vec<Vec<String>>> = (0..6)
             .map(|n| {
                 vec![args(&[
                     "add",
@@ -171,6 +171,8 @@ fn commands_started_at_once_on_a_new_data_folder_all_succeed() {
                 ])]
             })
             .collect();
+        lanes.push(vec![args(&["settings", "--lead-days", "30"])]);
+        lanes.push(vec![args(&["log", "--title", "First", "--date", "2026-01-01", "--hours", "1"])]);
         for (args, run) in race(&recert, lanes) {
             assert_eq!(run.code, 0, "round {round}: recert {args:?}: {}", run.stderr);
         }

@@ -149,6 +149,24 @@ pub trait Read: sealed::Connected {
     }
 }
 
+/// Switches the file to the WAL journal (kept in the file: a no-op after its first start). Two
+/// processes switching a new file at the same moment each hold the read lock the other must see
+/// go, and SQLite answers "busy" at once rather than wait for a deadlock; one of them has
+/// switched it a moment later, so ask again (for at most about two seconds).
+fn use_wal(conn: &Connection) -> Result<()> {
+    let mut attempt = 0;
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get::<_, String>(0)) {
+            Ok(_) => return Ok(()),
+            Err(error) if attempt < 100 && error.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) => {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+}
+
 impl Read for Store {}
 impl Read for Tx<'_> {}
 
@@ -166,7 +184,7 @@ impl Store {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         if !read_only {
-            let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+            use_wal(conn)?;
             conn.pragma_update(None, "synchronous", "NORMAL")?;
         }
         Ok(())

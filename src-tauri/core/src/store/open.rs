@@ -82,17 +82,19 @@ fn inspect(database: &Path, access: Access) -> Result<Made> {
     }
 }
 
-fn has_tables(conn: &Connection) -> Result<bool> {
-    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table')", [], |row| row.get(0))?)
+/// The schema version, and whether the file holds any table, read in one statement: one
+/// snapshot, so a first run migrating at this moment is seen either before or after, never half.
+fn schema_state(conn: &Connection) -> rusqlite::Result<(i64, bool)> {
+    conn.query_row(
+        "SELECT (SELECT user_version FROM pragma_user_version),
+                EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table')",
+        [],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )
 }
 
-/// The first read from the file: the schema version.
-fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row("PRAGMA user_version", [], |row| row.get(0))
-}
-
-/// The connection and the schema version it reads; `read_only` when the folder allows no more.
-fn connect(database: &Path, access: Access) -> Result<(Connection, i64, bool)> {
+/// The connection, after a first read; `read_only` when the folder allows no more.
+fn connect(database: &Path, access: Access) -> Result<(Connection, bool)> {
     let flags = match access {
         Access::Create => OpenFlags::default(),
         // Never create the file here: it was there a moment ago, and a new empty one would hide
@@ -109,8 +111,8 @@ fn connect(database: &Path, access: Access) -> Result<(Connection, i64, bool)> {
     // Before the first read: another process may be creating or migrating this file.
     conn.busy_timeout(BUSY_TIMEOUT)?;
     let writable = !conn.is_readonly(rusqlite::MAIN_DB)?;
-    match (user_version(&conn), writable) {
-        (Ok(version), true) => Ok((conn, version, false)),
+    match (schema_state(&conn), writable) {
+        (Ok(_), true) => Ok((conn, false)),
         (Err(e), _) if is_damage(&e) => Err(damaged(database, &e.to_string())),
         (Err(e), _) if !is_read_only(&e) => Err(e.into()),
         _ if access != Access::Read => Err(read_only_folder()),
@@ -124,11 +126,7 @@ fn connect(database: &Path, access: Access) -> Result<(Connection, i64, bool)> {
                 OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )?;
             conn.busy_timeout(BUSY_TIMEOUT)?;
-            let version = user_version(&conn).map_err(|e| match e {
-                e if is_damage(&e) => damaged(database, &e.to_string()),
-                e => e.into(),
-            })?;
-            Ok((conn, version, true))
+            Ok((conn, true))
         }
     }
 }
@@ -139,7 +137,11 @@ impl Store {
     /// into `backups/` first). Returns what had to be made.
     pub fn open(database: &Path, now: DateTime<Utc>, access: Access) -> Result<(Self, Made)> {
         let made = inspect(database, access)?;
-        let (mut conn, version, read_only) = connect(database, access)?;
+        let (mut conn, read_only) = connect(database, access)?;
+        let (version, has_tables) = schema_state(&conn).map_err(|e| match e {
+            e if is_damage(&e) => damaged(database, &e.to_string()),
+            e => e.into(),
+        })?;
         if version > migrate::latest_version() {
             return Err(Error::NewerDatabase {
                 path: database.to_path_buf(),
@@ -155,7 +157,7 @@ impl Store {
         }
         // Recert sets the version in the transaction that creates its tables: tables without a
         // version belong to another program (checked before anything here writes to the file).
-        if version == 0 && has_tables(&conn)? {
+        if version == 0 && has_tables {
             return Err(damaged(database, "it holds tables but no Recert schema: not a Recert database"));
         }
         Self::configure(&conn, read_only)?;
