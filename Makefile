@@ -1,10 +1,11 @@
 # The two commands a newcomer needs: `make run` and `make test`. Each installs what it lacks.
-.PHONY: run test lint bench bench-desktop reliability reliability-quick
+.PHONY: run test lint bench bench-desktop package test-package reliability reliability-quick
 
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
 
 run:
 	scripts/install-deps.sh run
+	cargo build --release  # both binaries: the window and the background agent (cargo run builds one)
 	cargo run --release
 
 test:
@@ -27,6 +28,16 @@ bench-desktop:
 	cargo build --release
 	cargo build --release --manifest-path scripts/bare-window/Cargo.toml --target-dir target
 	scripts/with-display.sh python3 scripts/bench-desktop.py
+
+# Linux installers (.deb, .rpm) with Tauri's bundler and the prebuilt CLI from npm (package.json);
+# copied to target/package/. Windows and macOS installers: .github/workflows/release.yml.
+package:
+	scripts/install-deps.sh package
+	scripts/package.sh
+
+# Installs the .deb here (root or sudo), checks it, opens the installed app, then removes it.
+test-package: package
+	scripts/with-display.sh python3 scripts/test-package.py
 
 # Kill -9 trials, racing processes, bad values for every option, damaged files (prints figures;
 # exits 1 on a lost write, an integrity failure, a panic or a race). Sizes:

@@ -3,6 +3,8 @@
 # Idempotent: it checks before it installs, so `make run` and `make test` can call it every time.
 #   scripts/install-deps.sh run    system packages to build and open the app
 #   scripts/install-deps.sh test   also Xvfb, D-Bus, a notification server, WebKitWebDriver, tauri-driver
+#   scripts/install-deps.sh package  also Node.js + npm (the prebuilt Tauri CLI) and the tools that
+#                                    check the packages (desktop-file-validate, appstreamcli, rpm)
 set -euo pipefail
 
 mode="${1:-test}"
@@ -10,9 +12,18 @@ mode="${1:-test}"
 run_packages=(libwebkit2gtk-4.1-dev build-essential libssl-dev libayatana-appindicator3-dev
   librsvg2-dev pkg-config curl)
 test_packages=(xvfb xauth dbus-x11 webkit2gtk-driver dunst imagemagick sqlite3)
+package_packages=(desktop-file-utils appstream rpm binutils)
 
 packages=("${run_packages[@]}")
-[ "$mode" = test ] && packages+=("${test_packages[@]}")
+case "$mode" in
+  test) packages+=("${test_packages[@]}") ;;
+  package) packages+=("${test_packages[@]}" "${package_packages[@]}") ;;
+esac
+# Node.js may come from elsewhere than Debian (NodeSource, nvm): only its commands matter.
+if [ "$mode" = package ]; then
+  command -v node >/dev/null 2>&1 || packages+=(nodejs)
+  command -v npm >/dev/null 2>&1 || packages+=(npm)
+fi
 
 missing=()
 for package in "${packages[@]}"; do
@@ -43,7 +54,7 @@ if ! command -v cargo >/dev/null 2>&1; then
   exit 1
 fi
 
-if [ "$mode" = test ] && ! command -v tauri-driver >/dev/null 2>&1; then
+if [ "$mode" != run ] && ! command -v tauri-driver >/dev/null 2>&1; then
   echo "install-deps: installing tauri-driver (WebDriver bridge for the end-to-end tests)"
   cargo install tauri-driver --locked --version '^2'
 fi

@@ -5,11 +5,12 @@ use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{NaiveDate, Utc};
-use recert_core::activity::ActivityForm;
+use recert_core::activity::{ActivityChanges, ActivityForm};
 use recert_core::catalog::Catalog;
 use recert_core::credential::{CredentialChanges, CredentialForm};
+use recert_core::service::RenewalForm;
 use recert_core::view::{
-    ActivityView, CostsView, CredentialView, CreditOutcomeView, DetailView, LoggedView, PresetView, StatusView,
+    ActivityView, CostsView, CredentialView, DetailView, LoggedView, PresetView, PreviewView, StatusView,
 };
 use recert_core::Recert;
 use serde::Serialize;
@@ -66,9 +67,18 @@ pub fn add_credential(state: State<'_, AppState>, form: CredentialForm) -> Reply
     Ok(CredentialView::from(&credential))
 }
 
+/// The first-run flow: every credential the user holds, saved together. Reminders wait for it and
+/// then come as one summary.
+#[tauri::command]
+pub fn set_up(state: State<'_, AppState>, forms: Vec<CredentialForm>) -> Reply<Vec<CredentialView>> {
+    let added = state.recert()?.add_credentials(&forms, Utc::now(), state.today())?;
+    let _ = state.scheduler.send(SchedulerMsg::SetUp);
+    Ok(added.iter().map(CredentialView::from).collect())
+}
+
 #[tauri::command]
 pub fn edit_credential(state: State<'_, AppState>, id: i64, changes: CredentialChanges) -> Reply<CredentialView> {
-    let edited = state.recert()?.edit_credential(id, &changes, state.today())?;
+    let edited = state.recert()?.edit_credential(id, &changes, Utc::now(), state.today())?;
     state.data_changed();
     Ok(CredentialView::from(&edited))
 }
@@ -89,16 +99,17 @@ pub fn remove_credential(state: State<'_, AppState>, id: i64, confirmed: bool) -
 }
 
 #[tauri::command]
-pub fn renew_credential(
-    state: State<'_, AppState>,
-    id: i64,
-    date: String,
-    fee: Option<String>,
-    expires: Option<String>,
-) -> Reply<CredentialView> {
-    let renewed = state.recert()?.renew(id, &date, fee.as_deref(), expires.as_deref(), state.today())?;
+pub fn renew_credential(state: State<'_, AppState>, id: i64, form: RenewalForm) -> Reply<CredentialView> {
+    let renewed = state.recert()?.renew(id, &form, state.today())?;
     state.data_changed();
     Ok(CredentialView::from(&renewed))
+}
+
+#[tauri::command]
+pub fn undo_renewal(state: State<'_, AppState>, id: i64) -> Reply<CredentialView> {
+    let reopened = state.recert()?.undo_renewal(id)?;
+    state.data_changed();
+    Ok(CredentialView::from(&reopened))
 }
 
 #[tauri::command]
@@ -106,9 +117,11 @@ pub fn credential_detail(state: State<'_, AppState>, id: i64) -> Reply<DetailVie
     Ok(DetailView::from(&state.recert()?.credential_detail(id, state.today())?))
 }
 
+/// What saving the log form would credit (over activity `activity_id` when editing one), with
+/// the date and hours as read; problems come back as data beside their fields.
 #[tauri::command]
-pub fn preview_credits(state: State<'_, AppState>, form: ActivityForm) -> Reply<Vec<CreditOutcomeView>> {
-    Ok(state.recert()?.preview_credits(&form, state.today())?.iter().map(CreditOutcomeView::from).collect())
+pub fn preview_credits(state: State<'_, AppState>, form: ActivityForm, activity_id: Option<i64>) -> Reply<PreviewView> {
+    Ok(PreviewView::from(&state.recert()?.preview_activity(&form, activity_id, state.today())?))
 }
 
 #[tauri::command]
@@ -116,6 +129,13 @@ pub fn log_activity(state: State<'_, AppState>, form: ActivityForm) -> Reply<Log
     let logged = state.recert()?.log_activity(&form, Utc::now(), state.today())?;
     state.data_changed();
     Ok(LoggedView::from(&logged))
+}
+
+#[tauri::command]
+pub fn edit_activity(state: State<'_, AppState>, id: i64, changes: ActivityChanges) -> Reply<LoggedView> {
+    let edited = state.recert()?.edit_activity(id, &changes, state.today())?;
+    state.data_changed();
+    Ok(LoggedView::from(&edited))
 }
 
 #[tauri::command]
@@ -171,15 +191,14 @@ pub fn pick_proof_file(app: tauri::AppHandle) -> Option<String> {
         .map(|path| path.display().to_string())
 }
 
-/// Opens a stored proof with the desktop's default viewer.
+/// Opens a stored proof with the desktop's default viewer (tauri-plugin-opener: xdg-open or its
+/// equivalents on Linux, Launch Services on macOS, ShellExecute on Windows). Called from Rust, so
+/// the window needs no opener permission.
 #[tauri::command]
 pub fn open_proof(state: State<'_, AppState>, activity_id: i64) -> Reply<()> {
     let path = state.recert()?.proof_path(activity_id)?;
-    std::process::Command::new("xdg-open")
-        .arg(&path)
-        .spawn()
-        .map_err(|e| IpcError::internal(format!("could not open {}: {e}", path.display())))?;
-    Ok(())
+    tauri_plugin_opener::open_path(&path, None::<&str>)
+        .map_err(|e| IpcError::internal(format!("could not open {}: {e}", path.display())))
 }
 
 #[derive(Serialize)]
@@ -188,20 +207,27 @@ pub struct SettingsView {
     start_at_login: bool,
     autostart_path: String,
     notifications_error: Option<String>,
-}
-
-fn autostart_home() -> Result<std::path::PathBuf, IpcError> {
-    crate::autostart::config_home().ok_or_else(|| IpcError::internal("no home folder: start at login is unavailable"))
+    /// The calendar file kept up to date, if one is chosen.
+    calendar_file: Option<String>,
 }
 
 #[tauri::command]
-pub fn get_settings(state: State<'_, AppState>) -> Reply<SettingsView> {
-    let config = autostart_home()?;
+pub fn get_settings(app: tauri::AppHandle, state: State<'_, AppState>) -> Reply<SettingsView> {
+    use tauri_plugin_autostart::ManagerExt;
+    let start_at_login = crate::autostart::is_enabled(&*app.autolaunch(), crate::autostart::legacy_entry().as_deref())
+        .map_err(|e| IpcError::internal(format!("could not read start at login: {e}")))?;
+    // One lock for both reads: a second `state.recert()` in the same expression would wait for the
+    // first guard forever (it lives until the end of the statement).
+    let (lead_days, calendar_file) = {
+        let recert = state.recert()?;
+        (recert.lead_times()?.days().to_vec(), recert.calendar_file()?)
+    };
     Ok(SettingsView {
-        lead_days: state.recert()?.lead_times()?.days().to_vec(),
-        start_at_login: crate::autostart::is_enabled(&config),
-        autostart_path: crate::autostart::entry_path(&config).display().to_string(),
+        lead_days,
+        start_at_login,
+        autostart_path: crate::autostart::location(),
         notifications_error: state.notifier.lock().ok().and_then(|s| s.error.clone()),
+        calendar_file: calendar_file.map(|p| p.display().to_string()).filter(|p| !p.is_empty()),
     })
 }
 
@@ -224,24 +250,17 @@ pub struct StartAtLoginView {
 }
 
 #[tauri::command]
-pub fn set_start_at_login(enabled: bool) -> Reply<StartAtLoginView> {
-    let config = autostart_home()?;
-    let failed = |e: std::io::Error| IpcError::internal(format!("could not change start at login: {e}"));
-    if enabled {
-        let executable = std::env::current_exe().map_err(failed)?;
-        crate::autostart::enable(&config, &executable).map_err(failed)?;
-    } else {
-        crate::autostart::disable(&config).map_err(failed)?;
-    }
-    Ok(StartAtLoginView {
-        start_at_login: crate::autostart::is_enabled(&config),
-        autostart_path: crate::autostart::entry_path(&config).display().to_string(),
-    })
+pub fn set_start_at_login(app: tauri::AppHandle, enabled: bool) -> Reply<StartAtLoginView> {
+    use tauri_plugin_autostart::ManagerExt;
+    let start_at_login =
+        crate::autostart::set(&*app.autolaunch(), crate::autostart::legacy_entry().as_deref(), enabled)
+            .map_err(|e| IpcError::internal(format!("could not change start at login: {e}")))?;
+    Ok(StartAtLoginView { start_at_login, autostart_path: crate::autostart::location() })
 }
 
 #[tauri::command]
 pub fn reminder_history(state: State<'_, AppState>) -> Reply<Vec<recert_core::store::LoggedReminder>> {
-    Ok(state.recert()?.reminder_log(200)?)
+    Ok(state.recert()?.reminder_log(200, state.today())?)
 }
 
 #[tauri::command]
@@ -262,4 +281,112 @@ pub fn check_reminders_now(state: State<'_, AppState>) -> Reply<usize> {
     answer
         .recv_timeout(std::time::Duration::from_secs(30))
         .map_err(|_| IpcError::internal("the reminder check took too long"))
+}
+
+// --- the user's data in and out ---------------------------------------------------------------
+
+/// What a file dialog is for: its title and the files it offers.
+fn dialog_filter(purpose: &str) -> (&'static str, &'static [&'static str]) {
+    match purpose {
+        "spreadsheet" => ("Spreadsheet (CSV)", &["csv"]),
+        "calendar" => ("Calendar (iCalendar)", &["ics"]),
+        "packet" => ("Audit packet (zip)", &["zip"]),
+        _ => ("Recert backup", &["sqlite3"]),
+    }
+}
+
+/// A file to open, chosen in the desktop's own dialog (the window never browses the disk).
+#[tauri::command]
+pub fn choose_file(app: tauri::AppHandle, purpose: String) -> Option<String> {
+    use tauri_plugin_dialog::DialogExt;
+    let (name, extensions) = dialog_filter(&purpose);
+    app.dialog()
+        .file()
+        .add_filter(name, extensions)
+        .blocking_pick_file()?
+        .into_path()
+        .ok()
+        .map(|p| p.display().to_string())
+}
+
+/// Where to save a file, chosen in the desktop's own dialog.
+#[tauri::command]
+pub fn choose_save_path(app: tauri::AppHandle, purpose: String, suggested: String) -> Option<String> {
+    use tauri_plugin_dialog::DialogExt;
+    let (name, extensions) = dialog_filter(&purpose);
+    app.dialog()
+        .file()
+        .add_filter(name, extensions)
+        .set_file_name(suggested)
+        .blocking_save_file()?
+        .into_path()
+        .ok()
+        .map(|p| p.display().to_string())
+}
+
+#[tauri::command]
+pub fn import_csv(
+    state: State<'_, AppState>,
+    path: String,
+    dry_run: bool,
+    allow_duplicates: bool,
+) -> Reply<recert_core::view::ImportReportView> {
+    let bytes =
+        std::fs::read(&path).map_err(|e| IpcError::from(recert_core::Error::io(format!("reading {path}"), e)))?;
+    let options = recert_core::service::ImportOptions { dry_run, allow_duplicates };
+    let report = state.recert()?.import_csv(&bytes, options, Utc::now(), state.today())?;
+    if report.imported > 0 {
+        state.data_changed();
+    }
+    Ok(recert_core::view::ImportReportView::from(&report))
+}
+
+#[tauri::command]
+pub fn export_csv(state: State<'_, AppState>, path: String) -> Reply<usize> {
+    let recert = state.recert()?;
+    let mut count = 0;
+    recert_core::files::write_atomically(std::path::Path::new(&path), |file| {
+        count = recert.export_csv(file)?;
+        Ok(())
+    })?;
+    Ok(count)
+}
+
+#[tauri::command]
+pub fn set_calendar_file(state: State<'_, AppState>, path: String) -> Reply<Option<String>> {
+    let kept = state.recert()?.set_calendar_file(&path, state.today())?;
+    Ok(kept.map(|p| p.display().to_string()))
+}
+
+#[tauri::command]
+pub fn list_backups(state: State<'_, AppState>) -> Reply<Vec<recert_core::backups::Backup>> {
+    Ok(state.recert()?.backups()?)
+}
+
+#[tauri::command]
+pub fn restore_backup(
+    state: State<'_, AppState>,
+    path: String,
+    confirmed: bool,
+) -> Reply<recert_core::service::RestoreOutcome> {
+    let outcome = state.recert()?.restore(std::path::Path::new(&path), confirmed, Utc::now())?;
+    state.data_changed();
+    Ok(outcome)
+}
+
+/// Writes the audit packet of a credential's cycle where the user chooses in the save dialog;
+/// `None` when the dialog was cancelled.
+#[tauri::command]
+pub fn audit_packet(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    id: i64,
+    cycle: String,
+) -> Reply<Option<recert_core::service::AuditPacket>> {
+    let which = recert_core::audit::AuditCycle::parse(&cycle)?;
+    let abbreviation = state.recert()?.credential(id)?.abbreviation;
+    let safe: String = abbreviation.chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
+    let suggested = format!("recert-audit-{safe}-{}.zip", state.today());
+    let Some(path) = choose_save_path(app, "packet".into(), suggested) else { return Ok(None) };
+    Ok(Some(state.recert()?.audit_packet(id, which, std::path::Path::new(&path), state.today())?))
 }

@@ -6,21 +6,42 @@ use std::sync::{Arc, Mutex};
 use chrono::NaiveDate;
 use recert_core::paths::data_dir_from_env;
 use recert_core::Recert;
-use tauri::Manager;
+use tauri::{Emitter, Manager};
 
 use crate::commands::{self, AppState};
-use crate::scheduler::{self, NotifierStatus};
-use crate::tray;
+use crate::scheduler::{self, NotifierStatus, Turn};
+use crate::{background, tray};
 
 /// WebKitGTK's DMA-BUF renderer shows a blank window on many GPUs, VMs and software-only GL.
-/// Turn it off unless the user chose otherwise; must run before GTK starts any thread.
+/// Turn it off unless the user chose otherwise; must run before GTK starts any thread. Linux only:
+/// macOS and Windows use WKWebView and WebView2.
+#[cfg(target_os = "linux")]
 fn avoid_blank_window() {
     if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
         std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
     }
 }
 
+#[cfg(not(target_os = "linux"))]
+fn avoid_blank_window() {}
+
 pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDate>) -> i32 {
+    // With an agent (Linux), the background is the agent: `--hidden` becomes it, and closing the
+    // window ends this process. Without one, this process stays in the background (background.rs).
+    let mut agent = background::agent();
+    if let (true, Some(agent_path)) = (hidden, &agent) {
+        match data_dir_from_env(data_dir.clone()) {
+            Ok(dir) => {
+                let error = background::become_agent(agent_path, &dir, fixed_today);
+                warn!("recert: could not start {}: {error}; staying in the background here", agent_path.display());
+                agent = None;
+            }
+            Err(error) => {
+                warn!("recert: {error}");
+                return 1;
+            }
+        }
+    }
     avoid_blank_window();
     let opened = data_dir_from_env(data_dir).and_then(|dir| Ok((Recert::open(&dir, chrono::Utc::now())?, dir)));
     let (recert, data_dir) = match opened {
@@ -33,11 +54,16 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| show_main_window(app)))
         .plugin(tauri_plugin_dialog::init())
-        .on_window_event(|window, event| {
-            // Closing hides the window; reminders keep running. Quit is in the tray menu.
-            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
-                api.prevent_close();
-                let _ = window.hide();
+        .plugin(crate::autostart::plugin())
+        .on_window_event({
+            let background_here = agent.is_none();
+            move |window, event| {
+                // Without an agent, closing hides the window and reminders keep running here (Quit
+                // is in the tray menu). With one, the window closes and this process ends.
+                if let (true, tauri::WindowEvent::CloseRequested { api, .. }) = (background_here, event) {
+                    api.prevent_close();
+                    let _ = window.hide();
+                }
             }
         })
         .invoke_handler(tauri::generate_handler![
@@ -48,10 +74,21 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
             commands::edit_credential,
             commands::remove_credential,
             commands::confirm_expiry,
+            commands::audit_packet,
+            commands::restore_backup,
+            commands::list_backups,
+            commands::set_calendar_file,
+            commands::export_csv,
+            commands::import_csv,
+            commands::choose_save_path,
+            commands::choose_file,
+            commands::set_up,
+            commands::undo_renewal,
             commands::renew_credential,
             commands::credential_detail,
             commands::preview_credits,
             commands::log_activity,
+            commands::edit_activity,
             commands::list_activities,
             commands::delete_activity,
             commands::upcoming_costs,
@@ -68,10 +105,17 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
         ])
         .setup(move |app| {
             let notifier = Arc::new(Mutex::new(NotifierStatus::default()));
-            let scheduler = scheduler::spawn(app.handle().clone(), data_dir.clone(), fixed_today, notifier.clone());
+            let scheduler =
+                scheduler::spawn(app.handle().clone(), data_dir.clone(), fixed_today, notifier.clone(), Turn::Window);
             app.manage(AppState { recert: Mutex::new(recert), fixed_today, scheduler, notifier });
-            if let Err(error) = tray::install(app.handle()) {
-                warn!("recert: no tray icon ({error}); relaunch Recert to open the window");
+            migrate_start_at_login(app.handle());
+            match &agent {
+                Some(agent) => background::start_agent(agent, &data_dir, fixed_today),
+                None => {
+                    if let Err(error) = tray::install(app.handle()) {
+                        warn!("recert: no tray icon ({error}); relaunch Recert to open the window");
+                    }
+                }
             }
             if !hidden {
                 show_main_window(app.handle());
@@ -85,6 +129,32 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
             warn!("recert: the window could not start: {error}");
             1
         }
+    }
+}
+
+/// The scheduler, in the window process, tells the window through events.
+impl scheduler::Host for tauri::AppHandle {
+    fn reminders_changed(&self) {
+        let _ = self.emit("reminders-changed", ());
+    }
+
+    fn notifications_unavailable(&self, error: &str) {
+        let _ = self.emit("notifications-unavailable", error);
+    }
+
+    fn open_window(&self) {
+        show_main_window(self);
+    }
+}
+
+/// Replaces an entry of Recert 0.1 with the autostart plugin's (see autostart.rs).
+fn migrate_start_at_login(app: &tauri::AppHandle) {
+    use tauri_plugin_autostart::ManagerExt;
+    let legacy = crate::autostart::legacy_entry();
+    match crate::autostart::migrate(&*app.autolaunch(), legacy.as_deref()) {
+        Ok(true) => warn!("recert: start at login now uses {}", crate::autostart::location()),
+        Ok(false) => {}
+        Err(error) => warn!("recert: start at login still uses the old entry: {error}"),
     }
 }
 

@@ -1,4 +1,5 @@
-// No console window for the desktop app on Windows release builds; the CLI still prints.
+// No console window for the desktop app on Windows release builds; the CLI attaches to the
+// console of the terminal it was started from (attach_to_terminal) so it still prints.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 /// `eprintln!` that never panics: a closed standard error (a terminal gone, `2>&-`) must not crash
@@ -10,6 +11,7 @@ macro_rules! warn {
 }
 
 mod autostart;
+mod background;
 mod cli;
 mod commands;
 mod desktop;
@@ -17,10 +19,13 @@ mod ipc_error;
 mod notifier;
 mod scheduler;
 mod tray;
+#[allow(dead_code)] // shared with the agent (agent.rs), which uses the rest
+mod turn;
 
 use clap::Parser;
 
 fn main() {
+    attach_to_terminal();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
@@ -44,3 +49,17 @@ fn main() {
     };
     std::process::exit(desktop::run(cli.data_dir, cli.hidden, today));
 }
+
+/// A Windows release build is a GUI program, which Windows starts with no console: output would be
+/// lost. Attach to the console of the terminal that started it, when there is one.
+#[cfg(all(windows, not(debug_assertions)))]
+fn attach_to_terminal() {
+    use windows_sys::Win32::System::Console::{AttachConsole, ATTACH_PARENT_PROCESS};
+    // SAFETY: takes no pointers; fails harmlessly when there is no parent console.
+    unsafe {
+        AttachConsole(ATTACH_PARENT_PROCESS);
+    }
+}
+
+#[cfg(not(all(windows, not(debug_assertions))))]
+fn attach_to_terminal() {}

@@ -1,9 +1,13 @@
 //! The reminder scheduler: a thread with its own connection to the database that checks what is
 //! due at start, after every change, and every minute — so "at least hourly" holds and a machine
 //! waking from sleep is caught within a minute, whatever the clock did meanwhile.
+//!
+//! It runs in the window process and in the background agent (agent.rs includes this file, so no
+//! Tauri here: the process is reached through [`Host`]). The two take turns ([`Turn`]): the
+//! window raises reminders while it is open, the agent while none is.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -12,19 +16,66 @@ use chrono::{NaiveDate, Utc};
 use recert_core::reminders::{Notice, Reminder};
 use recert_core::store::Access;
 use recert_core::Recert;
-use tauri::{AppHandle, Emitter};
 
 use crate::notifier;
+use crate::turn::ReminderTurn;
 
 const TICK: Duration = Duration::from_secs(60);
 /// The first check waits until the window has drawn, so start-up does not compete with it.
 const FIRST_CHECK_AFTER: Duration = Duration::from_secs(3);
 /// After a failed delivery, timed checks wait this long before trying the same reminder again.
 const RETRY_FAILED_AFTER: Duration = Duration::from_secs(3600);
+/// How often the agent looks whether a window closed or the data changed (`recert add` in a
+/// terminal), so it follows within seconds. Two file-system calls each time.
+const AGENT_POLL: Duration = Duration::from_secs(2);
+
+/// What the scheduler needs from the process it runs in.
+pub trait Host: Clone + Send + 'static {
+    /// Reminders were raised or snoozed (the window refreshes its history).
+    fn reminders_changed(&self);
+    /// No notification could be shown.
+    fn notifications_unavailable(&self, error: &str);
+    /// "Open Recert" on a notification.
+    fn open_window(&self);
+}
+
+/// When this scheduler raises reminders.
+#[allow(dead_code)] // the window process builds one variant, the agent the other
+pub enum Turn {
+    /// The window's: always, holding `reminders.lock` while the process runs.
+    Window,
+    /// The agent's: only while no window holds `reminders.lock`; checks when it gets the turn,
+    /// when the data changed and every minute.
+    Agent { turn: ReminderTurn, had_turn: bool, seen: Option<DataStamp>, checked_at: Option<Instant> },
+}
+
+#[allow(dead_code)] // the agent's
+impl Turn {
+    pub fn agent(data_dir: &Path) -> Turn {
+        Turn::Agent { turn: ReminderTurn::new(data_dir), had_turn: false, seen: None, checked_at: None }
+    }
+}
+
+/// The size and modification time of the database and its write-ahead log: changes whenever a
+/// transaction commits, whoever made it.
+#[derive(PartialEq, Eq, Clone, Copy, Debug)]
+pub struct DataStamp([Option<(u64, std::time::SystemTime)>; 2]);
+
+impl DataStamp {
+    fn of(database: &Path) -> DataStamp {
+        let stamp = |path: &Path| std::fs::metadata(path).ok().and_then(|m| Some((m.len(), m.modified().ok()?)));
+        let mut wal = database.as_os_str().to_owned();
+        wal.push("-wal");
+        DataStamp([stamp(database), stamp(Path::new(&wal))])
+    }
+}
 
 pub enum SchedulerMsg {
     /// Data changed: check now.
     Changed,
+    /// The first-run flow saved what the user holds: check now, and group what is due into one
+    /// summary.
+    SetUp,
     /// Check now and answer with how many reminders were raised.
     CheckNow(Sender<usize>),
     Snooze {
@@ -40,62 +91,89 @@ pub struct NotifierStatus {
     pub error: Option<String>,
 }
 
-pub fn spawn(
-    app: AppHandle,
+pub fn spawn<H: Host>(
+    host: H,
     data_dir: PathBuf,
     fixed_today: Option<NaiveDate>,
     status: Arc<Mutex<NotifierStatus>>,
+    turn: Turn,
 ) -> Sender<SchedulerMsg> {
     let (sender, receiver) = mpsc::channel();
     let own_sender = sender.clone();
     std::thread::Builder::new()
         .name("reminders".into())
-        .spawn(move || match Recert::open_for(&data_dir, Utc::now(), Access::Write) {
-            Ok((recert, _)) => {
-                Scheduler { app, recert, fixed_today, status, sender: own_sender, failed: HashMap::new() }.run(receiver)
+        .spawn(move || {
+            // The window's turn lasts as long as the process: the agent stands back meanwhile.
+            let _window_turn = match turn {
+                Turn::Window => crate::turn::hold_reminders(&data_dir)
+                    .map_err(|error| warn!("recert: could not take the reminders lock: {error}"))
+                    .ok(),
+                Turn::Agent { .. } => None,
+            };
+            // The window opened (and made) the database already; the agent makes it when it starts
+            // at login before the window ever ran, as the window would.
+            let access = match turn {
+                Turn::Window => Access::Write,
+                Turn::Agent { .. } => Access::Create,
+            };
+            match Recert::open_for(&data_dir, Utc::now(), access) {
+                Ok((recert, _)) => {
+                    let failed = HashMap::new();
+                    Scheduler { host, recert, fixed_today, status, sender: own_sender, failed, turn }.run(receiver)
+                }
+                Err(error) => warn!("recert: reminders are off, the database could not be opened: {error}"),
             }
-            Err(error) => warn!("recert: reminders are off, the database could not be opened: {error}"),
         })
         .expect("a thread can be started");
     sender
 }
 
-struct Scheduler {
-    app: AppHandle,
+struct Scheduler<H: Host> {
+    host: H,
     recert: Recert,
     fixed_today: Option<NaiveDate>,
     status: Arc<Mutex<NotifierStatus>>,
     sender: Sender<SchedulerMsg>,
     failed: HashMap<String, Instant>,
+    turn: Turn,
 }
 
-impl Scheduler {
+impl<H: Host> Scheduler<H> {
     fn today(&self) -> NaiveDate {
         self.fixed_today.unwrap_or_else(|| chrono::Local::now().date_naive())
     }
 
     fn run(mut self, receiver: Receiver<SchedulerMsg>) {
-        let mut wait = FIRST_CHECK_AFTER;
+        let mut wait = match self.turn {
+            Turn::Window => FIRST_CHECK_AFTER,
+            Turn::Agent { .. } => AGENT_POLL,
+        };
         loop {
             let message = receiver.recv_timeout(wait);
-            wait = TICK;
+            wait = match self.turn {
+                Turn::Window => TICK,
+                Turn::Agent { .. } => AGENT_POLL,
+            };
+            if let Turn::Agent { .. } = self.turn {
+                if !matches!(message, Err(RecvTimeoutError::Disconnected)) {
+                    self.agent_turn(message);
+                    continue;
+                }
+            }
             match message {
                 Ok(SchedulerMsg::Changed) => {
+                    self.after_change();
                     self.check(true);
+                }
+                Ok(SchedulerMsg::SetUp) => {
+                    self.after_change();
+                    self.check_with(true, recert_core::reminders::setup_notices);
                 }
                 Ok(SchedulerMsg::CheckNow(reply)) => {
                     let raised = self.check(true);
                     let _ = reply.send(raised);
                 }
-                Ok(SchedulerMsg::Snooze { key, days }) => {
-                    let today = self.today();
-                    match self.recert.snooze_reminder(&key, days, today) {
-                        Ok(_) => {
-                            let _ = self.app.emit("reminders-changed", ());
-                        }
-                        Err(error) => warn!("recert: snoozing {key}: {error}"),
-                    }
-                }
+                Ok(SchedulerMsg::Snooze { key, days }) => self.snooze(&key, days),
                 Err(RecvTimeoutError::Timeout) => {
                     self.check(false);
                 }
@@ -104,12 +182,79 @@ impl Scheduler {
         }
     }
 
+    /// After a change: the day's backup, and the calendar file the user keeps up to date.
+    fn after_change(&self) {
+        if let Err(error) = self.recert.automatic_backup(Utc::now()) {
+            warn!("recert: the daily backup was not written: {error}");
+        }
+        if let Err(error) = self.recert.refresh_calendar(self.today()) {
+            warn!("recert: the calendar file was not updated: {error}");
+        }
+    }
+
+    fn snooze(&mut self, key: &str, days: u32) {
+        let today = self.today();
+        match self.recert.snooze_reminder(key, days, today) {
+            Ok(_) => self.host.reminders_changed(),
+            Err(error) => warn!("recert: snoozing {key}: {error}"),
+        }
+    }
+
+    /// The agent's loop: a message or a poll, acted on only while no window holds the turn.
+    fn agent_turn(&mut self, message: Result<SchedulerMsg, RecvTimeoutError>) {
+        if let Ok(SchedulerMsg::Snooze { key, days }) = message {
+            return self.snooze(&key, days);
+        }
+        let database = self.recert.database_path();
+        let Turn::Agent { turn, had_turn, seen, checked_at } = &mut self.turn else { return };
+        let checking = match turn.try_take() {
+            Ok(Some(checking)) => checking,
+            Ok(None) => {
+                *had_turn = false;
+                if let Ok(SchedulerMsg::CheckNow(reply)) = message {
+                    let _ = reply.send(0); // the open window checks
+                }
+                return;
+            }
+            Err(error) => {
+                warn!("recert: could not take the reminders lock: {error}");
+                return;
+            }
+        };
+        let stamp = DataStamp::of(&database);
+        let asked = message.is_ok();
+        let due = asked || !*had_turn || *seen != Some(stamp) || checked_at.is_none_or(|at| at.elapsed() >= TICK);
+        *had_turn = true;
+        if !due {
+            return;
+        }
+        let raised = match message {
+            Ok(SchedulerMsg::SetUp) => self.check_with(true, recert_core::reminders::setup_notices),
+            _ => self.check(asked),
+        };
+        if let Ok(SchedulerMsg::CheckNow(reply)) = message {
+            let _ = reply.send(raised);
+        }
+        if let Turn::Agent { seen, checked_at, .. } = &mut self.turn {
+            // What this check wrote itself is not a change to check again for.
+            *seen = Some(DataStamp::of(&database));
+            *checked_at = Some(Instant::now());
+        }
+        drop(checking);
+    }
+
     /// Raises what is due; `asked` (a change or "check now") also retries failed deliveries.
     fn check(&mut self, asked: bool) -> usize {
+        self.check_with(asked, recert_core::reminders::notices)
+    }
+
+    /// As `check`, grouping what is due into notifications with `group`.
+    fn check_with(&mut self, asked: bool, group: for<'a> fn(&'a [Reminder]) -> Vec<Notice<'a>>) -> usize {
         let today = self.today();
         let failed = &self.failed;
         let retry = |r: &Reminder| asked || failed.get(&r.key).is_none_or(|at| at.elapsed() >= RETRY_FAILED_AFTER);
-        // Claimed: a `recert remind` from cron running now will not raise these too.
+        // Claimed: a `recert remind` from cron, or another window or agent, running now will not
+        // raise these too.
         let due = match self.recert.claim_due_reminders(today, Utc::now(), retry) {
             Ok(due) => due,
             Err(error) => {
@@ -118,12 +263,12 @@ impl Scheduler {
             }
         };
         let mut raised = 0;
-        for notice in recert_core::reminders::notices(&due) {
+        for notice in group(&due) {
             self.raise(&notice);
             raised += notice.reminders.len();
         }
         if raised > 0 {
-            let _ = self.app.emit("reminders-changed", ());
+            self.host.reminders_changed();
         }
         raised
     }
@@ -144,7 +289,7 @@ impl Scheduler {
                 }
                 self.status.lock().map(|mut s| s.error = None).ok();
                 let keys = notice.reminders.iter().map(|r| r.key.clone()).collect();
-                follow_actions(handle, keys, self.app.clone(), self.sender.clone());
+                follow_actions(handle, keys, self.host.clone(), self.sender.clone());
             }
             Err(error) => {
                 warn!("recert: {error}");
@@ -152,7 +297,7 @@ impl Scheduler {
                     self.failed.insert(reminder.key.clone(), Instant::now());
                 }
                 self.status.lock().map(|mut s| s.error = Some(error.clone())).ok();
-                let _ = self.app.emit("notifications-unavailable", error);
+                self.host.notifications_unavailable(&error);
             }
         }
     }
@@ -160,15 +305,15 @@ impl Scheduler {
 
 /// Keeps the notification alive until it is closed (some desktops drop a notification whose
 /// sender let go of it) and acts on its buttons.
-fn follow_actions(
+fn follow_actions<H: Host>(
     handle: notify_rust::NotificationHandle,
     keys: Vec<String>,
-    app: AppHandle,
+    host: H,
     scheduler: Sender<SchedulerMsg>,
 ) {
     let spawned = std::thread::Builder::new().name("notification".into()).spawn(move || {
         handle.wait_for_action(|action| match action {
-            notifier::ACTION_OPEN | "default" => crate::desktop::show_main_window(&app),
+            notifier::ACTION_OPEN | "default" => host.open_window(),
             notifier::ACTION_SNOOZE => {
                 for key in &keys {
                     let _ = scheduler.send(SchedulerMsg::Snooze { key: key.clone(), days: 1 });

@@ -5,13 +5,18 @@
 // converted to camelCase (`activity_id` is expected as `activityId`); the fields *inside* `form`
 // and `changes` are plain serde structs and keep their snake_case names.
 
-/** A refusal from the backend: `{code, message, field}` as sent by `ipc_error.rs`. */
+/**
+ * A refusal from the backend: `{code, message, field, errors}` as sent by `ipc_error.rs`;
+ * `errors` lists every `{field, message}` of a form with several problems (the first is also
+ * `field`/`message`).
+ */
 export class RecertError extends Error {
-  constructor({ code, message, field }) {
+  constructor({ code, message, field, errors }) {
     super(message);
     this.name = 'RecertError';
     this.code = code;
     this.field = field ?? null;
+    this.errors = Array.isArray(errors) ? errors : [];
   }
 }
 
@@ -63,11 +68,25 @@ export const addCredential = (form) => call('add_credential', { form });
 export const editCredential = (id, changes) => call('edit_credential', { id, changes });
 export const removeCredential = (id, confirmed) => call('remove_credential', { id, confirmed });
 export const confirmExpiry = (id) => call('confirm_expiry', { id });
-export const renewCredential = (id, date, fee, expires) =>
-  call('renew_credential', { id, date, fee, expires });
+export const setUp = (forms) => call('set_up', { forms });
+export const chooseFile = (purpose) => call('choose_file', { purpose });
+export const chooseSavePath = (purpose, suggested) => call('choose_save_path', { purpose, suggested });
+export const importCsv = (path, dryRun, allowDuplicates = false) =>
+  call('import_csv', { path, dryRun, allowDuplicates });
+export const exportCsv = (path) => call('export_csv', { path });
+export const setCalendarFile = (path) => call('set_calendar_file', { path });
+export const listBackups = () => call('list_backups');
+export const restoreBackup = (path, confirmed = false) => call('restore_backup', { path, confirmed });
+export const auditPacket = (id, cycle) => call('audit_packet', { id, cycle });
+export const renewCredential = (id, date, fee, expires, confirmed = false) =>
+  call('renew_credential', { id, form: { date, fee, expires, confirmed } });
+export const undoRenewal = (id) => call('undo_renewal', { id });
 export const credentialDetail = (id) => call('credential_detail', { id });
-export const previewCredits = (form) => call('preview_credits', { form });
+/** `{completed_on, hours, outcomes, problems}`: the date and hours as the core read them, and
+ * the credits (or every problem of the form). With `activityId`, as saved over that activity. */
+export const previewCredits = (form, activityId = null) => call('preview_credits', { form, activityId });
 export const logActivity = (form) => call('log_activity', { form });
+export const editActivity = (id, changes) => call('edit_activity', { id, changes });
 export const listActivities = () => call('list_activities');
 export const deleteActivity = (id) => call('delete_activity', { id });
 export const upcomingCosts = (months) => call('upcoming_costs', { months });

@@ -14,6 +14,7 @@ const loadSettings = () => import('./views/settings.js');
 const ROUTES = [
   { pattern: /^#?\/?(dashboard)?$/, name: 'dashboard', nav: 'dashboard', load: async () => dashboard },
   { pattern: /^#\/add$/, name: 'add', nav: 'dashboard', load: () => import('./views/add-credential.js') },
+  { pattern: /^#\/welcome$/, name: 'welcome', nav: 'dashboard', load: () => import('./views/onboarding.js') },
   { pattern: /^#\/log$/, name: 'log', nav: 'log', load: () => import('./views/log.js') },
   {
     pattern: /^#\/credential\/(\d+)(\/edit)?$/, name: 'detail', nav: 'dashboard', load: () => import('./views/detail.js'),

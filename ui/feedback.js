@@ -120,32 +120,45 @@ function visibleFieldContainer(scope, field) {
   return [...candidates].find((element) => !element.closest('[hidden]')) ?? null;
 }
 
+/** Puts one `{field, message}` right after its field's input; false when the field is not shown. */
+function showBesideField(scope, { field, message }, focus) {
+  const container = field ? visibleFieldContainer(scope, field) : null;
+  if (!container) return false;
+  const paragraph = errorParagraph(message, 'field-error');
+  const input = container.querySelector('input:not([type="checkbox"]), textarea, select, button');
+  const label = container.querySelector('label');
+  // Right after the input (or its label row) so it reads as part of that field.
+  const anchor = input?.closest('.input-row') ?? input ?? label;
+  if (anchor) anchor.after(paragraph);
+  else container.append(paragraph);
+  if (input) {
+    input.setAttribute('aria-invalid', 'true');
+    const described = input.getAttribute('aria-describedby');
+    input.setAttribute('aria-describedby', described ? `${described} ${paragraph.id}` : paragraph.id);
+    if (focus) input.focus();
+  }
+  return true;
+}
+
 /**
- * Shows a backend refusal `{field, message}` beside the element whose `data-field` lists that
- * field; without one, at the top of the form. Nothing the user typed is touched.
+ * Shows a backend refusal beside the element whose `data-field` lists its field; without one,
+ * at the top of the form. A form with several problems (`errors`) shows every one at once, each
+ * beside its field, with the cursor in the first. Nothing the user typed is touched.
  */
 export function showError(scope, error) {
-  const field = error?.field;
-  const container = field ? visibleFieldContainer(scope, field) : null;
-  if (container) {
-    const paragraph = errorParagraph(error.message, 'field-error');
-    const input = container.querySelector('input:not([type="checkbox"]), textarea, select, button');
-    const label = container.querySelector('label');
-    // Right after the input (or its label row) so it reads as part of that field.
-    const anchor = input?.closest('.input-row') ?? input ?? label;
-    if (anchor) anchor.after(paragraph);
-    else container.append(paragraph);
-    if (input) {
-      input.setAttribute('aria-invalid', 'true');
-      const described = input.getAttribute('aria-describedby');
-      input.setAttribute('aria-describedby', described ? `${described} ${paragraph.id}` : paragraph.id);
-      input.focus();
-    }
-    return;
+  const problems = error?.errors?.length > 1
+    ? error.errors
+    : [{ field: error?.field, message: error?.message ?? String(error) }];
+  const unplaced = [];
+  let focused = false;
+  for (const problem of problems) {
+    if (showBesideField(scope, problem, !focused)) focused = true;
+    else unplaced.push(problem);
   }
-  const prefix = field ? `${field}: ` : '';
-  scope.prepend(errorParagraph(`${prefix}${error?.message ?? String(error)}`, 'form-error'));
-  scope.querySelector('.form-error')?.scrollIntoView({ block: 'nearest' });
+  if (!unplaced.length) return;
+  const top = unplaced.map(({ field, message }) => errorParagraph(`${field ? `${field}: ` : ''}${message}`, 'form-error'));
+  scope.prepend(...top);
+  if (!focused) top[0].scrollIntoView({ block: 'nearest' });
 }
 
 /** An error in place of a whole view (the backend could not be reached, an id vanished). */

@@ -52,8 +52,18 @@ export function dateTimeElement(timestamp, className) {
   return h('time', { class: className, datetime: timestamp }, text);
 }
 
+/**
+ * "$79.00", the way the backend's sentences write money too ("Renew by … — $79.00"). Under a
+ * C/POSIX locale (LANG=C.UTF-8: "en-US-u-va-posix") ICU puts a no-break space after the symbol
+ * ("$ 79.00"): a space right after a leading symbol is dropped, so an amount reads the same
+ * everywhere in the window.
+ */
 export function formatMoney(cents) {
-  return moneyFormat.format(cents / 100);
+  return moneyFormat.formatToParts(cents / 100)
+    .filter((part, index, parts) => !(part.type === 'literal' && /^\s+$/.test(part.value)
+      && parts[index - 1]?.type === 'currency'))
+    .map((part) => part.value)
+    .join('');
 }
 
 /** Dollars as a user would type them back into a form field: "60.00". */

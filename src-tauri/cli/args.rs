@@ -69,6 +69,9 @@ pub struct AddArgs {
     /// This credential is itself a CPR/AED card
     #[arg(long)]
     cpr_card: bool,
+    /// Units already earned this cycle, e.g. 2.5 or 1.0:C (category); repeat for several categories
+    #[arg(long, value_name = "UNITS[:CATEGORY]", allow_negative_numbers = true)]
+    already_earned: Vec<String>,
     #[command(flatten)]
     fields: CredentialFields,
     #[arg(long)]
@@ -79,10 +82,10 @@ pub struct AddArgs {
 pub struct LogArgs {
     #[arg(long)]
     pub title: String,
-    /// Completion date
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    /// Completion date: YYYY-MM-DD or MM/DD/YYYY
+    #[arg(long, value_name = "DATE")]
     pub date: String,
-    /// Clock hours
+    /// Clock hours: 1.5, 1h30, 90 min
     #[arg(long, allow_negative_numbers = true)]
     pub hours: String,
     #[arg(long)]
@@ -105,6 +108,42 @@ pub struct LogArgs {
     pub json: bool,
 }
 
+/// Changes to a logged activity: what is not given stays; an empty value clears an optional one.
+#[derive(Args, Debug)]
+pub struct EditActivityArgs {
+    /// The activity's id (see `recert activities`)
+    pub id: i64,
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Completion date: YYYY-MM-DD or MM/DD/YYYY
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// Clock hours: 1.5, 1h30, 90 min
+    #[arg(long, allow_negative_numbers = true)]
+    pub hours: Option<String>,
+    #[arg(long)]
+    pub provider: Option<String>,
+    /// What it cost, e.g. 12.50
+    #[arg(long, allow_negative_numbers = true)]
+    pub cost: Option<String>,
+    /// Replace the category tags (A, cpr, ethics…); repeat for several
+    #[arg(long = "category", value_name = "C")]
+    pub categories: Vec<String>,
+    /// Remove every category tag
+    #[arg(long, conflicts_with = "categories")]
+    pub no_category: bool,
+    /// Choose again: credit only this credential, optionally with units; repeat for several
+    #[arg(long = "for", value_name = "ID[=UNITS]")]
+    pub credit_to: Vec<String>,
+    /// Choose again: credit every credential it can serve, with computed units
+    #[arg(long, conflicts_with = "credit_to")]
+    pub for_all: bool,
+    #[arg(long)]
+    pub notes: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
 #[derive(Args, Debug)]
 pub struct EditArgs {
     pub id: i64,
@@ -121,6 +160,9 @@ pub struct EditArgs {
     /// Replace the categories: KEY[:MIN[:MAX]], repeat for several
     #[arg(long = "category", value_name = "KEY[:MIN[:MAX]]")]
     categories: Vec<String>,
+    /// Replace the units already earned before Recert: UNITS[:CATEGORY], repeat for several; 0 removes them
+    #[arg(long, value_name = "UNITS[:CATEGORY]", allow_negative_numbers = true)]
+    already_earned: Vec<String>,
     #[command(flatten)]
     fields: CredentialFields,
     #[arg(long)]
@@ -151,6 +193,7 @@ impl AddArgs {
             requires_cpr_aed: self.requires_cpr.then_some(true),
             cpr_card: self.cpr_card,
             due_soon_days: f.due_soon_days,
+            already_earned: self.already_earned.clone(),
         }
     }
 }
@@ -180,6 +223,15 @@ impl EditArgs {
             requires_cpr_aed: self.requires_cpr,
             due_soon_days: f.due_soon_days,
             categories: (!self.categories.is_empty()).then_some(self.categories),
+            already_earned: (!self.already_earned.is_empty()).then(|| {
+                // "0" (or nothing but zeros) removes the opening balance.
+                let removes = self.already_earned.iter().all(|t| t.trim() == "0" || t.trim().starts_with("0:"));
+                if removes {
+                    Vec::new()
+                } else {
+                    self.already_earned
+                }
+            }),
         }
     }
 }

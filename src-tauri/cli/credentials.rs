@@ -2,9 +2,10 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use recert_core::credential::{Credential, CredentialKind};
+use recert_core::service::RenewalForm;
 use recert_core::status::CredentialReport;
 use recert_core::view::{CredentialView, DetailView, StatusView};
-use recert_core::Recert;
+use recert_core::{Error, Recert};
 
 use super::args::{AddArgs, EditArgs};
 use super::output::{money, out, print_json, Outcome};
@@ -42,9 +43,9 @@ pub fn add(recert: &mut Recert, args: AddArgs, now: DateTime<Utc>, today: NaiveD
     print_credential(&credential, json, "Added")
 }
 
-pub fn edit(recert: &mut Recert, args: EditArgs, today: NaiveDate) -> Outcome {
+pub fn edit(recert: &mut Recert, args: EditArgs, now: DateTime<Utc>, today: NaiveDate) -> Outcome {
     let (id, json) = (args.id, args.json);
-    let credential = recert.edit_credential(id, &args.into_changes(), today)?;
+    let credential = recert.edit_credential(id, &args.into_changes(), now, today)?;
     print_credential(&credential, json, "Updated")
 }
 
@@ -53,21 +54,29 @@ pub fn confirm(recert: &mut Recert, id: i64, json: bool) -> Outcome {
     print_credential(&credential, json, "Confirmed the deadline of")
 }
 
-pub fn renew(
-    recert: &mut Recert,
-    id: i64,
-    date: &str,
-    fee: Option<&str>,
-    expires: Option<&str>,
-    today: NaiveDate,
-    json: bool,
-) -> Outcome {
-    let credential = recert.renew(id, date, fee, expires, today)?;
+pub fn renew(recert: &mut Recert, id: i64, form: RenewalForm, today: NaiveDate, json: bool) -> Outcome {
+    let credential = recert.renew(id, &form, today).map_err(|error| match error {
+        Error::NeedsConfirmation(question) => Error::NeedsConfirmation(format!("{question} (--yes)")),
+        other => other,
+    })?;
     if json {
         return print_json(&CredentialView::from(&credential));
     }
     out!("Renewed {}: new cycle {} to {}", credential.abbreviation, credential.cycle.start, credential.cycle.end)?;
     Ok(())
+}
+
+pub fn undo_renewal(recert: &mut Recert, id: i64, json: bool) -> Outcome {
+    let credential = recert.undo_renewal(id)?;
+    if json {
+        return print_json(&CredentialView::from(&credential));
+    }
+    out!(
+        "Took back the last renewal of {}: current cycle {} to {} again",
+        credential.abbreviation,
+        credential.cycle.start,
+        credential.cycle.end
+    )
 }
 
 pub fn remove(recert: &mut Recert, id: i64, yes: bool) -> Outcome {
@@ -120,6 +129,9 @@ fn print_status(view: &StatusView, report: &CredentialReport) -> Outcome {
     out!("  {}", view.next_action)?;
     for problem in view.prerequisite_problems.iter().chain(&view.requirement_problems) {
         out!("  ! {problem}")?;
+    }
+    for note in view.prerequisite_notes.iter().chain(&view.requirement_notes) {
+        out!("  · {note}")?;
     }
     if is_credential {
         let body = &who.body_short;

@@ -1,16 +1,20 @@
-//! The ledger commands: log, activities and remove-activity.
+//! The ledger commands: log, edit-activity, activities and remove-activity.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use recert_core::activity::{ActivityForm, CreditChoice, CreditDecision};
+use recert_core::activity::{ActivityChanges, ActivityForm, CreditChoice, CreditDecision};
+use recert_core::service::LoggedActivity;
 use recert_core::view::{ActivityView, LoggedView};
 use recert_core::{Error, Recert};
 
-use super::args::LogArgs;
+use super::args::{EditActivityArgs, LogArgs};
 use super::output::{out, print_json, Outcome};
+
+fn credit_choices(texts: &[String]) -> Result<Vec<CreditChoice>, Error> {
+    texts.iter().map(|text| CreditChoice::parse(text)).collect()
+}
 
 /// The core's form for what `log` was given.
 pub fn activity_form(args: &LogArgs) -> Result<ActivityForm, Error> {
-    let credit_to = args.credit_to.iter().map(|text| CreditChoice::parse(text)).collect::<Result<Vec<_>, _>>()?;
     Ok(ActivityForm {
         title: args.title.clone(),
         provider: args.provider.clone(),
@@ -20,7 +24,7 @@ pub fn activity_form(args: &LogArgs) -> Result<ActivityForm, Error> {
         categories: args.categories.clone(),
         notes: args.notes.clone(),
         proof_file: args.proof.clone(),
-        credit_to,
+        credit_to: credit_choices(&args.credit_to)?,
     })
 }
 
@@ -33,6 +37,39 @@ pub fn log(recert: &mut Recert, args: LogArgs, now: DateTime<Utc>, today: NaiveD
     if let (Some(target), Some(proof)) = (&logged.proof_link_target, &logged.activity.proof) {
         out!("  Proof: {} is a link: copied {}, the file it points to", proof.original_name, target.display())?;
     }
+    print_outcomes(&logged)
+}
+
+pub fn edit_activity(recert: &mut Recert, args: EditActivityArgs, today: NaiveDate) -> Outcome {
+    let credit_to = if args.for_all {
+        Some(Vec::new())
+    } else if args.credit_to.is_empty() {
+        None
+    } else {
+        Some(credit_choices(&args.credit_to)?)
+    };
+    let categories =
+        if args.no_category { Some(Vec::new()) } else { (!args.categories.is_empty()).then_some(args.categories) };
+    let changes = ActivityChanges {
+        title: args.title,
+        provider: args.provider,
+        completed_on: args.date,
+        hours: args.hours,
+        cost: args.cost,
+        categories,
+        notes: args.notes,
+        credit_to,
+    };
+    let edited = recert.edit_activity(args.id, &changes, today)?;
+    if args.json {
+        return print_json(&LoggedView::from(&edited));
+    }
+    let a = &edited.activity;
+    out!("Changed activity {}: \"{}\", {}, {} h", a.id, a.title, a.completed_on, a.hours)?;
+    print_outcomes(&edited)
+}
+
+fn print_outcomes(logged: &LoggedActivity) -> Outcome {
     for outcome in &logged.outcomes {
         match &outcome.decision {
             CreditDecision::Credited { units, category, capped, late_for_cycle_end, .. } => {
@@ -46,10 +83,19 @@ pub fn log(recert: &mut Recert, args: LogArgs, now: DateTime<Utc>, today: NaiveD
                         )
                     })
                     .unwrap_or_default();
-                out!("  + {units} {unit} to {}{category}{capped}{late}", outcome.abbreviation)?;
+                let kept = if outcome.kept { " (counted toward a closed cycle: kept as counted)" } else { "" };
+                out!("  + {units} {unit} to {}{category}{capped}{late}{kept}", outcome.abbreviation)?;
             }
             CreditDecision::NotCredited { reason } => out!("  - not for {}: {reason}", outcome.abbreviation)?,
         }
+    }
+    for offer in &logged.card_offers {
+        out!(
+            "A CPR/AED course: if it gave you a new {} card, record it: recert renew {} --date {}",
+            offer.abbreviation,
+            offer.credential_id,
+            offer.issued_on
+        )?;
     }
     Ok(())
 }
@@ -64,6 +110,14 @@ pub fn activities(recert: &Recert, json: bool) -> Outcome {
     }
     for entry in &list {
         let a = &entry.activity;
+        if a.opening_balance_for.is_some() {
+            let credit = entry.credits.first();
+            let units = credit.map(|c| c.units.to_string()).unwrap_or_default();
+            let category = credit.and_then(|c| c.category.as_ref()).map(|c| format!(" in {c}")).unwrap_or_default();
+            let whose = a.opening_balance_for.map(|id| format!("credential {id}")).unwrap_or_default();
+            out!("{}  #{} {} — {units} units{category} for {whose}", a.completed_on, a.id, a.title)?;
+            continue;
+        }
         let provider = a.provider.as_ref().map(|p| format!(" ({p})")).unwrap_or_default();
         out!("{}  #{} {}{provider} — {} h, {}", a.completed_on, a.id, a.title, a.hours, a.cost)?;
     }

@@ -6,6 +6,7 @@ mod args;
 mod catalog;
 mod costs;
 mod credentials;
+mod exchange;
 mod ledger;
 pub mod output;
 mod reminders;
@@ -19,10 +20,11 @@ use recert_core::dates::parse_date;
 use recert_core::paths::data_dir_from_env;
 use recert_core::quote;
 use recert_core::reminders::LeadTimes;
+use recert_core::service::RenewalForm;
 use recert_core::store::{diagnose, Access, Made};
 use recert_core::{Error, Recert};
 
-use args::{AddArgs, EditArgs, LogArgs};
+use args::{AddArgs, EditActivityArgs, EditArgs, LogArgs};
 use output::{one_line, out, Failure, Outcome};
 
 #[derive(Parser, Debug)]
@@ -76,6 +78,15 @@ pub enum Command {
         /// End of the new cycle, when the rule can't compute it or the body says otherwise
         #[arg(long, value_name = "YYYY-MM-DD")]
         expires: Option<String>,
+        /// Record it even though the credits logged fall short of the requirement
+        #[arg(long)]
+        yes: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take back the most recent renewal of a credential
+    UndoRenewal {
+        id: i64,
         #[arg(long)]
         json: bool,
     },
@@ -99,6 +110,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Change a logged activity; its credits are worked out again (anything not given stays)
+    EditActivity(EditActivityArgs),
     /// Remove a logged activity and its credits
     RemoveActivity { id: i64 },
     /// Renewal fees due over the coming months
@@ -110,6 +123,54 @@ pub enum Command {
     },
     /// Write a copy of the database into the data folder's backups/
     Backup,
+    /// The backups in the data folder, newest first
+    Backups {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put a backup in place of the current data (which is backed up first)
+    Restore {
+        file: PathBuf,
+        /// Confirm replacing the current data
+        #[arg(long)]
+        yes: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write every deadline, late-fee day, grace-period end and card expiry as a calendar (.ics)
+    Calendar {
+        #[arg(long, value_name = "FILE.ics")]
+        out: PathBuf,
+    },
+    /// Write everything an audit of one credential's cycle asks for into one zip: a printable
+    /// transcript, the same rows as CSV, the proof files and SHA256SUMS
+    AuditPacket {
+        id: i64,
+        #[arg(long, value_name = "FILE.zip")]
+        out: PathBuf,
+        /// current or previous
+        #[arg(long, default_value = "current")]
+        cycle: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the activity ledger as a spreadsheet (CSV, one row per activity)
+    ExportCsv {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Import activities from a spreadsheet (CSV with date, title and hours columns), all or nothing
+    ImportCsv {
+        file: PathBuf,
+        /// Show what each line would earn, and write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Import lines that look like courses already in the file or the ledger
+        #[arg(long)]
+        allow_duplicates: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Raise the reminders due today as desktop notifications, record them, and exit
     Remind {
         /// Show what is due without raising or recording anything
@@ -130,6 +191,9 @@ pub enum Command {
         /// Reminder lead times in days before a deadline, e.g. "90,60,30,14,7,1"
         #[arg(long, value_name = "DAYS", allow_negative_numbers = true)]
         lead_days: Option<String>,
+        /// Keep this calendar file (.ics, full path) up to date after every change; "" turns it off
+        #[arg(long, value_name = "FILE.ics")]
+        calendar_file: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -140,21 +204,31 @@ impl Command {
     fn access(&self) -> Access {
         match self {
             Command::Add(_) | Command::Log(_) => Access::Create,
-            Command::Settings { lead_days: Some(_), .. } => Access::Create,
+            Command::Settings { lead_days, calendar_file, .. } if lead_days.is_some() || calendar_file.is_some() => {
+                Access::Create
+            }
             Command::Renew { .. }
+            | Command::UndoRenewal { .. }
             | Command::Edit(_)
             | Command::Confirm { .. }
             | Command::Remove { .. }
+            | Command::EditActivity(_)
             | Command::RemoveActivity { .. }
+            | Command::Restore { .. }
             | Command::Backup => Access::Write,
-            Command::Remind { dry_run: false, .. } => Access::Write,
-            Command::Remind { dry_run: true, .. }
-            | Command::Settings { lead_days: None, .. }
+            Command::ImportCsv { dry_run: false, .. } | Command::Remind { dry_run: false, .. } => Access::Write,
+            Command::ImportCsv { dry_run: true, .. }
+            | Command::Remind { dry_run: true, .. }
+            | Command::Settings { .. }
             | Command::Catalog { .. }
             | Command::Status { .. }
             | Command::Show { .. }
             | Command::Activities { .. }
             | Command::Costs { .. }
+            | Command::Backups { .. }
+            | Command::Calendar { .. }
+            | Command::AuditPacket { .. }
+            | Command::ExportCsv { .. }
             | Command::Reminders { .. } => Access::Read,
         }
     }
@@ -192,9 +266,11 @@ pub fn run(cli: Cli) -> i32 {
         Err(Failure::Core(error)) => {
             warn!("recert: {}", quote::message(&one_line(&error.to_string()), MAX_ERROR_CHARS));
             match error {
-                Error::Invalid { .. } | Error::NotFound { .. } | Error::NeedsConfirmation(_) | Error::NoData { .. } => {
-                    2
-                }
+                Error::Invalid { .. }
+                | Error::InvalidFields(_)
+                | Error::NotFound { .. }
+                | Error::NeedsConfirmation(_)
+                | Error::NoData { .. } => 2,
                 _ => 1,
             }
         }
@@ -227,10 +303,7 @@ fn execute(cli: Cli) -> Outcome<i32> {
         Made::Database => warn!("recert: created a new Recert database in {}", quote::path(&data_dir)),
         Made::Nothing => {}
     }
-    let done = match command {
-        Command::Remind { dry_run, json } => reminders::remind(&mut recert, dry_run, json, now, today),
-        command => run_command(&mut recert, command, now, today).map(|()| 0),
-    };
+    let done = run_changes(&mut recert, command, now, today);
     // An error met on the way may come from damage the checks at opening could not see.
     done.map_err(|failure| match failure {
         Failure::Core(error) => Failure::Core(diagnose(error, &recert.database_path())),
@@ -238,28 +311,116 @@ fn execute(cli: Cli) -> Outcome<i32> {
     })
 }
 
+/// Runs the command and, after one that changed the data, the day's backup and the calendar file.
+fn run_changes(recert: &mut Recert, command: Command, now: chrono::DateTime<Utc>, today: NaiveDate) -> Outcome<i32> {
+    if let Command::Remind { dry_run, json } = command {
+        return reminders::remind(recert, dry_run, json, now, today);
+    }
+    let writes = writes(&command);
+    let code = if let Command::ImportCsv { file, dry_run, allow_duplicates, json } = &command {
+        let options = recert_core::service::ImportOptions { dry_run: *dry_run, allow_duplicates: *allow_duplicates };
+        exchange::import_csv(recert, file, options, *json, now, today)?
+    } else {
+        run_command(recert, command, now, today)?;
+        0
+    };
+    if writes && code == 0 {
+        // The day's backup and the calendar file the user subscribes to follow every change; the
+        // change itself is already saved, so either failing is a warning, not a failure.
+        if let Err(error) = recert.automatic_backup(now) {
+            warn!(
+                "recert: the daily backup was not written: {}",
+                quote::message(&one_line(&error.to_string()), MAX_ERROR_CHARS)
+            );
+        }
+        if let Err(error) = recert.refresh_calendar(today) {
+            warn!(
+                "recert: the calendar file was not updated: {}",
+                quote::message(&one_line(&error.to_string()), MAX_ERROR_CHARS)
+            );
+        }
+    }
+    Ok(code)
+}
+
+/// Commands that change the data (and so the day's backup and the calendar file).
+fn writes(command: &Command) -> bool {
+    match command {
+        Command::Add(_)
+        | Command::Log(_)
+        | Command::Renew { .. }
+        | Command::UndoRenewal { .. }
+        | Command::Edit(_)
+        | Command::Confirm { .. }
+        | Command::Remove { .. }
+        | Command::EditActivity(_)
+        | Command::RemoveActivity { .. } => true,
+        Command::ImportCsv { dry_run, .. } => !dry_run,
+        Command::Settings { lead_days, calendar_file, .. } => lead_days.is_some() || calendar_file.is_some(),
+        Command::Restore { yes, .. } => *yes,
+        _ => false,
+    }
+}
+
 /// The subcommands that print and report errors only (no exit code of their own).
 fn run_command(recert: &mut Recert, command: Command, now: chrono::DateTime<Utc>, today: NaiveDate) -> Outcome {
     match command {
-        Command::Catalog { .. } | Command::Remind { .. } => unreachable!("handled by execute"),
+        Command::Catalog { .. } | Command::Remind { .. } | Command::ImportCsv { .. } => {
+            unreachable!("handled by execute")
+        }
+        Command::ExportCsv { out } => exchange::export_csv(recert, &out),
+        Command::Backups { json } => exchange::list_backups(recert, json),
+        Command::Restore { file, yes, json } => exchange::restore(recert, &file, yes, json, now),
+        Command::AuditPacket { id, out, cycle, json } => {
+            let which = recert_core::audit::AuditCycle::parse(&cycle)?;
+            let packet = recert.audit_packet(id, which, &out, today)?;
+            if json {
+                return output::print_json(&packet);
+            }
+            out!(
+                "Wrote the audit packet for the cycle {} to {} ({} activities, {} proof files) to {}",
+                packet.cycle_start,
+                packet.cycle_end,
+                packet.activities,
+                packet.proofs,
+                packet.path.display()
+            )
+        }
+        Command::Calendar { out } => {
+            recert.write_calendar(&out, today)?;
+            out!("Wrote the calendar to {}", out.display())
+        }
         Command::Add(args) => credentials::add(recert, args, now, today),
         Command::Log(args) => ledger::log(recert, args, now, today),
         Command::Status { json } => credentials::status(recert, today, json),
         Command::Show { id, json } => credentials::show(recert, id, today, json),
-        Command::Renew { id, date, fee, expires, json } => {
-            credentials::renew(recert, id, &date, fee.as_deref(), expires.as_deref(), today, json)
+        Command::Renew { id, date, fee, expires, yes, json } => {
+            credentials::renew(recert, id, RenewalForm { date, fee, expires, confirmed: yes }, today, json)
         }
-        Command::Edit(args) => credentials::edit(recert, args, today),
+        Command::UndoRenewal { id, json } => credentials::undo_renewal(recert, id, json),
+        Command::Edit(args) => credentials::edit(recert, args, now, today),
         Command::Confirm { id, json } => credentials::confirm(recert, id, json),
         Command::Remove { id, yes } => credentials::remove(recert, id, yes),
         Command::Activities { json } => ledger::activities(recert, json),
+        Command::EditActivity(args) => ledger::edit_activity(recert, args, today),
         Command::RemoveActivity { id } => ledger::remove_activity(recert, id),
         Command::Costs { months, json } => costs::costs(recert, today, months, json),
         Command::Backup => {
             let path = recert.backup_now(now)?;
             out!("Backed up to {}", path.display())
         }
-        Command::Reminders { limit, json } => reminders::history(recert, limit, json),
-        Command::Settings { lead_days, json } => reminders::settings(recert, lead_days, json),
+        Command::Reminders { limit, json } => reminders::history(recert, limit, today, json),
+        Command::Settings { lead_days, calendar_file, json } => {
+            if let Some(path) = calendar_file {
+                let kept = recert.set_calendar_file(&path, today)?;
+                if !json {
+                    match kept {
+                        Some(path) => out!("The calendar file {} is kept up to date", path.display())?,
+                        None => out!("No calendar file is kept up to date")?,
+                    }
+                }
+            }
+            reminders::settings(recert, lead_days, json)
+        }
     }
 }

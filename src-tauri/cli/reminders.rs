@@ -56,8 +56,8 @@ pub fn remind(recert: &mut Recert, dry_run: bool, json: bool, now: DateTime<Utc>
     Ok(0)
 }
 
-pub fn history(recert: &Recert, limit: u32, json: bool) -> Outcome {
-    let log = recert.reminder_log(limit)?;
+pub fn history(recert: &Recert, limit: u32, today: NaiveDate, json: bool) -> Outcome {
+    let log = recert.reminder_log(limit, today)?;
     if json {
         return print_json(&log);
     }
@@ -67,7 +67,8 @@ pub fn history(recert: &Recert, limit: u32, json: bool) -> Outcome {
         } else {
             format!(" (not shown: {})", entry.error.clone().unwrap_or_default())
         };
-        out!("{}  {} — {}{outcome}", entry.raised_at, entry.title, entry.body)?;
+        let resolved = if entry.resolved { " (resolved)" } else { "" };
+        out!("{}  {} — {}{outcome}{resolved}", entry.raised_at, entry.title, entry.body)?;
     }
     Ok(())
 }

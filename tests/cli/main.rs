@@ -9,6 +9,7 @@ use serde_json::Value;
 mod damage;
 mod data_folder;
 mod limits;
+mod logging;
 #[path = "../support/notification_server.rs"]
 mod notification_server;
 mod pipes;
@@ -205,7 +206,17 @@ fn a_trainers_first_session() {
     assert_eq!(recert.status_of(card)["cycle_end"], "2028-11-30");
 
     // Renew the CSCS: the cycle closes into history and the next starts by NSCA's rule.
-    let renewed = recert.ok(&["renew", &cscs.to_string(), "--date", "2026-11-22", "--fee", "65.00", "--json"]).json();
+    // 0.8 of 6.0 CEU logged: the renewal is asked about first, and nothing changes until confirmed.
+    let before = recert.dump();
+    let asked = recert.run(&["renew", &cscs.to_string(), "--date", "2026-11-22", "--fee", "65.00"]);
+    assert_eq!(asked.code, 2);
+    assert_eq!(
+        asked.stderr.trim(),
+        "recert: 0.8 of 6.0 CEU logged; NSCA requires 6.0. Record the renewal anyway? (--yes)"
+    );
+    assert_eq!(recert.dump(), before);
+    let renewed =
+        recert.ok(&["renew", &cscs.to_string(), "--date", "2026-11-22", "--fee", "65.00", "--yes", "--json"]).json();
     assert_eq!(renewed["cycle_start"], "2027-01-01");
     assert_eq!(renewed["cycle_end"], "2029-12-31");
     let shown = recert.ok(&["show", &cscs.to_string(), "--json"]).json();
@@ -221,6 +232,16 @@ fn a_trainers_first_session() {
     let activities = recert.ok(&["activities", "--json"]).json();
     assert_eq!(activities.as_array().unwrap().len(), 1, "the course was stored once");
     assert_eq!(activities[0]["cost_cents"], 14900);
+
+    // A renewal recorded by mistake can be taken back: the credits count in the cycle again.
+    let undone = recert.ok(&["undo-renewal", &cscs.to_string(), "--json"]).json();
+    assert_eq!(
+        (undone["cycle_start"].as_str(), undone["cycle_end"].as_str()),
+        (Some("2024-01-01"), Some("2026-12-31"))
+    );
+    assert!(recert.ok(&["show", &cscs.to_string(), "--json"]).json()["past_cycles"].as_array().unwrap().is_empty());
+    assert!(approx(&recert.status_of(cscs)["units_earned"], 0.8));
+    assert_eq!(recert.run(&["undo-renewal", &cscs.to_string()]).code, 2, "nothing left to undo");
 }
 
 #[test]
@@ -349,7 +370,7 @@ fn an_early_acsm_renewal_adds_the_time_to_the_next_cycle() {
         .ok(&["add", "--preset", "acsm-cpt", "--earned", "2023-05-01", "--expires", "2026-12-31", "--json"])
         .json();
     let id = acsm["id"].as_i64().unwrap().to_string();
-    let renewed = recert.ok(&["renew", &id, "--date", "2026-11-01", "--fee", "60", "--json"]).json();
+    let renewed = recert.ok(&["renew", &id, "--date", "2026-11-01", "--fee", "60", "--yes", "--json"]).json();
     assert_eq!(renewed["cycle_start"], "2026-11-02", "courses after renewing early count toward the next cycle");
     assert_eq!(renewed["cycle_end"], "2029-12-31", "three years from the previous expiry");
 }
@@ -371,7 +392,7 @@ fn grace_and_late_fee_in_status() {
 fn removing_a_credential_with_history_needs_yes() {
     let recert = Recert::new();
     let id = recert.add("ncsf-cpt", "2024-11-02").to_string();
-    recert.ok(&["renew", &id, "--date", "2026-11-01"]);
+    recert.ok(&["renew", &id, "--date", "2026-11-01", "--yes"]);
     let before = recert.dump();
     let refused = recert.run(&["remove", &id]);
     assert_ne!(refused.code, 0);
@@ -396,7 +417,7 @@ fn bad_input_gets_one_clear_line_and_changes_nothing() {
         (vec!["add", "--name", "X", "--body", "Y", "--cycle-years", "two", "--earned", "2024-01-01"], "cycle-years"),
         (vec!["log", "--title", "T", "--date", "2026-02-30", "--hours", "1"], "not a real calendar date"),
         (vec!["log", "--title", "T", "--date", "2026-01-01", "--hours", "-3"], "hours: must not be negative"),
-        (vec!["log", "--title", "T", "--date", "2026-01-01", "--hours", "three"], "hours: must be a number"),
+        (vec!["log", "--title", "T", "--date", "2026-01-01", "--hours", "three"], "hours: must be hours like 1.5"),
         (
             vec!["log", "--title", "T", "--date", "2026-01-01", "--hours", "1", "--cost", "12.505"],
             "more than two decimals",
@@ -587,4 +608,197 @@ fn a_custom_credential_can_be_added_with_its_expiry_alone() {
     let bad = recert.run(&["add", "--name", "Y", "--body", "Z", "--earned", "2025-08-31", "--grace", "six months"]);
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("is not a period"), "{}", bad.stderr);
+}
+
+#[test]
+fn already_earned_units_count_in_status_and_can_be_replaced() {
+    let recert = Recert::new();
+    let cscs = recert
+        .ok(&[
+            "add",
+            "--preset",
+            "nsca-cscs",
+            "--earned",
+            "2015-06-01",
+            "--already-earned",
+            "3.0",
+            "--already-earned",
+            "1.5:C",
+            "--json",
+        ])
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let status = recert.status_of(cscs);
+    assert!(approx(&status["units_earned"], 4.5), "{status}");
+    let category = |status: &Value, key: &str| {
+        status["categories"].as_array().unwrap().iter().find(|c| c["key"] == key).unwrap()["earned"].clone()
+    };
+    assert!(approx(&category(&status, "A"), 3.0) && approx(&category(&status, "C"), 1.5), "{status}");
+    let ledger = recert.ok(&["activities"]).stdout;
+    assert!(ledger.contains("Earned before Recert — 3.0 units in A"), "{ledger}");
+
+    recert.ok(&["edit", &cscs.to_string(), "--already-earned", "2.0:B"]);
+    let status = recert.status_of(cscs);
+    assert!(approx(&status["units_earned"], 2.0) && approx(&category(&status, "B"), 2.0), "{status}");
+
+    let before = recert.dump();
+    let bad = recert.run(&["edit", &cscs.to_string(), "--already-earned", "2.0:Z"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("\"Z\" is not a category of CSCS"), "{}", bad.stderr);
+    assert_eq!(recert.dump(), before, "nothing changed");
+
+    recert.ok(&["edit", &cscs.to_string(), "--already-earned", "0"]);
+    assert!(approx(&recert.status_of(cscs)["units_earned"], 0.0));
+}
+
+#[test]
+fn a_spreadsheet_goes_out_and_comes_back_in() {
+    let recert = Recert::new();
+    recert.add("nsca-cscs", "2015-06-01");
+    recert.add("nasm-cpt", "2025-02-10");
+    recert.ok(&["log", "--title", "Kettlebell, level 2", "--date", "2026-05-01", "--hours", "8", "--cost", "149"]);
+    let sheet = recert.data_dir().join("ledger.csv");
+    let exported = recert.ok(&["export-csv", "--out", sheet.to_str().unwrap()]);
+    assert!(exported.stdout.contains("Exported 1 activities"), "{}", exported.stdout);
+    let text = std::fs::read_to_string(&sheet).unwrap();
+    assert!(text.contains("\"Kettlebell, level 2\""), "{text}");
+
+    let other = Recert::new();
+    other.add("nsca-cscs", "2015-06-01");
+    other.add("nasm-cpt", "2025-02-10");
+    let sheet_path = sheet.to_str().unwrap();
+    let dry = other.ok(&["import-csv", sheet_path, "--dry-run"]);
+    assert!(
+        dry.stdout.contains("line    2  2026-05-01  Kettlebell, level 2 — CSCS +0.8 CEU · NASM-CPT +0.8 CEU"),
+        "{}",
+        dry.stdout
+    );
+    assert_eq!(other.ok(&["activities", "--json"]).json(), serde_json::json!([]));
+    other.ok(&["import-csv", sheet_path]);
+    assert_eq!(other.status(), recert.status(), "the same status in both data folders");
+
+    // A file with a bad line: every bad line is named, nothing is imported, the exit code says so.
+    let bad = other.data_dir().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "date,title,hours\r\n2026-06-01,Good,2\r\n06/31/2026,Bad date,2\r\n2026-06-02,Bad hours,two\r\n",
+    )
+    .unwrap();
+    let before = other.dump();
+    let refused = other.run(&["import-csv", bad.to_str().unwrap()]);
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused.stderr.contains("line 3, column date: 06/31/2026 is not a real calendar date"),
+        "{}",
+        refused.stderr
+    );
+    assert!(refused.stderr.contains("line 4, column hours"), "{}", refused.stderr);
+    assert_eq!(other.dump(), before, "nothing changed");
+    let again = other.run(&["import-csv", sheet_path]);
+    assert_eq!(again.code, 2, "a duplicate is refused");
+    assert!(again.stderr.contains("already in the ledger"), "{}", again.stderr);
+    other.ok(&["import-csv", sheet_path, "--allow-duplicates"]);
+}
+
+#[test]
+fn the_calendar_file_follows_every_change() {
+    let recert = Recert::new();
+    let nasm = recert.add("nasm-cpt", "2025-02-10");
+    recert.add("cpr-aed-aha", "2026-01-10");
+    let once = recert.data_dir().join("once.ics");
+    recert.ok(&["calendar", "--out", once.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&once).unwrap();
+    for line in [
+        "DTSTART;VALUE=DATE:20270210",                   // NASM-CPT's deadline
+        "DTSTART;VALUE=DATE:20270211",                   // its late fee starts
+        "DTSTART;VALUE=DATE:20280210",                   // its grace period ends
+        "DTSTART;VALUE=DATE:20280131",                   // the card expires
+        "UID:recert-1-2027-02-10-deadline@recert.local", // stable per credential, cycle and kind
+    ] {
+        assert!(text.contains(line), "{line} missing: {text}");
+    }
+
+    let kept = recert.data_dir().join("synced").join("deadlines.ics");
+    std::fs::create_dir_all(kept.parent().unwrap()).unwrap();
+    let refused = recert.run(&["settings", "--calendar-file", "relative.ics"]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    recert.ok(&["settings", "--calendar-file", kept.to_str().unwrap()]);
+    assert!(std::fs::read_to_string(&kept).unwrap().contains("DTSTART;VALUE=DATE:20270210"));
+    recert.ok(&["renew", &nasm.to_string(), "--date", "2026-11-20", "--yes"]);
+    let after = std::fs::read_to_string(&kept).unwrap();
+    assert!(after.contains("UID:recert-1-2029-02-10-deadline@recert.local"), "the next cycle's deadline: {after}");
+    assert!(!after.contains("20270210"), "the old deadline is gone: {after}");
+}
+
+#[test]
+fn an_audit_packet_unzips_and_its_checksums_verify() {
+    let recert = Recert::new();
+    let cscs = recert.add("nsca-cscs", "2015-06-01");
+    let proof = recert.data_dir().join("certificate <1>.pdf");
+    std::fs::write(&proof, b"%PDF-1.4 certificate of attendance").unwrap();
+    recert.ok(&[
+        "log",
+        "--title",
+        "<b>Clinic</b> & more",
+        "--date",
+        "2026-05-01",
+        "--hours",
+        "8",
+        "--proof",
+        proof.to_str().unwrap(),
+    ]);
+    recert.ok(&["log", "--title", "Quiz", "--date", "2026-06-01", "--hours", "2", "--category", "D"]);
+    let packet = recert.data_dir().join("audit.zip");
+    let written = recert.ok(&["audit-packet", &cscs.to_string(), "--out", packet.to_str().unwrap(), "--json"]).json();
+    assert_eq!((written["activities"].as_u64(), written["proofs"].as_u64()), (Some(2), Some(1)), "{written}");
+
+    let unpacked = recert.data_dir().join("unpacked");
+    let unzip = Command::new("python3").args(["-m", "zipfile", "-e"]).arg(&packet).arg(&unpacked).status().unwrap();
+    assert!(unzip.success());
+    let check = Command::new("sha256sum").args(["-c", "SHA256SUMS"]).current_dir(&unpacked).output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+    let verified = String::from_utf8_lossy(&check.stdout);
+    assert_eq!(verified.matches(": OK").count(), 3, "transcript, CSV and the proof: {verified}");
+    let html = std::fs::read_to_string(unpacked.join("transcript.html")).unwrap();
+    assert!(html.contains("&lt;b&gt;Clinic&lt;/b&gt; &amp; more"), "user text is escaped: {html}");
+    assert!(html.contains("Cycle <strong>2024-01-01</strong> to <strong>2026-12-31</strong>"), "{html}");
+    assert!(html.contains("This cycle has not been renewed yet."));
+    let rows = std::fs::read_to_string(unpacked.join("activities.csv")).unwrap();
+    assert_eq!(rows.lines().count(), 3, "{rows}");
+
+    let none =
+        recert.run(&["audit-packet", &cscs.to_string(), "--out", packet.to_str().unwrap(), "--cycle", "previous"]);
+    assert_eq!(none.code, 2);
+    assert!(none.stderr.contains("no previous cycle"), "{}", none.stderr);
+}
+
+#[test]
+fn a_mistake_is_undone_from_a_backup() {
+    let recert = Recert::new();
+    recert.add("nsca-cscs", "2015-06-01");
+    let listed = recert.ok(&["backups", "--json"]).json();
+    let daily: Vec<&Value> = listed.as_array().unwrap().iter().filter(|b| b["kind"] == "daily").collect();
+    assert_eq!(daily.len(), 1, "a change writes the day's backup: {listed}");
+    let backup = daily[0]["path"].as_str().unwrap().to_string();
+
+    recert.add("nasm-cpt", "2025-02-10");
+    let before = recert.dump();
+    let asked = recert.run(&["restore", &backup]);
+    assert_eq!(asked.code, 2);
+    assert!(asked.stderr.contains("confirm with --yes"), "{}", asked.stderr);
+    assert_eq!(recert.dump(), before, "nothing changes until confirmed");
+    let restored = recert.ok(&["restore", &backup, "--yes", "--json"]).json();
+    assert_eq!(restored["restored"]["credentials"], 1);
+    assert_eq!(recert.status().len(), 1, "the NASM-CPT added after the backup is gone");
+    let saved = restored["previous_data_saved_to"].as_str().unwrap();
+    assert!(saved.contains("before-restore"), "{saved}");
+
+    let not_a_database = recert.data_dir().join("notes.txt");
+    std::fs::write(&not_a_database, "hello").unwrap();
+    let refused = recert.run(&["restore", not_a_database.to_str().unwrap(), "--yes"]);
+    assert_eq!(refused.code, 2);
+    assert!(refused.stderr.contains("is not a Recert database"), "{}", refused.stderr);
+    let readable = recert.ok(&["backups"]).stdout;
+    assert!(readable.contains("before a restore"), "{readable}");
 }

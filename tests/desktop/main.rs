@@ -1,8 +1,13 @@
 //! End-to-end tests of the real Recert window (WebKitGTK through tauri-driver), run by
 //! `make test` under Xvfb with a private D-Bus session.
 
+mod background;
+mod first_hour;
+mod logging;
 mod notifications;
+mod platform;
 mod support;
+mod your_data;
 
 use support::App;
 
@@ -153,10 +158,30 @@ async fn a_trainer_adds_logs_and_renews_in_the_window() {
     })
     .await;
 
-    // Renew the CSCS: its new deadline shows.
+    // Renew the CSCS while short of its 6.0 CEU: the window asks first; "Cancel" records nothing.
     app.type_into("#renew-date", "2026-11-20").await;
     app.type_into("#renew-fee", "65.00").await;
     app.click("#renew-button").await;
+    let question = app.wait_for("#confirm-dialog").await.text().await.unwrap();
+    assert!(question.contains("0.9 of 6.0 CEU logged; NSCA requires 6.0. Record the renewal anyway?"), "{question}");
+    app.click("#confirm-no").await;
+    assert!(app.cli(&["show", &cscs.to_string(), "--json"])["past_cycles"].as_array().unwrap().is_empty());
+    // Recorded by mistake, then taken back with Undo: the old deadline returns.
+    app.click("#renew-button").await;
+    app.wait_for("#confirm-dialog").await;
+    app.click("#confirm-yes").await;
+    app.click("#flash .undo-renewal").await;
+    app.eventually("the renewal is taken back", || async {
+        app.cli(&["show", &cscs.to_string(), "--json"])["past_cycles"].as_array().unwrap().is_empty()
+            && app.find_all(".deadline[data-date='2026-12-31']").await.len() == 1
+    })
+    .await;
+    // Now for real.
+    app.type_into("#renew-date", "2026-11-20").await;
+    app.type_into("#renew-fee", "65.00").await;
+    app.click("#renew-button").await;
+    app.wait_for("#confirm-dialog").await;
+    app.click("#confirm-yes").await;
     app.eventually("the new deadline", || async {
         app.script("return [...document.querySelectorAll('.deadline')].map(e => e.getAttribute('data-date'));")
             .await
@@ -257,31 +282,5 @@ async fn reminders_arrive_in_the_window_history_and_can_be_snoozed() {
         }
     })
     .await;
-    app.close().await;
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn started_hidden_at_login_and_shown_by_a_second_launch() {
-    let app = App::launch_with_args(|_| {}, &["--hidden"]).await;
-    let visibility = || async { app.script("return document.visibilityState;").await };
-    assert_eq!(visibility().await, "hidden", "--hidden (start at login) keeps the window closed");
-    // Launching Recert again hands over to the running one, which shows its window.
-    let mut second = std::process::Command::new(env!("CARGO_BIN_EXE_recert"))
-        .env("RECERT_DATA_DIR", app.data_path())
-        .spawn()
-        .unwrap();
-    let started = std::time::Instant::now();
-    let status = loop {
-        if let Some(status) = second.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > std::time::Duration::from_secs(20) {
-            let _ = second.kill();
-            panic!("the second launch kept running: single instance is broken");
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    };
-    assert!(status.success());
-    app.eventually("the window to show", || async { visibility().await == "visible" }).await;
     app.close().await;
 }

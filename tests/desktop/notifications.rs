@@ -27,13 +27,21 @@ fn setup() -> tempfile::TempDir {
     data
 }
 
-struct Monitor {
+/// The tests here watch the same session bus for the same credential's notifications: one at a
+/// time, or one would see the other's.
+static ONE_WATCHER_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn take_turn() -> std::sync::MutexGuard<'static, ()> {
+    ONE_WATCHER_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+pub(crate) struct Monitor {
     child: Child,
     log: tempfile::NamedTempFile,
 }
 
 impl Monitor {
-    fn start() -> Monitor {
+    pub(crate) fn start() -> Monitor {
         assert!(std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(), "needs a D-Bus session: run with `make test`");
         let log = tempfile::NamedTempFile::new().unwrap();
         let child = Command::new("dbus-monitor")
@@ -48,11 +56,11 @@ impl Monitor {
         monitor
     }
 
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         std::fs::read_to_string(self.log.path()).unwrap()
     }
 
-    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) {
+    pub(crate) fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) {
         let started = Instant::now();
         while !done(&self.text()) {
             assert!(started.elapsed() < Duration::from_secs(10), "timed out waiting for {what}: {}", self.text());
@@ -76,6 +84,7 @@ impl Drop for Monitor {
 
 #[test]
 fn remind_raises_due_reminders_once_on_a_real_notification_server() {
+    let _turn = take_turn();
     let data = setup();
     let monitor = Monitor::start();
     let first = recert(data.path(), &["remind", "--json"]);
@@ -88,7 +97,7 @@ fn remind_raises_due_reminders_once_on_a_real_notification_server() {
     monitor.wait_until("two notifications", |text| text.matches("string \"ACSM-CPT").count() == 2);
     let text = monitor.text();
     assert!(text.contains("string \"ACSM-CPT renewal due in 14 days\""), "{text}");
-    assert!(text.contains("string \"Renew ACSM-CPT by 31 Dec 2026 — $60.00.\""), "{text}");
+    assert!(text.contains("string \"Renew ACSM-CPT by Dec 31, 2026 — $60.00.\""), "{text}");
     assert!(text.contains("string \"ACSM-CPT: 45.0 CEC still needed\""), "{text}");
 
     let second = recert(data.path(), &["remind", "--json"]);
@@ -138,6 +147,7 @@ fn reminder_checkers_at_once_raise_each_reminder_once() {
 
 #[test]
 fn dry_run_raises_and_records_nothing() {
+    let _turn = take_turn();
     let data = setup();
     let monitor = Monitor::start();
     let run = recert(data.path(), &["remind", "--dry-run", "--json"]);

@@ -3,6 +3,7 @@
 //! both with Xvfb and dbus-run-session).
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -33,10 +34,23 @@ fn tauri_driver() -> PathBuf {
 /// the first and quit. The window tests therefore take turns.
 static ONE_WINDOW_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// tauri-driver with WebKitWebDriver and the app it started, all in one process group: killed
+/// together when dropped, even when a test fails before its App exists (a window left behind
+/// would take over the next test's launch, single instance, and hang it).
+struct DriverGroup(Child);
+
+impl Drop for DriverGroup {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.0.wait();
+    }
+}
+
 /// One running app with its own data folder; everything is torn down on drop.
 pub struct App {
     pub client: Client,
-    driver: Child,
+    _driver: DriverGroup,
     pub data_dir: tempfile::TempDir,
     _turn: tokio::sync::MutexGuard<'static, ()>,
 }
@@ -53,22 +67,43 @@ impl App {
 
     /// Launches the app with extra command-line arguments (e.g. `--hidden`).
     pub async fn launch_with_args(prepare: impl FnOnce(&Path), extra_args: &[&str]) -> App {
+        Self::launch_with_env(prepare, extra_args, &[]).await
+    }
+
+    /// Launches the app with extra arguments and environment variables (e.g. its own `HOME`).
+    pub async fn launch_with_env(
+        prepare: impl FnOnce(&Path),
+        extra_args: &[&str],
+        env: &[(&str, &std::ffi::OsStr)],
+    ) -> App {
+        let data_dir = tempfile::tempdir().unwrap();
+        prepare(data_dir.path());
+        Self::launch_on(data_dir, extra_args, env).await
+    }
+
+    /// Launches the app on a data folder that may already be in use (by the background agent).
+    pub async fn launch_on(data_dir: tempfile::TempDir, extra_args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "the desktop tests need a display: run them with `make test` (Xvfb + D-Bus)"
         );
         let turn = ONE_WINDOW_AT_A_TIME.lock().await;
-        let data_dir = tempfile::tempdir().unwrap();
-        prepare(data_dir.path());
         let port = free_port();
         let native_port = free_port();
-        let driver = Command::new(tauri_driver())
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .env("RECERT_DATA_DIR", data_dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("tauri-driver is installed (scripts/install-deps.sh test installs it)");
+        // In a process group of its own, so that tearing down kills WebKitWebDriver and the app it
+        // started too: a window left behind by a failed test would take over the next test's launch
+        // (single instance) and hang it.
+        let driver = DriverGroup(
+            Command::new(tauri_driver())
+                .process_group(0)
+                .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+                .env("RECERT_DATA_DIR", data_dir.path())
+                .envs(env.iter().copied())
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .expect("tauri-driver is installed (scripts/install-deps.sh test installs it)"),
+        );
         let args: Vec<&str> = extra_args.iter().copied().chain(["--today", TODAY]).collect();
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), json!("wry"));
@@ -86,7 +121,7 @@ impl App {
             }
         };
         eprintln!("desktop test: WebDriver session started");
-        let app = App { client, driver, data_dir, _turn: turn };
+        let app = App { client, _driver: driver, data_dir, _turn: turn };
         app.wait_for("#app[data-ready='true']").await;
         app
     }
@@ -161,17 +196,17 @@ impl App {
         cli(self.data_path(), args)
     }
 
-    pub async fn close(mut self) {
+    pub async fn close(self) {
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        // Dropping the App kills what is left.
     }
 }
 
 impl Drop for App {
     fn drop(&mut self) {
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        // The background agent first (it would take over the reminders), and any window it opened;
+        // the driver group (tauri-driver, WebKitWebDriver, the app) is killed when it drops next.
+        kill_processes_of(self.data_path());
     }
 }
 
@@ -189,5 +224,128 @@ pub fn cli(data_dir: &Path, args: &[&str]) -> Value {
         Value::Null
     } else {
         serde_json::from_slice(&output.stdout).unwrap_or(Value::Null)
+    }
+}
+
+/// A process working on a data folder: its id, name (`comm`) and binary.
+#[derive(Debug, Clone)]
+pub struct Process {
+    pub pid: u32,
+    pub name: String,
+    pub exe: PathBuf,
+}
+
+/// The processes working on `data_dir`: given it on the command line or in `RECERT_DATA_DIR`
+/// (WebKit's processes inherit the window's environment).
+pub fn processes_of(data_dir: &Path) -> Vec<Process> {
+    let dir = data_dir.as_os_str().as_encoded_bytes();
+    let variable = [b"RECERT_DATA_DIR=".as_slice(), dir].concat();
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let read = |file: &str| std::fs::read(entry.path().join(file)).unwrap_or_default();
+        let cmdline = read("cmdline");
+        let environ = read("environ");
+        let mentions = cmdline.split(|&b| b == 0).any(|arg| arg == dir)
+            || environ.split(|&b| b == 0).any(|pair| pair == variable.as_slice());
+        if mentions && pid != std::process::id() {
+            let name = String::from_utf8_lossy(&read("comm")).trim().to_string();
+            let exe = std::fs::read_link(entry.path().join("exe")).unwrap_or_default();
+            found.push(Process { pid, name, exe });
+        }
+    }
+    found
+}
+
+/// The background agent running for `data_dir`, from the process id it keeps in `agent.lock`.
+pub fn agent_of(data_dir: &Path) -> Option<u32> {
+    let pid: u32 = std::fs::read_to_string(data_dir.join("agent.lock")).ok()?.trim().parse().ok()?;
+    let exe = std::fs::read_link(format!("/proc/{pid}/exe")).ok()?;
+    (exe.file_name()? == "recert-agent").then_some(pid)
+}
+
+/// Ends every Recert process on `data_dir` that this test started: agents, windows and WebKit's.
+pub fn kill_processes_of(data_dir: &Path) {
+    for process in processes_of(data_dir) {
+        let _ = Command::new("kill").args(["-KILL", &process.pid.to_string()]).status();
+    }
+}
+
+/// Asks the X windows of process `pid` titled `title` to close, as a window manager does when the
+/// close button is pressed (a WM_DELETE_WINDOW message). Answers how many were asked.
+/// WebDriver's "close window" cannot stand in for it: WebKitWebDriver ends the process itself.
+pub fn close_like_the_close_button(pid: u32, title: &str) -> usize {
+    use std::ffi::{CStr, CString};
+    use x11_dl::xlib;
+    let x = xlib::Xlib::open().expect("libX11");
+    // SAFETY: plain Xlib calls on a display this function opens and closes; every pointer Xlib
+    // returns is checked and freed with XFree.
+    unsafe {
+        let display = (x.XOpenDisplay)(std::ptr::null());
+        assert!(!display.is_null(), "no X display");
+        let atom = |name: &str| (x.XInternAtom)(display, CString::new(name).unwrap().as_ptr(), xlib::False);
+        let (net_wm_pid, protocols, delete) = (atom("_NET_WM_PID"), atom("WM_PROTOCOLS"), atom("WM_DELETE_WINDOW"));
+        let mut pending = vec![(x.XDefaultRootWindow)(display)];
+        let mut asked = 0;
+        while let Some(window) = pending.pop() {
+            let (mut root, mut parent, mut children, mut count) = (0, 0, std::ptr::null_mut(), 0);
+            if (x.XQueryTree)(display, window, &mut root, &mut parent, &mut children, &mut count) != 0
+                && !children.is_null()
+            {
+                pending.extend_from_slice(std::slice::from_raw_parts(children, count as usize));
+                (x.XFree)(children.cast());
+            }
+            let (mut kind, mut format, mut items, mut after, mut data) = (0, 0, 0, 0, std::ptr::null_mut());
+            let got = (x.XGetWindowProperty)(
+                display,
+                window,
+                net_wm_pid,
+                0,
+                1,
+                xlib::False,
+                xlib::XA_CARDINAL,
+                &mut kind,
+                &mut format,
+                &mut items,
+                &mut after,
+                &mut data,
+            );
+            let owner = if got == 0 && items == 1 && !data.is_null() {
+                Some(*(data as *const std::os::raw::c_ulong) as u32)
+            } else {
+                None
+            };
+            if !data.is_null() {
+                (x.XFree)(data.cast());
+            }
+            let mut name = std::ptr::null_mut();
+            let named = (x.XFetchName)(display, window, &mut name) != 0 && !name.is_null();
+            let matches = named && CStr::from_ptr(name).to_bytes() == title.as_bytes();
+            if !name.is_null() {
+                (x.XFree)(name.cast());
+            }
+            if owner == Some(pid) && matches {
+                let mut message = xlib::ClientMessageData::new();
+                message.set_long(0, delete as std::os::raw::c_long);
+                message.set_long(1, xlib::CurrentTime as std::os::raw::c_long);
+                let mut event = xlib::XEvent {
+                    client_message: xlib::XClientMessageEvent {
+                        type_: xlib::ClientMessage,
+                        serial: 0,
+                        send_event: xlib::True,
+                        display,
+                        window,
+                        message_type: protocols,
+                        format: 32,
+                        data: message,
+                    },
+                };
+                (x.XSendEvent)(display, window, xlib::False, xlib::NoEventMask, &mut event);
+                asked += 1;
+            }
+        }
+        (x.XFlush)(display);
+        (x.XCloseDisplay)(display);
+        asked
     }
 }

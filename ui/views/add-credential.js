@@ -5,7 +5,8 @@ import { addCredential, getCatalog, searchCatalog } from '../api.js';
 import { checkboxField, h, replaceChildren, selectField, textField } from '../dom.js';
 import { clearErrors, clearFieldError, flash, showError } from '../feedback.js';
 import { formatNumber } from '../format.js';
-import { rulesFromPreset, rulesList } from './rules.js';
+import { alreadyEarnedFields, alreadyEarnedValues } from './already-earned.js';
+import { provenanceList, rulesFromPreset, rulesList } from './rules.js';
 
 const DATE_HINT = 'YYYY-MM-DD';
 
@@ -31,8 +32,20 @@ function presetDetails(preset) {
   return [
     h('h2', null, preset.name),
     h('p', { class: 'subtitle' }, `${preset.abbreviation} · ${preset.body}`),
-    h('p', { class: 'hint' }, 'These rules come from the catalog. Values the sources do not give stay unknown; you can fill them in later from the credential’s page.'),
-    rulesList(rulesFromPreset(preset)),
+    h('p', { class: 'rules-summary', id: 'rules-summary' }, preset.rules.summary),
+  ];
+}
+
+/** The rules in full, below the certificate's fields; the research behind them under a fold. */
+function presetRules(preset) {
+  const rules = rulesFromPreset(preset);
+  return [
+    h('h2', null, 'The rules in full'),
+    h('p', { class: 'hint' }, 'Values the sources do not give stay unknown; you can fill them in later from the credential’s page.'),
+    rulesList(rules, { provenance: false }),
+    h('details', { class: 'provenance', id: 'preset-provenance' },
+      h('summary', null, 'Where this comes from'),
+      provenanceList(rules)),
   ];
 }
 
@@ -54,11 +67,13 @@ function catalogPart(catalog, state) {
     replaceChildren(details, presetDetails(preset));
     details.hidden = false;
     clearFieldError(search);
+    state.onPick?.(preset);
   }
 
   // The core decides what matches (the CLI's `catalog --search` too); answers to older keystrokes
   // that arrive late are dropped.
   let latestSearch = 0;
+  let searched = Promise.resolve();
   async function filter() {
     const asked = ++latestSearch;
     let matching;
@@ -79,9 +94,20 @@ function catalogPart(catalog, state) {
       : `${formatNumber(shown)} of ${formatNumber(catalog.length)} certifications`;
   }
 
-  search.querySelector('input').addEventListener('input', filter);
+  search.querySelector('input').addEventListener('input', () => {
+    searched = filter();
+  });
+  // Enter in the search picks the only match (and never submits the form half filled in).
+  search.querySelector('input').addEventListener('keydown', async (event) => {
+    if (event.key !== 'Enter') return;
+    event.preventDefault();
+    await searched;
+    const shown = options.filter(({ item }) => !item.hidden);
+    // The cursor stays in the search; its rules show right below the one match.
+    if (shown.length === 1) pick(shown[0].preset);
+  });
   list.append(...options.map(({ item }) => item));
-  filter();
+  searched = filter();
   return h('fieldset', { class: 'form-section', id: 'catalog-part' },
     h('legend', null, 'Choose the certification'), search, count, list, details);
 }
@@ -152,14 +178,15 @@ function customFormFields(form) {
 
 // --- the certificate itself (both modes) ----------------------------------------------------
 
-function certificatePart() {
+function certificatePart(alreadyEarned) {
   return h('fieldset', { class: 'form-section' },
     h('legend', null, 'Your certificate'),
     h('div', { class: 'field-grid' },
-      textField({ id: 'earned-on', label: 'Earned on', placeholder: DATE_HINT, field: 'earned', required: true, hint: 'The date on your certificate or card (YYYY-MM-DD).' }),
-      textField({ id: 'expires', label: 'Expires (optional)', placeholder: DATE_HINT, field: 'expires', hint: 'Only if your certificate shows a different expiry than the rule gives.' }),
+      textField({ id: 'earned-on', label: 'Earned on', placeholder: DATE_HINT, field: 'earned', hint: 'The date on your certificate or card (YYYY-MM-DD).' }),
+      textField({ id: 'expires', label: 'Current expiry (if you know it)', placeholder: DATE_HINT, field: 'expires', hint: 'From your certificate or account: it wins over the computed date. Enough on its own.' }),
       textField({ id: 'number', label: 'Certificate number (optional)', field: 'number' })),
     checkboxField({ id: 'member', label: 'I am a member of this body (member renewal fee applies)', field: 'member' }),
+    alreadyEarned,
     textField({ id: 'credential-notes', label: 'Notes (optional)', field: 'notes', multiline: true }));
 }
 
@@ -172,6 +199,7 @@ function modeSwitch(state, parts) {
     customButton.setAttribute('aria-pressed', String(mode === 'custom'));
     parts.catalog.hidden = mode !== 'catalog';
     parts.custom.hidden = mode !== 'custom';
+    state.onPick?.(mode === 'catalog' ? state.preset : null);
   };
   catalogButton.addEventListener('click', () => setMode('catalog'));
   customButton.addEventListener('click', () => setMode('custom'));
@@ -180,12 +208,14 @@ function modeSwitch(state, parts) {
 
 function buildForm(form, state) {
   const input = (id) => form.querySelector(`#${id}`);
+  const preset = state.mode === 'catalog' ? state.preset : null;
   const common = {
     earned_on: input('earned-on').value,
     expires: textOrNull(input('expires')),
     number: textOrNull(input('number')),
     member: input('member').checked,
     notes: textOrNull(input('credential-notes')),
+    already_earned: alreadyEarnedValues(form, { idPrefix: 'already-earned', preset }),
   };
   if (state.mode === 'custom') return { preset: null, ...common, ...customFormFields(form) };
   return { preset: state.preset?.id ?? null, ...common };
@@ -202,7 +232,8 @@ async function save(event, form, state, app) {
   button.disabled = true;
   try {
     const saved = await addCredential(buildForm(form, state));
-    flash(`Added ${saved.abbreviation} (${saved.body_short}).`);
+    flash(`Added ${saved.abbreviation} (${saved.body_short}). `,
+      h('a', { class: 'button small', id: 'add-another', href: '#/add' }, 'Add another'));
     app.navigate('#/dashboard');
   } catch (error) {
     showError(form, error);
@@ -215,8 +246,16 @@ export async function render(_params, app) {
   const catalog = await getCatalog();
   const state = { mode: 'catalog', preset: null };
   const parts = { catalog: catalogPart(catalog, state), custom: customPart() };
+  // The opening-balance inputs and the rules in full follow the preset picked.
+  const alreadyEarned = h('div', { id: 'already-earned' }, alreadyEarnedFields({ idPrefix: 'already-earned', field: 'already-earned', preset: null }));
+  const rulesPart = h('section', { id: 'preset-rules', class: 'preset-rules', hidden: true });
+  state.onPick = (preset) => {
+    replaceChildren(alreadyEarned, alreadyEarnedFields({ idPrefix: 'already-earned', field: 'already-earned', preset }));
+    if (preset) replaceChildren(rulesPart, presetRules(preset));
+    rulesPart.hidden = !preset;
+  };
   const form = h('form', { id: 'credential-form', class: 'form', novalidate: true },
-    parts.catalog, parts.custom, certificatePart(),
+    parts.catalog, parts.custom, certificatePart(alreadyEarned), rulesPart,
     h('div', { class: 'actions' },
       h('a', { class: 'button', href: '#/dashboard' }, 'Cancel'),
       h('button', { type: 'submit', class: 'button primary', id: 'save-credential' }, 'Save credential')));

@@ -3,6 +3,7 @@
 
 import { getStatus, upcomingCosts } from '../api.js';
 import { h } from '../dom.js';
+import { fillInButton } from './dashboard.js';
 import { dateElement, formatMoney, formatMonth, formatNumber, moneyOrUnknown, parseIsoDate, statusBadge } from '../format.js';
 
 const MONTHS_AHEAD = 24;
@@ -19,12 +20,13 @@ function groupByMonth(costs) {
 
 /** The totals come from Recert's core, which adds up the known fees and counts the unknown ones. */
 function totalsLine({ known_total_cents: total, unknown_count: unknownCount }) {
+  // A total never hides what it leaves out: "$79.00 + 3 fees unknown".
   return h('p', { class: 'totals', id: 'costs-total' },
-    h('strong', null, `Total known: ${formatMoney(total)}`),
-    unknownCount ? ` · ${formatNumber(unknownCount)} ${unknownCount === 1 ? 'fee' : 'fees'} unknown (not counted)` : '');
+    h('strong', null, `Total: ${formatMoney(total)}`),
+    unknownCount ? ` + ${formatNumber(unknownCount)} ${unknownCount === 1 ? 'fee' : 'fees'} unknown` : '');
 }
 
-function upcomingSection(upcoming, bodies) {
+function upcomingSection(upcoming, bodies, app) {
   const costs = upcoming.items;
   const intro = h('p', { class: 'subtitle' }, `Renewal fees due over the next ${MONTHS_AHEAD} months, cycle by cycle.`);
   if (!costs.length) {
@@ -38,7 +40,9 @@ function upcomingSection(upcoming, bodies) {
       h('ul', { class: 'cost-items' }, items.map((cost) => h('li', { class: 'cost-item', 'data-credential-id': String(cost.credential_id) },
         h('span', { class: 'cost-what' }, h('strong', null, cost.abbreviation), ` — ${cost.what}, due `, dateElement(cost.due_on)),
         h('span', { class: cost.amount === null ? 'cost-amount unknown' : 'cost-amount' },
-          moneyOrUnknown(cost.amount, bodies.get(cost.credential_id) ?? 'the certifying body'))))));
+          moneyOrUnknown(cost.amount, bodies.get(cost.credential_id)?.body_short ?? 'the certifying body')),
+        cost.amount === null && bodies.get(cost.credential_id)?.kind === 'credential'
+          ? [' ', fillInButton(bodies.get(cost.credential_id), 'renewal_fee', app)] : null))));
   });
   return h('section', { class: 'panel', id: 'upcoming-costs' }, h('h2', null, 'Renewals ahead'), intro,
     totalsLine(upcoming), h('ol', { class: 'cost-months' }, months));
@@ -71,13 +75,13 @@ function lateFeesSection(statuses) {
       : h('p', { class: 'hint' }, 'None: no credential is due soon or in its grace period.'));
 }
 
-export async function render() {
+export async function render(_params, app) {
   const [costs, statuses] = await Promise.all([upcomingCosts(MONTHS_AHEAD), getStatus()]);
-  const bodies = new Map(statuses.map((status) => [status.id, status.body_short]));
+  const bodies = new Map(statuses.map((status) => [status.id, status]));
   return h('section', { id: 'costs' },
     h('header', { class: 'view-header' }, h('div', null, h('h1', null, 'Costs'),
       h('p', { class: 'subtitle' }, 'What your credentials will cost, so no renewal is a surprise.'))),
-    upcomingSection(costs, bodies),
+    upcomingSection(costs, bodies, app),
     statuses.length ? lateFeesSection(statuses) : null,
     statuses.length ? courseSpendingSection(statuses) : null);
 }

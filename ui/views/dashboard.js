@@ -20,14 +20,34 @@ export function deadlineLine(status, id) {
   return h('p', { class: 'deadline', 'data-date': status.cycle_end, id }, parts);
 }
 
+/**
+ * An "Enter" button beside an unknown value: it opens a one-field form to fill the value in right
+ * there (fill-in.js, loaded on first use so start-up does not pay for it).
+ */
+export function fillInButton(status, key, app) {
+  const button = h('button', {
+    type: 'button', class: 'button small fill-in', 'data-fills': key, 'aria-label': `Enter the ${key.replaceAll('_', ' ')}`,
+    on: {
+      keydown: (event) => event.stopPropagation(),
+      click: async (event) => {
+        event.stopPropagation();
+        const { openFillIn } = await import('./fill-in.js');
+        openFillIn(button, { credentialId: status.id, key, abbreviation: status.abbreviation, app });
+      },
+    },
+  }, 'Enter');
+  return button;
+}
+
 /** Earned / required as a bar with the words beside it; no bar when the requirement is unknown. */
-export function progressBlock(status) {
+export function progressBlock(status, app) {
   if (status.kind === 'cpr_aed') return null;
   const { units_earned: earned, units_required: required, unit } = status;
   if (required === null || required === undefined) {
+    const unknownText = status.prorated ? `prorated — ask ${status.body_short}` : `unknown — check with ${status.body_short}`;
     return h('p', { class: 'progress-text' },
       `${formatUnits(earned, unit)} logged · requirement `,
-      h('span', { class: 'unknown' }, `unknown — check with ${status.body_short}`));
+      h('span', { class: 'unknown' }, unknownText), ' ', app ? fillInButton(status, 'units_required', app) : null);
   }
   const textId = uniqueId('progress-text');
   const met = earned >= required;
@@ -48,11 +68,13 @@ export function progressBlock(status) {
 }
 
 /** Renewal fee, plus the late fee once in grace. */
-export function moneyLine(status) {
+export function moneyLine(status, app) {
+  const feeUnknown = status.renewal_fee_cents == null;
   const parts = [
     h('span', null, status.kind === 'cpr_aed' ? 'Renewal course: ' : 'Renewal fee: ',
-      h('span', { class: status.renewal_fee_cents == null ? 'unknown' : 'amount' },
-        moneyOrUnknown(status.renewal_fee_cents, status.body_short))),
+      h('span', { class: feeUnknown ? 'unknown' : 'amount' },
+        moneyOrUnknown(status.renewal_fee_cents, status.body_short)),
+      feeUnknown && status.kind !== 'cpr_aed' && app ? [' ', fillInButton(status, 'renewal_fee', app)] : null),
   ];
   if (status.fee_note) parts.push(h('span', { class: 'hint fee-note' }, ` (${status.fee_note})`));
   if (status.status === 'grace') {
@@ -97,15 +119,25 @@ export function confirmExpiryPanel(status, app, { withReason = false } = {}) {
     statusLine);
 }
 
-export function warningsList(status) {
+/**
+ * What to act on, with a warning sign; and, with `withNotes`, the quiet facts beside them: a
+ * minimum met beyond its maximum, a card lapsing before a deadline still far away.
+ */
+export function warningsList(status, { withNotes = false, requirementProblems = true } = {}) {
   const problems = [
-    ...status.prerequisite_problems.map((text) => ({ text, className: 'prereq-warning' })),
-    ...status.requirement_problems.map((text) => ({ text, className: 'requirement-note' })),
+    ...status.prerequisite_problems.map((text) => ({ text, className: 'prereq-warning', icon: '⚠ ' })),
+    ...(requirementProblems ? status.requirement_problems : []).map((text) => ({ text, className: 'requirement-note', icon: '⚠ ' })),
   ];
+  if (withNotes) {
+    problems.push(
+      ...(status.prerequisite_notes ?? []).map((text) => ({ text, className: 'quiet-note', icon: 'ℹ ' })),
+      ...(status.requirement_notes ?? []).map((text) => ({ text, className: 'quiet-note met-note', icon: '✓ ' })),
+    );
+  }
   if (!problems.length) return null;
-  return h('ul', { class: 'warnings' }, problems.map(({ text, className }) =>
+  return h('ul', { class: 'warnings' }, problems.map(({ text, className, icon }) =>
     h('li', { class: className },
-      h('span', { class: 'warning-icon', 'aria-hidden': 'true' }, '⚠ '), sentenceWithDates(text))));
+      h('span', { class: 'warning-icon', 'aria-hidden': 'true' }, icon), sentenceWithDates(text))));
 }
 
 function credentialCard(status, app) {
@@ -139,10 +171,12 @@ function credentialCard(status, app) {
     statusBadge(status.status, status.status_label, statusId)),
   deadlineLine(status, deadlineId),
   confirmExpiryPanel(status, app),
-  progressBlock(status),
+  progressBlock(status, app),
   h('p', { class: 'next-action', id: actionId }, sentenceWithDates(status.next_action)),
-  warningsList(status),
-  moneyLine(status));
+  // While units are still short, the next action says so; a category left short after the total
+  // is met is the one thing the card must add.
+  warningsList(status, { requirementProblems: !(status.shortfall > 0) || status.units_earned >= (status.units_required ?? Infinity) }),
+  moneyLine(status, app));
 }
 
 function summaryLine(statuses) {
@@ -162,9 +196,12 @@ function emptyState() {
       'Recert keeps your fitness certifications and CPR/AED card in one place: each body’s renewal rules, ',
       'the continuing-education units you earn (log a course once, it counts toward every credential it serves), ',
       'your deadlines and the fees ahead. Everything stays on this computer.'),
-    h('p', null, 'Start with a certification you hold: pick it from the catalog of NSCA, NASM, ACE, ACSM, ISSA, ',
-      'NCSF, CSCCa, AFAA, NESTA and CPR/AED presets, or describe your own.'),
-    h('a', { class: 'button primary large', id: 'add-first-credential', href: '#/add' }, 'Add your first credential'));
+    h('p', null, 'Start with what you hold: tick your certifications and CPR/AED card in the catalog of NSCA, NASM, ',
+      'ACE, ACSM, ISSA, NCSF, CSCCa, AFAA, NESTA and CPR/AED presets (or describe your own), say where each stands, ',
+      'and the dashboard is true from the first minute.'),
+    h('div', { class: 'actions start' },
+      h('a', { class: 'button primary large', id: 'set-up', href: '#/welcome' }, 'Set up Recert'),
+      h('a', { class: 'button', id: 'add-first-credential', href: '#/add' }, 'Add one credential')));
 }
 
 export async function render(_params, app) {

@@ -1,14 +1,16 @@
 // One credential in full: status and deadline, progress by category, the credits behind it,
 // past cycles, its rules (editable), renewing, and removing it.
 
-import { credentialDetail, editCredential, openProof, removeCredential, renewCredential } from '../api.js';
+import {
+  auditPacket, credentialDetail, editCredential, openProof, removeCredential, renewCredential, undoRenewal,
+} from '../api.js';
 import { checkboxField, h, selectField, textField } from '../dom.js';
 import { clearErrors, clearFieldError, confirmDialog, flash, showError } from '../feedback.js';
 import {
   centsToInput, dateElement, formatMoney, formatNumber, formatUnits, moneyOrUnknown, sentenceWithDates, statusBadge,
 } from '../format.js';
-import { confirmExpiryPanel, deadlineLine, progressBlock, warningsList } from './dashboard.js';
-import { rulesFromCredential, rulesList } from './rules.js';
+import { confirmExpiryPanel, deadlineLine, fillInButton, progressBlock, warningsList } from './dashboard.js';
+import { provenanceList, rulesFromCredential, rulesList } from './rules.js';
 
 const textOrNull = (input) => (input.value.trim() === '' ? null : input.value);
 
@@ -40,29 +42,36 @@ function header(status) {
 
 function categoriesTable(status) {
   if (!status.categories.length) return null;
-  const rows = status.categories.map((category) => h('tr', { 'data-category': category.key },
-    h('th', { scope: 'row' }, h('strong', null, category.key), h('span', { class: 'hint block' }, category.name)),
-    h('td', null, formatUnits(category.earned, status.unit)),
-    h('td', null, formatUnits(category.credited, status.unit)),
+  const rows = status.categories.map((category) => h('tr', { 'data-category': category.key, 'data-met': String(category.met) },
+    h('th', { scope: 'row' },
+      category.min !== null && category.min !== undefined
+        ? h('span', { class: category.met ? 'met' : 'unmet' }, category.met ? '✓ ' : '○ ',
+          h('span', { class: 'visually-hidden' }, category.met ? 'met: ' : 'not met yet: '))
+        : null,
+      h('strong', null, category.key), h('span', { class: 'hint block' }, category.name)),
+    // `credited` is what the courses gave; `earned` what counts once the category maximum applies.
+    h('td', { class: 'category-credited' }, formatUnits(category.credited, status.unit)),
+    h('td', { class: 'category-counts' }, formatUnits(category.earned, status.unit)),
     h('td', null, limit(category.min, status.unit)),
     h('td', null, limit(category.max, status.unit))));
-  return table(['Category', 'Earned', 'Counts', 'Minimum', 'Maximum'], rows, 'Progress by category');
+  return table(['Category', 'Credited', 'Counts', 'Minimum', 'Maximum'], rows, 'Progress by category');
 }
 
-function progressSection(status) {
+function progressSection(status, app) {
   return section('This cycle', 'cycle-progress',
     h('p', null, 'Cycle ', dateElement(status.cycle_start), ' – ', dateElement(status.cycle_end),
-      ` · ${formatNumber(status.activity_count)} ${status.activity_count === 1 ? 'activity' : 'activities'} logged`),
-    progressBlock(status),
+      status.kind === 'cpr_aed' ? '' : ` · ${formatNumber(status.activity_count)} ${status.activity_count === 1 ? 'activity' : 'activities'} logged`),
+    progressBlock(status, app),
     status.shortfall > 0 ? h('p', null, `Still needed: ${formatUnits(status.shortfall, status.unit)}`,
       status.pace_per_month ? ` (about ${formatUnits(status.pace_per_month, status.unit)} a month)` : '') : null,
     categoriesTable(status),
-    status.categories.length ? h('p', { class: 'hint' }, '“Counts” is what remains after each category’s maximum.') : null);
+    status.categories.length ? h('p', { class: 'hint' }, '“Credited” is what your courses gave; “Counts” is what remains after each category’s maximum.') : null);
 }
 
-function moneySection(status) {
+function moneySection(status, app) {
   const rows = [
-    [status.kind === 'cpr_aed' ? 'Renewal course' : 'Renewal fee', moneyOrUnknown(status.renewal_fee_cents, status.body_short)],
+    [status.kind === 'cpr_aed' ? 'Renewal course' : 'Renewal fee', [moneyOrUnknown(status.renewal_fee_cents, status.body_short),
+      status.renewal_fee_cents === null && status.kind !== 'cpr_aed' ? [' ', fillInButton(status, 'renewal_fee', app)] : null]],
   ];
   if (status.status === 'grace' || status.status === 'due_soon') {
     rows.push(['Late fee if past the deadline', moneyOrUnknown(status.late_fee_cents, status.body_short)]);
@@ -74,11 +83,14 @@ function moneySection(status) {
     h('dl', { class: 'rules compact' }, rows.map(([term, value]) => [h('dt', null, term), h('dd', null, value)])));
 }
 
-function unknownsNote(status) {
+function unknownsNote(status, app) {
   if (!status.unknowns.length) return null;
   return h('div', { class: 'unknowns' },
-    h('p', null, 'Not known yet (the sources do not say):'),
-    h('ul', { class: 'unknown-list' }, status.unknowns.map((text) => h('li', { class: 'unknown' }, text))));
+    h('p', null, 'Not known yet (the sources do not say). Fill in what your body tells you:'),
+    h('ul', { class: 'unknown-list' }, status.unknowns.map((text, index) => {
+      const key = status.unknown_fields?.[index];
+      return h('li', null, h('span', { class: 'unknown' }, text), key ? [' ', fillInButton(status, key, app)] : null);
+    })));
 }
 
 // --- credits and past cycles -----------------------------------------------------------------
@@ -104,6 +116,10 @@ function creditsSection(detail) {
   const { credits, status } = detail;
   const statusLine = h('p', { class: 'inline-status', role: 'status' });
   if (!credits.length) {
+    // A CPR/AED card collects no units: renewing it is recording the new card, not logging CECs.
+    if (status.kind === 'cpr_aed') {
+      return section('Credits', 'credits', h('p', { class: 'hint' }, 'A CPR/AED card collects no continuing-education units. After your next course, record the new card under Renew.'));
+    }
     return section('Credits', 'credits', h('p', { class: 'hint' }, 'No activity counts toward this credential yet. ',
       h('a', { href: '#/log' }, 'Log one')));
   }
@@ -120,7 +136,7 @@ function creditsSection(detail) {
     table(['Date', 'Activity', 'Units', 'Category', 'Cycle', 'Proof'], rows, 'Credits'), statusLine);
 }
 
-function pastCyclesSection(detail) {
+function pastCyclesSection(detail, app) {
   const { past_cycles: cycles, status } = detail;
   if (!cycles.length) return section('Past cycles', 'past-cycles', h('p', { class: 'hint' }, 'No renewal recorded yet.'));
   const rows = cycles.map((cycle) => h('tr', null,
@@ -129,10 +145,31 @@ function pastCyclesSection(detail) {
     h('td', null, cycle.fee_paid_cents === null ? '—' : formatMoney(cycle.fee_paid_cents)),
     h('td', null, formatUnits(cycle.units_earned, status.unit),
       cycle.units_required === null ? '' : ` of ${formatUnits(cycle.units_required, status.unit)}`)));
-  return section('Past cycles', 'past-cycles', table(['Cycle', 'Renewed on', 'Fee paid', 'Units'], rows, 'Past cycles'));
+  return section('Past cycles', 'past-cycles', table(['Cycle', 'Renewed on', 'Fee paid', 'Units'], rows, 'Past cycles'),
+    h('p', { class: 'hint' }, 'Recorded a renewal by mistake? ', undoRenewalButton(detail.credential, app, 'Undo the last renewal')));
 }
 
 // --- renewing ---------------------------------------------------------------------------------
+
+/** Takes back the renewal just recorded (or the latest one). */
+function undoRenewalButton(credential, app, label = 'Undo') {
+  const button = h('button', {
+    type: 'button', class: 'button small undo-renewal',
+    on: {
+      click: async () => {
+        button.disabled = true;
+        try {
+          const reopened = await undoRenewal(credential.id);
+          flash(`The renewal of ${reopened.abbreviation} was taken back. The deadline is `, dateElement(reopened.cycle_end), ' again.');
+        } catch (error) {
+          flash(`Could not undo the renewal: ${error.message}`);
+        }
+        app.refresh();
+      },
+    },
+  }, label);
+  return button;
+}
 
 function renewSection(detail, app) {
   const { status, credential } = detail;
@@ -152,9 +189,20 @@ function renewSection(detail, app) {
     const input = (id) => form.querySelector(`#${id}`);
     const button = input('renew-button');
     button.disabled = true;
+    const values = [input('renew-date').value.trim(), textOrNull(input('renew-fee')), textOrNull(input('renew-expires'))];
     try {
-      const renewed = await renewCredential(credential.id, input('renew-date').value.trim(), textOrNull(input('renew-fee')), textOrNull(input('renew-expires')));
-      flash(`Renewal recorded for ${renewed.abbreviation}. The new cycle ends `, dateElement(renewed.cycle_end), '.');
+      let renewed;
+      try {
+        renewed = await renewCredential(credential.id, ...values);
+      } catch (error) {
+        // Short of the requirement: the backend asks first ("1.1 of 6.0 CEU logged; …").
+        if (error.code !== 'needs_confirmation') throw error;
+        const sure = await confirmDialog({ title: 'Record the renewal?', message: error.message, confirmLabel: 'Record it anyway' });
+        if (!sure) return;
+        renewed = await renewCredential(credential.id, ...values, true);
+      }
+      flash(`Renewal recorded for ${renewed.abbreviation}. The new cycle ends `, dateElement(renewed.cycle_end), '. ',
+        undoRenewalButton(renewed, app));
       app.refresh();
     } catch (error) {
       showError(form, error);
@@ -258,8 +306,11 @@ function editForm(detail, app) {
 
 function rulesSection(detail, app, editing) {
   return section('Rules', 'rules',
-    unknownsNote(detail.status),
-    rulesList(rulesFromCredential(detail.credential)),
+    unknownsNote(detail.status, app),
+    rulesList(rulesFromCredential(detail.credential), { provenance: false }),
+    h('details', { class: 'provenance', id: 'rules-provenance' },
+      h('summary', null, 'Where this comes from'),
+      provenanceList(rulesFromCredential(detail.credential))),
     h('details', { class: 'edit-details', id: 'edit-details', open: editing ? true : undefined },
       h('summary', { id: 'edit-toggle' }, 'Edit this credential'),
       editForm(detail, app)));
@@ -297,6 +348,27 @@ async function removeFlow(credential, app, statusLine) {
   app.navigate('#/dashboard');
 }
 
+function auditSection(detail) {
+  const { credential } = detail;
+  const result = h('p', { class: 'inline-status', role: 'status', id: 'audit-result' });
+  const cycle = h('select', { id: 'audit-cycle', 'aria-label': 'Which cycle' },
+    h('option', { value: 'current' }, 'This cycle'),
+    detail.past_cycles.length ? h('option', { value: 'previous' }, 'The previous cycle') : null);
+  const button = h('button', { type: 'button', class: 'button', id: 'audit-packet' }, 'Download audit packet');
+  button.addEventListener('click', async () => {
+    result.textContent = '';
+    try {
+      const packet = await auditPacket(credential.id, cycle.value);
+      if (packet) result.textContent = `✓ Saved ${packet.path}: ${packet.activities} activities, ${packet.proofs} proof files, with checksums.`;
+    } catch (error) {
+      result.textContent = `The audit packet could not be written: ${error.message}`;
+    }
+  });
+  return section('Audit', 'audit',
+    h('p', null, 'Everything an audit asks for in one zip: a printable transcript, the same rows as a spreadsheet, your proof files and their checksums.'),
+    h('div', { class: 'actions start' }, cycle, button), result);
+}
+
 function removeSection(detail, app) {
   const statusLine = h('p', { class: 'inline-status', role: 'alert' });
   return section('Remove', 'remove',
@@ -317,11 +389,12 @@ export async function render({ id, edit }, app) {
       deadlineLine(status),
       confirmExpiryPanel(status, app, { withReason: true }),
       h('p', { class: 'next-action' }, sentenceWithDates(status.next_action)),
-      warningsList(status)),
-    h('div', { class: 'detail-grid' }, progressSection(status), moneySection(status)),
+      warningsList(status, { withNotes: true })),
+    h('div', { class: 'detail-grid' }, progressSection(status, app), moneySection(status, app)),
     creditsSection(detail),
-    pastCyclesSection(detail),
+    pastCyclesSection(detail, app),
     renewSection(detail, app),
+    status.kind === 'cpr_aed' ? null : auditSection(detail),
     rulesSection(detail, app, edit),
     removeSection(detail, app));
 }

@@ -1,15 +1,20 @@
-// Logging a course once, with a live preview of what it earns toward each credential held.
-// The form is never cleared on an error: the user fixes the one field the backend names.
+// Logging a course once, with a live preview of what it earns toward each credential held, and
+// editing one logged before. The form is never cleared on an error: every problem shows beside
+// its field, and what was typed stays. The core reads the date (ISO or MM/DD/YYYY) and the hours
+// (1.5, 1h30, 90 min); the form echoes what it read.
 
 import {
-  appInfo, deleteActivity, getStatus, listActivities, logActivity, openProof, pickProofFile, previewCredits,
+  appInfo, editActivity, getStatus, logActivity, pickProofFile, previewCredits, renewCredential,
 } from '../api.js';
+import { attachDatePicker } from '../date-picker.js';
 import { h, replaceChildren, textField } from '../dom.js';
-import { clearErrors, clearFieldError, confirmDialog, flash, showError } from '../feedback.js';
-import { dateElement, fileName, formatMoney, formatNumber, formatUnits, sentenceWithDates } from '../format.js';
+import { clearErrors, clearFieldError, flash, showError } from '../feedback.js';
+import {
+  centsToInput, dateElement, fileName, formatDate, formatNumber, formatUnits, parseIsoDate, sentenceWithDates,
+} from '../format.js';
+import { fillActivityLog, showListError } from './activity-list.js';
 
 const PREVIEW_DELAY_MS = 300;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const NONE_TICKED_MESSAGE =
   'No credential is ticked. Tick the credentials this activity counts toward (with none ticked nothing would be credited).';
 
@@ -21,6 +26,10 @@ const textOrNull = (input) => (input.value.trim() === '' ? null : input.value);
 function outcomeText(outcome) {
   if (!outcome.credited) return ['Not credited: ', sentenceWithDates(outcome.reason ?? 'not selected')];
   const parts = [`+${formatUnits(outcome.units, outcome.unit)}`];
+  if (outcome.kept) {
+    parts.push(' · counted toward a cycle that has closed; kept as counted');
+    return parts;
+  }
   if (outcome.category) parts.push(` · category ${outcome.category}`);
   if (outcome.capped) parts.push(' · capped at the per-event maximum');
   if (outcome.overridden) parts.push(' · units you typed');
@@ -37,7 +46,8 @@ class CreditPreview {
   constructor(statuses, onChange) {
     this.statuses = new Map(statuses.map((status) => [status.id, status]));
     this.onChange = onChange;
-    this.rows = new Map(); // credential id -> { element, checkbox, override, outcomeLine, touched }
+    this.rows = new Map(); // credential id -> { element, checkbox, override, outcomeLine, touched, initialOverride }
+    this.initialOverrides = new Map(); // editing: credential id -> units the user typed when logging
     this.message = h('p', { class: 'preview-message', 'aria-live': 'polite' }, FILL_IN_MESSAGE);
     this.list = h('ul', { class: 'preview-rows' });
     this.element = h('section', { id: 'credit-preview', class: 'form-section', 'aria-labelledby': 'credit-preview-title' },
@@ -48,9 +58,20 @@ class CreditPreview {
       this.list);
   }
 
-  /** True once the user chose credentials by hand; until then the backend credits every one it can. */
+  /**
+   * True once the user chose credentials by hand; until then the backend credits every one it
+   * can (when editing: keeps the activity's current choice).
+   */
   isRestricted() {
-    return [...this.rows.values()].some((row) => row.touched || row.override.value.trim() !== '');
+    return [...this.rows.values()].some((row) => row.touched || row.override.value.trim() !== row.initialOverride);
+  }
+
+  /** Forgets every row, e.g. when an activity is opened for editing with its own typed units. */
+  reset(initialOverrides = new Map()) {
+    for (const row of this.rows.values()) row.element.remove();
+    this.rows.clear();
+    this.initialOverrides = initialOverrides;
+    this.showMessage(FILL_IN_MESSAGE);
   }
 
   /** `credit_to` for the form, or null when the user unticked everything. */
@@ -77,8 +98,10 @@ class CreditPreview {
       placeholder: outcome.unit ?? 'units',
     });
     const outcomeLine = h('p', { class: 'preview-outcome' });
+    const initialOverride = this.initialOverrides.get(id) ?? '';
+    override.value = initialOverride;
     const row = {
-      checkbox, override, outcomeLine, touched: false,
+      checkbox, override, outcomeLine, touched: false, initialOverride, isCard,
       element: h('li', { class: 'preview-row', 'data-credential-id': String(id) },
         h('div', { class: 'preview-choice' }, checkbox,
           h('label', { for: checkbox.id }, h('strong', null, outcome.abbreviation),
@@ -106,6 +129,8 @@ class CreditPreview {
       seen.add(outcome.credential_id);
       const row = this.row(outcome);
       if (!row.touched) row.checkbox.checked = outcome.credited;
+      // A credit already counted toward a closed cycle stays as counted: nothing to choose.
+      row.checkbox.disabled = row.isCard || outcome.kept;
       row.element.dataset.credited = String(outcome.credited);
       row.element.classList.toggle('not-credited', !outcome.credited);
       replaceChildren(row.outcomeLine, outcomeText(outcome));
@@ -149,7 +174,7 @@ function proofField(state) {
     name.title = state.proofPath ?? '';
     clear.hidden = !state.proofPath;
   };
-  const container = h('fieldset', { class: 'form-section', 'data-field': 'proof' },
+  const container = h('fieldset', { class: 'form-section', id: 'proof-section', 'data-field': 'proof' },
     h('legend', null, 'Proof (optional)'),
     h('div', { class: 'input-row' }, pick, name, clear),
     h('p', { class: 'hint', id: 'proof-hint' }, 'A certificate or receipt (PDF or image). Recert keeps its own copy in the data folder.'));
@@ -171,23 +196,56 @@ function proofField(state) {
   return container;
 }
 
-function activityFields(statuses, today) {
-  return h('fieldset', { class: 'form-section' },
-    h('legend', null, 'The activity'),
+/** "= May 10, 2019": what the core read from the field, shown under it. */
+function echoLine(id) {
+  return h('p', { class: 'echo', id, 'aria-live': 'polite' });
+}
+
+/** Puts the echo line after the input (or its row) and lets the input point at it. */
+function withEcho(field, echo) {
+  const input = field.querySelector('input');
+  (input.closest('.input-row') ?? input).after(echo);
+  input.setAttribute('aria-describedby', [input.getAttribute('aria-describedby'), echo.id].filter(Boolean).join(' '));
+  return field;
+}
+
+function activityFields(statuses, today, state) {
+  const date = textField({
+    id: 'log-date', label: 'Completed on', field: 'date', required: true, placeholder: 'YYYY-MM-DD', value: today,
+    hint: 'YYYY-MM-DD or MM/DD/YYYY, or pick it from the calendar.',
+  });
+  const dateInput = date.querySelector('input');
+  attachDatePicker(dateInput, {
+    label: 'Completed on',
+    max: today || null,
+    // The calendar opens on the typed day: ISO text as it stands, else what the core last read
+    // (a US date), so a date typed a moment ago is not missed.
+    readDate: () => (parseIsoDate(dateInput.value.trim()) ? dateInput.value.trim() : state.readDate),
+  });
+  const hours = textField({
+    id: 'log-hours', label: 'Hours of study', field: 'hours', required: true, placeholder: 'e.g. 8',
+    hint: 'As you like: 1.5, 1h30 or 90 min.',
+  });
+  return h('fieldset', { class: 'form-section', id: 'activity-fields' },
+    h('legend', { id: 'activity-legend' }, 'The activity'),
     h('div', { class: 'field-grid' },
       textField({ id: 'log-title', label: 'Title', field: 'title', required: true, placeholder: 'e.g. Kettlebell workshop' }),
       textField({ id: 'log-provider', label: 'Provider (optional)', field: 'provider' }),
-      textField({ id: 'log-date', label: 'Completed on', field: 'date', required: true, placeholder: 'YYYY-MM-DD', value: today, hint: 'YYYY-MM-DD' }),
-      textField({ id: 'log-hours', label: 'Hours of study', field: 'hours', required: true, inputmode: 'decimal', placeholder: 'e.g. 8' }),
+      withEcho(date, echoLine('log-date-echo')),
+      withEcho(hours, echoLine('log-hours-echo')),
       textField({ id: 'log-cost', label: 'Cost (USD, optional)', field: 'cost', inputmode: 'decimal', placeholder: 'e.g. 149' })),
     textField({ id: 'log-categories', label: 'Category tags (optional)', field: 'category', hint: categoriesHint(statuses) }),
     textField({ id: 'log-notes', label: 'Notes (optional)', field: 'notes', multiline: true }));
 }
 
+const valueOf = (form, id) => form.querySelector(`#${id}`).value;
+
+/** Title, date and hours typed: enough to ask what it would earn. The core decides if they are right. */
 function isCompleteEnough(form) {
-  const value = (id) => form.querySelector(`#${id}`).value.trim();
-  return value('log-title') !== '' && ISO_DATE.test(value('log-date')) && value('log-hours') !== '';
+  return ['log-title', 'log-date', 'log-hours'].every((id) => valueOf(form, id).trim() !== '');
 }
+
+const tags = (form) => valueOf(form, 'log-categories').split(',').map((tag) => tag.trim()).filter(Boolean);
 
 /** The activity form as the backend reads it; `credit_to` null means "nothing ticked". */
 function activityForm(form, state, preview) {
@@ -198,23 +256,81 @@ function activityForm(form, state, preview) {
     completed_on: input('log-date').value.trim(),
     hours: input('log-hours').value,
     cost: textOrNull(input('log-cost')),
-    categories: input('log-categories').value.split(',').map((tag) => tag.trim()).filter(Boolean),
+    categories: tags(form),
     notes: textOrNull(input('log-notes')),
-    proof_file: state.proofPath,
+    proof_file: state.editing ? null : state.proofPath,
     credit_to: preview.creditTo(),
   };
 }
 
-function loggedSummary(logged) {
+/** The same as changes to the activity being edited: every field, an empty one clears it. */
+function activityChanges(form, preview) {
+  return {
+    title: valueOf(form, 'log-title'),
+    provider: valueOf(form, 'log-provider'),
+    completed_on: valueOf(form, 'log-date').trim(),
+    hours: valueOf(form, 'log-hours'),
+    cost: valueOf(form, 'log-cost'),
+    categories: tags(form),
+    notes: valueOf(form, 'log-notes'),
+    // Untouched ticks keep the activity's current choice (and units typed when it was logged).
+    credit_to: preview.isRestricted() ? preview.creditTo() : null,
+  };
+}
+
+/** After saving a CPR/AED course: one button per card held, to record the new card it gave. */
+function cardOffers(logged, app) {
+  return (logged.card_offers ?? []).map((offer) => {
+    const status = h('span', { class: 'card-offer-status', role: 'status' });
+    const button = h('button', {
+      type: 'button', class: 'button small primary card-offer', 'data-credential-id': String(offer.credential_id),
+      'data-date': offer.issued_on,
+    }, `Record your new ${offer.abbreviation} card (issued ${formatDate(offer.issued_on)})`);
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      status.textContent = '';
+      try {
+        const renewed = await renewCredential(offer.credential_id, offer.issued_on, null, null);
+        flash(`Recorded your new ${renewed.abbreviation} card, issued `, dateElement(offer.issued_on),
+          '; it runs to ', dateElement(renewed.cycle_end), '.');
+        app.refresh();
+      } catch (error) {
+        status.textContent = `Could not record it: ${error.message}`;
+        button.disabled = false;
+      }
+    });
+    return h('p', { class: 'card-offer-line' }, 'Did this course give you a new card? ', button, ' ', status);
+  });
+}
+
+function savedSummary(logged, verb, app) {
   const credited = logged.outcomes.filter((outcome) => outcome.credited);
+  // A card offered below needs no "not credited: a card collects no units" line as well.
+  const offered = new Set((logged.card_offers ?? []).map((offer) => offer.credential_id));
+  const listed = logged.outcomes.filter((outcome) => !offered.has(outcome.credential_id));
   return [
-    h('p', null, h('strong', null, `Logged “${logged.title}”`), ' (', dateElement(logged.completed_on), ').'),
-    logged.outcomes.length
-      ? h('ul', { class: 'plain-list' }, logged.outcomes.map((outcome) =>
+    h('p', null, h('strong', null, `${verb} “${logged.title}”`), ' (', dateElement(logged.completed_on), ').'),
+    listed.length
+      ? h('ul', { class: 'plain-list' }, listed.map((outcome) =>
         h('li', null, `${outcome.abbreviation}: `, outcomeText(outcome))))
       : null,
-    credited.length === 0 && logged.outcomes.length ? h('p', null, 'It did not count toward any credential.') : null,
+    credited.length === 0 && logged.outcomes.length ? h('p', null, 'It does not count toward any credential.') : null,
+    cardOffers(logged, app),
   ];
+}
+
+/** Shows what the core read from the date and hours fields, or nothing when it could not. */
+function showEchoes(form, answer) {
+  const dateEcho = form.querySelector('#log-date-echo');
+  const hoursEcho = form.querySelector('#log-hours-echo');
+  dateEcho.textContent = answer?.completed_on ? `= ${formatDate(answer.completed_on)}` : '';
+  dateEcho.dataset.date = answer?.completed_on ?? '';
+  hoursEcho.textContent = answer?.hours !== null && answer?.hours !== undefined ? `= ${formatNumber(answer.hours)} h` : '';
+  hoursEcho.dataset.hours = answer?.hours ?? '';
+}
+
+function problemsText(problems) {
+  return problems.map(({ field, message }) => `${field} — ${message}`).join('; ');
 }
 
 /** Wires the live preview: debounced on typing, ignoring answers that arrive out of order. */
@@ -222,20 +338,26 @@ function livePreview(form, state, preview) {
   let timer = null;
   let latest = 0;
   async function run() {
-    if (!isCompleteEnough(form)) {
-      preview.showMessage(FILL_IN_MESSAGE);
-      return;
-    }
     const activity = activityForm(form, state, preview);
-    if (activity.credit_to === null) {
-      preview.showNoneTicked();
+    const noneTicked = activity.credit_to === null;
+    if (noneTicked) activity.credit_to = [];
+    const typedSomething = ['log-title', 'log-date', 'log-hours'].some((id) => valueOf(form, id).trim() !== '');
+    if (!typedSomething) {
+      showEchoes(form, null);
+      preview.showMessage(FILL_IN_MESSAGE);
       return;
     }
     latest += 1;
     const request = latest;
     try {
-      const outcomes = await previewCredits(activity);
-      if (request === latest) preview.update(outcomes);
+      const answer = await previewCredits(activity, state.editing?.id ?? null);
+      if (request !== latest) return;
+      state.readDate = answer.completed_on;
+      showEchoes(form, answer);
+      if (noneTicked) preview.showNoneTicked();
+      else if (answer.outcomes) preview.update(answer.outcomes);
+      else if (!isCompleteEnough(form)) preview.showMessage(FILL_IN_MESSAGE);
+      else preview.showMessage(h('span', { class: 'preview-problem' }, `No preview yet: ${problemsText(answer.problems)}`));
     } catch (error) {
       if (request !== latest) return;
       const where = error.field ? ` (${error.field})` : '';
@@ -259,10 +381,16 @@ async function submit(event, form, state, preview, app) {
   const button = form.querySelector('#save-activity');
   button.disabled = true;
   try {
-    const logged = await logActivity(activity);
-    form.reset();
-    flash(...loggedSummary(logged));
-    app.navigate('#/dashboard');
+    if (state.editing) {
+      const edited = await editActivity(state.editing.id, activityChanges(form, preview));
+      flash(...savedSummary(edited, 'Saved changes to', app));
+      app.refresh();
+    } else {
+      const logged = await logActivity(activity);
+      form.reset();
+      flash(...savedSummary(logged, 'Logged', app));
+      app.navigate('#/dashboard');
+    }
   } catch (error) {
     showError(form, error);
   } finally {
@@ -270,69 +398,57 @@ async function submit(event, form, state, preview, app) {
   }
 }
 
-// --- the log of past activities ------------------------------------------------------------------
-
-function creditText(credit, held) {
-  const status = held.get(credit.credential_id);
-  const category = credit.category ? ` (category ${credit.category})` : '';
-  return `${status?.abbreviation ?? `#${credit.credential_id}`} ${formatUnits(credit.units, status?.unit)}${category}`;
-}
-
-function activityItem(activity, held, onDelete) {
-  const credits = activity.credits.map((credit) => creditText(credit, held));
-  return h('li', { class: 'activity-item', 'data-activity-id': String(activity.id) },
-    h('div', { class: 'activity-main' },
-      h('strong', null, activity.title),
-      h('span', { class: 'hint' }, ' · ', dateElement(activity.completed_on), ` · ${formatNumber(activity.hours)} h`,
-        activity.cost_cents ? ` · ${formatMoney(activity.cost_cents)}` : '',
-        activity.provider ? ` · ${activity.provider}` : ''),
-      h('span', { class: 'block hint' }, credits.length ? `Credited: ${credits.join(', ')}` : 'Not credited to any credential')),
-    h('div', { class: 'activity-actions' },
-      activity.proof ? h('button', { type: 'button', class: 'button small open-proof', 'data-activity-id': String(activity.id), on: { click: () => openProof(activity.id).catch((error) => alertInline(error)) } }, 'Open proof') : null,
-      h('button', { type: 'button', class: 'button small danger delete-activity', on: { click: () => onDelete(activity) } }, 'Delete')));
-}
-
-function alertInline(error) {
-  document.getElementById('activity-log')?.prepend(h('p', { class: 'form-error', role: 'alert' }, error.message));
-}
-
-async function fillActivityLog(section, statuses) {
-  const activities = await listActivities();
-  const held = new Map(statuses.map((status) => [status.id, status]));
-  const onDelete = async (activity) => {
-    const sure = await confirmDialog({
-      title: `Delete “${activity.title}”?`,
-      message: 'Its credits are taken back from every credential, and its proof copy is no longer listed.',
-      confirmLabel: 'Delete activity',
-      danger: true,
-    });
-    if (!sure) return;
-    try {
-      await deleteActivity(activity.id);
-      await fillActivityLog(section, statuses);
-    } catch (error) {
-      alertInline(error);
-    }
+/** Opens a logged activity in the form: its values, its typed units; Save changes or Cancel. */
+function startEditing(activity, form, state, preview, schedulePreview) {
+  clearErrors(form);
+  state.editing = activity;
+  const set = (id, value) => {
+    form.querySelector(`#${id}`).value = value ?? '';
   };
-  const recent = [...activities].sort((a, b) => b.completed_on.localeCompare(a.completed_on));
-  replaceChildren(section,
-    h('h2', null, 'Your log'),
-    recent.length
-      ? h('ul', { class: 'activity-list' }, recent.map((activity) => activityItem(activity, held, onDelete)))
-      : h('p', { class: 'hint' }, 'Nothing logged yet.'));
+  set('log-title', activity.title);
+  set('log-provider', activity.provider);
+  set('log-date', activity.completed_on);
+  set('log-hours', String(activity.hours));
+  set('log-cost', activity.cost_cents ? centsToInput(activity.cost_cents) : '');
+  set('log-categories', activity.categories.join(', '));
+  set('log-notes', activity.notes);
+  const typed = new Map(activity.credits.filter((credit) => credit.overridden).map((credit) => [credit.credential_id, String(credit.units)]));
+  preview.reset(typed);
+  form.classList.add('editing');
+  form.querySelector('#activity-legend').textContent = `Editing “${activity.title}”`;
+  form.querySelector('#proof-section').hidden = true;
+  const proofNote = form.querySelector('#edit-proof-note');
+  proofNote.hidden = false;
+  proofNote.textContent = activity.proof
+    ? `Its proof (${activity.proof.original_name}) stays as it is.`
+    : 'To attach a proof, delete this activity and log it again with the file.';
+  form.querySelector('#save-activity').textContent = 'Save changes';
+  form.querySelector('#cancel-edit').hidden = false;
+  form.querySelector('#editing-banner').hidden = false;
+  schedulePreview();
+  form.scrollIntoView({ block: 'start' });
+  form.querySelector('#log-title').focus();
 }
 
 export async function render(_params, app) {
   const [statuses, info] = await Promise.all([getStatus(), appInfo().catch(() => null)]);
-  const state = { proofPath: null };
+  const state = { proofPath: null, editing: null, readDate: null };
   let schedulePreview = () => {};
   const preview = new CreditPreview(statuses, () => schedulePreview());
-  const form = h('form', { id: 'log-form', class: 'form', novalidate: true },
-    activityFields(statuses, info?.today ?? ''),
-    proofField(state),
-    preview.element,
-    h('div', { class: 'actions' },
-      h('button', { type: 'submit', class: 'button primary', id: 'save-activity' }, 'Save activity')));
+  const cancel = h('button', { type: 'button', class: 'button', id: 'cancel-edit', hidden: true, on: { click: () => app.refresh() } }, 'Cancel');
+  const form = h('form', { id: 'log-form', class: 'form log-form', novalidate: true },
+    h('div', { class: 'log-main' },
+      h('p', { class: 'notice editing-banner', id: 'editing-banner', hidden: true },
+        'Editing a logged activity: its credits are worked out again when you save. Units you typed for a credential stay unless you change them.'),
+      activityFields(statuses, info?.today ?? '', state),
+      proofField(state),
+      h('p', { class: 'hint', id: 'edit-proof-note', hidden: true })),
+    // Beside the fields on wide windows, and kept in view while the user types.
+    h('div', { class: 'log-side' },
+      preview.element,
+      h('div', { class: 'actions' },
+        cancel,
+        h('button', { type: 'submit', class: 'button primary', id: 'save-activity' }, 'Save activity'))));
   schedulePreview = livePreview(form, state, preview);
   form.addEventListener('input', (event) => {
     if (!event.target.closest('#credit-preview')) clearFieldError(event.target.closest('.field'));
@@ -341,7 +457,8 @@ export async function render(_params, app) {
   form.addEventListener('submit', (event) => submit(event, form, state, preview, app));
   schedulePreview();
   const activityLog = h('section', { id: 'activity-log', class: 'activity-log' });
-  fillActivityLog(activityLog, statuses).catch((error) => alertInline(error));
+  const onEdit = (activity) => startEditing(activity, form, state, preview, schedulePreview);
+  fillActivityLog(activityLog, statuses, { onEdit }).catch((error) => showListError(activityLog, error));
   return h('section', { id: 'log-view' },
     h('header', { class: 'view-header' },
       h('div', null, h('h1', null, 'Log CECs'),

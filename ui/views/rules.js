@@ -161,10 +161,15 @@ function provenanceRows(rules) {
 }
 
 /** The whole rule set as a definition list. */
-export function rulesList(rules) {
+/** Notes, confidence and sources: what a trainer opens to see where the rules come from. */
+export function provenanceList(rules) {
+  return h('dl', { class: 'rules provenance-list' }, provenanceRows(rules));
+}
+
+export function rulesList(rules, { provenance = true } = {}) {
   const cycleRows = [row('Cycle', valueOrUnknown(rules.cycle, rules.bodyShort, cycleText),
     rules.cycleNote ? h('span', { class: 'hint block' }, rules.cycleNote) : null, unverifiedMark(rules, 'cycle'))];
   if (rules.dueSoonDays) cycleRows.push(row('“Due soon” from', `${formatNumber(rules.dueSoonDays)} days before the deadline`));
   const unitPart = rules.isCprCard ? [row('Units', 'A CPR/AED card collects no continuing-education units')] : unitRows(rules);
-  return h('dl', { class: 'rules' }, cycleRows, unitPart, moneyRows(rules), provenanceRows(rules));
+  return h('dl', { class: 'rules' }, cycleRows, unitPart, moneyRows(rules), provenance ? provenanceRows(rules) : null);
 }

@@ -6,6 +6,7 @@ import {
 import { checkboxField, h, replaceChildren, textField } from '../dom.js';
 import { clearErrors, clearFieldError, showError } from '../feedback.js';
 import { dateElement, dateTimeElement, formatNumber } from '../format.js';
+import { backupsSection, calendarSection, exportSection, importSection } from './data-exchange.js';
 
 function dataSection(info) {
   return h('section', { class: 'panel', id: 'data-settings', 'aria-labelledby': 'data-settings-title' },
@@ -175,13 +176,15 @@ function snoozeButton(entry) {
 }
 
 function reminderEntry(entry) {
-  return h('li', { class: 'reminder-entry', 'data-key': entry.key, 'data-kind': entry.kind },
+  return h('li', { class: `reminder-entry${entry.resolved ? ' resolved' : ''}`, 'data-key': entry.key, 'data-kind': entry.kind, 'data-resolved': String(entry.resolved) },
     h('div', { class: 'reminder-main' },
       h('strong', { class: 'reminder-title' }, entry.title),
       h('p', { class: 'reminder-body' }, entry.body),
       h('p', { class: 'reminder-meta' }, 'Raised ', dateTimeElement(entry.raised_at),
-        entry.shown ? null : [' ', h('span', { class: 'badge badge-warning' }, `not shown: ${entry.error ?? 'reason unknown'}`)])),
-    h('div', { class: 'reminder-actions' }, snoozeButton(entry)));
+        entry.shown ? null : [' ', h('span', { class: 'badge badge-warning' }, `not shown: ${entry.error ?? 'reason unknown'}`)],
+        entry.resolved ? [' · ', h('span', { class: 'badge badge-resolved' }, '✓ Resolved')] : null)),
+    // A resolved reminder has nothing left to snooze.
+    entry.resolved ? null : h('div', { class: 'reminder-actions' }, snoozeButton(entry)));
 }
 
 function historyList(history) {
@@ -251,11 +254,15 @@ async function loadReminders() {
   }
 }
 
-export async function render() {
-  const [info, reminders] = await Promise.all([appInfo(), loadReminders()]);
+export async function render(_params, app) {
+  const [info, reminders, backups] = await Promise.all([appInfo(), loadReminders(), backupsSection(app)]);
   return h('section', { id: 'settings' },
     h('header', { class: 'view-header' }, h('div', null, h('h1', null, 'Settings'))),
     dataSection(info),
     backupSection(),
+    backups,
+    importSection(app),
+    exportSection(),
+    reminders.settings ? calendarSection(reminders.settings) : null,
     reminderSection(reminders));
 }

@@ -19,9 +19,12 @@ function layout(width, rowCount) {
   const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
   const left = rem;
   const right = rem;
-  const axis = 2.75 * rem;
+  // The "Today" label has a band of its own above the year and month labels, so the two never
+  // overlap whatever today's date.
+  const todayBand = 1.6 * rem;
+  const axis = todayBand + 2.75 * rem;
   const row = 4.75 * rem;
-  return { rem, width, left, right, axis, row, height: axis + rowCount * row + rem };
+  return { rem, width, left, right, todayBand, axis, row, height: axis + rowCount * row + rem };
 }
 
 function scaleFor(geometry, start, end) {
@@ -79,8 +82,10 @@ function hatchPattern() {
       svg('line', { x1: '0', y1: '0', x2: '0', y2: '7', class: 'tl-hatch-line' })));
 }
 
+/** Gridlines, and the year and month labels (drawn apart, above the today line). */
 function axis(geometry, scale, start, end) {
   const group = svg('g', { class: 'tl-axis', 'aria-hidden': 'true' });
+  const labels = svg('g', { class: 'tl-axis-labels', 'aria-hidden': 'true' });
   const bottom = geometry.height - geometry.rem;
   // Month labels only where there is room for them between the years (narrow window, high zoom).
   const halfYearWidth = scale.x(new Date(start.getFullYear(), start.getMonth() + 6, start.getDate())) - scale.x(start);
@@ -92,11 +97,11 @@ function axis(geometry, scale, start, end) {
     const isYear = tick.getMonth() === 0;
     group.append(svg('line', { x1: x, x2: x, y1: geometry.axis - 0.6 * geometry.rem, y2: bottom, class: isYear ? 'tl-grid tl-grid-year' : 'tl-grid' }));
     if (isYear || roomForMonths) {
-      group.append(svg('text', { x: x + 0.25 * geometry.rem, y: geometry.axis - 0.9 * geometry.rem, class: isYear ? 'tl-year' : 'tl-month' },
+      labels.append(svg('text', { x: x + 0.25 * geometry.rem, y: geometry.axis - 0.9 * geometry.rem, class: isYear ? 'tl-year' : 'tl-month' },
         isYear ? String(tick.getFullYear()) : formatShortMonth(tick)));
     }
   }
-  return group;
+  return { grid: group, labels };
 }
 
 function todayLine(geometry, scale, today) {
@@ -104,7 +109,7 @@ function todayLine(geometry, scale, today) {
   const nearRight = x > geometry.width * 0.7;
   return svg('g', { class: 'tl-today', 'data-date': toIsoDate(today) },
     svg('line', { x1: x, x2: x, y1: 0.4 * geometry.rem, y2: geometry.height - geometry.rem }),
-    svg('text', { x: nearRight ? x - 0.3 * geometry.rem : x + 0.3 * geometry.rem, y: 1.2 * geometry.rem, 'text-anchor': nearRight ? 'end' : 'start' },
+    svg('text', { x: nearRight ? x - 0.3 * geometry.rem : x + 0.3 * geometry.rem, y: 1.15 * geometry.rem, 'text-anchor': nearRight ? 'end' : 'start' },
       `Today, ${formatDate(toIsoDate(today))}`));
 }
 
@@ -181,6 +186,7 @@ function drawTimeline(statuses, today, width, showDetails, app) {
   const end = addYears(today, 3);
   const geometry = layout(width, statuses.length);
   const scale = scaleFor(geometry, start, end);
+  const { grid, labels } = axis(geometry, scale, start, end);
   return svg('svg', {
     id: 'timeline-svg', class: 'timeline', width: geometry.width, height: geometry.height,
     viewBox: `0 0 ${geometry.width} ${geometry.height}`, role: 'group',
@@ -188,9 +194,10 @@ function drawTimeline(statuses, today, width, showDetails, app) {
     'data-start': toIsoDate(start), 'data-end': toIsoDate(end),
   },
   hatchPattern(),
-  axis(geometry, scale, start, end),
+  grid,
   statuses.map((status, index) => credentialRow(status, index, geometry, scale, showDetails, app)),
-  todayLine(geometry, scale, today));
+  todayLine(geometry, scale, today),
+  labels);
 }
 
 function legend() {

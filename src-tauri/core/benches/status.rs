@@ -80,7 +80,7 @@ fn main() {
     let totals = recert.store().current_cycle_totals().unwrap();
     let rules_only = measure(|| {
         let mut totals = totals.clone();
-        let reports = reports(&loaded, &mut totals, today);
+        let reports = reports(&loaded, &mut totals, today, 90);
         assert_eq!(reports.len(), CREDENTIALS);
     });
     report("status, rules only (in memory)", &rules_only);

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::amount::{Cents, Hours, Units};
 use crate::credential::{clean_text, Credential, CredentialKind};
-use crate::dates::parse_date;
-use crate::error::{Error, Result};
+use crate::dates::parse_typed_date;
+use crate::error::{Error, Problems, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Activity {
@@ -22,6 +22,8 @@ pub struct Activity {
     pub categories: Vec<String>,
     pub notes: Option<String>,
     pub proof: Option<Proof>,
+    /// Set when this is a credential's opening balance ("Earned before Recert"), credited to it only.
+    pub opening_balance_for: Option<i64>,
 }
 
 /// A certificate or receipt copied into the data folder.
@@ -99,6 +101,50 @@ impl CreditChoice {
     }
 }
 
+/// What the user changes in a logged activity. `None` keeps a value; an empty text clears an
+/// optional one (provider, cost, notes).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ActivityChanges {
+    pub title: Option<String>,
+    pub provider: Option<String>,
+    pub completed_on: Option<String>,
+    pub hours: Option<String>,
+    pub cost: Option<String>,
+    pub categories: Option<Vec<String>>,
+    pub notes: Option<String>,
+    /// Choose again which credentials it counts toward, as when logging (an empty list: every
+    /// credential it can serve). `None` keeps the current choice: the credentials it counts
+    /// toward (with units the user typed), plus those it could not serve before the change.
+    pub credit_to: Option<Vec<CreditChoice>>,
+}
+
+impl ActivityChanges {
+    /// The whole form the changed activity amounts to, to be validated as a new one is.
+    pub fn to_form(&self, activity: &Activity) -> ActivityForm {
+        let or = |changed: &Option<String>, current: String| changed.clone().unwrap_or(current);
+        ActivityForm {
+            title: or(&self.title, activity.title.clone()),
+            provider: self.provider.clone().or_else(|| activity.provider.clone()),
+            completed_on: or(&self.completed_on, activity.completed_on.to_string()),
+            hours: or(&self.hours, activity.hours.to_string()),
+            cost: Some(or(&self.cost, activity.cost.to_string())),
+            categories: self.categories.clone().unwrap_or_else(|| activity.categories.clone()),
+            notes: self.notes.clone().or_else(|| activity.notes.clone()),
+            proof_file: None,
+            credit_to: self.credit_to.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// Whether an activity is a CPR/AED (or BLS, first aid) course: tagged so, or named so.
+pub fn is_cpr_course(title: &str, categories: &[String]) -> bool {
+    const TAGS: [&str; 8] = ["cpr", "aed", "cpr/aed", "cpr-aed", "bls", "first aid", "first-aid", "cpr/aed/first aid"];
+    const WORDS: [&str; 3] = ["cpr", "aed", "bls"];
+    categories.iter().any(|tag| TAGS.iter().any(|known| tag.trim().eq_ignore_ascii_case(known)))
+        || title.split(|c: char| !c.is_alphanumeric()).any(|word| WORDS.iter().any(|w| word.eq_ignore_ascii_case(w)))
+}
+
 /// The checked, typed content of an `ActivityForm`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidActivity {
@@ -116,51 +162,80 @@ pub struct ValidActivity {
 const MAX_HOURS: Hours = Hours(24 * 366 * 100);
 
 impl ActivityForm {
+    /// Checks every field and reports every problem at once (one `Invalid`, or `InvalidFields`
+    /// in the form's order), so the form can show each beside its field.
     pub fn validate(&self, today: NaiveDate) -> Result<ValidActivity> {
-        let title = clean_text("title", &self.title, true)?.unwrap_or_default();
-        let provider = match &self.provider {
-            Some(text) => clean_text("provider", text, false)?,
-            None => None,
-        };
-        let completed_on = parse_date("date", &self.completed_on)?;
-        if completed_on > today {
-            return Err(Error::invalid("date", format!("{completed_on} is in the future")));
-        }
-        let hours = Hours::parse("hours", &self.hours)?;
-        if hours.0 == 0 {
-            return Err(Error::invalid("hours", "must be more than 0"));
-        }
-        if hours > MAX_HOURS {
-            return Err(Error::invalid("hours", format!("{hours} hours is more than a year of study")));
-        }
-        let cost = match self.cost.as_deref().map(str::trim) {
-            None | Some("") => Cents::ZERO,
-            Some(text) => Cents::parse("cost", text)?,
-        };
+        let mut problems = Problems::default();
+        let title = problems.check(clean_text("title", &self.title, true)).map(Option::unwrap_or_default);
+        let provider = problems.check(optional_clean("provider", &self.provider));
+        let completed_on = problems.check(self.completed_on().and_then(|date| {
+            if date > today {
+                Err(Error::invalid("date", format!("{date} is in the future")))
+            } else {
+                Ok(date)
+            }
+        }));
+        let hours = problems.check(self.hours().and_then(|hours| {
+            if hours.0 == 0 {
+                Err(Error::invalid("hours", "must be more than 0"))
+            } else if hours > MAX_HOURS {
+                Err(Error::invalid("hours", format!("{hours} hours is more than a year of study")))
+            } else {
+                Ok(hours)
+            }
+        }));
+        let cost = problems.check(match self.cost.as_deref().map(str::trim) {
+            None | Some("") => Ok(Cents::ZERO),
+            Some(text) => Cents::parse("cost", text),
+        });
         let mut categories = Vec::new();
         for tag in &self.categories {
-            if let Some(tag) = clean_text("category", tag, false)? {
+            if let Some(Some(tag)) = problems.check(clean_text("category", tag, false)) {
                 if !categories.iter().any(|t: &String| t.eq_ignore_ascii_case(&tag)) {
                     categories.push(tag);
                 }
             }
         }
-        let notes = match &self.notes {
-            Some(text) => clean_text("notes", text, false)?,
-            None => None,
-        };
+        let notes = problems.check(optional_clean("notes", &self.notes));
         let mut overrides = Vec::new();
         for choice in &self.credit_to {
             if overrides.iter().any(|(id, _)| *id == choice.credential_id) {
-                return Err(Error::invalid("for", format!("credential {} is listed twice", choice.credential_id)));
+                problems.add(Error::invalid("for", format!("credential {} is listed twice", choice.credential_id)));
+                continue;
             }
             let units = match choice.units.as_deref().map(str::trim) {
-                None | Some("") => None,
-                Some(text) => Some(Units::parse("for", text)?),
+                None | Some("") => Some(None),
+                Some(text) => problems.check(Units::parse("for", text)).map(Some),
             };
-            overrides.push((choice.credential_id, units));
+            if let Some(units) = units {
+                overrides.push((choice.credential_id, units));
+            }
         }
+        problems.finish()?;
+        // Every value missing here recorded a problem, so `finish` returned it above.
+        let (Some(title), Some(provider), Some(completed_on), Some(hours), Some(cost), Some(notes)) =
+            (title, provider, completed_on, hours, cost, notes)
+        else {
+            return Err(Error::invalid("form", "the activity could not be read"));
+        };
         Ok(ValidActivity { title, provider, completed_on, hours, cost, categories, notes, overrides })
+    }
+
+    /// The completion date as typed (ISO or US `MM/DD/YYYY`), read as the form reads it.
+    pub fn completed_on(&self) -> Result<NaiveDate> {
+        parse_typed_date("date", &self.completed_on)
+    }
+
+    /// The hours as typed (`1.5`, `1h30`, `90 min`), read as the form reads them.
+    pub fn hours(&self) -> Result<Hours> {
+        Hours::parse_duration("hours", &self.hours)
+    }
+}
+
+fn optional_clean(field: &str, text: &Option<String>) -> Result<Option<String>> {
+    match text {
+        Some(text) => clean_text(field, text, false),
+        None => Ok(None),
     }
 }
 
@@ -258,6 +333,55 @@ mod tests {
     use super::*;
     use crate::test_support::{d, held_on};
 
+    #[test]
+    fn cpr_courses_are_known_by_tag_or_name() {
+        assert!(is_cpr_course("Heartsaver CPR AED", &[]));
+        assert!(is_cpr_course("BLS Provider renewal", &[]));
+        assert!(is_cpr_course("Red Cross class", &["CPR".into()]));
+        assert!(is_cpr_course("Red Cross class", &["First Aid".into()]));
+        assert!(!is_cpr_course("Kettlebell workshop", &["A".into()]));
+        assert!(!is_cpr_course("Scapular mechanics", &[]), "a word containing 'cpr' letters is not CPR");
+    }
+
+    #[test]
+    fn changes_keep_what_they_do_not_name() {
+        let activity = Activity {
+            id: 4,
+            title: "Kettlebell workshop".into(),
+            provider: Some("StrongFirst".into()),
+            completed_on: d("2026-05-01"),
+            hours: Hours(150),
+            cost: Cents(14900),
+            categories: vec!["A".into()],
+            notes: None,
+            proof: None,
+            opening_balance_for: None,
+        };
+        let changes = ActivityChanges { hours: Some("2h".into()), provider: Some(String::new()), ..Default::default() };
+        let valid = changes.to_form(&activity).validate(d("2026-11-23")).unwrap();
+        assert_eq!(valid.title, "Kettlebell workshop");
+        assert_eq!(valid.provider, None, "an empty text clears it");
+        assert_eq!((valid.completed_on, valid.hours, valid.cost), (d("2026-05-01"), Hours(200), Cents(14900)));
+        assert_eq!(valid.categories, vec!["A".to_string()]);
+    }
+
+    #[test]
+    fn a_form_with_several_mistakes_reports_every_one() {
+        let form = ActivityForm {
+            title: " ".into(),
+            completed_on: "2026-02-30".into(),
+            hours: "eight".into(),
+            cost: Some("12.505".into()),
+            ..Default::default()
+        };
+        let error = form.validate(d("2026-11-23")).unwrap_err();
+        assert_eq!(error.code(), "invalid");
+        assert_eq!(error.field(), Some("title"), "the first field first");
+        let fields: Vec<String> = error.field_errors().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["title", "date", "hours", "cost"]);
+        assert!(error.to_string().contains("date: 2026-02-30 is not a real calendar date"), "{error}");
+    }
+
     fn held(preset: &str, earned: &str) -> Credential {
         held_on(0, preset, earned, None, "2026-11-23")
     }
@@ -342,6 +466,9 @@ mod tests {
         for (field, form) in cases {
             assert_eq!(form.validate(today).unwrap_err().field(), Some(field));
         }
+        let accepted = ActivityForm { completed_on: "05/01/2026".into(), hours: "1h30".into(), ..good.clone() };
+        let valid = accepted.validate(today).unwrap();
+        assert_eq!((valid.completed_on, valid.hours), (d("2026-05-01"), Hours(150)));
         assert_eq!(CreditChoice::parse("3=1.5").unwrap(), CreditChoice { credential_id: 3, units: Some("1.5".into()) });
         assert!(CreditChoice::parse("abc").is_err());
     }

@@ -143,6 +143,96 @@ impl Hours {
     }
 }
 
+/// A piece of a typed duration: a number, a unit word, or the colon of `1:30`.
+#[derive(Debug, PartialEq)]
+enum DurationToken<'a> {
+    Number(&'a str),
+    Hours,
+    Minutes,
+    Colon,
+}
+
+fn duration_tokens(text: &str) -> Option<Vec<DurationToken<'_>>> {
+    let mut tokens = Vec::new();
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c.is_whitespace() {
+            rest = &rest[c.len_utf8()..];
+        } else if c == ':' {
+            tokens.push(DurationToken::Colon);
+            rest = &rest[1..];
+        } else if c.is_ascii_digit() || c == '.' {
+            let end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+            tokens.push(DurationToken::Number(&rest[..end]));
+            rest = &rest[end..];
+        } else if c.is_ascii_alphabetic() {
+            let end = rest.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(rest.len());
+            tokens.push(match rest[..end].to_ascii_lowercase().as_str() {
+                "h" | "hr" | "hrs" | "hour" | "hours" => DurationToken::Hours,
+                "m" | "min" | "mins" | "minute" | "minutes" => DurationToken::Minutes,
+                _ => return None,
+            });
+            rest = &rest[end..];
+        } else {
+            return None;
+        }
+    }
+    Some(tokens)
+}
+
+impl Hours {
+    /// Clock hours as people type them: `1.5`, `1.5 h`, `2h`, `1h30`, `1 h 30 min`, `1:30`,
+    /// `90 min`. Minutes become hundredths of an hour, rounded to the nearest (20 min = 0.33 h).
+    pub fn parse_duration(field: &str, text: &str) -> Result<Self> {
+        use DurationToken::{Colon, Hours as H, Minutes as M, Number};
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return Err(Error::invalid(field, "a number of hours is required"));
+        }
+        if trimmed.starts_with('-') {
+            return Err(Error::invalid(
+                field,
+                format!("must not be negative (got \"{}\")", crate::quote::value(trimmed)),
+            ));
+        }
+        let invalid = || {
+            Error::invalid(
+                field,
+                format!("must be hours like 1.5, 1h30 or 90 min (got \"{}\")", crate::quote::value(trimmed)),
+            )
+        };
+        let whole = |number: &str| -> Result<i64> {
+            if number.is_empty() || number.len() > 9 || !number.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(invalid());
+            }
+            number.parse().map_err(|_| invalid())
+        };
+        let minutes_to_hundredths = |minutes: i64| (minutes * 100 + 30) / 60;
+        let minutes_of_an_hour = |number: &str| -> Result<i64> {
+            let minutes = whole(number)?;
+            if minutes >= 60 {
+                return Err(Error::invalid(
+                    field,
+                    format!("{minutes} minutes after the hours: write it as hours and minutes under 60"),
+                ));
+            }
+            Ok(minutes)
+        };
+        let tokens = duration_tokens(trimmed).ok_or_else(invalid)?;
+        let hundredths = match tokens.as_slice() {
+            [Number(hours)] | [Number(hours), H] => parse_hundredths(field, hours).map_err(|_| invalid())?,
+            [Number(hours), H, Number(minutes)]
+            | [Number(hours), H, Number(minutes), M]
+            | [Number(hours), Colon, Number(minutes)] => {
+                whole(hours)? * 100 + minutes_to_hundredths(minutes_of_an_hour(minutes)?)
+            }
+            [Number(minutes), M] => minutes_to_hundredths(whole(minutes)?),
+            _ => return Err(invalid()),
+        };
+        Ok(Self(hundredths))
+    }
+}
+
 impl fmt::Display for Hours {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         format_hundredths(self.0, 1, f)
@@ -206,6 +296,54 @@ mod tests {
         // 1.25 h at 10 h per unit is 0.125 CEU: rounded down to 0.12, never up.
         assert_eq!(Units::from_hours(Hours(125), Hours(1000)), Some(Units(12)));
         assert_eq!(Units::from_hours(eight_hours, Hours(0)), None);
+    }
+
+    #[test]
+    fn durations_typed_as_people_write_them() {
+        let cases = [
+            ("1.5", 150),
+            ("8", 800),
+            (" 2h ", 200),
+            ("1.5 h", 150),
+            ("2 hours", 200),
+            ("1h30", 150),
+            ("1h 30", 150),
+            ("1 h 30 min", 150),
+            ("1H30M", 150),
+            ("1 hour 30 minutes", 150),
+            ("1:30", 150),
+            ("90 min", 150),
+            ("90min", 150),
+            ("45 minutes", 75),
+            ("20 min", 33),
+            ("1h20", 133),
+            ("0h05", 8),
+            ("600 min", 1000),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(Hours::parse_duration("hours", text).unwrap(), Hours(expected), "{text}");
+        }
+        for bad in [
+            "",
+            " ",
+            "-1",
+            "-1h",
+            "eight",
+            "1.5h30",
+            "1h60",
+            "1h 30 h",
+            "90 min 2h",
+            "1,5",
+            "h",
+            "min",
+            "1:5:0",
+            "1.555",
+            "1 day",
+            "9999999999 min",
+        ] {
+            let error = Hours::parse_duration("hours", bad).unwrap_err();
+            assert_eq!(error.field(), Some("hours"), "{bad}");
+        }
     }
 
     #[test]

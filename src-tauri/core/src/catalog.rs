@@ -280,7 +280,13 @@ mod tests {
                 let url = source.starts_with("https://") || source.starts_with("http://");
                 assert!(url || source.starts_with("No "), "{}: {source}", preset.id);
                 assert!(!source.contains("fanyv88") && !source.contains(":443/"), "{}: mangled {source}", preset.id);
-                assert!(!source.contains("vintageculture"), "{}: a document mirror is no source", preset.id);
+                for junk in ["vintageculture", "fill.io", "wixlib", "terms-and-conditions"] {
+                    assert!(
+                        !source.contains(junk),
+                        "{}: a document mirror or terms page is no source: {source}",
+                        preset.id
+                    );
+                }
             }
         }
     }

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::amount::{Cents, Hours, Units};
 use crate::catalog::Catalog;
-use crate::dates::parse_date;
-use crate::error::{Error, Result};
+use crate::dates::parse_typed_date;
+use crate::error::{Error, Problems, Result};
 use crate::period::Period;
 use crate::rules::{
     current_cycle, cycle_ending, Cycle, CycleRule, LateFeeTier, ProrationTier, RenewalRules, RenewsFrom,
@@ -103,6 +103,8 @@ pub struct CredentialForm {
     /// The credential is itself a CPR/AED card.
     pub cpr_card: bool,
     pub due_soon_days: Option<String>,
+    /// Units already earned this cycle, each `UNITS[:CATEGORY]` (see `opening::parse_opening`).
+    pub already_earned: Vec<String>,
 }
 
 /// Changes to a held credential: each `Some` field replaces the stored value; an empty string
@@ -133,6 +135,8 @@ pub struct CredentialChanges {
     pub due_soon_days: Option<String>,
     /// Replaces all categories, each as `KEY[:MIN[:MAX]]` (empty MIN/MAX for none).
     pub categories: Option<Vec<String>>,
+    /// Replaces the opening balance, each `UNITS[:CATEGORY]`; an empty list removes it.
+    pub already_earned: Option<Vec<String>>,
 }
 
 pub(crate) fn clean_text(field: &str, text: &str, required: bool) -> Result<Option<String>> {
@@ -184,13 +188,12 @@ impl CredentialForm {
     /// Builds the credential this form describes, as of `today`.
     /// The credential has id 0 until the store gives it one.
     pub fn to_credential(&self, catalog: &Catalog, today: NaiveDate) -> Result<Credential> {
-        let expires = optional_amount(&self.expires, |t| parse_date("expires", t))?;
+        self.several_problems(today)?;
+        let expires = optional_amount(&self.expires, |t| parse_typed_date("expires", t))?;
         let earned_on = match (self.earned_on.trim(), expires) {
-            ("", None) => {
-                return Err(Error::invalid("earned", "give the date you earned it, or its current expiry (--expires)"))
-            }
+            ("", None) => return Err(Error::invalid("earned", "give the date you earned it, or its current expiry")),
             ("", Some(_)) => None,
-            (text, _) => Some(parse_date("earned", text)?),
+            (text, _) => Some(parse_typed_date("earned", text)?),
         };
         if let Some(earned_on) = earned_on.filter(|earned| *earned > today) {
             return Err(Error::invalid("earned", format!("{earned_on} is in the future")));
@@ -287,6 +290,56 @@ impl CredentialForm {
     }
 }
 
+impl CredentialForm {
+    /// A form with several mistakes reports every one at once (`InvalidFields`), each field
+    /// checked on its own; with one mistake or none this passes, and `to_credential` reports it
+    /// as before, in context.
+    fn several_problems(&self, today: NaiveDate) -> Result<()> {
+        // In the order the window's form shows the fields: the credential, then the certificate.
+        let mut problems = Problems::default();
+        if self.preset.is_some() {
+            problems.check(optional_text("name", &self.name));
+            problems.check(optional_text("abbreviation", &self.abbreviation));
+        } else {
+            problems.check(clean_text("name", self.name.as_deref().unwrap_or(""), true));
+            problems.check(clean_text("body", self.body.as_deref().unwrap_or(""), true));
+            problems.check(optional_text("abbreviation", &self.abbreviation));
+            if let Some(years) =
+                problems.check(optional_amount(&self.cycle_years, |t| parse_count("cycle-years", t, 10)))
+            {
+                problems.check(CycleRule::from_spec(self.cycle_rule.as_deref(), years));
+            }
+            problems.check(optional_amount(&self.units_required, |t| Units::parse("units", t)));
+            problems.check(optional_text("unit", &self.unit));
+            problems.check(optional_amount(&self.hours_per_unit, |t| Hours::parse("hours-per-unit", t)));
+            problems.check(optional_amount(&self.renewal_fee, |t| Cents::parse("fee", t)));
+            problems.check(optional_amount(&self.late_fee, |t| Cents::parse("late-fee", t)));
+            problems.check(optional_amount(&self.grace, |t| Period::parse("grace", t)));
+        }
+        let no_expiry = self.expires.as_deref().is_none_or(|t| t.trim().is_empty());
+        match self.earned_on.trim() {
+            "" if no_expiry => {
+                problems.add(Error::invalid("earned", "give the date you earned it, or its current expiry (--expires)"))
+            }
+            "" => {}
+            text => {
+                if let Some(earned) = problems.check(parse_typed_date("earned", text)).filter(|earned| *earned > today)
+                {
+                    problems.add(Error::invalid("earned", format!("{earned} is in the future")));
+                }
+            }
+        }
+        problems.check(optional_amount(&self.expires, |t| parse_typed_date("expires", t)));
+        problems.check(optional_text("number", &self.number));
+        problems.check(optional_text("notes", &self.notes));
+        problems.check(optional_amount(&self.due_soon_days, |t| parse_count("due-soon-days", t, 730)));
+        if problems.len() < 2 {
+            return Ok(());
+        }
+        problems.finish()
+    }
+}
+
 impl CredentialChanges {
     /// Applies the changes to `credential`, returning the changed copy; the original is untouched
     /// when any change is invalid.
@@ -311,7 +364,7 @@ impl CredentialChanges {
             changed.member = member;
         }
         if let Some(text) = &self.earned_on {
-            changed.earned_on = parse_date("earned", text)?;
+            changed.earned_on = parse_typed_date("earned", text)?;
             if changed.earned_on > today {
                 return Err(Error::invalid("earned", format!("{} is in the future", changed.earned_on)));
             }
@@ -381,8 +434,8 @@ impl CredentialChanges {
         }
         rules.validate()?;
 
-        let cycle_start = optional_amount(&self.cycle_start, |t| parse_date("cycle-start", t))?;
-        let expires = optional_amount(&self.expires, |t| parse_date("expires", t))?;
+        let cycle_start = optional_amount(&self.cycle_start, |t| parse_typed_date("cycle-start", t))?;
+        let expires = optional_amount(&self.expires, |t| parse_typed_date("expires", t))?;
         if let Some(end) = expires {
             if end < changed.earned_on {
                 return Err(Error::invalid(

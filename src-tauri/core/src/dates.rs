@@ -8,14 +8,40 @@ use crate::error::{Error, Result};
 /// Parses an ISO `YYYY-MM-DD` date, rejecting impossible days (2026-02-30) and other formats.
 pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate> {
     let trimmed = text.trim();
-    let shape_ok = trimmed.len() == 10
-        && trimmed.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
-    if !shape_ok {
+    if !iso_shaped(trimmed) {
         let shown = crate::quote::value(trimmed);
         return Err(Error::invalid(field, format!("\"{shown}\" is not a date in the form YYYY-MM-DD")));
     }
     NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
         .map_err(|_| Error::invalid(field, format!("{trimmed} is not a real calendar date")))
+}
+
+fn iso_shaped(text: &str) -> bool {
+    text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() })
+}
+
+/// Parses a date as a person types it: ISO `YYYY-MM-DD`, or the US `MM/DD/YYYY` (one-digit
+/// month and day allowed: `5/10/2019`). Day-first dates are not accepted: `05/10/2019` is always
+/// May 10. Impossible days are refused as by [`parse_date`].
+pub fn parse_typed_date(field: &str, text: &str) -> Result<NaiveDate> {
+    let trimmed = text.trim();
+    if iso_shaped(trimmed) {
+        return parse_date(field, trimmed);
+    }
+    let digits =
+        |s: &str, min: usize, max: usize| (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = trimmed.split('/').collect();
+    let [month, day, year] = parts[..] else {
+        let shown = crate::quote::value(trimmed);
+        return Err(Error::invalid(field, format!("\"{shown}\" is not a date: type YYYY-MM-DD or MM/DD/YYYY")));
+    };
+    if !(digits(month, 1, 2) && digits(day, 1, 2) && digits(year, 4, 4)) {
+        return Err(Error::invalid(field, format!("\"{trimmed}\" is not a date: type YYYY-MM-DD or MM/DD/YYYY")));
+    }
+    let number = |s: &str| s.parse::<u32>().unwrap_or(0);
+    NaiveDate::from_ymd_opt(year.parse().unwrap_or(0), number(month), number(day))
+        .ok_or_else(|| Error::invalid(field, format!("{trimmed} is not a real calendar date (MM/DD/YYYY)")))
 }
 
 /// The same day `years` later; 29 February falls back to 28 February in a common year.
@@ -69,6 +95,31 @@ mod tests {
             let error = parse_date("date", bad).unwrap_err();
             assert_eq!(error.field(), Some("date"), "{bad}");
         }
+    }
+
+    #[test]
+    fn typed_dates_are_iso_or_us() {
+        let cases = [
+            ("2019-05-10", "2019-05-10"),
+            (" 2019-05-10 ", "2019-05-10"),
+            ("05/10/2019", "2019-05-10"),
+            ("5/10/2019", "2019-05-10"),
+            ("12/31/2026", "2026-12-31"),
+            ("2/29/2024", "2024-02-29"),
+        ];
+        for (typed, expected) in cases {
+            assert_eq!(parse_typed_date("date", typed).unwrap(), d(expected), "{typed}");
+        }
+        for bad in
+            ["31/12/2026", "2/29/2025", "13/01/2026", "05/10/19", "5/10", "05-10-2019", "1/2/3/2026", "May 10", ""]
+        {
+            let error = parse_typed_date("date", bad).unwrap_err();
+            assert_eq!(error.field(), Some("date"), "{bad}");
+        }
+        let impossible = parse_typed_date("date", "2026-02-30").unwrap_err().to_string();
+        assert!(impossible.contains("not a real calendar date"), "{impossible}");
+        let shape = parse_typed_date("date", "tomorrow").unwrap_err().to_string();
+        assert!(shape.contains("YYYY-MM-DD or MM/DD/YYYY"), "{shape}");
     }
 
     #[test]

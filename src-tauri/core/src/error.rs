@@ -13,6 +13,11 @@ pub enum Error {
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
 
+    /// Several inputs of one form that break rules, each with its field, so a form can show
+    /// every mistake at once beside its field (never fewer than two; one is `Invalid`).
+    #[error("{}", .0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
+    InvalidFields(Vec<FieldError>),
+
     /// An id, preset or file that does not exist.
     #[error("{what} not found: {id}")]
     NotFound { what: &'static str, id: String },
@@ -66,6 +71,13 @@ fn restore_hint(backup: Option<&std::path::Path>, backups_dir: &std::path::Path)
     }
 }
 
+/// One field's problem in a form.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
 impl Error {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Invalid { field: field.into(), message: message.into() }
@@ -82,7 +94,7 @@ impl Error {
     /// A stable code for programs (IPC, tests); the message is for people.
     pub fn code(&self) -> &'static str {
         match self {
-            Self::Invalid { .. } => "invalid",
+            Self::Invalid { .. } | Self::InvalidFields(_) => "invalid",
             Self::NotFound { .. } => "not_found",
             Self::NeedsConfirmation(_) => "needs_confirmation",
             Self::NewerDatabase { .. } => "newer_database",
@@ -96,11 +108,78 @@ impl Error {
         }
     }
 
-    /// The input field the error is about, when there is one.
+    /// The input field the error is about (the first, when there are several), if any.
     pub fn field(&self) -> Option<&str> {
         match self {
             Self::Invalid { field, .. } => Some(field),
+            Self::InvalidFields(errors) => errors.first().map(|e| e.field.as_str()),
             _ => None,
+        }
+    }
+
+    /// Every field problem this error reports, in the form's order (empty when it is not about
+    /// input).
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            Self::Invalid { field, message } => vec![FieldError { field: field.clone(), message: message.clone() }],
+            Self::InvalidFields(errors) => errors.clone(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Gathers the problems of a whole form instead of stopping at the first, so the user sees
+/// every mistake at once. Errors that are not about input are kept as they are.
+#[derive(Debug, Default)]
+pub struct Problems {
+    fields: Vec<FieldError>,
+    other: Option<Error>,
+}
+
+impl Problems {
+    /// The value, or `None` after recording why there is none.
+    pub fn check<T>(&mut self, result: Result<T>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.add(error);
+                None
+            }
+        }
+    }
+
+    pub fn add(&mut self, error: Error) {
+        match error {
+            Error::Invalid { field, message } => self.fields.push(FieldError { field, message }),
+            Error::InvalidFields(errors) => self.fields.extend(errors),
+            other => {
+                self.other.get_or_insert(other);
+            }
+        }
+    }
+
+    /// How many field problems were recorded.
+    pub fn len(&self) -> usize {
+        self.fields.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.other.is_none()
+    }
+
+    /// `Ok` when nothing was recorded; otherwise the first error that is not about input, else
+    /// every field problem (one as `Invalid`, several as `InvalidFields`).
+    pub fn finish(mut self) -> Result<()> {
+        if let Some(other) = self.other {
+            return Err(other);
+        }
+        match self.fields.len() {
+            0 => Ok(()),
+            1 => {
+                let FieldError { field, message } = self.fields.remove(0);
+                Err(Error::Invalid { field, message })
+            }
+            _ => Err(Error::InvalidFields(self.fields)),
         }
     }
 }

@@ -4,12 +4,18 @@
 
 pub mod activity;
 pub mod amount;
+pub mod audit;
+pub mod backups;
+pub mod calendar;
 pub mod catalog;
 pub mod costs;
 pub mod credential;
 pub mod dates;
 pub mod error;
+pub mod files;
 pub mod joint_fee;
+pub mod ledger_csv;
+pub mod opening;
 pub mod partial;
 pub mod paths;
 pub mod period;

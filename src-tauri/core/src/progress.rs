@@ -45,7 +45,12 @@ pub struct Progress {
     pub pace_per_month: Option<Units>,
     /// Categories with credit, against the body's minimum number of categories.
     pub categories_used: u32,
+    /// What still stands between the credits and the requirement.
     pub problems: Vec<String>,
+    /// Facts that need no action ("0.3 credited, only 0.1 counts": the minimum is met).
+    pub notes: Vec<String>,
+    /// Clock hours of courses that would close the shortfall, where the body's rate is known.
+    pub hours_needed: Option<crate::amount::Hours>,
 }
 
 /// Average days in a month (365.2425 / 12), in hundredths of a day, for the pace figure.
@@ -89,6 +94,7 @@ pub fn progress(credential: &Credential, totals: &CycleTotals, today: NaiveDate)
 
     let unit = credential.rules.unit.clone().unwrap_or_else(|| "units".into());
     let mut problems = Vec::new();
+    let mut notes = Vec::new();
     let mut category_deficit = Units::ZERO;
     for category in &categories {
         if let Some(min) = category.min {
@@ -99,7 +105,7 @@ pub fn progress(credential: &Credential, totals: &CycleTotals, today: NaiveDate)
         }
         if let Some(max) = category.max {
             if category.credited > max {
-                problems.push(format!(
+                notes.push(format!(
                     "{}: {} credited, only {max} {unit} count (category maximum)",
                     category.name, category.credited
                 ));
@@ -122,6 +128,11 @@ pub fn progress(credential: &Credential, totals: &CycleTotals, today: NaiveDate)
         }
         _ => None,
     };
+    let hours_needed = match (shortfall, credential.rules.hours_per_unit) {
+        // Round up: a course a few minutes short would leave a hundredth missing.
+        (Some(short), Some(per_unit)) if short.0 > 0 => Some(crate::amount::Hours((short.0 * per_unit.0 + 99) / 100)),
+        _ => None,
+    };
     Progress {
         units_required: requirement.units_required,
         prorated: requirement.prorated,
@@ -132,6 +143,8 @@ pub fn progress(credential: &Credential, totals: &CycleTotals, today: NaiveDate)
         pace_per_month,
         categories_used,
         problems,
+        notes,
+        hours_needed,
     }
 }
 
@@ -159,7 +172,8 @@ mod tests {
         assert_eq!(p.units_required, Some(Units(600)));
         assert_eq!(p.units_earned, Units(600));
         assert_eq!(p.shortfall, Some(Units(0)));
-        assert!(p.problems.iter().any(|m| m.contains("maximum")), "{:?}", p.problems);
+        assert!(p.problems.is_empty(), "a met requirement is no problem: {:?}", p.problems);
+        assert!(p.notes.iter().any(|m| m.contains("maximum")), "{:?}", p.notes);
         assert_eq!(p.pace_per_month, None);
     }
 
@@ -186,6 +200,19 @@ mod tests {
         let p = progress(&cscs, &totals(&[(Some("A"), 300), (Some("B"), 150)]), d("2026-11-23"));
         assert_eq!(p.shortfall, Some(Units(150)));
         assert_eq!(p.pace_per_month, Some(Units(121)));
+        assert_eq!(p.hours_needed, Some(crate::amount::Hours(1500)), "1.5 CEU at 10 h each");
+    }
+
+    #[test]
+    fn a_minimum_met_beyond_its_maximum_is_a_note_not_a_problem() {
+        let nasm = held("nasm-cpt", "2025-03-01");
+        let p = progress(&nasm, &totals(&[(Some("cpr"), 30), (Some("courses"), 190)]), d("2026-11-23"));
+        assert_eq!(p.units_earned, Units(200));
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        assert_eq!(
+            p.notes,
+            vec!["CPR/AED card (required, counts 0.1): 0.3 credited, only 0.1 CEU count (category maximum)"]
+        );
     }
 
     #[test]

@@ -81,6 +81,11 @@ impl LeadTimes {
         Ok(Self(days))
     }
 
+    /// The longest lead time (0 when there are none).
+    pub fn longest(&self) -> u32 {
+        self.0.iter().copied().max().unwrap_or(0)
+    }
+
     pub fn days(&self) -> &[u32] {
         &self.0
     }
@@ -119,8 +124,9 @@ fn key(credential_id: i64, cycle_end: NaiveDate, kind: ReminderKind, lead_days: 
     format!("{credential_id}:{cycle_end}:{}:{lead_days}", kind.as_str())
 }
 
+/// "Dec 31, 2026", as the window writes dates, so a notification and the screen agree.
 fn human_date(date: NaiveDate) -> String {
-    date.format("%-d %b %Y").to_string()
+    date.format("%b %-d, %Y").to_string()
 }
 
 fn days_phrase(days: i64) -> String {
@@ -260,6 +266,21 @@ pub fn candidates(report: &CredentialReport, lead_times: &LeadTimes, today: Naiv
     reminders
 }
 
+/// Whether a reminder raised earlier no longer applies: the credential is gone or renewed, or the
+/// problem it named is fixed (a card added, the credits logged, the renewal recorded in grace).
+pub fn is_resolved(kind: &str, cycle_end: &str, report: Option<&CredentialReport>) -> bool {
+    let Some(report) = report else { return true };
+    if report.credential.cycle.end.to_string() != cycle_end {
+        return true;
+    }
+    match kind {
+        "prerequisite" => report.prerequisite_problems.is_empty(),
+        "shortfall" => report.progress.shortfall.is_none_or(|short| short.0 == 0),
+        "late_fee" | "grace_ending" => report.status != Status::Grace,
+        _ => false,
+    }
+}
+
 fn rules_lead_times(report: &CredentialReport, global: &LeadTimes) -> LeadTimes {
     report
         .credential
@@ -318,7 +339,17 @@ pub struct Notice<'a> {
 
 /// Groups the reminders due now into the notifications to show.
 pub fn notices(due: &[Reminder]) -> Vec<Notice<'_>> {
-    if due.len() <= MAX_SEPARATE_NOTIFICATIONS {
+    grouped(due, MAX_SEPARATE_NOTIFICATIONS, |count| format!("{count} Recert reminders"))
+}
+
+/// The first check after the user set Recert up: whatever is due comes as one calm summary, not
+/// a burst of alarms for everything just entered.
+pub fn setup_notices(due: &[Reminder]) -> Vec<Notice<'_>> {
+    grouped(due, 1, |count| format!("Recert is set up: {count} things to look at"))
+}
+
+fn grouped(due: &[Reminder], max_separate: usize, title: impl Fn(usize) -> String) -> Vec<Notice<'_>> {
+    if due.len() <= max_separate {
         return due
             .iter()
             .map(|r| Notice { title: r.title.clone(), body: r.body.clone(), reminders: vec![r] })
@@ -329,11 +360,7 @@ pub fn notices(due: &[Reminder]) -> Vec<Notice<'_>> {
         lines.push(format!("… and {} more", due.len() - SUMMARY_LINES));
     }
     lines.push("Open Recert for the details.".into());
-    vec![Notice {
-        title: format!("{} Recert reminders", due.len()),
-        body: lines.join("\n"),
-        reminders: due.iter().collect(),
-    }]
+    vec![Notice { title: title(due.len()), body: lines.join("\n"), reminders: due.iter().collect() }]
 }
 
 #[cfg(test)]

@@ -71,7 +71,7 @@ impl CycleRule {
         let every = |years: u32| if years == 1 { "every year".to_string() } else { format!("every {years} years") };
         match self {
             Self::Fixed { ends_on, years } => {
-                format!("{}, everyone on the same schedule (next deadline {ends_on})", every(*years))
+                format!("{}, on {} for everyone", every(*years), ends_on.format("%b %-d"))
             }
             Self::AnniversaryMonthEnd { years } => {
                 format!("{}, on the last day of the month you earned it", every(*years))

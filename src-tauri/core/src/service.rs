@@ -6,19 +6,24 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::activity::{convert_credit, decide_credit, Activity, ActivityForm, Credit, CreditDecision, ValidActivity};
-use crate::amount::Cents;
+use crate::activity::{
+    convert_credit, decide_credit, is_cpr_course, Activity, ActivityChanges, ActivityForm, Credit, CreditDecision,
+    ValidActivity,
+};
+use crate::amount::{Cents, Hours, Units};
+use crate::backups::{self, Backup, BackupKind};
 use crate::catalog::Catalog;
 use crate::costs::{upcoming_costs, UpcomingCost};
 use crate::credential::{Credential, CredentialChanges, CredentialForm, CredentialKind, PastCycle};
-use crate::dates::parse_date;
-use crate::error::{Error, Result};
+use crate::dates::parse_typed_date;
+use crate::error::{Error, FieldError, Result};
+use crate::opening::parse_opening;
 use crate::progress::{progress, CycleTotals};
 use crate::proofs;
 use crate::reminders::{self, LeadTimes, Reminder};
 use crate::rules::{cycle_ending, next_cycle};
-use crate::status::{apply_joint_fees, report, CredentialReport};
-use crate::store::{Access, LoggedReminder, Made, Read, Store, BACKUPS_DIR, DATABASE_FILE};
+use crate::status::{apply_joint_fees, report, CredentialReport, DEFAULT_WARN_WITHIN_DAYS};
+use crate::store::{Access, DatabaseSummary, LoggedReminder, Made, Read, Store, BACKUPS_DIR, DATABASE_FILE};
 
 /// The longest horizon of `upcoming_costs`, in months.
 pub const MAX_COST_MONTHS: u32 = 1200;
@@ -30,6 +35,27 @@ pub struct Recert {
     data_dir: PathBuf,
 }
 
+/// What the user typed to record a renewal.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct RenewalForm {
+    /// The day the renewal was completed (YYYY-MM-DD).
+    pub date: String,
+    /// The fee paid, e.g. 60.00.
+    pub fee: Option<String>,
+    /// The new expiry, when the body's certificate says otherwise than the rule.
+    pub expires: Option<String>,
+    /// Record it even though the credits logged fall short of the requirement.
+    pub confirmed: bool,
+}
+
+/// What a restore did: what the data holds now, and where the data it replaced was saved.
+#[derive(Debug, Clone, Serialize)]
+pub struct RestoreOutcome {
+    pub restored: DatabaseSummary,
+    pub previous_data_saved_to: PathBuf,
+}
+
 /// What logging an activity did for one held credential.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CreditOutcome {
@@ -38,6 +64,10 @@ pub struct CreditOutcome {
     pub unit: Option<String>,
     #[serde(flatten)]
     pub decision: CreditDecision,
+    /// Editing only: the credit was counted toward a cycle that has since closed, and stays
+    /// as it was counted.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub kept: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -46,6 +76,40 @@ pub struct LoggedActivity {
     pub outcomes: Vec<CreditOutcome>,
     /// The file copied as proof, when the path given was a link to it.
     pub proof_link_target: Option<PathBuf>,
+    /// CPR/AED cards the course may have renewed: the user is offered to record the new card.
+    pub card_offers: Vec<CardOffer>,
+}
+
+/// A CPR/AED course was logged while a card is held: the course probably issued a new card.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CardOffer {
+    pub credential_id: i64,
+    pub abbreviation: String,
+    /// The course date: the new card's issue date.
+    pub issued_on: NaiveDate,
+    /// When the card on file ends.
+    pub current_end: NaiveDate,
+}
+
+/// What the log form would do, for the form to show while the user types: the date and hours
+/// as the core read them (to echo them back), and either the credits or every problem.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActivityPreview {
+    pub completed_on: Option<NaiveDate>,
+    pub hours: Option<Hours>,
+    pub outcomes: Option<Vec<CreditOutcome>>,
+    pub problems: Vec<FieldError>,
+}
+
+/// Which credentials an activity is credited to.
+#[derive(Debug, Clone, Copy)]
+enum Selection<'a> {
+    /// Every held credential it can serve.
+    Every,
+    /// Only these, each with the units the user typed, if any.
+    Only(&'a [(i64, Option<Units>)]),
+    /// Editing without choosing again: as it is now (see `ActivityChanges::credit_to`).
+    Keep,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -123,10 +187,36 @@ impl Recert {
         today: NaiveDate,
     ) -> Result<Credential> {
         let credential = form.to_credential(self.catalog(), today)?;
+        let opening = parse_opening(&form.already_earned, &credential)?;
         self.store.write(|tx| {
-            let id = tx.insert_credential(&credential, now)?;
+            let id = tx.insert_credential(&credential, &opening, now)?;
             tx.credential(id)
         })
+    }
+
+    /// Adds every credential a new user holds at once (the first-run flow): all are checked
+    /// first and stored together, or none is. An error names the form by its position
+    /// (`2.earned`: the third form's date earned).
+    pub fn add_credentials(
+        &mut self,
+        forms: &[CredentialForm],
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<Vec<Credential>> {
+        if forms.is_empty() {
+            return Err(Error::invalid("credentials", "tick at least one credential you hold"));
+        }
+        let mut checked = Vec::new();
+        for (index, form) in forms.iter().enumerate() {
+            let in_form = |error: Error| match error {
+                Error::Invalid { field, message } => Error::Invalid { field: format!("{index}.{field}"), message },
+                other => other,
+            };
+            let credential = form.to_credential(self.catalog(), today).map_err(in_form)?;
+            let opening = parse_opening(&form.already_earned, &credential).map_err(in_form)?;
+            checked.push((credential, opening));
+        }
+        self.store.write(|tx| tx.insert_credentials(&checked, now)?.into_iter().map(|id| tx.credential(id)).collect())
     }
 
     pub fn credential(&self, id: i64) -> Result<Credential> {
@@ -138,11 +228,28 @@ impl Recert {
     }
 
     /// Applies `changes`; credits inside the (possibly new) current cycle are recomputed with the
-    /// new rules, those of earlier cycles are kept as they were counted.
-    pub fn edit_credential(&mut self, id: i64, changes: &CredentialChanges, today: NaiveDate) -> Result<Credential> {
+    /// new rules, those of earlier cycles are kept as they were counted. A new opening balance
+    /// replaces the old one.
+    pub fn edit_credential(
+        &mut self,
+        id: i64,
+        changes: &CredentialChanges,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<Credential> {
         self.store.write(|tx| {
             let changed = changes.apply(&tx.credential(id)?, today)?;
-            tx.update_credential(&changed, &recomputed_credits(tx, &changed)?)?;
+            let mut credits = recomputed_credits(tx, &changed)?;
+            let opening = match &changes.already_earned {
+                Some(texts) => {
+                    let entries = parse_opening(texts, &changed)?;
+                    let old_balance = tx.opening_balance_activities(id)?;
+                    credits.retain(|credit| !old_balance.contains(&credit.activity_id));
+                    Some(entries)
+                }
+                None => None,
+            };
+            tx.update_credential(&changed, &credits, opening.as_deref(), now)?;
             tx.credential(id)
         })
     }
@@ -163,25 +270,25 @@ impl Recert {
         })
     }
 
-    /// Closes the current cycle on `renewed_on` and starts the next by the credential's rule
-    /// (`expires` overrides the computed end).
-    pub fn renew(
-        &mut self,
-        id: i64,
-        renewed_on: &str,
-        fee_paid: Option<&str>,
-        expires: Option<&str>,
-        today: NaiveDate,
-    ) -> Result<Credential> {
-        let renewed_on = parse_date("date", renewed_on)?;
-        let fee_paid = match fee_paid.map(str::trim) {
-            None | Some("") => None,
-            Some(text) => Some(Cents::parse("fee", text)?),
-        };
-        let expires = expires.map(str::trim).filter(|t| !t.is_empty()).map(|t| parse_date("expires", t)).transpose()?;
+    /// Closes the current cycle on the renewal day and starts the next by the credential's rule
+    /// (`expires` overrides the computed end). Renewing while short of the requirement needs
+    /// `confirmed`: the user may have credits Recert does not know of, but should say so.
+    pub fn renew(&mut self, id: i64, form: &RenewalForm, today: NaiveDate) -> Result<Credential> {
+        let renewed_on = parse_typed_date("date", &form.date)?;
         if renewed_on > today {
             return Err(Error::invalid("date", format!("{renewed_on} is in the future")));
         }
+        let fee_paid = match form.fee.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => Some(Cents::parse("fee", text)?),
+        };
+        let expires = form
+            .expires
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| parse_typed_date("expires", t))
+            .transpose()?;
         self.store.write(|tx| {
             let credential = tx.credential(id)?;
             if renewed_on < credential.cycle.start {
@@ -218,6 +325,20 @@ impl Recert {
             };
             let totals = tx.current_cycle_totals()?.remove(&id).unwrap_or_default();
             let closing = progress(&credential, &totals, today);
+            if let (Some(short), Some(required), false) = (closing.shortfall, closing.units_required, form.confirmed) {
+                if short.0 > 0 {
+                    let unit = credential.rules.unit.as_deref().unwrap_or("units");
+                    let what = if closing.units_earned >= required {
+                        format!("{} is short in a category", credential.abbreviation)
+                    } else {
+                        format!("{} of {required} {unit} logged", closing.units_earned)
+                    };
+                    return Err(Error::NeedsConfirmation(format!(
+                        "{what}; {} requires {required}. Record the renewal anyway?",
+                        credential.body_short
+                    )));
+                }
+            }
             let closed = PastCycle {
                 credential_id: id,
                 start: credential.cycle.start,
@@ -228,6 +349,15 @@ impl Recert {
                 units_earned: closing.units_earned,
             };
             tx.renew(&closed, next)?;
+            tx.credential(id)
+        })
+    }
+
+    /// Takes back the most recent renewal: its cycle becomes the current one again.
+    pub fn undo_renewal(&mut self, id: i64) -> Result<Credential> {
+        self.store.write(|tx| {
+            tx.credential(id)?;
+            tx.undo_last_renewal(id)?;
             tx.credential(id)
         })
     }
@@ -249,7 +379,38 @@ impl Recert {
 
     /// What logging `form` would credit to each held credential, without saving anything.
     pub fn preview_credits(&self, form: &ActivityForm, today: NaiveDate) -> Result<Vec<CreditOutcome>> {
-        credit_outcomes(&self.store, &form.validate(today)?)
+        let activity = form.validate(today)?;
+        credit_outcomes(&self.store, &activity, selection(&activity.overrides), None)
+    }
+
+    /// What saving the log form would do — or, with `editing`, saving it over that activity
+    /// (an empty `credit_to` then keeps the current choice) — with the date and hours as read,
+    /// and every problem of the form as data rather than as an error.
+    pub fn preview_activity(
+        &self,
+        form: &ActivityForm,
+        editing: Option<i64>,
+        today: NaiveDate,
+    ) -> Result<ActivityPreview> {
+        let completed_on = form.completed_on().ok();
+        let hours = form.hours().ok();
+        let activity = match form.validate(today) {
+            Ok(activity) => activity,
+            Err(error) if error.code() == "invalid" => {
+                return Ok(ActivityPreview { completed_on, hours, outcomes: None, problems: error.field_errors() })
+            }
+            Err(error) => return Err(error),
+        };
+        let outcomes = match editing {
+            Some(id) => {
+                let old = self.store.activity(id)?;
+                let chosen =
+                    if form.credit_to.is_empty() { Selection::Keep } else { Selection::Only(&activity.overrides) };
+                credit_outcomes(&self.store, &activity, chosen, Some(&old))?
+            }
+            None => credit_outcomes(&self.store, &activity, selection(&activity.overrides), None)?,
+        };
+        Ok(ActivityPreview { completed_on, hours, outcomes: Some(outcomes), problems: Vec::new() })
     }
 
     /// Logs an activity once and credits it to every credential it can serve (or to those the
@@ -263,20 +424,22 @@ impl Recert {
         let activity = form.validate(today)?;
         // Refuse what can be refused before copying a proof; the decisions are taken again in
         // the write transaction, from what the database holds then.
-        refuse_unfit_choices(&activity, &credit_outcomes(&self.store, &activity)?)?;
+        credit_outcomes(&self.store, &activity, selection(&activity.overrides), None)?;
         // Copy the proof before taking the write lock (it may be large); it gets its name in the
         // transaction that stores the activity, and goes again if that fails.
         let staged = form.proof_file.as_deref().map(|path| proofs::stage(&self.data_dir, path)).transpose()?;
         let proof_link_target = staged.as_ref().and_then(|staged| staged.link_target.clone());
         let data_dir = &self.data_dir;
         self.store.write(|tx| {
-            let outcomes = credit_outcomes(tx, &activity)?;
-            refuse_unfit_choices(&activity, &outcomes)?;
-            let credits = credits_of(&activity, &outcomes);
+            let outcomes = credit_outcomes(tx, &activity, selection(&activity.overrides), None)?;
+            let credits = credits_of(&outcomes, activity.completed_on, &[]);
             let placed = staged.map(|staged| staged.place(data_dir)).transpose()?;
             let proof = placed.as_ref().map(|(proof, _)| proof);
-            match tx.insert_activity(&activity, proof, &credits, now).and_then(|id| tx.activity(id)) {
-                Ok(activity) => Ok(LoggedActivity { activity, outcomes, proof_link_target }),
+            let stored = tx.insert_activity(&activity, proof, &credits, now).and_then(|id| tx.activity(id));
+            match stored.and_then(|activity| Ok((card_offers(tx, &activity)?, activity))) {
+                Ok((card_offers, activity)) => {
+                    Ok(LoggedActivity { activity, outcomes, proof_link_target, card_offers })
+                }
                 Err(error) => {
                     if let Some((proof, true)) = &placed {
                         let _ = std::fs::remove_file(data_dir.join(&proof.stored_path));
@@ -284,6 +447,39 @@ impl Recert {
                     Err(error)
                 }
             }
+        })
+    }
+
+    /// Changes a logged activity and credits it again by the same rules as logging, in one
+    /// transaction. Credits already counted toward a closed cycle stay as counted; typed units
+    /// are kept unless the credentials are chosen again. Bad input changes nothing.
+    pub fn edit_activity(&mut self, id: i64, changes: &ActivityChanges, today: NaiveDate) -> Result<LoggedActivity> {
+        self.store.write(|tx| {
+            let old = tx.activity(id)?;
+            if let Some(credential_id) = old.opening_balance_for {
+                // It is credited to its credential only; editing it as a course would spread it.
+                return Err(Error::invalid(
+                    "activity",
+                    format!("this is the units earned before Recert of credential {credential_id}: change them from that credential (recert edit {credential_id} --already-earned)"),
+                ));
+            }
+            let activity = changes.to_form(&old).validate(today)?;
+            let chosen = match &changes.credit_to {
+                None => Selection::Keep,
+                Some(_) => selection(&activity.overrides),
+            };
+            let outcomes = credit_outcomes(tx, &activity, chosen, Some(&old))?;
+            let credits = credits_of(&outcomes, activity.completed_on, &tx.credits_for_activity(id)?);
+            tx.update_activity(id, &activity, &credits)?;
+            // A course re-dated or renamed into a CPR course may have renewed a card as well.
+            let activity = tx.activity(id)?;
+            let card_offers =
+                if is_cpr_course(&old.title, &old.categories) && old.completed_on == activity.completed_on {
+                    Vec::new()
+                } else {
+                    card_offers(tx, &activity)?
+                };
+            Ok(LoggedActivity { activity, outcomes, proof_link_target: None, card_offers })
         })
     }
 
@@ -406,16 +602,81 @@ impl Recert {
         Ok(until)
     }
 
-    pub fn reminder_log(&self, limit: u32) -> Result<Vec<LoggedReminder>> {
+    /// The reminders raised most recently, newest first, each marked resolved once its cause is
+    /// gone on `today`.
+    pub fn reminder_log(&self, limit: u32, today: NaiveDate) -> Result<Vec<LoggedReminder>> {
         if !(1..=MAX_HISTORY_ROWS).contains(&limit) {
             return Err(Error::invalid("limit", format!("must be 1 to {MAX_HISTORY_ROWS}")));
         }
-        self.store.reminder_log(limit)
+        let reports = self.status(today)?;
+        let mut log = self.store.reminder_log(limit)?;
+        for entry in &mut log {
+            let report = reports.iter().find(|r| r.credential.id == entry.credential_id);
+            entry.resolved = reminders::is_resolved(&entry.kind, &entry.cycle_end, report);
+        }
+        Ok(log)
     }
 
     /// Writes a consistent copy of the database into `<data_dir>/backups/`.
     pub fn backup_now(&self, now: DateTime<Utc>) -> Result<PathBuf> {
-        self.store.backup_into(&self.data_dir.join(BACKUPS_DIR), &format!("recert-{}", now.format("%Y%m%dT%H%M%SZ")))
+        self.write_backup(BackupKind::Manual, now)
+    }
+
+    fn write_backup(&self, kind: BackupKind, now: DateTime<Utc>) -> Result<PathBuf> {
+        // Two backups in the same second (two processes at once) get different names.
+        let name = backups::file_name(kind, now);
+        self.store.backup_into(&self.data_dir.join(BACKUPS_DIR), name.trim_end_matches(".sqlite3"))
+    }
+
+    /// Every backup in the data folder, newest first.
+    pub fn backups(&self) -> Result<Vec<Backup>> {
+        backups::list(&self.data_dir)
+    }
+
+    /// After a change: the day's automatic backup, if it is not written yet, and the automatic
+    /// backups past the 7 days and 4 weeks kept removed. Returns the backup written, if any.
+    pub fn automatic_backup(&self, now: DateTime<Utc>) -> Result<Option<PathBuf>> {
+        let existing = self.backups()?;
+        let today = now.date_naive();
+        let daily: Vec<(NaiveDate, PathBuf)> =
+            existing.iter().filter_map(|b| backups::daily_date(b).map(|date| (date, b.path.clone()))).collect();
+        let written = if daily.iter().any(|(date, _)| *date == today) {
+            None
+        } else {
+            Some(self.write_backup(BackupKind::Daily, now)?)
+        };
+        let mut dates: Vec<NaiveDate> = daily.iter().map(|(date, _)| *date).collect();
+        dates.push(today);
+        for expired in backups::expired_daily(dates) {
+            for (_, path) in daily.iter().filter(|(date, _)| *date == expired) {
+                match std::fs::remove_file(path) {
+                    // Another process tidying at the same moment removed it first.
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                        return Err(Error::io(format!("removing {}", path.display()), e))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(written)
+    }
+
+    /// Puts the backup at `file` in place of the current data, after checking it is a Recert
+    /// database that passes an integrity check and is not from a newer Recert; the current data is
+    /// backed up first. Needs `confirmed`: the question names what is replaced by what.
+    pub fn restore(&mut self, file: &Path, confirmed: bool, now: DateTime<Utc>) -> Result<RestoreOutcome> {
+        let incoming = Store::inspect(file)?;
+        let current = self.store.summary()?;
+        if !confirmed {
+            return Err(Error::NeedsConfirmation(format!(
+                "restoring replaces your data ({} credentials, {} activities) with the backup's ({} credentials, {} \
+                 activities); your current data is backed up first",
+                current.credentials, current.activities, incoming.credentials, incoming.activities
+            )));
+        }
+        let saved = self.write_backup(BackupKind::BeforeRestore, now)?;
+        self.store.restore_from(file, now)?;
+        Ok(RestoreOutcome { restored: self.store.summary()?, previous_data_saved_to: saved })
     }
 }
 
@@ -423,7 +684,8 @@ impl Recert {
 fn status(store: &impl Read, today: NaiveDate) -> Result<Vec<CredentialReport>> {
     let credentials = store.credentials()?;
     let mut totals = store.current_cycle_totals()?;
-    Ok(reports(&credentials, &mut totals, today))
+    let warn_within = lead_times(store)?.longest().max(DEFAULT_WARN_WITHIN_DAYS);
+    Ok(reports(&credentials, &mut totals, today, warn_within))
 }
 
 fn due_reminders(store: &impl Read, today: NaiveDate, now: DateTime<Utc>) -> Result<Vec<Reminder>> {
@@ -457,56 +719,106 @@ fn recomputed_credits(store: &impl Read, credential: &Credential) -> Result<Vec<
     Ok(credits)
 }
 
-/// What `activity` earns toward each credential `store` holds.
-fn credit_outcomes(store: &impl Read, activity: &ValidActivity) -> Result<Vec<CreditOutcome>> {
+/// How `activity` is credited to each held credential. When it replaces `old`, credits
+/// already counted toward a cycle that has since closed stay as they were counted.
+fn credit_outcomes(
+    store: &impl Read,
+    activity: &ValidActivity,
+    chosen: Selection<'_>,
+    old: Option<&Activity>,
+) -> Result<Vec<CreditOutcome>> {
     let credentials = store.credentials()?;
-    for (id, _) in &activity.overrides {
-        if !credentials.iter().any(|c| c.id == *id) {
-            return Err(Error::not_found("credential", id));
+    if let Selection::Only(choices) = chosen {
+        for (id, _) in choices {
+            if !credentials.iter().any(|c| c.id == *id) {
+                return Err(Error::not_found("credential", id));
+            }
         }
     }
-    Ok(credentials
+    let old_credits = match old {
+        Some(old) => store.credits_for_activity(old.id)?,
+        None => Vec::new(),
+    };
+    let outcomes: Vec<CreditOutcome> = credentials
         .iter()
         .map(|credential| {
-            let choice = activity.overrides.iter().find(|(id, _)| *id == credential.id);
-            let decision = if !activity.overrides.is_empty() && choice.is_none() {
-                CreditDecision::NotCredited { reason: "not selected".into() }
-            } else {
-                let typed = choice.and_then(|(_, units)| *units);
-                decide_credit(credential, activity.completed_on, activity.hours, &activity.categories, typed)
-            };
-            CreditOutcome {
+            let outcome = |decision, kept| CreditOutcome {
                 credential_id: credential.id,
                 abbreviation: credential.abbreviation.clone(),
                 unit: credential.rules.unit.clone(),
                 decision,
+                kept,
+            };
+            let existing = old_credits.iter().find(|c| c.credential_id == credential.id);
+            if let Some(credit) = existing.filter(|c| !c.counts_toward(credential.cycle)) {
+                let decision = CreditDecision::Credited {
+                    units: credit.units,
+                    category: credit.category.clone(),
+                    overridden: credit.overridden,
+                    capped: false,
+                    late_for_cycle_end: credit.late_for_cycle_end,
+                };
+                return outcome(decision, true);
             }
+            // `Some(typed units)` when this credential takes the activity; `None` when not chosen.
+            let choice: Option<Option<Units>> = match (chosen, old) {
+                (Selection::Every, _) => Some(None),
+                (Selection::Only(choices), _) => {
+                    choices.iter().find(|(id, _)| *id == credential.id).map(|(_, units)| *units)
+                }
+                (Selection::Keep, None) => Some(None),
+                (Selection::Keep, Some(old)) => match existing {
+                    Some(credit) => Some(credit.overridden.then_some(credit.units)),
+                    // It could have counted and does not: the user kept it away (or added the
+                    // credential later). Either way editing does not change that.
+                    None if matches!(
+                        decide_credit(credential, old.completed_on, old.hours, &old.categories, None),
+                        CreditDecision::Credited { .. }
+                    ) =>
+                    {
+                        None
+                    }
+                    None => Some(None),
+                },
+            };
+            let decision = match choice {
+                None => CreditDecision::NotCredited { reason: "not selected".into() },
+                Some(typed) => {
+                    decide_credit(credential, activity.completed_on, activity.hours, &activity.categories, typed)
+                }
+            };
+            outcome(decision, false)
         })
-        .collect())
-}
-
-/// A credential the user named (`--for`) must be able to take the activity.
-fn refuse_unfit_choices(activity: &ValidActivity, outcomes: &[CreditOutcome]) -> Result<()> {
-    for outcome in outcomes {
-        let chosen = activity.overrides.iter().any(|(id, _)| *id == outcome.credential_id);
-        if let (true, CreditDecision::NotCredited { reason }) = (chosen, &outcome.decision) {
-            return Err(Error::invalid(
-                "for",
-                format!("{} (id {}) cannot take this activity: {reason}", outcome.abbreviation, outcome.credential_id),
-            ));
+        .collect();
+    if let Selection::Only(choices) = chosen {
+        for outcome in &outcomes {
+            let picked = choices.iter().any(|(id, _)| *id == outcome.credential_id);
+            if let (true, false, CreditDecision::NotCredited { reason }) = (picked, outcome.kept, &outcome.decision) {
+                return Err(Error::invalid(
+                    "for",
+                    format!(
+                        "{} (id {}) cannot take this activity: {reason}",
+                        outcome.abbreviation, outcome.credential_id
+                    ),
+                ));
+            }
         }
     }
-    Ok(())
+    Ok(outcomes)
 }
 
-fn credits_of(activity: &ValidActivity, outcomes: &[CreditOutcome]) -> Vec<Credit> {
+/// The credits the outcomes describe, dated `completed_on` (kept ones keep their own).
+fn credits_of(outcomes: &[CreditOutcome], completed_on: NaiveDate, old: &[Credit]) -> Vec<Credit> {
     outcomes
         .iter()
         .filter_map(|outcome| match &outcome.decision {
             CreditDecision::Credited { units, category, overridden, late_for_cycle_end, .. } => Some(Credit {
                 activity_id: 0,
                 credential_id: outcome.credential_id,
-                completed_on: activity.completed_on,
+                completed_on: old
+                    .iter()
+                    .find(|c| outcome.kept && c.credential_id == outcome.credential_id)
+                    .map_or(completed_on, |c| c.completed_on),
                 units: *units,
                 category: category.clone(),
                 overridden: *overridden,
@@ -517,17 +829,60 @@ fn credits_of(activity: &ValidActivity, outcomes: &[CreditOutcome]) -> Vec<Credi
         .collect()
 }
 
+/// CPR/AED cards a CPR course completed after they were issued may have renewed.
+fn card_offers(store: &impl Read, activity: &Activity) -> Result<Vec<CardOffer>> {
+    if !is_cpr_course(&activity.title, &activity.categories) {
+        return Ok(Vec::new());
+    }
+    Ok(store
+        .credentials()?
+        .into_iter()
+        .filter(|c| c.kind == CredentialKind::CprAed && activity.completed_on > c.cycle.start)
+        .map(|card| CardOffer {
+            credential_id: card.id,
+            abbreviation: card.abbreviation,
+            issued_on: activity.completed_on,
+            current_end: card.cycle.end,
+        })
+        .collect())
+}
+
+/// A form checked as logging checks it: the activity, what it earns toward each held
+/// credential, and the credits to store. A credential the form names must be able to take it.
+fn checked_activity(
+    store: &impl Read,
+    form: &ActivityForm,
+    today: NaiveDate,
+) -> Result<(ValidActivity, Vec<CreditOutcome>, Vec<Credit>)> {
+    let activity = form.validate(today)?;
+    let outcomes = credit_outcomes(store, &activity, selection(&activity.overrides), None)?;
+    let credits = credits_of(&outcomes, activity.completed_on, &[]);
+    Ok((activity, outcomes, credits))
+}
+
+/// Every held credential it can serve, or only those the form names.
+fn selection(overrides: &[(i64, Option<Units>)]) -> Selection<'_> {
+    if overrides.is_empty() {
+        Selection::Every
+    } else {
+        Selection::Only(overrides)
+    }
+}
+
 /// Reports for all credentials, most urgent first (lapsed, grace, due soon, current; then the
 /// nearest deadline).
 pub fn reports(
     credentials: &[Credential],
     totals: &mut std::collections::HashMap<i64, CycleTotals>,
     today: NaiveDate,
+    warn_within_days: u32,
 ) -> Vec<CredentialReport> {
     let cards: Vec<&Credential> = credentials.iter().filter(|c| c.kind == CredentialKind::CprAed).collect();
     let mut reports: Vec<CredentialReport> = credentials
         .iter()
-        .map(|credential| report(credential, &totals.remove(&credential.id).unwrap_or_default(), &cards, today))
+        .map(|credential| {
+            report(credential, &totals.remove(&credential.id).unwrap_or_default(), &cards, today, warn_within_days)
+        })
         .collect();
     apply_joint_fees(&mut reports, today);
     reports.sort_by(|a, b| {
@@ -535,6 +890,9 @@ pub fn reports(
     });
     reports
 }
+
+mod exchange;
+pub use exchange::{AuditPacket, ImportOptions, ImportReport, ImportRow};
 
 #[cfg(test)]
 mod tests;

@@ -66,6 +66,9 @@ pub struct PrerequisiteProblem {
     pub card_id: Option<i64>,
     pub card_expires: Option<NaiveDate>,
     pub message: String,
+    /// Something to act on now: no card, an expired one, or one lapsing within the reminder
+    /// horizon. A card lapsing years before a far deadline is quiet information until then.
+    pub urgent: bool,
 }
 
 /// Checks a credential's CPR/AED requirement against the cards held: the card valid longest
@@ -74,6 +77,7 @@ pub fn prerequisite_problems(
     credential: &Credential,
     cards: &[&Credential],
     today: NaiveDate,
+    warn_within_days: u32,
 ) -> Vec<PrerequisiteProblem> {
     if credential.kind == CredentialKind::CprAed || credential.rules.requires_cpr_aed != Some(true) {
         return Vec::new();
@@ -89,6 +93,7 @@ pub fn prerequisite_problems(
             card_id: None,
             card_expires: None,
             message: format!("{who} requires a current CPR/AED card and none is on file — add yours"),
+            urgent: true,
         }],
         Some(card) if card.cycle.end < today => vec![PrerequisiteProblem {
             card_id: Some(card.id),
@@ -97,6 +102,7 @@ pub fn prerequisite_problems(
                 "Your CPR/AED card ({}) expired on {}; {who} requires a current one — renew it",
                 card.abbreviation, card.cycle.end
             ),
+            urgent: true,
         }],
         Some(card) if card.cycle.end < deadline => vec![PrerequisiteProblem {
             card_id: Some(card.id),
@@ -105,6 +111,7 @@ pub fn prerequisite_problems(
                 "Your CPR/AED card ({}) lapses {}, before {who} is due {deadline} — renew it first",
                 card.abbreviation, card.cycle.end
             ),
+            urgent: (card.cycle.end - today).num_days() <= i64::from(warn_within_days),
         }],
         Some(_) => Vec::new(),
     }
@@ -162,15 +169,22 @@ pub struct CredentialReport {
     /// Rule values the sources don't give, worded for the user ("renewal fee unknown — check
     /// with NSCA").
     pub unknowns: Vec<String>,
+    /// The form field (`renewal_fee`, `grace`, …) that fills in each of `unknowns`, in order.
+    pub unknown_fields: Vec<&'static str>,
     /// One sentence: what to do next, by when.
     pub next_action: String,
 }
+
+/// How far ahead a coming problem becomes a warning: the longest reminder lead time (90 days by
+/// default), so the window warns when the reminders start, not years before.
+pub const DEFAULT_WARN_WITHIN_DAYS: u32 = 90;
 
 pub fn report(
     credential: &Credential,
     totals: &CycleTotals,
     cards: &[&Credential],
     today: NaiveDate,
+    warn_within_days: u32,
 ) -> CredentialReport {
     let status = status_on(credential, today);
     let days_left = (credential.cycle.end - today).num_days();
@@ -178,32 +192,36 @@ pub fn report(
     let progress = progress(credential, totals, today);
     let Money { renewal_fee, late_fee, amount_due } = money_on(credential, today);
     let body = &credential.body_short;
-    let mut unknowns = Vec::new();
+    // Each with the form field that fills it in, so the window can offer it where it is shown.
+    let mut unknowns: Vec<(&'static str, String)> = Vec::new();
     if progress.units_required.is_none() && progress.prorated {
-        unknowns.push(format!("units required prorated — ask {body}"));
+        unknowns.push(("units_required", format!("units required prorated — ask {body}")));
     }
-    let mut unknown = |what: &str| unknowns.push(format!("{what} unknown — check with {body}"));
+    let mut unknown = |field: &'static str, what: &str| {
+        unknowns.push((field, format!("{what} unknown — check with {body}")));
+    };
     if credential.kind == CredentialKind::Credential {
         if progress.units_required.is_none() && !progress.prorated {
-            unknown("units required");
+            unknown("units_required", "units required");
         }
         if rules.hours_per_unit.is_none() {
-            unknown("hours per unit");
+            unknown("hours_per_unit", "hours per unit");
         }
         if rules.requires_cpr_aed.is_none() {
-            unknown("CPR/AED requirement");
+            unknown("requires_cpr_aed", "CPR/AED requirement");
         }
         if renewal_fee.is_none() {
-            unknown("renewal fee");
+            unknown("renewal_fee", "renewal fee");
         }
         if rules.late_fees.is_none() {
-            unknown("late fee");
+            unknown("late_fee", "late fee");
         }
         if rules.grace.is_none() {
-            unknown("grace period");
+            unknown("grace", "grace period");
         }
     }
-    let prerequisite_problems = prerequisite_problems(credential, cards, today);
+    let (unknown_fields, unknowns) = unknowns.into_iter().unzip();
+    let prerequisite_problems = prerequisite_problems(credential, cards, today, warn_within_days);
     let next_action = next_action(credential, status, &progress, renewal_fee, today);
     let (confirm_expiry, confirm_expiry_reason) = match credential.expiry_confirmed {
         true => (None, None),
@@ -228,9 +246,13 @@ pub fn report(
         course_costs: totals.course_costs,
         activity_count: totals.activity_count,
         unknowns,
+        unknown_fields,
         next_action,
     }
 }
+
+/// More course hours a week than this next to a working week is not a realistic plan.
+const MAX_REALISTIC_HOURS_PER_WEEK: i64 = 20;
 
 /// Asks the user to check a deadline Recert worked out rather than read from them: the request,
 /// and the reason.
@@ -308,9 +330,27 @@ fn next_action(
             format!("Past the deadline: renew by {last} with the late fee to avoid losing it. {already}.")
         }
         Status::Current | Status::DueSoon => match (progress.shortfall, progress.pace_per_month) {
-            (Some(short), Some(pace)) if short.0 > 0 => {
-                format!("Log {short} more {unit} by {end} (about {pace} a month)")
-            }
+            (Some(short), Some(pace)) if short.0 > 0 => match progress.hours_needed {
+                Some(hours) => {
+                    let days = (end - today).num_days().max(1);
+                    let mut text = format!(
+                        "Log {short} more {unit} by {end}: about {} h of courses in the next {days} {}",
+                        (hours.0 + 99) / 100,
+                        if days == 1 { "day" } else { "days" }
+                    );
+                    // Beyond ~20 h a week next to a working week, the pace is not a plan.
+                    let per_week = hours.0 * 7 / (days * 100);
+                    if per_week > MAX_REALISTIC_HOURS_PER_WEEK {
+                        text.push_str(&format!(
+                            ". That is about {per_week} h a week, more than most people can fit in: ask {} now \
+                             about late options",
+                            credential.body_short
+                        ));
+                    }
+                    text
+                }
+                None => format!("Log {short} more {unit} by {end} (about {pace} a month)"),
+            },
             (Some(short), None) if short.0 > 0 => format!("Log {short} more {unit} by {end}"),
             (None, _) if progress.prorated => format!(
                 "Renew by {end} — {}; the prorated requirement is unknown: ask {} and enter it",
@@ -357,12 +397,12 @@ mod tests {
     #[test]
     fn late_fee_applies_in_grace() {
         let acsm = held(1, "acsm-cpt", "2023-05-01", Some("2026-12-31"));
-        let r = report(&acsm, &CycleTotals::default(), &[], d("2027-02-01"));
+        let r = report(&acsm, &CycleTotals::default(), &[], d("2027-02-01"), 90);
         assert_eq!(r.status, Status::Grace);
         assert_eq!(r.renewal_fee, Some(Cents(6000)));
         assert_eq!(r.late_fee, Some(Cents(8000)));
         assert_eq!(r.amount_due, Some(Cents(14000)));
-        let before = report(&acsm, &CycleTotals::default(), &[], d("2026-06-01"));
+        let before = report(&acsm, &CycleTotals::default(), &[], d("2026-06-01"), 90);
         assert_eq!(before.amount_due, Some(Cents(6000)));
         assert_eq!(before.late_fee, Some(Cents(8000)), "the late fee at risk");
     }
@@ -373,26 +413,37 @@ mod tests {
         let old_card = held(2, "cpr-aed-aha", "2024-10-05", None); // valid through 2026-10-31
         let new_card = held(3, "cpr-aed-arc", "2025-09-01", None); // valid through 2027-09-01
         let today = d("2026-06-01");
-        assert!(prerequisite_problems(&cscs, &[&old_card, &new_card], today).is_empty());
-        let problems = prerequisite_problems(&cscs, &[&old_card], today);
+        assert!(prerequisite_problems(&cscs, &[&old_card, &new_card], today, 90).is_empty());
+        let problems = prerequisite_problems(&cscs, &[&old_card], today, 90);
         assert_eq!(problems.len(), 1);
         assert!(
             problems[0].message.contains("lapses 2026-10-31, before CSCS is due 2026-12-31"),
             "{}",
             problems[0].message
         );
-        let none = prerequisite_problems(&cscs, &[], today);
+        let none = prerequisite_problems(&cscs, &[], today, 90);
         assert!(none[0].message.contains("none is on file"));
-        let expired = prerequisite_problems(&cscs, &[&old_card], d("2026-11-23"));
+        let expired = prerequisite_problems(&cscs, &[&old_card], d("2026-11-23"), 90);
         assert!(expired[0].message.contains("expired on 2026-10-31"));
+        // A card lapsing long before a far deadline is quiet until the reminders would start.
+        let acsm = held(5, "acsm-cpt", "2025-12-10", None); // due 2028-12-09
+        let far = prerequisite_problems(&acsm, &[&new_card], today, 90);
+        assert_eq!(far.len(), 1);
+        assert!(!far[0].urgent, "{:?}", far[0]);
+        assert!(
+            prerequisite_problems(&acsm, &[&new_card], d("2027-06-10"), 90)[0].urgent,
+            "84 days before the card ends"
+        );
+        assert!(!problems[0].urgent, "the card lapses in five months: quiet until 90 days before");
+        assert!(none[0].urgent && expired[0].urgent);
         let cnc = held(4, "nasm-cnc", "2025-01-01", None);
-        assert!(prerequisite_problems(&cnc, &[], today).is_empty(), "CNC does not require CPR/AED");
+        assert!(prerequisite_problems(&cnc, &[], today, 90).is_empty(), "CNC does not require CPR/AED");
     }
 
     #[test]
     fn unknown_rule_values_are_listed() {
         let cscs = held(1, "nsca-cscs", "2019-01-01", None);
-        let r = report(&cscs, &CycleTotals::default(), &[], d("2026-11-23"));
+        let r = report(&cscs, &CycleTotals::default(), &[], d("2026-11-23"), 90);
         assert!(r.unknowns.contains(&"renewal fee unknown — check with NSCA".to_string()), "{:?}", r.unknowns);
         assert_eq!(r.renewal_fee, None);
         assert_eq!(r.amount_due, None);
@@ -405,7 +456,15 @@ mod tests {
             by_category: vec![(Some("A".into()), Units(300)), (Some("B".into()), Units(150))],
             ..Default::default()
         };
-        let r = report(&cscs, &totals, &[], d("2026-11-23"));
-        assert_eq!(r.next_action, "Log 1.5 more CEU by 2026-12-31 (about 1.21 a month)");
+        let r = report(&cscs, &totals, &[], d("2026-11-23"), 90);
+        assert_eq!(r.next_action, "Log 1.5 more CEU by 2026-12-31: about 15 h of courses in the next 38 days");
+        let short = report(&cscs, &CycleTotals::default(), &[], d("2026-12-17"), 90);
+        assert_eq!(
+            short.next_action,
+            "Log 6.0 more CEU by 2026-12-31: about 60 h of courses in the next 14 days. That is about 30 h a week, \
+             more than most people can fit in: ask NSCA now about late options"
+        );
+        let twenty_a_week = report(&cscs, &CycleTotals::default(), &[], d("2026-12-10"), 90);
+        assert!(!twenty_a_week.next_action.contains("more than most"), "{}", twenty_a_week.next_action);
     }
 }

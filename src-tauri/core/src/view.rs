@@ -26,6 +26,8 @@ pub struct CategoryView {
     pub credited: f64,
     pub min: Option<f64>,
     pub max: Option<f64>,
+    /// Its minimum (if any) is reached.
+    pub met: bool,
 }
 
 /// Which credential, and its current cycle: the fields every credential view starts with.
@@ -79,10 +81,17 @@ pub struct StatusView {
     pub unit: Option<String>,
     pub shortfall: Option<f64>,
     pub pace_per_month: Option<f64>,
+    /// Clock hours of courses that would close the shortfall, where the body's rate is known.
+    pub hours_needed: Option<f64>,
     pub prorated: bool,
     pub categories: Vec<CategoryView>,
     pub requirement_problems: Vec<String>,
+    /// Facts about the requirement that need no action ("0.3 credited, only 0.1 counts").
+    pub requirement_notes: Vec<String>,
+    /// Prerequisites to act on now.
     pub prerequisite_problems: Vec<String>,
+    /// Prerequisite problems still far off (a card lapsing before a deadline years away).
+    pub prerequisite_notes: Vec<String>,
     pub renewal_fee_cents: Option<i64>,
     pub late_fee_cents: Option<i64>,
     pub amount_due_cents: Option<i64>,
@@ -94,6 +103,8 @@ pub struct StatusView {
     pub course_costs_cents: i64,
     pub activity_count: u32,
     pub unknowns: Vec<String>,
+    /// The edit field that fills in each of `unknowns`, in order.
+    pub unknown_fields: Vec<&'static str>,
     pub next_action: String,
 }
 
@@ -112,6 +123,7 @@ impl From<&CredentialReport> for StatusView {
             unit: credential.rules.unit.clone(),
             shortfall: progress.shortfall.map(number),
             pace_per_month: progress.pace_per_month.map(number),
+            hours_needed: progress.hours_needed.map(|h| h.as_f64()),
             prorated: progress.prorated,
             categories: progress
                 .categories
@@ -123,10 +135,23 @@ impl From<&CredentialReport> for StatusView {
                     credited: number(c.credited),
                     min: c.min.map(number),
                     max: c.max.map(number),
+                    met: c.min.is_none_or(|min| c.earned >= min),
                 })
                 .collect(),
             requirement_problems: progress.problems.clone(),
-            prerequisite_problems: report.prerequisite_problems.iter().map(|p| p.message.clone()).collect(),
+            requirement_notes: progress.notes.clone(),
+            prerequisite_problems: report
+                .prerequisite_problems
+                .iter()
+                .filter(|p| p.urgent)
+                .map(|p| p.message.clone())
+                .collect(),
+            prerequisite_notes: report
+                .prerequisite_problems
+                .iter()
+                .filter(|p| !p.urgent)
+                .map(|p| p.message.clone())
+                .collect(),
             renewal_fee_cents: cents(report.renewal_fee),
             late_fee_cents: cents(report.late_fee),
             amount_due_cents: cents(report.amount_due),
@@ -136,6 +161,7 @@ impl From<&CredentialReport> for StatusView {
             course_costs_cents: report.course_costs.0,
             activity_count: report.activity_count,
             unknowns: report.unknowns.clone(),
+            unknown_fields: report.unknown_fields.clone(),
             next_action: report.next_action.clone(),
         }
     }
@@ -144,6 +170,9 @@ impl From<&CredentialReport> for StatusView {
 /// The editable rules of a credential, as numbers a form can show.
 #[derive(Debug, Clone, Serialize)]
 pub struct RulesView {
+    /// The rules in one line a trainer reads at a glance: "Every 3 years · 6.0 CEU (60 h) · from
+    /// at least 2 categories · CPR/AED card required · fee unknown".
+    pub summary: String,
     pub cycle_rule: String,
     /// The rule in words ("every 2 years, on the date you earned it").
     pub cycle_description: String,
@@ -224,6 +253,7 @@ impl From<&CategoryRule> for CategoryLimitView {
 impl From<&RenewalRules> for RulesView {
     fn from(rules: &RenewalRules) -> Self {
         Self {
+            summary: summary(rules),
             cycle_rule: rules.cycle.spec(),
             cycle_description: rules.cycle.describe(),
             cycle_years: rules.cycle.years(),
@@ -264,6 +294,66 @@ impl From<&RenewalRules> for RulesView {
             unverified: rules.provenance.unverified.clone(),
         }
     }
+}
+
+/// Money without cents when it has none: "$60", "$12.50".
+fn short_money(cents: Cents) -> String {
+    if cents.0 % 100 == 0 {
+        format!("${}", cents.0 / 100)
+    } else {
+        cents.to_string()
+    }
+}
+
+fn summary(rules: &RenewalRules) -> String {
+    use crate::rules::RenewsFrom;
+    let mut parts = Vec::new();
+    parts.push(match rules.cycle.years() {
+        Some(1) => "Every year".to_string(),
+        Some(years) => format!("Every {years} years"),
+        None => "Expiry date you enter".to_string(),
+    });
+    if rules.renews_from == RenewsFrom::RenewalDate {
+        parts.push("a new card from your course day".into());
+        return parts.join(" · ");
+    }
+    if let Some(unit) = &rules.unit {
+        parts.push(match (rules.units_required, rules.hours_per_unit) {
+            (Some(units), Some(per_unit)) => {
+                let hours = units.0 * per_unit.0 / 100;
+                let hours =
+                    if hours % 100 == 0 { (hours / 100).to_string() } else { crate::amount::Hours(hours).to_string() };
+                format!("{units} {unit} ({hours} h)")
+            }
+            (Some(units), None) => format!("{units} {unit}"),
+            (None, _) => format!("{unit} required unknown"),
+        });
+    }
+    if rules.proration_unknown {
+        parts.push("less if certified mid-cycle (ask the body)".into());
+    }
+    if let Some(count) = rules.min_categories_used {
+        parts.push(format!("from at least {count} categories"));
+    }
+    parts.push(
+        match rules.requires_cpr_aed {
+            Some(true) => "CPR/AED card required",
+            Some(false) => "no CPR/AED card needed",
+            None => "CPR/AED requirement unknown",
+        }
+        .into(),
+    );
+    parts.push(match (rules.renewal_fee, &rules.joint_fee) {
+        (Some(fee), Some(joint)) => format!(
+            "{} fee ({} for {} or more together)",
+            short_money(fee),
+            short_money(joint.fee),
+            joint.min_credentials
+        ),
+        (Some(fee), None) => format!("{} fee", short_money(fee)),
+        (None, _) => "fee unknown".into(),
+    });
+    parts.join(" · ")
 }
 
 /// A catalog entry for the window: the preset as the research states it, plus the rules a
@@ -316,6 +406,8 @@ pub struct CreditOutcomeView {
     /// Completed inside the late window after the cycle ending on this date, and counted toward it.
     pub late_for_cycle_end: Option<NaiveDate>,
     pub reason: Option<String>,
+    /// Editing: counted toward a cycle that has since closed, and kept as counted.
+    pub kept: bool,
 }
 
 impl From<&crate::service::CreditOutcome> for CreditOutcomeView {
@@ -332,6 +424,7 @@ impl From<&crate::service::CreditOutcome> for CreditOutcomeView {
             overridden: false,
             late_for_cycle_end: None,
             reason: None,
+            kept: outcome.kept,
         };
         match &outcome.decision {
             CreditDecision::Credited { units, category, overridden, capped, late_for_cycle_end } => Self {
@@ -353,10 +446,13 @@ pub struct LoggedView {
     pub activity_id: i64,
     pub title: String,
     pub completed_on: NaiveDate,
+    pub hours: f64,
     pub outcomes: Vec<CreditOutcomeView>,
     /// The file copied as proof, when the path given was a symbolic link to it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proof_link_target: Option<String>,
+    /// CPR/AED cards the course may have renewed (`recert renew ID --date ISSUED_ON` records one).
+    pub card_offers: Vec<crate::service::CardOffer>,
 }
 
 impl From<&crate::service::LoggedActivity> for LoggedView {
@@ -365,8 +461,31 @@ impl From<&crate::service::LoggedActivity> for LoggedView {
             activity_id: logged.activity.id,
             title: logged.activity.title.clone(),
             completed_on: logged.activity.completed_on,
+            hours: logged.activity.hours.as_f64(),
             outcomes: logged.outcomes.iter().map(CreditOutcomeView::from).collect(),
             proof_link_target: logged.proof_link_target.as_ref().map(|path| path.display().to_string()),
+            card_offers: logged.card_offers.clone(),
+        }
+    }
+}
+
+/// The log form's live answer: the date and hours as read (for the form to echo, "= May 10,
+/// 2019", "= 1.5 h"), and the credits, or every problem beside its field.
+#[derive(Debug, Clone, Serialize)]
+pub struct PreviewView {
+    pub completed_on: Option<NaiveDate>,
+    pub hours: Option<f64>,
+    pub outcomes: Option<Vec<CreditOutcomeView>>,
+    pub problems: Vec<crate::error::FieldError>,
+}
+
+impl From<&crate::service::ActivityPreview> for PreviewView {
+    fn from(preview: &crate::service::ActivityPreview) -> Self {
+        Self {
+            completed_on: preview.completed_on,
+            hours: preview.hours.map(|h| h.as_f64()),
+            outcomes: preview.outcomes.as_ref().map(|o| o.iter().map(CreditOutcomeView::from).collect()),
+            problems: preview.problems.clone(),
         }
     }
 }
@@ -456,6 +575,8 @@ pub struct ActivityView {
     pub categories: Vec<String>,
     pub notes: Option<String>,
     pub proof: Option<crate::activity::Proof>,
+    /// The credential this activity is the opening balance of ("Earned before Recert").
+    pub opening_balance_for: Option<i64>,
     pub credits: Vec<ActivityCreditView>,
 }
 
@@ -472,6 +593,7 @@ impl From<&crate::service::ActivityWithCredits> for ActivityView {
             categories: a.categories.clone(),
             notes: a.notes.clone(),
             proof: a.proof.clone(),
+            opening_balance_for: a.opening_balance_for,
             credits: entry
                 .credits
                 .iter()
@@ -501,10 +623,66 @@ impl From<Vec<crate::costs::UpcomingCost>> for CostsView {
     }
 }
 
+/// What importing a spreadsheet does, with units as plain numbers.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReportView {
+    pub rows: Vec<ImportRowView>,
+    pub errors: Vec<crate::ledger_csv::SheetError>,
+    pub imported: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportRowView {
+    pub line: u64,
+    pub date: String,
+    pub title: String,
+    pub outcomes: Vec<CreditOutcomeView>,
+}
+
+impl From<&crate::service::ImportReport> for ImportReportView {
+    fn from(report: &crate::service::ImportReport) -> Self {
+        Self {
+            rows: report
+                .rows
+                .iter()
+                .map(|row| ImportRowView {
+                    line: row.line,
+                    date: row.date.clone(),
+                    title: row.title.clone(),
+                    outcomes: row.outcomes.iter().map(CreditOutcomeView::from).collect(),
+                })
+                .collect(),
+            errors: report.errors.clone(),
+            imported: report.imported,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::catalog::Catalog;
+
+    #[test]
+    fn a_preset_reads_in_one_line() {
+        let line = |id: &str| RulesView::from(&Catalog::builtin().preset(id).unwrap().rules()).summary;
+        assert_eq!(
+            line("nsca-cscs"),
+            "Every 3 years · 6.0 CEU (60 h) · from at least 2 categories · CPR/AED card required · fee unknown"
+        );
+        assert_eq!(line("acsm-cpt"), "Every 3 years · 45.0 CEC (45 h) · CPR/AED card required · $60 fee");
+        assert_eq!(
+            line("ncsf-cpt"),
+            "Every 2 years · 10.0 CEU (20 h) · CPR/AED card required · $85 fee ($100 for 2 or more together)"
+        );
+        assert_eq!(line("nasm-csnc"), "Every 2 years · 1.9 CEU (19 h) · no CPR/AED card needed · fee unknown");
+        assert_eq!(line("cpr-aed-aha"), "Every 2 years · a new card from your course day");
+        assert_eq!(
+            line("issa-sc"),
+            "Expiry date you enter · CEU required unknown · CPR/AED requirement unknown · fee unknown"
+        );
+        assert!(line("cscca-sccc").contains("less if certified mid-cycle"));
+    }
 
     #[test]
     fn a_preset_view_carries_the_rules_in_cents_beside_the_research_in_dollars() {

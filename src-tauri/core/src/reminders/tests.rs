@@ -11,7 +11,7 @@ use crate::service::reports;
 
 fn plan(credentials: &[Credential], history: &ReminderHistory, today: &str) -> Vec<Reminder> {
     let mut totals: HashMap<i64, CycleTotals> = HashMap::new();
-    let reports = reports(credentials, &mut totals, d(today));
+    let reports = reports(credentials, &mut totals, d(today), 90);
     due_now(&reports, &LeadTimes::default(), history, d(today))
 }
 
@@ -97,7 +97,7 @@ fn late_fee_then_grace_ending() {
     assert_eq!(raise(&credentials, &mut history, "2027-01-01"), vec![s("late_fee", 0)]);
     let late = plan(&credentials, &ReminderHistory::default(), "2027-01-01");
     assert!(late[0].body.contains("$80.00 late fee"), "{}", late[0].body);
-    assert!(late[0].body.contains("30 Jun 2027"), "{}", late[0].body);
+    assert!(late[0].body.contains("Jun 30, 2027"), "{}", late[0].body);
     // Grace ends 2027-06-30: warnings 30, 14, 7 and 1 days before.
     assert_eq!(raise(&credentials, &mut history, "2027-05-31"), vec![s("grace_ending", 30)]);
     assert_eq!(raise(&credentials, &mut history, "2027-06-29"), vec![s("grace_ending", 1)]);
@@ -114,7 +114,7 @@ fn month_ends_and_leap_days() {
     assert_eq!(raise(std::slice::from_ref(&card), &mut history, "2027-12-01"), vec![s("deadline", 90)]);
     assert_eq!(raise(std::slice::from_ref(&card), &mut history, "2028-02-28"), vec![s("deadline", 1)]);
     let body = &plan(&[card], &ReminderHistory::default(), "2028-02-28")[0].body;
-    assert!(body.contains("29 Feb 2028"), "{body}");
+    assert!(body.contains("Feb 29, 2028"), "{body}");
 }
 
 #[test]
@@ -128,7 +128,7 @@ fn a_credential_with_several_prerequisite_checks() {
     let prerequisite: Vec<_> = due.iter().filter(|r| r.kind == ReminderKind::Prerequisite).collect();
     assert_eq!(prerequisite.len(), 2, "one per guarded credential");
     assert!(prerequisite.iter().all(|r| r.lead_days == 90));
-    assert!(prerequisite[0].body.contains("31 Oct 2026"), "{}", prerequisite[0].body);
+    assert!(prerequisite[0].body.contains("Oct 31, 2026"), "{}", prerequisite[0].body);
     // After the card has expired: "needs a current card", once.
     let mut history = ReminderHistory::default();
     let expired_text = plan(&credentials, &ReminderHistory::default(), "2026-11-23");
@@ -150,9 +150,9 @@ fn text_says_what_by_when_and_how_much() {
     let due = plan(&[acsm, card], &ReminderHistory::default(), "2026-12-17");
     let deadline = due.iter().find(|r| r.kind == ReminderKind::Deadline).unwrap();
     assert_eq!(deadline.title, "ACSM-CPT renewal due in 14 days");
-    assert_eq!(deadline.body, "Renew ACSM-CPT by 31 Dec 2026 — $60.00.");
+    assert_eq!(deadline.body, "Renew ACSM-CPT by Dec 31, 2026 — $60.00.");
     let shortfall = due.iter().find(|r| r.kind == ReminderKind::Shortfall).unwrap();
-    assert!(shortfall.body.starts_with("Log 45.0 more CEC by 31 Dec 2026 (about"), "{}", shortfall.body);
+    assert!(shortfall.body.starts_with("Log 45.0 more CEC by Dec 31, 2026 (about"), "{}", shortfall.body);
     assert_eq!(deadline.key, "1:2026-12-31:deadline:14");
 }
 
@@ -199,7 +199,7 @@ fn an_unknown_fee_is_said_plainly() {
     let card = held(2, "cpr-aed-aha", "2026-01-10", None);
     let due = plan(&[cscs, card], &ReminderHistory::default(), "2026-11-23");
     let deadline = due.iter().find(|r| r.kind == ReminderKind::Deadline).unwrap();
-    assert_eq!(deadline.body, "Renew CSCS by 31 Dec 2026 (renewal fee unknown — check with NSCA).");
+    assert_eq!(deadline.body, "Renew CSCS by Dec 31, 2026 (renewal fee unknown — check with NSCA).");
 }
 
 #[test]
@@ -210,6 +210,19 @@ fn a_joint_fee_is_said_as_one_fee() {
     let deadline = due.iter().find(|r| r.kind == ReminderKind::Deadline).unwrap();
     assert_eq!(
         deadline.body,
-        "Renew NCSF-CPT by 31 Mar 2027 — $50.00, share of NCSF's $100.00 fee for NCSF-CPT and NCSF-CSC renewed together."
+        "Renew NCSF-CPT by Mar 31, 2027 — $50.00, share of NCSF's $100.00 fee for NCSF-CPT and NCSF-CSC renewed together."
     );
+}
+
+#[test]
+fn after_setting_up_everything_due_comes_as_one_summary() {
+    let cscs = held(1, "nsca-cscs", "2015-06-01", None);
+    let card = held(2, "cpr-aed-aha", "2026-11-02", None);
+    let due = plan(&[cscs, card], &ReminderHistory::default(), "2026-11-23");
+    assert!(due.len() >= 2 && due.len() <= MAX_SEPARATE_NOTIFICATIONS, "{}", due.len());
+    assert_eq!(notices(&due).len(), due.len(), "a few reminders come one by one");
+    let summary = setup_notices(&due);
+    assert_eq!(summary.len(), 1);
+    assert_eq!(summary[0].title, format!("Recert is set up: {} things to look at", due.len()));
+    assert_eq!(summary[0].reminders.len(), due.len(), "every reminder is recorded with it");
 }

@@ -8,6 +8,7 @@ use crate::activity::Credit;
 use crate::amount::{Cents, Units};
 use crate::credential::{Credential, CredentialKind, PastCycle};
 use crate::error::{Error, Result};
+use crate::opening::{OpeningEntry, OPENING_TITLE};
 use crate::rules::{Cycle, RenewalRules};
 
 const CREDENTIAL_COLUMNS: &str = "id, preset_id, kind, body, body_short, name, abbreviation, number, earned_on, \
@@ -130,7 +131,13 @@ pub(super) fn count_past_cycles(conn: &Connection, credential_id: i64) -> Result
 }
 
 impl Tx<'_> {
-    pub fn insert_credential(&self, credential: &Credential, now: chrono::DateTime<chrono::Utc>) -> Result<i64> {
+    /// Stores a new credential with its opening balance; returns its id.
+    pub fn insert_credential(
+        &self,
+        credential: &Credential,
+        opening: &[OpeningEntry],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<i64> {
         self.tx.execute(
             "INSERT INTO credentials (preset_id, kind, body, body_short, name, abbreviation, number, earned_on,
                                       cycle_start, cycle_end, member, notes, rules, created_at, expiry_confirmed)
@@ -153,12 +160,32 @@ impl Tx<'_> {
                 credential.expiry_confirmed,
             ],
         )?;
-        Ok(self.tx.last_insert_rowid())
+        let id = self.tx.last_insert_rowid();
+        insert_opening_balance(&self.tx, &Credential { id, ..credential.clone() }, opening, now)?;
+        rebuild_totals(&self.tx, id)?;
+        Ok(id)
+    }
+
+    /// Stores several new credentials, each with its opening balance; returns their ids in order
+    /// (all or none: the transaction rolls back on the first failure).
+    pub fn insert_credentials(
+        &self,
+        credentials: &[(Credential, Vec<OpeningEntry>)],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<i64>> {
+        credentials.iter().map(|(credential, opening)| self.insert_credential(credential, opening, now)).collect()
     }
 
     /// Replaces a credential's fields and all of its credits (recomputed by the caller, from
-    /// what it read in this same transaction, when rules or the cycle change).
-    pub fn update_credential(&self, credential: &Credential, credits: &[Credit]) -> Result<()> {
+    /// what it read in this same transaction, when rules or the cycle change) and, when `opening`
+    /// is given, its opening balance (the caller leaves the old balance's credits out of `credits`).
+    pub fn update_credential(
+        &self,
+        credential: &Credential,
+        credits: &[Credit],
+        opening: Option<&[OpeningEntry]>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
         let changed = self.tx.execute(
             "UPDATE credentials SET kind = ?2, body = ?3, body_short = ?4, name = ?5, abbreviation = ?6,
                     number = ?7, earned_on = ?8, cycle_start = ?9, cycle_end = ?10, member = ?11, notes = ?12,
@@ -186,6 +213,10 @@ impl Tx<'_> {
         }
         self.tx.execute("DELETE FROM credits WHERE credential_id = ?1", [credential.id])?;
         super::ledger::insert_credits(&self.tx, credits)?;
+        if let Some(opening) = opening {
+            self.tx.execute("DELETE FROM activities WHERE opening_balance_for = ?1", [credential.id])?;
+            insert_opening_balance(&self.tx, credential, opening, now)?;
+        }
         rebuild_totals(&self.tx, credential.id)
     }
 
@@ -230,4 +261,76 @@ impl Tx<'_> {
         }
         rebuild_totals(&self.tx, closed.credential_id)
     }
+
+    /// Reopens the most recent closed cycle of a credential as its current one: the renewal
+    /// recorded last is taken back.
+    pub fn undo_last_renewal(&self, credential_id: i64) -> Result<()> {
+        let last: Option<(i64, String, String)> = self
+            .tx
+            .query_row(
+                "SELECT id, cycle_start, cycle_end FROM past_cycles WHERE credential_id = ?1
+                 ORDER BY cycle_end DESC, id DESC LIMIT 1",
+                [credential_id],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .optional()?;
+        let Some((past_id, start, end)) = last else {
+            return Err(Error::invalid("renewal", "no renewal is recorded for this credential"));
+        };
+        self.tx.execute(
+            "UPDATE credentials SET cycle_start = ?2, cycle_end = ?3 WHERE id = ?1",
+            params![credential_id, start, end],
+        )?;
+        self.tx.execute("DELETE FROM past_cycles WHERE id = ?1", [past_id])?;
+        rebuild_totals(&self.tx, credential_id)
+    }
+}
+
+/// Stores each opening-balance entry as an activity dated on the cycle's first day, credited (as
+/// typed units) to `credential` only. Totals are rebuilt by the caller.
+fn insert_opening_balance(
+    conn: &Connection,
+    credential: &Credential,
+    opening: &[OpeningEntry],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    for entry in opening {
+        conn.execute(
+            "INSERT INTO activities (title, completed_on, hours, cost_cents, created_at, opening_balance_for)
+             VALUES (?1, ?2, ?3, 0, ?4, ?5)",
+            params![
+                OPENING_TITLE,
+                credential.cycle.start.to_string(),
+                entry.hours(credential).0,
+                timestamp(now),
+                credential.id
+            ],
+        )?;
+        let activity_id = conn.last_insert_rowid();
+        if let Some(category) = &entry.category {
+            conn.execute(
+                "INSERT INTO activity_categories (activity_id, position, category) VALUES (?1, 0, ?2)",
+                params![activity_id, category],
+            )?;
+        }
+        super::ledger::insert_credits(
+            conn,
+            &[Credit {
+                activity_id,
+                credential_id: credential.id,
+                completed_on: credential.cycle.start,
+                units: entry.units,
+                category: entry.category.clone(),
+                overridden: true,
+                late_for_cycle_end: None,
+            }],
+        )?;
+    }
+    Ok(())
+}
+
+pub(super) fn opening_balance_activities(conn: &Connection, credential_id: i64) -> Result<Vec<i64>> {
+    let mut statement = conn.prepare_cached("SELECT id FROM activities WHERE opening_balance_for = ?1 ORDER BY id")?;
+    let ids = statement.query_map([credential_id], |row| row.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
 }

@@ -30,6 +30,15 @@ pub(super) fn insert_credits(conn: &Connection, credits: &[Credit]) -> Result<()
     Ok(())
 }
 
+fn insert_categories(conn: &Connection, activity_id: i64, categories: &[String]) -> Result<()> {
+    let mut insert =
+        conn.prepare_cached("INSERT INTO activity_categories (activity_id, position, category) VALUES (?1, ?2, ?3)")?;
+    for (position, category) in categories.iter().enumerate() {
+        insert.execute(params![activity_id, position as i64, category])?;
+    }
+    Ok(())
+}
+
 /// Whether credit `cr` counts toward the current cycle of credential `c`: its date falls in the
 /// cycle, or it was completed in the late window after this cycle's end. Every total uses it.
 const COUNTS_IN_CURRENT_CYCLE: &str =
@@ -84,7 +93,8 @@ fn aggregate_totals() -> String {
 
 pub(super) fn read_activities(conn: &Connection, filter: &str, id: Option<i64>) -> Result<Vec<Activity>> {
     let mut statement = conn.prepare(&format!(
-        "SELECT id, title, provider, completed_on, hours, cost_cents, notes, proof_path, proof_name, proof_sha256
+        "SELECT id, title, provider, completed_on, hours, cost_cents, notes, proof_path, proof_name, proof_sha256,
+                opening_balance_for
          FROM activities {filter} ORDER BY completed_on DESC, id DESC"
     ))?;
     let read = |row: &Row<'_>| {
@@ -97,6 +107,7 @@ pub(super) fn read_activities(conn: &Connection, filter: &str, id: Option<i64>) 
             row.get::<_, i64>(5)?,
             row.get::<_, Option<String>>(6)?,
             (row.get::<_, Option<String>>(7)?, row.get::<_, Option<String>>(8)?, row.get::<_, Option<String>>(9)?),
+            row.get::<_, Option<i64>>(10)?,
         ))
     };
     let rows = match id {
@@ -105,7 +116,7 @@ pub(super) fn read_activities(conn: &Connection, filter: &str, id: Option<i64>) 
     };
     let mut categories = activity_categories(conn, id)?;
     rows.into_iter()
-        .map(|(id, title, provider, completed_on, hours, cost, notes, (path, name, sha))| {
+        .map(|(id, title, provider, completed_on, hours, cost, notes, (path, name, sha), opening_balance_for)| {
             let proof = match (path, name, sha) {
                 (Some(stored_path), Some(original_name), Some(sha256)) => {
                     Some(Proof { stored_path, original_name, sha256 })
@@ -122,6 +133,7 @@ pub(super) fn read_activities(conn: &Connection, filter: &str, id: Option<i64>) 
                 categories: categories.remove(&id).unwrap_or_default(),
                 notes,
                 proof,
+                opening_balance_for,
             })
         })
         .collect()
@@ -245,16 +257,45 @@ impl Tx<'_> {
             ],
         )?;
         let activity_id = self.tx.last_insert_rowid();
-        let mut insert = self
-            .tx
-            .prepare_cached("INSERT INTO activity_categories (activity_id, position, category) VALUES (?1, ?2, ?3)")?;
-        for (position, category) in activity.categories.iter().enumerate() {
-            insert.execute(params![activity_id, position as i64, category])?;
-        }
+        insert_categories(&self.tx, activity_id, &activity.categories)?;
         let credits: Vec<Credit> = credits.iter().map(|c| Credit { activity_id, ..c.clone() }).collect();
         insert_credits(&self.tx, &credits)?;
         adjust_totals_for_activity(&self.tx, activity_id, 1)?;
         Ok(activity_id)
+    }
+
+    /// Stores many activities with their credits (an import); returns their ids.
+    pub fn insert_activities(&self, batch: &[(ValidActivity, Vec<Credit>)], now: DateTime<Utc>) -> Result<Vec<i64>> {
+        batch.iter().map(|(activity, credits)| self.insert_activity(activity, None, credits, now)).collect()
+    }
+
+    /// Replaces an activity's fields, its category tags and all of its credits, keeping the
+    /// running totals in step (its old credits are taken out of them before anything changes,
+    /// the new ones added after). The proof stays as it was.
+    pub fn update_activity(&self, id: i64, activity: &ValidActivity, credits: &[Credit]) -> Result<()> {
+        adjust_totals_for_activity(&self.tx, id, -1)?;
+        let changed = self.tx.execute(
+            "UPDATE activities SET title = ?2, provider = ?3, completed_on = ?4, hours = ?5, cost_cents = ?6, notes = ?7
+             WHERE id = ?1",
+            params![
+                id,
+                activity.title,
+                activity.provider,
+                activity.completed_on.to_string(),
+                activity.hours.0,
+                activity.cost.0,
+                activity.notes,
+            ],
+        )?;
+        if changed == 0 {
+            return Err(Error::not_found("activity", id));
+        }
+        self.tx.execute("DELETE FROM activity_categories WHERE activity_id = ?1", [id])?;
+        insert_categories(&self.tx, id, &activity.categories)?;
+        self.tx.execute("DELETE FROM credits WHERE activity_id = ?1", [id])?;
+        let credits: Vec<Credit> = credits.iter().map(|c| Credit { activity_id: id, ..c.clone() }).collect();
+        insert_credits(&self.tx, &credits)?;
+        adjust_totals_for_activity(&self.tx, id, 1)
     }
 
     /// Removes an activity and its credits.

@@ -19,9 +19,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0004_confirmed_expiry_late_credits.sql",
         include_str!("../../../../migrations/0004_confirmed_expiry_late_credits.sql"),
     ),
+    ("0005_opening_balances.sql", include_str!("../../../../migrations/0005_opening_balances.sql")),
     (
-        "0005_reliability_reminder_claims.sql",
-        include_str!("../../../../migrations/0005_reliability_reminder_claims.sql"),
+        "0006_reliability_reminder_claims.sql",
+        include_str!("../../../../migrations/0006_reliability_reminder_claims.sql"),
     ),
 ];
 

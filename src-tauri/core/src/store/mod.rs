@@ -31,7 +31,7 @@ pub use reminders::LoggedReminder;
 
 pub const DATABASE_FILE: &str = "recert.sqlite3";
 /// Where copies of the database go, beside it.
-pub const BACKUPS_DIR: &str = "backups";
+pub const BACKUPS_DIR: &str = crate::backups::BACKUPS_DIR;
 
 /// How long a statement waits for another process's write transaction to end. Write
 /// transactions last milliseconds; this is for a burst of processes queueing for the lock.
@@ -43,6 +43,14 @@ pub struct Store {
     folder: Option<PathBuf>,
     /// Opened read-only because the folder allows no more: every write is refused.
     read_only: bool,
+}
+
+/// The size of a database in the terms a user knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct DatabaseSummary {
+    pub version: i64,
+    pub credentials: i64,
+    pub activities: i64,
 }
 
 /// A write transaction in progress (see [`Store::write`]).
@@ -99,6 +107,23 @@ pub trait Read: sealed::Connected {
 
     fn count_past_cycles(&self, credential_id: i64) -> Result<i64> {
         credentials::count_past_cycles(self.conn(), credential_id)
+    }
+
+    /// The activities holding a credential's opening balance.
+    fn opening_balance_activities(&self, credential_id: i64) -> Result<Vec<i64>> {
+        credentials::opening_balance_activities(self.conn(), credential_id)
+    }
+
+    /// What this database holds, for a confirmation ("4 credentials, 120 activities").
+    fn summary(&self) -> Result<DatabaseSummary> {
+        let count = |table: &str| -> Result<i64> {
+            Ok(self.conn().query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?)
+        };
+        Ok(DatabaseSummary {
+            version: self.schema_version()?,
+            credentials: count("credentials")?,
+            activities: count("activities")?,
+        })
     }
 
     /// Every activity, newest first.
@@ -206,6 +231,58 @@ impl Store {
         let value = work(&tx)?;
         tx.tx.commit()?;
         Ok(value)
+    }
+
+    /// Checks a file someone wants to restore, without changing it: it must be a Recert database
+    /// (the credentials table, a schema version), pass `PRAGMA integrity_check`, and not come from
+    /// a newer Recert. Returns what it holds.
+    pub fn inspect(path: &Path) -> Result<DatabaseSummary> {
+        let not_recert = || Error::invalid("backup", format!("{} is not a Recert database", crate::quote::path(path)));
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|_| not_recert())?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|_| not_recert())?;
+        let has_credentials: bool = conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'credentials')",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|_| not_recert())?;
+        if version <= 0 || !has_credentials {
+            return Err(not_recert());
+        }
+        if version > migrate::latest_version() {
+            return Err(Error::NewerDatabase {
+                path: path.to_path_buf(),
+                found: version,
+                supported: migrate::latest_version(),
+            });
+        }
+        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|_| not_recert())?;
+        if check != "ok" {
+            return Err(Error::invalid(
+                "backup",
+                format!("{} is damaged (integrity check: {})", crate::quote::path(path), crate::quote::value(&check)),
+            ));
+        }
+        let count = |table: &str| -> Result<i64> {
+            conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).map_err(|_| not_recert())
+        };
+        Ok(DatabaseSummary { version, credentials: count("credentials")?, activities: count("activities")? })
+    }
+
+    /// Replaces the whole database with the (checked) file at `source` through SQLite's backup
+    /// API, which holds the write lock for the whole copy: other connections see the restored
+    /// data, never half of it. An older schema is then migrated as on open. (It cannot run in
+    /// [`Store::write`]: SQLite refuses a backup into a connection inside a transaction.)
+    pub fn restore_from(&mut self, source: &Path, now: DateTime<Utc>) -> Result<()> {
+        if self.read_only {
+            return Err(Error::ReadOnlyFolder { dir: self.folder.clone().unwrap_or_default() });
+        }
+        self.conn.restore(rusqlite::MAIN_DB, source, None::<fn(rusqlite::backup::Progress)>)?;
+        migrate::migrate(&mut self.conn, None, now)?;
+        Ok(())
     }
 
     /// A consistent copy of the whole database in `dir`, named `<stem>.sqlite3` (`<stem>-2…`

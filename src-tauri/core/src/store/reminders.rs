@@ -12,6 +12,8 @@ use crate::reminders::{Reminder, ReminderHistory};
 pub struct LoggedReminder {
     pub key: String,
     pub credential_id: i64,
+    /// The deadline of the cycle the reminder was about.
+    pub cycle_end: String,
     pub kind: String,
     pub due_on: String,
     pub title: String,
@@ -19,6 +21,8 @@ pub struct LoggedReminder {
     pub raised_at: String,
     pub shown: bool,
     pub error: Option<String>,
+    /// Its cause is gone (renewed, card added, credits logged): filled in by the service.
+    pub resolved: bool,
 }
 
 /// How long a claim keeps other checkers off a reminder: far longer than showing a notification
@@ -46,7 +50,7 @@ pub(super) fn reminder_history(conn: &Connection, now: DateTime<Utc>) -> Result<
 
 pub(super) fn reminder_log(conn: &Connection, limit: u32) -> Result<Vec<LoggedReminder>> {
     let mut statement = conn.prepare(
-        "SELECT reminder_key, credential_id, kind, due_on, title, body, raised_at, delivery, error
+        "SELECT reminder_key, credential_id, kind, due_on, title, body, raised_at, delivery, error, cycle_end
          FROM reminder_log ORDER BY raised_at DESC, id DESC LIMIT ?1",
     )?;
     let rows = statement.query_map([limit], |row| {
@@ -60,6 +64,8 @@ pub(super) fn reminder_log(conn: &Connection, limit: u32) -> Result<Vec<LoggedRe
             raised_at: row.get(6)?,
             shown: row.get::<_, String>(7)? == "shown",
             error: row.get(8)?,
+            cycle_end: row.get(9)?,
+            resolved: false,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

@@ -22,7 +22,7 @@ fn credential_round_trip_keeps_every_rule() {
             form.expires = Some("2027-02-03".into());
         }
         let credential = form.to_credential(Catalog::builtin(), d("2026-11-23")).unwrap();
-        let id = store.write(|tx| tx.insert_credential(&credential, now())).unwrap();
+        let id = store.write(|tx| tx.insert_credential(&credential, &[], now())).unwrap();
         assert_eq!(store.credential(id).unwrap(), Credential { id, ..credential }, "{}", preset.id);
     }
     assert_eq!(store.credentials().unwrap().len(), Catalog::builtin().presets().len());
@@ -97,7 +97,7 @@ fn a_fresh_database_needs_no_backup() {
 fn cycle_totals_count_only_the_current_cycle() {
     let mut store = Store::open_in_memory().unwrap();
     let cscs = form("nsca-cscs", "2019-01-01").to_credential(Catalog::builtin(), d("2026-11-23")).unwrap();
-    let id = store.write(|tx| tx.insert_credential(&cscs, now())).unwrap();
+    let id = store.write(|tx| tx.insert_credential(&cscs, &[], now())).unwrap();
     let activity = |day: &str, cost: i64| ValidActivity {
         title: "Workshop".into(),
         provider: None,
@@ -138,7 +138,7 @@ fn cycle_totals_count_only_the_current_cycle() {
 fn removing_a_credential_keeps_the_activities() {
     let mut store = Store::open_in_memory().unwrap();
     let cscs = form("nsca-cscs", "2019-01-01").to_credential(Catalog::builtin(), d("2026-11-23")).unwrap();
-    let id = store.write(|tx| tx.insert_credential(&cscs, now())).unwrap();
+    let id = store.write(|tx| tx.insert_credential(&cscs, &[], now())).unwrap();
     let activity = ValidActivity {
         title: "Workshop".into(),
         provider: None,

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds the Linux installers (.deb and .rpm) with Tauri's bundler, using the prebuilt Tauri CLI
+# from npm (pinned in package.json / package-lock.json, installed into node_modules/, git-ignored):
+# compiling the CLI from crates.io would take ~13 minutes here.
+# The packages are copied to target/package/ as recert_VERSION_ARCH.deb and recert-VERSION-1.ARCH.rpm.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x node_modules/.bin/tauri ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "package: installing the pinned Tauri CLI from npm (package-lock.json)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+target_dir="${CARGO_TARGET_DIR:-target}"
+bundle_dir="$target_dir/release/bundle"
+rm -rf "$bundle_dir/deb" "$bundle_dir/rpm"
+started=$(date +%s)
+node_modules/.bin/tauri build --ci --bundles deb,rpm
+echo "package: release build and bundling took $(( $(date +%s) - started )) s"
+
+out="$target_dir/package"
+rm -rf "$out"
+mkdir -p "$out"
+for deb in "$bundle_dir"/deb/*.deb; do
+  cp "$deb" "$out/$(dpkg-deb -f "$deb" Package)_$(dpkg-deb -f "$deb" Version)_$(dpkg-deb -f "$deb" Architecture).deb"
+done
+for rpm in "$bundle_dir"/rpm/*.rpm; do
+  base=$(basename "$rpm")
+  cp "$rpm" "$out/$(echo "${base%%-*}" | tr '[:upper:]' '[:lower:]')-${base#*-}"
+done
+echo "package: built"
+ls -l "$out" | awk 'NR > 1 { printf "  %-40s %6.1f MiB (%d bytes)\n", $9, $5 / 1048576, $5 }'

@@ -1,0 +1,303 @@
+//! The user's data coming in and going out: the ledger as a spreadsheet (export and all-or-nothing
+//! import). Shared by the CLI and the window like every other operation.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use super::{checked_activity, credit_outcomes, CreditOutcome, Recert, Selection};
+use crate::activity::{Credit, CreditDecision};
+use crate::audit::{write_packet, AuditContent, AuditCycle};
+use crate::calendar::{milestones, to_ics};
+use crate::credential::Credential;
+use crate::error::{Error, Result};
+use crate::files::write_atomically;
+use crate::ledger_csv::{credit_choices, duplicate_key, read_csv, write_csv, SheetError};
+use crate::progress::{progress, CycleTotals};
+use crate::rules::Cycle;
+use crate::store::Read;
+
+/// What importing a spreadsheet does (or, in a dry run, would do).
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub rows: Vec<ImportRow>,
+    /// Every bad line; when there is one, nothing was imported.
+    pub errors: Vec<SheetError>,
+    /// Activities written (0 in a dry run or when any line is bad).
+    pub imported: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportRow {
+    pub line: u64,
+    pub date: String,
+    pub title: String,
+    pub outcomes: Vec<CreditOutcome>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    pub dry_run: bool,
+    /// Import courses that look like ones already in the file or the ledger.
+    pub allow_duplicates: bool,
+}
+
+impl ImportReport {
+    pub fn ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+/// What an audit packet holds, once written.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditPacket {
+    pub path: PathBuf,
+    pub cycle_start: NaiveDate,
+    pub cycle_end: NaiveDate,
+    pub activities: usize,
+    pub proofs: usize,
+}
+
+/// The setting naming the calendar file kept up to date after every change.
+pub const CALENDAR_FILE_SETTING: &str = "calendar_file";
+
+impl Recert {
+    /// Writes the audit packet of credential `id`'s current or previous cycle to `out` (a zip).
+    pub fn audit_packet(&self, id: i64, which: AuditCycle, out: &Path, today: NaiveDate) -> Result<AuditPacket> {
+        let credential = self.store.credential(id)?;
+        let past = self.store.past_cycles(id)?;
+        let (cycle, renewal) = match which {
+            AuditCycle::Current => (credential.cycle, None),
+            AuditCycle::Previous => {
+                let last = past.first().ok_or_else(|| {
+                    Error::invalid(
+                        "cycle",
+                        format!("{} has no previous cycle: no renewal is recorded", credential.abbreviation),
+                    )
+                })?;
+                (Cycle { start: last.start, end: last.end }, Some(last))
+            }
+        };
+        let credits: Vec<Credit> =
+            self.store.credits_for_credential(id)?.into_iter().filter(|c| c.counts_toward(cycle)).collect();
+        let mut activities = Vec::new();
+        for credit in &credits {
+            activities.push(self.store.activity(credit.activity_id)?);
+        }
+        // Progress as it stands for that cycle, from exactly these credits.
+        let mut totals = CycleTotals::default();
+        for (credit, activity) in credits.iter().zip(&activities) {
+            totals.by_category.push((credit.category.clone(), credit.units));
+            totals.course_costs += activity.cost;
+            totals.activity_count += 1;
+        }
+        let in_cycle = Credential { cycle, ..credential.clone() };
+        let progress = progress(&in_cycle, &totals, today);
+        let mut pairs: Vec<(&crate::activity::Activity, &Credit)> = activities.iter().zip(&credits).collect();
+        pairs.sort_by(|a, b| a.0.completed_on.cmp(&b.0.completed_on).then(a.0.id.cmp(&b.0.id)));
+        let proofs: std::collections::HashSet<&str> =
+            pairs.iter().filter_map(|(a, _)| a.proof.as_ref().map(|p| p.stored_path.as_str())).collect();
+        let content = AuditContent {
+            credential: &in_cycle,
+            cycle,
+            renewal,
+            progress: &progress,
+            credits: pairs.clone(),
+            generated_on: today,
+        };
+        write_atomically(out, |file| write_packet(file, &content, &self.data_dir))?;
+        Ok(AuditPacket {
+            path: out.to_path_buf(),
+            cycle_start: cycle.start,
+            cycle_end: cycle.end,
+            activities: pairs.len(),
+            proofs: proofs.len(),
+        })
+    }
+
+    /// Every milestone of the current cycles as an RFC 5545 calendar (.ics).
+    pub fn calendar_ics(&self, today: NaiveDate) -> Result<String> {
+        let reports = self.status(today)?;
+        Ok(to_ics(&milestones(&reports), &self.lead_times()?))
+    }
+
+    /// Writes the calendar to `path`, whole or not at all.
+    pub fn write_calendar(&self, path: &Path, today: NaiveDate) -> Result<()> {
+        let text = self.calendar_ics(today)?;
+        write_atomically(path, |file| {
+            file.write_all(text.as_bytes()).map_err(|e| Error::io(format!("writing {}", path.display()), e))
+        })
+    }
+
+    /// The calendar file kept up to date, if the user chose one.
+    pub fn calendar_file(&self) -> Result<Option<PathBuf>> {
+        Ok(self.store.setting(CALENDAR_FILE_SETTING)?.map(PathBuf::from))
+    }
+
+    /// Keeps `path` up to date after every change (an empty path turns it off). The file is
+    /// written at once, so a wrong folder is refused now rather than failing silently later.
+    pub fn set_calendar_file(&mut self, path: &str, today: NaiveDate) -> Result<Option<PathBuf>> {
+        let path = path.trim();
+        if path.is_empty() {
+            self.store.write(|tx| tx.set_setting(CALENDAR_FILE_SETTING, ""))?;
+            return Ok(None);
+        }
+        let path = PathBuf::from(path);
+        if path.extension().is_none_or(|ext| !ext.eq_ignore_ascii_case("ics")) {
+            return Err(Error::invalid("calendar-file", "the calendar file must end in .ics"));
+        }
+        if !path.is_absolute() {
+            return Err(Error::invalid("calendar-file", "give the full path of the calendar file"));
+        }
+        self.write_calendar(&path, today)?;
+        self.store.write(|tx| tx.set_setting(CALENDAR_FILE_SETTING, &path.to_string_lossy()))?;
+        Ok(Some(path))
+    }
+
+    /// Rewrites the chosen calendar file after a change; `None` when none is chosen.
+    pub fn refresh_calendar(&self, today: NaiveDate) -> Result<Option<PathBuf>> {
+        match self.calendar_file()?.filter(|p| !p.as_os_str().is_empty()) {
+            Some(path) => self.write_calendar(&path, today).map(|()| Some(path)),
+            None => Ok(None),
+        }
+    }
+
+    /// Writes the ledger as CSV: one row per activity, the units credited to each held credential.
+    pub fn export_csv(&self, out: impl Write) -> Result<usize> {
+        let credentials = self.store.credentials()?;
+        let mut entries = Vec::new();
+        for activity in self.store.activities()? {
+            let credits: Vec<Credit> = self.store.credits_for_activity(activity.id)?;
+            entries.push((activity, credits));
+        }
+        entries.sort_by(|a, b| a.0.completed_on.cmp(&b.0.completed_on).then(a.0.id.cmp(&b.0.id)));
+        write_csv(out, &entries, &credentials)?;
+        Ok(entries.len())
+    }
+
+    /// Imports a spreadsheet's activities, credited by the same rules as logging (a file exported
+    /// by Recert, whose credential columns say what each credential got, imports back unchanged).
+    /// All or nothing: any bad line, or a likely duplicate without `allow_duplicates`, and
+    /// nothing is written; the report names every one.
+    pub fn import_csv(
+        &mut self,
+        bytes: &[u8],
+        options: ImportOptions,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<ImportReport> {
+        if options.dry_run {
+            let (rows, errors, _) = plan_import(&self.store, bytes, options, today)?;
+            return Ok(ImportReport { rows, errors, imported: 0 });
+        }
+        // Checked and written in one write transaction: the duplicates looked for and the
+        // credentials credited are those the import is written beside.
+        self.store.write(|tx| {
+            let (rows, errors, batch) = plan_import(tx, bytes, options, today)?;
+            let imported = if errors.is_empty() { tx.insert_activities(&batch, now)?.len() } else { 0 };
+            Ok(ImportReport { rows, errors, imported })
+        })
+    }
+}
+
+/// What importing `bytes` into what `store` holds would write: a row per course, every bad line,
+/// and the activities with their credits.
+#[allow(clippy::type_complexity)]
+fn plan_import(
+    store: &impl Read,
+    bytes: &[u8],
+    options: ImportOptions,
+    today: NaiveDate,
+) -> Result<(Vec<ImportRow>, Vec<SheetError>, Vec<(crate::activity::ValidActivity, Vec<Credit>)>)> {
+    let credentials = store.credentials()?;
+    let (sheet, mut errors) = read_csv(bytes, &credentials);
+    let in_ledger: HashMap<(String, String, String), i64> = store
+        .activities()?
+        .into_iter()
+        .filter(|a| a.opening_balance_for.is_none())
+        .map(|a| (duplicate_key(&a.completed_on.to_string(), &a.title, &a.hours.to_string()), a.id))
+        .collect();
+    let mut seen: HashMap<(String, String, String), u64> = HashMap::new();
+    let mut rows = Vec::new();
+    let mut batch = Vec::new();
+    for row in &sheet {
+        let column_of = |field: &str| match field {
+            "date" | "title" | "hours" | "cost" | "provider" | "notes" => Some(field.to_string()),
+            "category" => Some("categories".into()),
+            _ => None,
+        };
+        let plain = match row.form.validate(today) {
+            Ok(activity) => activity,
+            Err(error) => {
+                let field = error.field().map(str::to_string);
+                let message = match &error {
+                    crate::Error::Invalid { message, .. } => message.clone(),
+                    other => other.to_string(),
+                };
+                errors.push(SheetError { line: row.line, column: field.as_deref().and_then(column_of), message });
+                continue;
+            }
+        };
+        let key = duplicate_key(&row.form.completed_on, &row.form.title, &row.form.hours);
+        if !options.allow_duplicates {
+            if let Some(first) = seen.get(&key) {
+                let message = format!("the same course as line {first} (import with duplicates allowed to keep both)");
+                errors.push(SheetError { line: row.line, column: None, message });
+            } else if let Some(id) = in_ledger.get(&key) {
+                let message =
+                    format!("already in the ledger as activity #{id} (import with duplicates allowed to add it again)");
+                errors.push(SheetError { line: row.line, column: None, message });
+            }
+        }
+        seen.entry(key).or_insert(row.line);
+        // Where the file says what each credential got, follow it; otherwise the rules decide.
+        let mut form = row.form.clone();
+        if !row.credential_cells.is_empty() {
+            let computed: HashMap<i64, Option<String>> = credit_outcomes(store, &plain, Selection::Every, None)?
+                .into_iter()
+                .map(|o| {
+                    let units = match o.decision {
+                        CreditDecision::Credited { units, .. } => Some(units.to_string()),
+                        CreditDecision::NotCredited { .. } => None,
+                    };
+                    (o.credential_id, units)
+                })
+                .collect();
+            form.credit_to = credit_choices(row, &computed);
+            if form.credit_to.is_empty() {
+                errors.push(SheetError {
+                    line: row.line,
+                    column: None,
+                    message: "no credential column has units for this course".into(),
+                });
+                continue;
+            }
+        }
+        match checked_activity(store, &form, today) {
+            Ok((activity, outcomes, credits)) => {
+                rows.push(ImportRow {
+                    line: row.line,
+                    date: row.form.completed_on.clone(),
+                    title: activity.title.clone(),
+                    outcomes,
+                });
+                batch.push((activity, credits));
+            }
+            Err(error) => {
+                let message = match &error {
+                    crate::Error::Invalid { message, .. } => message.clone(),
+                    other => other.to_string(),
+                };
+                errors.push(SheetError { line: row.line, column: None, message });
+            }
+        }
+    }
+    if sheet.is_empty() && errors.is_empty() {
+        errors.push(SheetError { line: 0, column: None, message: "the file has no rows to import".into() });
+    }
+    errors.sort_by_key(|e| e.line);
+    Ok((rows, errors, batch))
+}

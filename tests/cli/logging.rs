@@ -1,0 +1,122 @@
+//! Logging as people work: US dates and hours typed as "1h30", editing a logged activity, every
+//! problem of a form at once, and the offer to record a new CPR/AED card.
+
+use serde_json::Value;
+
+use super::{approx, Recert};
+
+fn units_of(logged: &Value, credential: i64) -> f64 {
+    logged["outcomes"].as_array().unwrap().iter().find(|o| o["credential_id"] == credential).unwrap()["units"]
+        .as_f64()
+        .unwrap_or(0.0)
+}
+
+#[test]
+fn us_dates_and_hours_in_words_are_read_as_people_mean_them() {
+    let recert = Recert::new();
+    let acsm = recert.add("acsm-cpt", "2024-04-01");
+    for (date, hours, expected_date, expected_hours) in [
+        ("05/10/2026", "1h30", "2026-05-10", 1.5),
+        ("5/11/2026", "90 min", "2026-05-11", 1.5),
+        ("2026-05-12", "1 h 30 min", "2026-05-12", 1.5),
+        ("05/13/2026", "2h", "2026-05-13", 2.0),
+    ] {
+        let logged = recert.ok(&["log", "--title", "Course", "--date", date, "--hours", hours, "--json"]).json();
+        assert_eq!(logged["completed_on"], expected_date, "{date}");
+        assert!(approx(&logged["hours"], expected_hours), "{hours}: {}", logged["hours"]);
+        // ACSM: one CEC per hour.
+        assert!((units_of(&logged, acsm) - expected_hours).abs() < 1e-9, "{hours}");
+    }
+    assert!(approx(&recert.status_of(acsm)["units_earned"], 6.5));
+    // Day-first dates are not guessed at: 31/12 is no month.
+    let run = recert.run(&["log", "--title", "T", "--date", "31/12/2025", "--hours", "1"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("date: 31/12/2025 is not a real calendar date (MM/DD/YYYY)"), "{}", run.stderr);
+}
+
+#[test]
+fn a_logged_activity_can_be_edited_and_its_credits_follow() {
+    let recert = Recert::new();
+    let cscs = recert.add("nsca-cscs", "2015-06-01");
+    let nasm = recert.add("nasm-cpt", "2025-02-10");
+    let logged = recert
+        .ok(&["log", "--title", "Kettlebel workshop", "--date", "2026-05-01", "--hours", "4", "--cost", "79", "--json"])
+        .json();
+    let id = logged["activity_id"].as_i64().unwrap().to_string();
+    assert!(approx(&recert.status_of(cscs)["units_earned"], 0.4));
+
+    // The title had a typo and it was two days, not one.
+    let edited = recert
+        .ok(&[
+            "edit-activity",
+            &id,
+            "--title",
+            "Kettlebell workshop",
+            "--hours",
+            "8h",
+            "--date",
+            "05/02/2026",
+            "--cost",
+            "149",
+            "--json",
+        ])
+        .json();
+    assert_eq!(edited["activity_id"].as_i64().unwrap().to_string(), id);
+    assert_eq!(edited["title"], "Kettlebell workshop");
+    assert_eq!(edited["completed_on"], "2026-05-02");
+    assert!((units_of(&edited, cscs) - 0.8).abs() < 1e-9);
+    assert!(approx(&recert.status_of(cscs)["units_earned"], 0.8));
+    assert!(approx(&recert.status_of(nasm)["units_earned"], 0.8));
+    assert_eq!(recert.status_of(cscs)["course_costs_cents"], 14900);
+    let activities = recert.ok(&["activities", "--json"]).json();
+    assert_eq!(activities.as_array().unwrap().len(), 1, "changed in place");
+    assert_eq!(activities[0]["provider"], Value::Null);
+    assert!(approx(&activities[0]["hours"], 8.0));
+
+    // Readable output names what changed and what each credential now gets.
+    let text = recert.ok(&["edit-activity", &id, "--provider", "StrongFirst"]).stdout;
+    assert!(text.contains(&format!("Changed activity {id}: \"Kettlebell workshop\", 2026-05-02, 8.0 h")), "{text}");
+    assert!(text.contains("+ 0.8 CEU to CSCS"), "{text}");
+
+    // Leave NASM out: only CSCS keeps it.
+    let only_cscs = cscs.to_string();
+    recert.ok(&["edit-activity", &id, "--for", &only_cscs]);
+    assert!(approx(&recert.status_of(nasm)["units_earned"], 0.0));
+    assert!(approx(&recert.status_of(cscs)["units_earned"], 0.8));
+    // A later edit keeps that choice.
+    recert.ok(&["edit-activity", &id, "--hours", "6"]);
+    assert!(approx(&recert.status_of(nasm)["units_earned"], 0.0));
+    assert!(approx(&recert.status_of(cscs)["units_earned"], 0.6));
+    recert.ok(&["edit-activity", &id, "--for-all"]);
+    assert!(approx(&recert.status_of(nasm)["units_earned"], 0.6));
+
+    // Bad changes: every problem on one line, nothing changed.
+    let before = recert.dump();
+    let run = recert.run(&["edit-activity", &id, "--title", " ", "--date", "2026-02-30", "--hours", "lots"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr.trim_end().lines().count(), 1, "{}", run.stderr);
+    for expected in
+        ["title: must not be empty", "date: 2026-02-30 is not a real calendar date", "hours: must be hours like"]
+    {
+        assert!(run.stderr.contains(expected), "{expected:?} in {}", run.stderr);
+    }
+    assert_eq!(recert.dump(), before);
+    let missing = recert.run(&["edit-activity", "999", "--hours", "1"]);
+    assert!(missing.stderr.contains("activity not found: 999"), "{}", missing.stderr);
+    assert_eq!(recert.dump(), before);
+}
+
+#[test]
+fn a_cpr_course_points_at_recording_the_new_card() {
+    let recert = Recert::new();
+    let card = recert.add("cpr-aed-aha", "2025-01-15");
+    let text = recert.ok(&["log", "--title", "Heartsaver CPR AED", "--date", "10/01/2026", "--hours", "4"]).stdout;
+    assert!(text.contains(&format!("record it: recert renew {card} --date 2026-10-01")), "{text}");
+    let logged = recert
+        .ok(&["log", "--title", "Skills day", "--category", "cpr", "--date", "2026-10-02", "--hours", "2", "--json"])
+        .json();
+    assert_eq!(logged["card_offers"][0]["credential_id"], card);
+    assert_eq!(logged["card_offers"][0]["issued_on"], "2026-10-02");
+    let plain = recert.ok(&["log", "--title", "Mobility", "--date", "2026-10-03", "--hours", "2", "--json"]).json();
+    assert_eq!(plain["card_offers"], serde_json::json!([]));
+}

@@ -1,0 +1,158 @@
+//! The lean background (Linux): with no window open, Recert is `recert-agent` alone — no GTK, no
+//! WebKit — and it still raises reminders, answers the tray and opens the window.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::notifications::Monitor;
+use crate::support::{self, agent_of, processes_of, App, Process, TODAY};
+
+fn webkit(processes: &[Process]) -> Vec<&Process> {
+    // `comm` is cut at 15 characters: WebKitWebProces, WebKitNetworkPr. (WebKitWebDriver, which
+    // the test drives the window with, is not the app's.)
+    processes.iter().filter(|p| p.name.starts_with("WebKitWebProc") || p.name.starts_with("WebKitNetwork")).collect()
+}
+
+fn windows(processes: &[Process]) -> Vec<&Process> {
+    let window = Path::new(env!("CARGO_BIN_EXE_recert"));
+    processes.iter().filter(|p| p.exe == window).collect()
+}
+
+/// Waits up to 20 s for `done` over the processes working on `data_dir`.
+fn eventually_processes(data_dir: &Path, what: &str, done: impl Fn(&[Process]) -> bool) -> Vec<Process> {
+    let started = std::time::Instant::now();
+    loop {
+        let processes = processes_of(data_dir);
+        if done(&processes) {
+            return processes;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(20), "timed out waiting for {what}: {processes:?}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// Clicks an item of the agent's tray menu over D-Bus, as a desktop's tray does.
+fn click_tray_item(agent: u32, label: &str) {
+    let list = Command::new("dbus-send")
+        .args(["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus"])
+        .arg("org.freedesktop.DBus.ListNames")
+        .output()
+        .unwrap();
+    let names = String::from_utf8_lossy(&list.stdout);
+    let prefix = format!("org.kde.StatusNotifierItem-{agent}-");
+    let item = names
+        .split('"')
+        .find(|name| name.starts_with(&prefix))
+        .unwrap_or_else(|| panic!("the agent has no tray item on the bus: {names}"));
+    let layout = Command::new("dbus-send")
+        .args(["--session", "--print-reply", &format!("--dest={item}"), "/MenuBar"])
+        .args(["com.canonical.dbusmenu.GetLayout", "int32:0", "int32:-1", "array:string:label"])
+        .output()
+        .unwrap();
+    let layout = String::from_utf8_lossy(&layout.stdout).to_string();
+    // Each item: "int32 ID" … "string \"label\"" … "string \"Open Recert\"".
+    let mut id = None;
+    let mut last_id = None;
+    for line in layout.lines().map(str::trim) {
+        if let Some(number) = line.strip_prefix("int32 ") {
+            last_id = number.parse::<i32>().ok();
+        }
+        if line.ends_with(&format!("string \"{label}\"")) {
+            id = last_id;
+        }
+    }
+    let id = id.unwrap_or_else(|| panic!("no {label:?} in the tray menu: {layout}"));
+    let clicked = Command::new("dbus-send")
+        .args(["--session", "--print-reply", &format!("--dest={item}"), "/MenuBar"])
+        .args(["com.canonical.dbusmenu.Event", &format!("int32:{id}"), "string:clicked", "variant:int32:0", "uint32:0"])
+        .output()
+        .unwrap();
+    assert!(clicked.status.success(), "{}", String::from_utf8_lossy(&clicked.stderr));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_the_window_closes_only_the_agent_is_left_and_it_still_raises_reminders() {
+    let monitor = Monitor::start();
+    let app = App::launch().await;
+    let dir = app.data_path().to_path_buf();
+    app.eventually("the window to start the agent", || async { agent_of(&dir).is_some() }).await;
+    let agent = agent_of(&dir).unwrap();
+    let open = processes_of(&dir);
+    assert!(!webkit(&open).is_empty() && !windows(&open).is_empty(), "the window and its WebKit processes: {open:?}");
+
+    // The close button, as the user presses it: the window process ends by itself.
+    let window = windows(&open)[0].pid;
+    assert_eq!(support::close_like_the_close_button(window, "Recert"), 1, "one window titled Recert");
+    let left = eventually_processes(&dir, "the window process and WebKit's to end", |processes| {
+        windows(processes).is_empty() && webkit(processes).is_empty()
+    });
+    assert!(left.iter().any(|p| p.pid == agent), "the agent stays: {left:?}");
+    let exe = std::fs::read_link(format!("/proc/{agent}/exe")).unwrap();
+    assert_eq!(exe.file_name().unwrap(), "recert-agent");
+    let maps = std::fs::read_to_string(format!("/proc/{agent}/maps")).unwrap();
+    assert!(!maps.contains("libgtk") && !maps.contains("libwebkit"), "the agent maps no GTK or WebKit");
+
+    // A credential added from the terminal: the agent raises its reminder (NSCA-CPT is due
+    // 2026-12-31, 38 days after the tests' day: the 60-day reminder; no other test holds one, and
+    // all share one D-Bus).
+    support::cli(&dir, &["add", "--preset", "nsca-cpt", "--earned", "2025-01-20"]);
+    monitor.wait_until("the agent's reminder", |text| text.contains("string \"NSCA-CPT renewal due in 38 days\""));
+    app.eventually("the reminder in the history", || async {
+        support::cli(&dir, &["reminders", "--json"]).to_string().contains("NSCA-CPT renewal due in 38 days")
+    })
+    .await;
+
+    // "Open Recert" in the tray starts the window again.
+    click_tray_item(agent, "Open Recert");
+    eventually_processes(&dir, "a window with its WebKit processes", |processes| {
+        !windows(processes).is_empty() && !webkit(processes).is_empty()
+    });
+    assert_eq!(agent_of(&dir), Some(agent), "still one agent");
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn started_hidden_at_login_it_is_the_agent_and_a_second_launch_opens_the_window() {
+    let monitor = Monitor::start();
+    let data_dir = tempfile::tempdir().unwrap();
+    let dir = data_dir.path().to_path_buf();
+    // Due 2027-01-20, 58 days after the tests' day (a preset no other test uses: one D-Bus for all).
+    support::cli(&dir, &["add", "--preset", "ace-cpt", "--earned", "2025-01-20"]);
+    // As the autostart entry starts it.
+    let mut hidden = Command::new(env!("CARGO_BIN_EXE_recert"))
+        .args(["--hidden", "--today", TODAY])
+        .env("RECERT_DATA_DIR", &dir)
+        .spawn()
+        .unwrap();
+    let pid = hidden.id();
+    let _stop = KillOnDrop(&dir);
+    eventually_processes(&dir, "--hidden to become the agent", |_| agent_of(&dir) == Some(pid));
+    monitor.wait_until("the reminder", |text| text.contains("string \"ACE-CPT renewal due in 58 days\""));
+    let processes = processes_of(&dir);
+    assert!(webkit(&processes).is_empty() && windows(&processes).is_empty(), "no window, no WebKit: {processes:?}");
+    assert_eq!(hidden.try_wait().unwrap(), None, "it keeps running");
+
+    // Launching Recert opens the window; the agent stays the only one.
+    let app = App::launch_on(data_dir, &[], &[]).await;
+    assert_eq!(app.script("return document.visibilityState;").await, "visible");
+    assert_eq!(agent_of(app.data_path()), Some(pid));
+    // The window checks now: what the agent raised is not raised twice.
+    app.client.execute("location.hash = '#/settings';", vec![]).await.unwrap();
+    app.click("#check-now").await;
+    app.eventually("the check", || async {
+        app.find("#check-result").await.text().await.unwrap_or_default() == "No reminders are due right now."
+    })
+    .await;
+    assert_eq!(monitor.text().matches("string \"ACE-CPT renewal due in 58 days\"").count(), 1, "raised once");
+    app.close().await;
+    let _ = hidden.wait();
+}
+
+/// Ends the processes a test started on a data folder, even when it fails.
+struct KillOnDrop<'a>(&'a Path);
+
+impl Drop for KillOnDrop<'_> {
+    fn drop(&mut self) {
+        support::kill_processes_of(self.0);
+    }
+}
