@@ -84,7 +84,7 @@ class Concurrency:
     def renewal_racing_logs(self):
         data = self._fresh()
         self.recert.ok(data, ["add", "--name", "C", *CUSTOM])
-        runs = race(self.recert, data, [logs("a", 6), logs("b", 6), [["renew", "1", "--date", "2026-11-01"]],
+        runs = race(self.recert, data, [logs("a", 6), logs("b", 6), [["renew", "1", "--date", "2026-11-01", "--yes"]],
                                         [["status"], ["costs"]]])
         self._account(runs)
         conn = connect(data)

@@ -65,7 +65,7 @@ class CrashTrials:
             added = self.recert.ok(self.dir, ["add", "--preset", "cpr-aed-aha", "--earned", "2025-01-01", "--json"])
             card = str(json.loads(added.stdout)["id"])
             fee = 100_000 + n
-            return ["renew", card, "--date", "2026-11-01", "--fee", f"{fee // 100}.{fee % 100:02d}"], ("fee", fee)
+            return ["renew", card, "--date", "2026-11-01", "--yes", "--fee", f"{fee // 100}.{fee % 100:02d}"], ("fee", fee)
         if kind == "edit":
             notes = f"crash-edit-{n}"
             hours = self.rng.choice(["1", "2"])

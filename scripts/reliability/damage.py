@@ -11,7 +11,7 @@ from common import Recert, database, one_clean_line
 
 COMMANDS = [
     ["status"], ["show", "1"], ["activities"], ["costs"], ["reminders"], ["settings"], ["remind", "--dry-run"],
-    ["remind"], ["backup"], ["confirm", "1"], ["edit", "1", "--notes", "n"], ["renew", "1", "--date", "2026-11-01"],
+    ["remind"], ["backup"], ["confirm", "1"], ["edit", "1", "--notes", "n"], ["renew", "1", "--date", "2026-11-01", "--yes"],
     ["remove-activity", "1"], ["settings", "--lead-days", "30"],
     ["log", "--title", "T", "--date", "2026-05-01", "--hours", "1"],
     ["add", "--preset", "nasm-cpt", "--earned", "2025-02-10"],

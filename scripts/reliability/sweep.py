@@ -65,8 +65,8 @@ def cases():
                    "--notes"]:
         yield "log", option, LOG
     for option in ["--date", "--fee", "--expires"]:
-        yield "renew", option, ["renew", "1", "--date", "2026-11-01"]
-    yield "renew", None, ["renew", "--date", "2026-11-01"]
+        yield "renew", option, ["renew", "1", "--date", "2026-11-01", "--yes"]
+    yield "renew", None, ["renew", "--date", "2026-11-01", "--yes"]
     for command in ["show", "confirm", "remove", "remove-activity"]:
         yield command, None, [command]
     yield "costs", "--months", ["costs"]

@@ -32,7 +32,7 @@ const READING: &[&[&str]] = &[
 ];
 
 const CHANGING_WHAT_EXISTS: &[&[&str]] = &[
-    &["renew", "1", "--date", "2026-11-01"],
+    &["renew", "1", "--date", "2026-11-01", "--yes"],
     &["edit", "1", "--notes", "x"],
     &["confirm", "1"],
     &["remove", "1"],

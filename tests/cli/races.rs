@@ -125,7 +125,7 @@ fn a_renewal_racing_logs_closes_the_cycle_with_what_the_ledger_holds() {
     for round in 0..6 {
         let recert = Recert::new();
         let id = simple_credential(&recert);
-        let renew = vec![args(&["renew", &id, "--date", "2026-11-01"])];
+        let renew = vec![args(&["renew", &id, "--date", "2026-11-01", "--yes"])];
         let runs = race(&recert, vec![log_lane("a", 6), log_lane("b", 6), vec![args(&["status"])], renew]);
         let credits = credits_by_title(&recert);
         for (args, run) in &runs {
