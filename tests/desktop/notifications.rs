@@ -114,6 +114,7 @@ fn remind_raises_due_reminders_once_on_a_real_notification_server() {
 
 #[test]
 fn reminder_checkers_at_once_raise_each_reminder_once() {
+    let _turn = take_turn();
     let data = setup();
     let monitor = Monitor::start();
     // As a cron `recert remind` and the window's scheduler would: several checkers at the same time.
