@@ -15,6 +15,10 @@ COMMANDS = [
     ["remove-activity", "1"], ["settings", "--lead-days", "30"],
     ["log", "--title", "T", "--date", "2026-05-01", "--hours", "1"],
     ["add", "--preset", "nasm-cpt", "--earned", "2025-02-10"],
+    ["backups"], ["undo-renewal", "1"], ["edit-activity", "1", "--notes", "n"],
+    ["export-csv", "--out", "/dev/null/recert.csv"], ["calendar", "--out", "/dev/null/recert.ics"],
+    ["audit-packet", "1", "--out", "/dev/null/recert.zip"], ["import-csv", "/dev/null", "--dry-run"],
+    ["import-csv", "/dev/null"], ["restore", "/dev/null", "--yes"], ["settings", "--calendar-file", ""],
 ]
 
 

@@ -33,6 +33,9 @@ STORED = {
     ("log", "--provider"): "SELECT provider FROM activities ORDER BY id DESC LIMIT 1",
     ("log", "--notes"): "SELECT notes FROM activities ORDER BY id DESC LIMIT 1",
     ("log", "--category"): "SELECT category FROM activity_categories WHERE activity_id = (SELECT MAX(id) FROM activities)",
+    ("edit-activity", "--title"): "SELECT title FROM activities WHERE id = 1",
+    ("edit-activity", "--provider"): "SELECT provider FROM activities WHERE id = 1",
+    ("edit-activity", "--notes"): "SELECT notes FROM activities WHERE id = 1",
 }
 # What an empty value stores instead: the abbreviation is derived from the name.
 WHEN_EMPTY = {("add", "--abbreviation"): "N", ("edit", "--name"): "C"}
@@ -55,10 +58,10 @@ def cases():
     credential = ["--name", "--body", "--abbreviation", "--number", "--expires", "--notes", "--cycle-rule",
                   "--cycle-years", "--units", "--unit", "--hours-per-unit", "--fee", "--late-fee", "--grace",
                   "--due-soon-days"]
-    for option in ["--preset", "--earned", *credential]:
+    for option in ["--preset", "--earned", "--already-earned", *credential]:
         yield "add", option, CUSTOM_ADD
     for option in ["--earned", "--cycle-start", "--member", "--member-fee", "--requires-cpr", "--category",
-                   *credential]:
+                   "--already-earned", *credential]:
         yield "edit", option, ["edit", "1"]
     yield "edit", None, ["edit", "--notes", "n"]
     for option in ["--title", "--date", "--hours", "--provider", "--cost", "--category", "--for", "--proof",
@@ -67,8 +70,17 @@ def cases():
     for option in ["--date", "--fee", "--expires"]:
         yield "renew", option, ["renew", "1", "--date", "2026-11-01", "--yes"]
     yield "renew", None, ["renew", "--date", "2026-11-01", "--yes"]
-    for command in ["show", "confirm", "remove", "remove-activity"]:
+    for option in ["--title", "--date", "--hours", "--provider", "--cost", "--category", "--for", "--notes"]:
+        yield "edit-activity", option, ["edit-activity", "1"]
+    yield "edit-activity", None, ["edit-activity", "--notes", "n"]
+    for command in ["show", "confirm", "remove", "remove-activity", "undo-renewal"]:
         yield command, None, [command]
+    # Hostile paths: a device that never ends, a folder, someone else's file (never written: the
+    # option only reads, or refuses a file not ending in .ics).
+    yield "import-csv", None, ["import-csv", "--dry-run"]
+    yield "import-csv", None, ["import-csv"]
+    yield "restore", None, ["restore", "--yes"]
+    yield "settings", "--calendar-file", ["settings"]
     yield "costs", "--months", ["costs"]
     yield "reminders", "--limit", ["reminders"]
     yield "settings", "--lead-days", ["settings"]

@@ -31,7 +31,7 @@ pub fn import_csv(
     now: DateTime<Utc>,
     today: NaiveDate,
 ) -> Outcome<i32> {
-    let bytes = std::fs::read(file).map_err(|e| Error::io(format!("reading {}", file.display()), e))?;
+    let bytes = recert_core::service::read_import_file(file)?;
     let report = recert.import_csv(&bytes, options, now, today)?;
     if json {
         print_json(&recert_core::view::ImportReportView::from(&report))?;

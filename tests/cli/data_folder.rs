@@ -29,6 +29,11 @@ const READING: &[&[&str]] = &[
     &["remind", "--dry-run"],
     &["remind"],
     &["backup"],
+    &["backups"],
+    &["calendar", "--out", "/dev/null/recert.ics"],
+    &["export-csv", "--out", "/dev/null/recert.csv"],
+    &["audit-packet", "1", "--out", "/dev/null/recert.zip"],
+    &["import-csv", "/dev/null", "--dry-run"],
 ];
 
 const CHANGING_WHAT_EXISTS: &[&[&str]] = &[
@@ -37,6 +42,10 @@ const CHANGING_WHAT_EXISTS: &[&[&str]] = &[
     &["confirm", "1"],
     &["remove", "1"],
     &["remove-activity", "1"],
+    &["undo-renewal", "1"],
+    &["edit-activity", "1", "--notes", "x"],
+    &["import-csv", "/dev/null"],
+    &["restore", "/dev/null", "--yes"],
 ];
 
 #[test]
@@ -129,7 +138,7 @@ fn a_read_only_data_folder_can_still_be_read() {
     let status = recert_as_user(dir, &["status", "--json"]);
     assert_eq!(status.code, 0, "{}", status.stderr);
     assert!(status.stdout.contains("\"units_earned\": 1.0"), "{}", status.stdout);
-    for args in [&["activities"][..], &["show", "1"], &["costs"], &["settings"]] {
+    for args in [&["activities"][..], &["show", "1"], &["costs"], &["settings"], &["backups"], &["reminders"]] {
         let run = recert_as_user(dir, args);
         assert_eq!((run.code, run.stderr.as_str()), (0, ""), "recert {args:?}");
     }
@@ -139,6 +148,18 @@ fn a_read_only_data_folder_can_still_be_read() {
         refused.stderr,
         format!("recert: the data folder {} is read-only: nothing was changed\n", dir.display())
     );
+    let backup = recert.data_dir().join("backups").read_dir().unwrap().next().unwrap().unwrap().path();
+    let backup = backup.to_str().unwrap();
+    for args in [
+        &["confirm", "1"][..],
+        &["undo-renewal", "1"],
+        &["edit-activity", "1", "--notes", "x"],
+        &["restore", backup, "--yes"],
+    ] {
+        let run = recert_as_user(dir, args);
+        assert_eq!(run.code, 1, "recert {args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("is read-only: nothing was changed"), "recert {args:?}: {}", run.stderr);
+    }
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(std::fs::read(&database).unwrap(), before, "the database is unchanged");
     assert!(!dir.join("recert.sqlite3-wal").exists() && !dir.join("recert.sqlite3-shm").exists());

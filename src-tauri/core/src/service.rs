@@ -665,6 +665,7 @@ impl Recert {
     /// database that passes an integrity check and is not from a newer Recert; the current data is
     /// backed up first. Needs `confirmed`: the question names what is replaced by what.
     pub fn restore(&mut self, file: &Path, confirmed: bool, now: DateTime<Utc>) -> Result<RestoreOutcome> {
+        self.store.check_writable()?;
         let incoming = Store::inspect(file)?;
         let current = self.store.summary()?;
         if !confirmed {
@@ -892,7 +893,7 @@ pub fn reports(
 }
 
 mod exchange;
-pub use exchange::{AuditPacket, ImportOptions, ImportReport, ImportRow};
+pub use exchange::{read_import_file, AuditPacket, ImportOptions, ImportReport, ImportRow, MAX_IMPORT_BYTES};
 
 #[cfg(test)]
 mod tests;

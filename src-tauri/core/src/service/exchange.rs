@@ -61,6 +61,26 @@ pub struct AuditPacket {
     pub proofs: usize,
 }
 
+/// The largest spreadsheet an import reads (a ledger of 100 000 courses is about 10 MB).
+pub const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a spreadsheet to import, refusing one larger than [`MAX_IMPORT_BYTES`] (or a device such
+/// as /dev/zero that never ends) instead of reading it into memory.
+pub fn read_import_file(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read as _;
+    let shown = crate::quote::path(path);
+    let file = std::fs::File::open(path).map_err(|e| Error::io(format!("reading {shown}"), e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_IMPORT_BYTES + 1).read_to_end(&mut bytes).map_err(|e| Error::io(format!("reading {shown}"), e))?;
+    if bytes.len() as u64 > MAX_IMPORT_BYTES {
+        return Err(Error::invalid(
+            "file",
+            format!("{shown} is larger than {} MB: not a spreadsheet Recert can import", MAX_IMPORT_BYTES >> 20),
+        ));
+    }
+    Ok(bytes)
+}
+
 /// The setting naming the calendar file kept up to date after every change.
 pub const CALENDAR_FILE_SETTING: &str = "calendar_file";
 

@@ -220,13 +220,19 @@ impl Store {
         damage::quick_check(&self.conn)
     }
 
+    /// Refuses a change when the data folder allows only reading.
+    pub fn check_writable(&self) -> Result<()> {
+        if self.read_only {
+            return Err(Error::ReadOnlyFolder { dir: self.folder.clone().unwrap_or_default() });
+        }
+        Ok(())
+    }
+
     /// Runs `work` in one `BEGIN IMMEDIATE` transaction and commits what it wrote, or rolls all
     /// of it back when it fails. The write lock is taken before the first read, so what `work`
     /// reads stays true until the commit; other writers wait (up to 30 s), readers do not.
     pub fn write<T>(&mut self, work: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
-        if self.read_only {
-            return Err(Error::ReadOnlyFolder { dir: self.folder.clone().unwrap_or_default() });
-        }
+        self.check_writable()?;
         let tx = Tx { tx: self.conn.transaction_with_behavior(TransactionBehavior::Immediate)? };
         let value = work(&tx)?;
         tx.tx.commit()?;
@@ -277,9 +283,7 @@ impl Store {
     /// data, never half of it. An older schema is then migrated as on open. (It cannot run in
     /// [`Store::write`]: SQLite refuses a backup into a connection inside a transaction.)
     pub fn restore_from(&mut self, source: &Path, now: DateTime<Utc>) -> Result<()> {
-        if self.read_only {
-            return Err(Error::ReadOnlyFolder { dir: self.folder.clone().unwrap_or_default() });
-        }
+        self.check_writable()?;
         self.conn.restore(rusqlite::MAIN_DB, source, None::<fn(rusqlite::backup::Progress)>)?;
         migrate::migrate(&mut self.conn, None, now)?;
         Ok(())
