@@ -1,5 +1,7 @@
 # The two commands a newcomer needs: `make run` and `make test`. Each installs what it lacks.
-.PHONY: run test lint bench bench-desktop package test-package
+.PHONY: run test lint bench bench-desktop package test-package reliability reliability-quick
+
+TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
 
 run:
 	scripts/install-deps.sh run
@@ -36,3 +38,19 @@ package:
 # Installs the .deb here (root or sudo), checks it, opens the installed app, then removes it.
 test-package: package
 	scripts/with-display.sh python3 scripts/test-package.py
+
+# Kill -9 trials, racing processes, bad values for every option, damaged files (prints figures;
+# exits 1 on a lost write, an integrity failure, a panic or a race). Sizes:
+# make reliability RELIABILITY_ARGS="--crash-trials 1000 --concurrent-runs 1000"
+reliability:
+	scripts/install-deps.sh test
+	cargo build --release --bin recert --example fake_notifier
+	python3 scripts/reliability --recert $(TARGET_DIR)/release/recert \
+		--notifier $(TARGET_DIR)/release/examples/fake_notifier $(RELIABILITY_ARGS)
+
+# The short version for CI, on the debug build `make test` already made.
+reliability-quick:
+	scripts/install-deps.sh test
+	cargo build --bin recert --example fake_notifier
+	python3 scripts/reliability --quick --recert $(TARGET_DIR)/debug/recert \
+		--notifier $(TARGET_DIR)/debug/examples/fake_notifier

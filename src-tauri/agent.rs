@@ -11,6 +11,14 @@
 //!
 //! Windows and macOS keep the window process in the background instead (background.rs).
 
+/// `eprintln!` that never panics: a closed standard error must not crash the agent's threads.
+macro_rules! warn {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 mod notifier;
 // Shared with the window process (main.rs), which uses the rest.
 #[allow(dead_code)]
@@ -66,7 +74,7 @@ impl Host for Agent {
         match command.stdin(Stdio::null()).stdout(Stdio::null()).spawn() {
             // Reaped when it exits, so no zombie waits for the agent's end.
             Ok(mut child) => drop(std::thread::spawn(move || child.wait())),
-            Err(error) => eprintln!("recert: could not open the window ({}): {error}", self.window.display()),
+            Err(error) => warn!("recert: could not open the window ({}): {error}", self.window.display()),
         }
     }
 }
@@ -113,6 +121,6 @@ fn data_dir_is_there(data_dir: &Path) -> bool {
 }
 
 fn exit_with(code: i32, message: &str) -> ! {
-    eprintln!("recert-agent: {message}");
+    warn!("recert-agent: {message}");
     std::process::exit(code)
 }

@@ -93,7 +93,7 @@ pub fn spawn<H: Host + Sync>(
     RecertTray { host, scheduler, icon: icon() }
         .assume_sni_available(true)
         .spawn()
-        .map_err(|error| eprintln!("recert: no tray icon ({error}); launching Recert opens the window"))
+        .map_err(|error| warn!("recert: no tray icon ({error}); launching Recert opens the window"))
         .ok()
 }
 

@@ -59,7 +59,7 @@ pub fn start_agent(agent: &Path, data_dir: &Path, today: Option<NaiveDate>) {
     match command.spawn() {
         // Reaped if it exits first (another agent won the race), so no zombie is left.
         Ok(mut child) => drop(std::thread::spawn(move || child.wait())),
-        Err(error) => eprintln!("recert: could not start {}: {error}", agent.display()),
+        Err(error) => warn!("recert: could not start {}: {error}", agent.display()),
     }
 }
 

@@ -331,8 +331,7 @@ pub fn import_csv(
     dry_run: bool,
     allow_duplicates: bool,
 ) -> Reply<recert_core::view::ImportReportView> {
-    let bytes =
-        std::fs::read(&path).map_err(|e| IpcError::from(recert_core::Error::io(format!("reading {path}"), e)))?;
+    let bytes = recert_core::service::read_import_file(std::path::Path::new(&path))?;
     let options = recert_core::service::ImportOptions { dry_run, allow_duplicates };
     let report = state.recert()?.import_csv(&bytes, options, Utc::now(), state.today())?;
     if report.imported > 0 {

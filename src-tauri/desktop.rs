@@ -33,11 +33,11 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
         match data_dir_from_env(data_dir.clone()) {
             Ok(dir) => {
                 let error = background::become_agent(agent_path, &dir, fixed_today);
-                eprintln!("recert: could not start {}: {error}; staying in the background here", agent_path.display());
+                warn!("recert: could not start {}: {error}; staying in the background here", agent_path.display());
                 agent = None;
             }
             Err(error) => {
-                eprintln!("recert: {error}");
+                warn!("recert: {error}");
                 return 1;
             }
         }
@@ -47,7 +47,7 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
     let (recert, data_dir) = match opened {
         Ok(opened) => opened,
         Err(error) => {
-            eprintln!("recert: {error}");
+            warn!("recert: {error}");
             return 1;
         }
     };
@@ -113,7 +113,7 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
                 Some(agent) => background::start_agent(agent, &data_dir, fixed_today),
                 None => {
                     if let Err(error) = tray::install(app.handle()) {
-                        eprintln!("recert: no tray icon ({error}); relaunch Recert to open the window");
+                        warn!("recert: no tray icon ({error}); relaunch Recert to open the window");
                     }
                 }
             }
@@ -126,7 +126,7 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
     match result {
         Ok(()) => 0,
         Err(error) => {
-            eprintln!("recert: the window could not start: {error}");
+            warn!("recert: the window could not start: {error}");
             1
         }
     }
@@ -152,9 +152,9 @@ fn migrate_start_at_login(app: &tauri::AppHandle) {
     use tauri_plugin_autostart::ManagerExt;
     let legacy = crate::autostart::legacy_entry();
     match crate::autostart::migrate(&*app.autolaunch(), legacy.as_deref()) {
-        Ok(true) => eprintln!("recert: start at login now uses {}", crate::autostart::location()),
+        Ok(true) => warn!("recert: start at login now uses {}", crate::autostart::location()),
         Ok(false) => {}
-        Err(error) => eprintln!("recert: start at login still uses the old entry: {error}"),
+        Err(error) => warn!("recert: start at login still uses the old entry: {error}"),
     }
 }
 

@@ -17,7 +17,7 @@ pub struct IpcError {
 impl From<recert_core::Error> for IpcError {
     fn from(error: recert_core::Error) -> Self {
         if matches!(error, recert_core::Error::Database(_) | recert_core::Error::Io { .. }) {
-            eprintln!("recert: {error}");
+            warn!("recert: {error}");
         }
         let errors = error.field_errors();
         let message = match errors.first() {

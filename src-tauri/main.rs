@@ -2,6 +2,14 @@
 // console of the terminal it was started from (attach_to_terminal) so it still prints.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+/// `eprintln!` that never panics: a closed standard error (a terminal gone, `2>&-`) must not crash
+/// the window's threads or a command that has done its work.
+macro_rules! warn {
+    ($($arg:tt)*) => {
+        $crate::cli::output::warn(format_args!($($arg)*))
+    };
+}
+
 mod autostart;
 mod background;
 mod cli;
@@ -25,18 +33,7 @@ fn main() {
             if matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
                 error.exit();
             }
-            // One line, like every other error: clap's first line names the problem, and the
-            // next ones name the arguments when the first ends with a colon.
-            let text = error.to_string();
-            let mut lines = text.lines().map(str::trim).filter(|line| !line.is_empty());
-            let mut first = lines.next().unwrap_or("invalid arguments").trim_start_matches("error: ").to_string();
-            while first.ends_with(':') {
-                match lines.next() {
-                    Some(next) if !next.starts_with("Usage") => first = format!("{first} {next}"),
-                    _ => break,
-                }
-            }
-            eprintln!("recert: {first} (see recert --help)");
+            warn!("recert: {} (see recert --help)", cli::output::usage_error(&error.to_string()));
             std::process::exit(2);
         }
     };
@@ -46,7 +43,7 @@ fn main() {
     let today = match cli.today.as_deref().map(|t| recert_core::dates::parse_date("today", t)).transpose() {
         Ok(today) => today,
         Err(error) => {
-            eprintln!("recert: {error}");
+            warn!("recert: {}", recert_core::quote::message(&error.to_string(), cli::MAX_ERROR_CHARS));
             std::process::exit(2);
         }
     };

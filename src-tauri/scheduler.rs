@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
 use recert_core::reminders::{Notice, Reminder};
+use recert_core::store::Access;
 use recert_core::Recert;
 
 use crate::notifier;
@@ -105,16 +106,22 @@ pub fn spawn<H: Host>(
             // The window's turn lasts as long as the process: the agent stands back meanwhile.
             let _window_turn = match turn {
                 Turn::Window => crate::turn::hold_reminders(&data_dir)
-                    .map_err(|error| eprintln!("recert: could not take the reminders lock: {error}"))
+                    .map_err(|error| warn!("recert: could not take the reminders lock: {error}"))
                     .ok(),
                 Turn::Agent { .. } => None,
             };
-            match Recert::open(&data_dir, Utc::now()) {
-                Ok(recert) => {
+            // The window opened (and made) the database already; the agent makes it when it starts
+            // at login before the window ever ran, as the window would.
+            let access = match turn {
+                Turn::Window => Access::Write,
+                Turn::Agent { .. } => Access::Create,
+            };
+            match Recert::open_for(&data_dir, Utc::now(), access) {
+                Ok((recert, _)) => {
                     let failed = HashMap::new();
                     Scheduler { host, recert, fixed_today, status, sender: own_sender, failed, turn }.run(receiver)
                 }
-                Err(error) => eprintln!("recert: reminders are off, the database could not be opened: {error}"),
+                Err(error) => warn!("recert: reminders are off, the database could not be opened: {error}"),
             }
         })
         .expect("a thread can be started");
@@ -178,10 +185,10 @@ impl<H: Host> Scheduler<H> {
     /// After a change: the day's backup, and the calendar file the user keeps up to date.
     fn after_change(&self) {
         if let Err(error) = self.recert.automatic_backup(Utc::now()) {
-            eprintln!("recert: the daily backup was not written: {error}");
+            warn!("recert: the daily backup was not written: {error}");
         }
         if let Err(error) = self.recert.refresh_calendar(self.today()) {
-            eprintln!("recert: the calendar file was not updated: {error}");
+            warn!("recert: the calendar file was not updated: {error}");
         }
     }
 
@@ -189,7 +196,7 @@ impl<H: Host> Scheduler<H> {
         let today = self.today();
         match self.recert.snooze_reminder(key, days, today) {
             Ok(_) => self.host.reminders_changed(),
-            Err(error) => eprintln!("recert: snoozing {key}: {error}"),
+            Err(error) => warn!("recert: snoozing {key}: {error}"),
         }
     }
 
@@ -210,7 +217,7 @@ impl<H: Host> Scheduler<H> {
                 return;
             }
             Err(error) => {
-                eprintln!("recert: could not take the reminders lock: {error}");
+                warn!("recert: could not take the reminders lock: {error}");
                 return;
             }
         };
@@ -244,17 +251,17 @@ impl<H: Host> Scheduler<H> {
     /// As `check`, grouping what is due into notifications with `group`.
     fn check_with(&mut self, asked: bool, group: for<'a> fn(&'a [Reminder]) -> Vec<Notice<'a>>) -> usize {
         let today = self.today();
-        let due = match self.recert.due_reminders(today) {
+        let failed = &self.failed;
+        let retry = |r: &Reminder| asked || failed.get(&r.key).is_none_or(|at| at.elapsed() >= RETRY_FAILED_AFTER);
+        // Claimed: a `recert remind` from cron, or another window or agent, running now will not
+        // raise these too.
+        let due = match self.recert.claim_due_reminders(today, Utc::now(), retry) {
             Ok(due) => due,
             Err(error) => {
-                eprintln!("recert: checking reminders: {error}");
+                warn!("recert: checking reminders: {error}");
                 return 0;
             }
         };
-        let due: Vec<Reminder> = due
-            .into_iter()
-            .filter(|r| asked || self.failed.get(&r.key).is_none_or(|at| at.elapsed() >= RETRY_FAILED_AFTER))
-            .collect();
         let mut raised = 0;
         for notice in group(&due) {
             self.raise(&notice);
@@ -272,7 +279,7 @@ impl<H: Host> Scheduler<H> {
         let error = outcome.as_ref().err().cloned();
         for reminder in &notice.reminders {
             if let Err(record_error) = self.recert.record_reminder(reminder, error.as_deref(), Utc::now()) {
-                eprintln!("recert: recording a reminder: {record_error}");
+                warn!("recert: recording a reminder: {record_error}");
             }
         }
         match outcome {
@@ -285,7 +292,7 @@ impl<H: Host> Scheduler<H> {
                 follow_actions(handle, keys, self.host.clone(), self.sender.clone());
             }
             Err(error) => {
-                eprintln!("recert: {error}");
+                warn!("recert: {error}");
                 for reminder in &notice.reminders {
                     self.failed.insert(reminder.key.clone(), Instant::now());
                 }
@@ -316,6 +323,6 @@ fn follow_actions<H: Host>(
         });
     });
     if let Err(error) = spawned {
-        eprintln!("recert: could not follow a notification: {error}");
+        warn!("recert: could not follow a notification: {error}");
     }
 }

@@ -7,7 +7,7 @@ use clap::Args;
 use recert_core::credential::{CredentialChanges, CredentialForm};
 
 /// Fields a credential has whether it is being added or edited (an empty value clears one).
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct CredentialFields {
     #[arg(long)]
     name: Option<String>,
@@ -170,15 +170,15 @@ pub struct EditArgs {
 }
 
 impl AddArgs {
-    pub fn into_form(self) -> CredentialForm {
-        let f = self.fields;
+    pub fn form(&self) -> CredentialForm {
+        let f = self.fields.clone();
         CredentialForm {
-            preset: self.preset,
+            preset: self.preset.clone(),
             name: f.name,
             body: f.body,
             abbreviation: f.abbreviation,
             number: f.number,
-            earned_on: self.earned.unwrap_or_default(),
+            earned_on: self.earned.clone().unwrap_or_default(),
             expires: f.expires,
             member: self.member,
             notes: f.notes,
@@ -193,7 +193,7 @@ impl AddArgs {
             requires_cpr_aed: self.requires_cpr.then_some(true),
             cpr_card: self.cpr_card,
             due_soon_days: f.due_soon_days,
-            already_earned: self.already_earned,
+            already_earned: self.already_earned.clone(),
         }
     }
 }

@@ -1,19 +1,15 @@
 //! `recert catalog`: the presets, each on one line, with what rests on a third party marked.
 
-use std::io::Write;
-
 use recert_core::catalog::Catalog;
-use recert_core::Error;
 
-use super::output::print_json;
+use super::output::{out, print_json, Outcome};
 
-pub fn catalog(query: &str, json: bool) -> Result<(), Error> {
+pub fn catalog(query: &str, json: bool) -> Outcome {
     let catalog = Catalog::builtin();
     let presets = if query.trim().is_empty() { catalog.presets().iter().collect() } else { catalog.search(query) };
     if json {
         return print_json(&presets);
     }
-    let mut out = std::io::stdout().lock();
     for preset in presets {
         let rules = preset.rules();
         let requirement = match (rules.units_required, &rules.unit) {
@@ -28,11 +24,7 @@ pub fn catalog(query: &str, json: bool) -> Result<(), Error> {
             let fields: Vec<&str> = rules.provenance.unverified.keys().map(|k| k.as_str()).collect();
             format!(" [unverified: {}]", fields.join(", ").replace('_', " "))
         };
-        let _ = writeln!(
-            out,
-            "{:<12} {} ({}) — {years}, {requirement}{unverified}",
-            preset.id, preset.name, preset.body_short
-        );
+        out!("{:<12} {} ({}) — {years}, {requirement}{unverified}", preset.id, preset.name, preset.body_short)?;
     }
     Ok(())
 }

@@ -1,23 +1,23 @@
 //! `recert costs`: the renewal fees ahead.
 
 use chrono::NaiveDate;
-use recert_core::{Error, Recert};
+use recert_core::Recert;
 
-use super::output::print_json;
+use super::output::{out, print_json, Outcome};
 
-pub fn costs(recert: &Recert, today: NaiveDate, months: u32, json: bool) -> Result<(), Error> {
+pub fn costs(recert: &Recert, today: NaiveDate, months: u32, json: bool) -> Outcome {
     let costs = recert.upcoming_costs(today, months)?;
     if json {
         return print_json(&costs);
     }
     for cost in &costs {
-        println!(
+        out!(
             "{}  {:<12} {:<28} {}",
             cost.due_on,
             cost.abbreviation,
             cost.what,
             cost.amount.map_or("unknown".to_string(), |a| a.to_string())
-        );
+        )?;
     }
     let (known, unknown) = recert_core::costs::total(&costs);
     let unknown = match unknown {
@@ -25,6 +25,6 @@ pub fn costs(recert: &Recert, today: NaiveDate, months: u32, json: bool) -> Resu
         1 => " + 1 fee unknown".into(),
         n => format!(" + {n} fees unknown"),
     };
-    println!("Next {months} months: {known}{unknown}");
+    out!("Next {months} months: {known}{unknown}")?;
     Ok(())
 }

@@ -8,50 +8,53 @@ use recert_core::view::{CredentialView, DetailView, StatusView};
 use recert_core::{Error, Recert};
 
 use super::args::{AddArgs, EditArgs};
-use super::output::{money, print_json};
+use super::output::{money, out, print_json, Outcome};
 
 /// How to clear an unconfirmed deadline, for a credential with this id.
 fn how_to_confirm(id: i64) -> String {
     format!("run `recert confirm {id}` if it is right, or `recert edit {id} --expires YYYY-MM-DD` if not")
 }
 
-fn print_credential(credential: &Credential, json: bool, said: &str) -> Result<(), Error> {
+fn print_credential(credential: &Credential, json: bool, said: &str) -> Outcome {
     if json {
         return print_json(&CredentialView::from(credential));
     }
-    println!(
+    out!(
         "{said} {} (id {}): current cycle {} to {}",
-        credential.abbreviation, credential.id, credential.cycle.start, credential.cycle.end
-    );
+        credential.abbreviation,
+        credential.id,
+        credential.cycle.start,
+        credential.cycle.end
+    )?;
     if !credential.expiry_confirmed {
-        println!(
+        out!(
             "  ? Check the deadline {} against your certificate or your {} account: {}",
             credential.cycle.end,
             credential.body_short,
             how_to_confirm(credential.id)
-        );
+        )?;
     }
     Ok(())
 }
 
-pub fn add(recert: &mut Recert, args: AddArgs, now: DateTime<Utc>, today: NaiveDate) -> Result<(), Error> {
+pub fn add(recert: &mut Recert, args: AddArgs, now: DateTime<Utc>, today: NaiveDate) -> Outcome {
     let json = args.json;
-    let credential = recert.add_credential(&args.into_form(), now, today)?;
+    let credential = recert.add_credential(&args.form(), now, today)?;
     print_credential(&credential, json, "Added")
 }
 
-pub fn edit(recert: &mut Recert, args: EditArgs, now: DateTime<Utc>, today: NaiveDate) -> Result<(), Error> {
+pub fn edit(recert: &mut Recert, args: EditArgs, now: DateTime<Utc>, today: NaiveDate) -> Outcome {
     let (id, json) = (args.id, args.json);
     let credential = recert.edit_credential(id, &args.into_changes(), now, today)?;
     print_credential(&credential, json, "Updated")
 }
 
-pub fn confirm(recert: &mut Recert, id: i64, json: bool) -> Result<(), Error> {
+pub fn confirm(recert: &mut Recert, id: i64, json: bool) -> Outcome {
     let credential = recert.confirm_expiry(id)?;
     print_credential(&credential, json, "Confirmed the deadline of")
 }
 
-pub fn renew(recert: &mut Recert, id: i64, form: RenewalForm, today: NaiveDate, json: bool) -> Result<(), Error> {
+pub fn renew(recert: &mut Recert, id: i64, form: RenewalForm, today: NaiveDate, json: bool) -> Outcome {
     let credential = recert.renew(id, &form, today).map_err(|error| match error {
         Error::NeedsConfirmation(question) => Error::NeedsConfirmation(format!("{question} (--yes)")),
         other => other,
@@ -59,45 +62,46 @@ pub fn renew(recert: &mut Recert, id: i64, form: RenewalForm, today: NaiveDate, 
     if json {
         return print_json(&CredentialView::from(&credential));
     }
-    println!("Renewed {}: new cycle {} to {}", credential.abbreviation, credential.cycle.start, credential.cycle.end);
+    out!("Renewed {}: new cycle {} to {}", credential.abbreviation, credential.cycle.start, credential.cycle.end)?;
     Ok(())
 }
 
-pub fn undo_renewal(recert: &mut Recert, id: i64, json: bool) -> Result<(), Error> {
+pub fn undo_renewal(recert: &mut Recert, id: i64, json: bool) -> Outcome {
     let credential = recert.undo_renewal(id)?;
     if json {
         return print_json(&CredentialView::from(&credential));
     }
-    println!(
+    out!(
         "Took back the last renewal of {}: current cycle {} to {} again",
-        credential.abbreviation, credential.cycle.start, credential.cycle.end
-    );
-    Ok(())
+        credential.abbreviation,
+        credential.cycle.start,
+        credential.cycle.end
+    )
 }
 
-pub fn remove(recert: &mut Recert, id: i64, yes: bool) -> Result<(), Error> {
+pub fn remove(recert: &mut Recert, id: i64, yes: bool) -> Outcome {
     let removed = recert.remove_credential(id, yes)?;
-    println!("Removed {} (id {}); its activities stay in the ledger", removed.abbreviation, removed.id);
+    out!("Removed {} (id {}); its activities stay in the ledger", removed.abbreviation, removed.id)?;
     Ok(())
 }
 
-pub fn status(recert: &Recert, today: NaiveDate, json: bool) -> Result<(), Error> {
+pub fn status(recert: &Recert, today: NaiveDate, json: bool) -> Outcome {
     let reports = recert.status(today)?;
     let views: Vec<StatusView> = reports.iter().map(StatusView::from).collect();
     if json {
         return print_json(&views);
     }
     if views.is_empty() {
-        println!("No credentials yet. Add one: recert add --preset ID --earned YYYY-MM-DD (see recert catalog)");
+        out!("No credentials yet. Add one: recert add --preset ID --earned YYYY-MM-DD (see recert catalog)")?;
         return Ok(());
     }
     for (view, report) in views.iter().zip(&reports) {
-        print_status(view, report);
+        print_status(view, report)?;
     }
     Ok(())
 }
 
-fn print_status(view: &StatusView, report: &CredentialReport) {
+fn print_status(view: &StatusView, report: &CredentialReport) -> Outcome {
     let days = match view.days_left {
         d if d > 1 => format!("{d} days left"),
         1 => "1 day left".into(),
@@ -106,12 +110,12 @@ fn print_status(view: &StatusView, report: &CredentialReport) {
     };
     let who = &view.identity;
     let is_credential = report.credential.kind == CredentialKind::Credential;
-    println!("{} — {} ({}), id {}", who.abbreviation, who.name, who.body_short, who.id);
+    out!("{} — {} ({}), id {}", who.abbreviation, who.name, who.body_short, who.id)?;
     let unconfirmed = if who.expiry_confirmed { "" } else { " (not confirmed)" };
-    println!("  {} · {days} · deadline {}{unconfirmed}", view.status_label, who.cycle_end);
+    out!("  {} · {days} · deadline {}{unconfirmed}", view.status_label, who.cycle_end)?;
     if let (Some(request), Some(reason)) = (&view.confirm_expiry, &view.confirm_expiry_reason) {
-        println!("  ? {request} {reason}");
-        println!("    Then {}.", how_to_confirm(who.id));
+        out!("  ? {request} {reason}")?;
+        out!("    Then {}.", how_to_confirm(who.id))?;
     }
     if let (Some(unit), true) = (&view.unit, is_credential) {
         let required = match (report.progress.units_required, view.prorated) {
@@ -120,14 +124,14 @@ fn print_status(view: &StatusView, report: &CredentialReport) {
             (None, false) => "unknown".into(),
         };
         let prorated = if view.prorated && report.progress.units_required.is_some() { " (prorated)" } else { "" };
-        println!("  {unit}: {} of {required}{prorated}", report.progress.units_earned);
+        out!("  {unit}: {} of {required}{prorated}", report.progress.units_earned)?;
     }
-    println!("  {}", view.next_action);
+    out!("  {}", view.next_action)?;
     for problem in view.prerequisite_problems.iter().chain(&view.requirement_problems) {
-        println!("  ! {problem}");
+        out!("  ! {problem}")?;
     }
     for note in view.prerequisite_notes.iter().chain(&view.requirement_notes) {
-        println!("  · {note}");
+        out!("  · {note}")?;
     }
     if is_credential {
         let body = &who.body_short;
@@ -143,17 +147,18 @@ fn print_status(view: &StatusView, report: &CredentialReport) {
         if view.course_costs_cents > 0 {
             line.push_str(&format!(" · courses this cycle {}", money(Some(view.course_costs_cents))));
         }
-        println!("{line}");
+        out!("{line}")?;
     }
+    Ok(())
 }
 
-pub fn show(recert: &Recert, id: i64, today: NaiveDate, json: bool) -> Result<(), Error> {
+pub fn show(recert: &Recert, id: i64, today: NaiveDate, json: bool) -> Outcome {
     let detail = recert.credential_detail(id, today)?;
     let view = StatusView::from(&detail.report);
     if json {
         return print_json(&DetailView::from(&detail));
     }
-    print_status(&view, &detail.report);
+    print_status(&view, &detail.report)?;
     for category in &view.categories {
         let limits = match (category.min, category.max) {
             (Some(min), Some(max)) => format!(" (min {min:.1}, max {max:.1})"),
@@ -161,33 +166,33 @@ pub fn show(recert: &Recert, id: i64, today: NaiveDate, json: bool) -> Result<()
             (None, Some(max)) => format!(" (max {max:.1})"),
             (None, None) => String::new(),
         };
-        println!("    {}: {:.2}{limits}", category.name, category.earned);
+        out!("    {}: {:.2}{limits}", category.name, category.earned)?;
     }
     for unknown in &view.unknowns {
-        println!("  ? {unknown}");
+        out!("  ? {unknown}")?;
     }
     let provenance = &detail.report.credential.rules.provenance;
     for (field, why) in &provenance.unverified {
-        println!("  ~ {} unverified: {why}", field.replace('_', " "));
+        out!("  ~ {} unverified: {why}", field.replace('_', " "))?;
     }
     if !detail.credits.is_empty() {
-        println!("  Credits:");
+        out!("  Credits:")?;
         for (credit, activity) in &detail.credits {
             let late = credit
                 .late_for_cycle_end
                 .map(|end| format!(" (late, counts toward the cycle ending {end})"))
                 .unwrap_or_default();
-            println!(
+            out!(
                 "    {} {} — {} {}{late}",
                 activity.completed_on,
                 activity.title,
                 credit.units,
                 view.unit.as_deref().unwrap_or("")
-            );
+            )?;
         }
     }
     for cycle in &detail.past_cycles {
-        println!("  Past cycle {} to {}, renewed {}", cycle.start, cycle.end, cycle.renewed_on);
+        out!("  Past cycle {} to {}, renewed {}", cycle.start, cycle.end, cycle.renewed_on)?;
     }
     Ok(())
 }

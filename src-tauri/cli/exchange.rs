@@ -8,19 +8,19 @@ use recert_core::backups::BackupKind;
 use recert_core::service::{ImportOptions, ImportReport};
 use recert_core::{Error, Recert};
 
-use super::output::print_json;
+use super::output::{one_line, out, print_json, Outcome};
+use super::MAX_ERROR_CHARS;
 
 /// Exit code of `import-csv` when a line is bad (nothing was imported).
 const EXIT_BAD_LINES: i32 = 2;
 
-pub fn export_csv(recert: &Recert, out: &Path) -> Result<(), Error> {
+pub fn export_csv(recert: &Recert, out: &Path) -> Outcome {
     let mut count = 0;
     recert_core::files::write_atomically(out, |file| {
         count = recert.export_csv(file)?;
         Ok(())
     })?;
-    println!("Exported {count} activities to {}", out.display());
-    Ok(())
+    out!("Exported {count} activities to {}", out.display())
 }
 
 pub fn import_csv(
@@ -30,26 +30,26 @@ pub fn import_csv(
     json: bool,
     now: DateTime<Utc>,
     today: NaiveDate,
-) -> Result<i32, Error> {
-    let bytes = std::fs::read(file).map_err(|e| Error::io(format!("reading {}", file.display()), e))?;
+) -> Outcome<i32> {
+    let bytes = recert_core::service::read_import_file(file)?;
     let report = recert.import_csv(&bytes, options, now, today)?;
     if json {
         print_json(&recert_core::view::ImportReportView::from(&report))?;
     } else {
-        print_report(&report, options);
+        print_report(&report, options)?;
     }
     if !report.ok() {
         for error in &report.errors {
-            eprintln!("recert: {error}");
+            warn!("recert: {}", recert_core::quote::message(&one_line(&error.to_string()), MAX_ERROR_CHARS));
         }
         let lines = report.errors.iter().filter(|e| e.line > 0).count();
-        eprintln!("recert: nothing was imported ({lines} bad line(s)); fix them and import the file again");
+        warn!("recert: nothing was imported ({lines} bad line(s)); fix them and import the file again");
         return Ok(EXIT_BAD_LINES);
     }
     Ok(0)
 }
 
-fn print_report(report: &ImportReport, options: ImportOptions) {
+fn print_report(report: &ImportReport, options: ImportOptions) -> Outcome {
     if options.dry_run || !report.ok() {
         for row in &report.rows {
             let earned: Vec<String> = row
@@ -63,25 +63,26 @@ fn print_report(report: &ImportReport, options: ImportOptions) {
                 })
                 .collect();
             let earned = if earned.is_empty() { "counts for no credential".to_string() } else { earned.join(" · ") };
-            println!("line {:>4}  {}  {} — {earned}", row.line, row.date, row.title);
+            out!("line {:>4}  {}  {} — {earned}", row.line, row.date, row.title)?;
         }
     }
     if report.ok() {
         if options.dry_run {
-            println!("Dry run: {} activities would be imported; nothing was written.", report.rows.len());
+            out!("Dry run: {} activities would be imported; nothing was written.", report.rows.len())?;
         } else {
-            println!("Imported {} activities.", report.imported);
+            out!("Imported {} activities.", report.imported)?;
         }
     }
+    Ok(())
 }
 
-pub fn list_backups(recert: &Recert, json: bool) -> Result<(), Error> {
+pub fn list_backups(recert: &Recert, json: bool) -> Outcome {
     let backups = recert.backups()?;
     if json {
         return print_json(&backups);
     }
     if backups.is_empty() {
-        println!("No backups yet. Write one: recert backup");
+        out!("No backups yet. Write one: recert backup")?;
     }
     for backup in &backups {
         let kind = match backup.kind {
@@ -91,12 +92,12 @@ pub fn list_backups(recert: &Recert, json: bool) -> Result<(), Error> {
             BackupKind::BeforeRestore => "before a restore",
         };
         let when = backup.written_at.clone().unwrap_or_else(|| "date unknown".into());
-        println!("{when:<24} {kind:<18} {:>8} KB  {}", backup.size_bytes.div_ceil(1024), backup.path.display());
+        out!("{when:<24} {kind:<18} {:>8} KB  {}", backup.size_bytes.div_ceil(1024), backup.path.display())?;
     }
     Ok(())
 }
 
-pub fn restore(recert: &mut Recert, file: &Path, yes: bool, json: bool, now: DateTime<Utc>) -> Result<(), Error> {
+pub fn restore(recert: &mut Recert, file: &Path, yes: bool, json: bool, now: DateTime<Utc>) -> Outcome {
     let outcome = recert.restore(file, yes, now).map_err(|error| match error {
         Error::NeedsConfirmation(question) => Error::NeedsConfirmation(format!("{question}: confirm with --yes")),
         other => other,
@@ -104,12 +105,11 @@ pub fn restore(recert: &mut Recert, file: &Path, yes: bool, json: bool, now: Dat
     if json {
         return print_json(&outcome);
     }
-    println!(
+    out!(
         "Restored {}: {} credentials, {} activities. The data it replaced is in {}",
         file.display(),
         outcome.restored.credentials,
         outcome.restored.activities,
         outcome.previous_data_saved_to.display()
-    );
-    Ok(())
+    )
 }

@@ -7,35 +7,40 @@ use recert_core::view::{ActivityView, LoggedView};
 use recert_core::{Error, Recert};
 
 use super::args::{EditActivityArgs, LogArgs};
-use super::output::print_json;
+use super::output::{out, print_json, Outcome};
 
 fn credit_choices(texts: &[String]) -> Result<Vec<CreditChoice>, Error> {
     texts.iter().map(|text| CreditChoice::parse(text)).collect()
 }
 
-pub fn log(recert: &mut Recert, args: LogArgs, now: DateTime<Utc>, today: NaiveDate) -> Result<(), Error> {
-    let credit_to = credit_choices(&args.credit_to)?;
-    let form = ActivityForm {
-        title: args.title,
-        provider: args.provider,
-        completed_on: args.date,
-        hours: args.hours,
-        cost: args.cost,
-        categories: args.categories,
-        notes: args.notes,
-        proof_file: args.proof,
-        credit_to,
-    };
-    let logged = recert.log_activity(&form, now, today)?;
+/// The core's form for what `log` was given.
+pub fn activity_form(args: &LogArgs) -> Result<ActivityForm, Error> {
+    Ok(ActivityForm {
+        title: args.title.clone(),
+        provider: args.provider.clone(),
+        completed_on: args.date.clone(),
+        hours: args.hours.clone(),
+        cost: args.cost.clone(),
+        categories: args.categories.clone(),
+        notes: args.notes.clone(),
+        proof_file: args.proof.clone(),
+        credit_to: credit_choices(&args.credit_to)?,
+    })
+}
+
+pub fn log(recert: &mut Recert, args: LogArgs, now: DateTime<Utc>, today: NaiveDate) -> Outcome {
+    let logged = recert.log_activity(&activity_form(&args)?, now, today)?;
     if args.json {
         return print_json(&LoggedView::from(&logged));
     }
-    println!("Logged \"{}\" (activity {})", logged.activity.title, logged.activity.id);
-    print_outcomes(&logged);
-    Ok(())
+    out!("Logged \"{}\" (activity {})", logged.activity.title, logged.activity.id)?;
+    if let (Some(target), Some(proof)) = (&logged.proof_link_target, &logged.activity.proof) {
+        out!("  Proof: {} is a link: copied {}, the file it points to", proof.original_name, target.display())?;
+    }
+    print_outcomes(&logged)
 }
 
-pub fn edit_activity(recert: &mut Recert, args: EditActivityArgs, today: NaiveDate) -> Result<(), Error> {
+pub fn edit_activity(recert: &mut Recert, args: EditActivityArgs, today: NaiveDate) -> Outcome {
     let credit_to = if args.for_all {
         Some(Vec::new())
     } else if args.credit_to.is_empty() {
@@ -60,12 +65,11 @@ pub fn edit_activity(recert: &mut Recert, args: EditActivityArgs, today: NaiveDa
         return print_json(&LoggedView::from(&edited));
     }
     let a = &edited.activity;
-    println!("Changed activity {}: \"{}\", {}, {} h", a.id, a.title, a.completed_on, a.hours);
-    print_outcomes(&edited);
-    Ok(())
+    out!("Changed activity {}: \"{}\", {}, {} h", a.id, a.title, a.completed_on, a.hours)?;
+    print_outcomes(&edited)
 }
 
-fn print_outcomes(logged: &LoggedActivity) {
+fn print_outcomes(logged: &LoggedActivity) -> Outcome {
     for outcome in &logged.outcomes {
         match &outcome.decision {
             CreditDecision::Credited { units, category, capped, late_for_cycle_end, .. } => {
@@ -80,26 +84,29 @@ fn print_outcomes(logged: &LoggedActivity) {
                     })
                     .unwrap_or_default();
                 let kept = if outcome.kept { " (counted toward a closed cycle: kept as counted)" } else { "" };
-                println!("  + {units} {unit} to {}{category}{capped}{late}{kept}", outcome.abbreviation);
+                out!("  + {units} {unit} to {}{category}{capped}{late}{kept}", outcome.abbreviation)?;
             }
-            CreditDecision::NotCredited { reason } => println!("  - not for {}: {reason}", outcome.abbreviation),
+            CreditDecision::NotCredited { reason } => out!("  - not for {}: {reason}", outcome.abbreviation)?,
         }
     }
     for offer in &logged.card_offers {
-        println!(
+        out!(
             "A CPR/AED course: if it gave you a new {} card, record it: recert renew {} --date {}",
-            offer.abbreviation, offer.credential_id, offer.issued_on
-        );
+            offer.abbreviation,
+            offer.credential_id,
+            offer.issued_on
+        )?;
     }
+    Ok(())
 }
 
-pub fn activities(recert: &Recert, json: bool) -> Result<(), Error> {
+pub fn activities(recert: &Recert, json: bool) -> Outcome {
     let list = recert.activities()?;
     if json {
         return print_json(&list.iter().map(ActivityView::from).collect::<Vec<_>>());
     }
     if list.is_empty() {
-        println!("No activities logged yet. Log one: recert log --title T --date YYYY-MM-DD --hours H");
+        out!("No activities logged yet. Log one: recert log --title T --date YYYY-MM-DD --hours H")?;
     }
     for entry in &list {
         let a = &entry.activity;
@@ -108,17 +115,17 @@ pub fn activities(recert: &Recert, json: bool) -> Result<(), Error> {
             let units = credit.map(|c| c.units.to_string()).unwrap_or_default();
             let category = credit.and_then(|c| c.category.as_ref()).map(|c| format!(" in {c}")).unwrap_or_default();
             let whose = a.opening_balance_for.map(|id| format!("credential {id}")).unwrap_or_default();
-            println!("{}  #{} {} — {units} units{category} for {whose}", a.completed_on, a.id, a.title);
+            out!("{}  #{} {} — {units} units{category} for {whose}", a.completed_on, a.id, a.title)?;
             continue;
         }
         let provider = a.provider.as_ref().map(|p| format!(" ({p})")).unwrap_or_default();
-        println!("{}  #{} {}{provider} — {} h, {}", a.completed_on, a.id, a.title, a.hours, a.cost);
+        out!("{}  #{} {}{provider} — {} h, {}", a.completed_on, a.id, a.title, a.hours, a.cost)?;
     }
     Ok(())
 }
 
-pub fn remove_activity(recert: &mut Recert, id: i64) -> Result<(), Error> {
+pub fn remove_activity(recert: &mut Recert, id: i64) -> Outcome {
     let removed = recert.delete_activity(id)?;
-    println!("Removed activity {} ({})", removed.id, removed.title);
+    out!("Removed activity {} ({})", removed.id, removed.title)?;
     Ok(())
 }

@@ -8,20 +8,24 @@ mod costs;
 mod credentials;
 mod exchange;
 mod ledger;
-mod output;
+pub mod output;
 mod reminders;
 
 use std::path::PathBuf;
 
 use chrono::{NaiveDate, Utc};
 use clap::{Parser, Subcommand};
+use recert_core::catalog::Catalog;
 use recert_core::dates::parse_date;
 use recert_core::paths::data_dir_from_env;
+use recert_core::quote;
+use recert_core::reminders::LeadTimes;
 use recert_core::service::RenewalForm;
+use recert_core::store::{diagnose, Access, Made};
 use recert_core::{Error, Recert};
 
 use args::{AddArgs, EditActivityArgs, EditArgs, LogArgs};
-use output::one_line;
+use output::{one_line, out, Failure, Outcome};
 
 #[derive(Parser, Debug)]
 #[command(name = "recert", version, about = "Keeps your fitness credentials from lapsing.")]
@@ -195,18 +199,78 @@ pub enum Command {
     },
 }
 
-/// Fields a credential has whether it is being added or edited (an empty value clears one).
+impl Command {
+    /// What the command may do to the data folder: only commands that add data create it.
+    fn access(&self) -> Access {
+        match self {
+            Command::Add(_) | Command::Log(_) => Access::Create,
+            Command::Settings { lead_days, calendar_file, .. } if lead_days.is_some() || calendar_file.is_some() => {
+                Access::Create
+            }
+            Command::Renew { .. }
+            | Command::UndoRenewal { .. }
+            | Command::Edit(_)
+            | Command::Confirm { .. }
+            | Command::Remove { .. }
+            | Command::EditActivity(_)
+            | Command::RemoveActivity { .. }
+            | Command::Restore { .. }
+            | Command::Backup => Access::Write,
+            Command::ImportCsv { dry_run: false, .. } | Command::Remind { dry_run: false, .. } => Access::Write,
+            Command::ImportCsv { dry_run: true, .. }
+            | Command::Remind { dry_run: true, .. }
+            | Command::Settings { .. }
+            | Command::Catalog { .. }
+            | Command::Status { .. }
+            | Command::Show { .. }
+            | Command::Activities { .. }
+            | Command::Costs { .. }
+            | Command::Backups { .. }
+            | Command::Calendar { .. }
+            | Command::AuditPacket { .. }
+            | Command::ExportCsv { .. }
+            | Command::Reminders { .. } => Access::Read,
+        }
+    }
+
+    /// Checks what can be checked without the database, so that bad input for a command that
+    /// would create the data folder creates nothing.
+    fn check_input(&self, today: NaiveDate) -> Result<(), Error> {
+        match self {
+            Command::Add(args) => args.form().to_credential(Catalog::builtin(), today).map(drop),
+            Command::Log(args) => ledger::activity_form(args)?.validate(today).map(drop),
+            Command::Settings { lead_days: Some(text), .. } => LeadTimes::parse(text).map(drop),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Errors quote what was typed in short already; this bounds whatever else a message holds.
+pub const MAX_ERROR_CHARS: usize = 400;
+
 /// Runs a subcommand; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
-    match execute(cli) {
+    let writes = cli.command.as_ref().is_some_and(|command| command.access() != Access::Read);
+    match execute(cli).and_then(|code| output::flush().map(|()| code)) {
         Ok(code) => code,
-        Err(error) => {
-            eprintln!("recert: {}", one_line(&error.to_string()));
+        // The reader went away (`recert status | head -1`): nothing is wrong with the command.
+        Err(Failure::Output(error)) if error.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(Failure::Output(error)) if writes => {
+            warn!("recert: the change was saved, but its report could not be written: {error}");
+            0
+        }
+        Err(Failure::Output(error)) => {
+            warn!("recert: the output could not be written: {error}");
+            1
+        }
+        Err(Failure::Core(error)) => {
+            warn!("recert: {}", quote::message(&one_line(&error.to_string()), MAX_ERROR_CHARS));
             match error {
                 Error::Invalid { .. }
                 | Error::InvalidFields(_)
                 | Error::NotFound { .. }
-                | Error::NeedsConfirmation(_) => 2,
+                | Error::NeedsConfirmation(_)
+                | Error::NoData { .. } => 2,
                 _ => 1,
             }
         }
@@ -221,7 +285,7 @@ fn today_from(flag: Option<&str>) -> Result<NaiveDate, Error> {
 }
 
 /// Runs the subcommand; returns the exit code on success (0, or EXIT_NOT_SHOWN for remind).
-fn execute(cli: Cli) -> Result<i32, Error> {
+fn execute(cli: Cli) -> Outcome<i32> {
     let today = today_from(cli.today.as_deref())?;
     let now = Utc::now();
     let command = cli.command.expect("run is only called with a subcommand");
@@ -229,32 +293,57 @@ fn execute(cli: Cli) -> Result<i32, Error> {
         return catalog::catalog(&query.join(" "), *json).map(|()| 0);
     }
     let data_dir = data_dir_from_env(cli.data_dir)?;
-    let mut recert = Recert::open(&data_dir, now)?;
+    let access = command.access();
+    if access == Access::Create {
+        command.check_input(today)?;
+    }
+    let (mut recert, made) = Recert::open_for(&data_dir, now, access)?;
+    match made {
+        Made::Folder => warn!("recert: created a new Recert data folder at {}", quote::path(&data_dir)),
+        Made::Database => warn!("recert: created a new Recert database in {}", quote::path(&data_dir)),
+        Made::Nothing => {}
+    }
+    let done = run_changes(&mut recert, command, now, today);
+    // An error met on the way may come from damage the checks at opening could not see.
+    done.map_err(|failure| match failure {
+        Failure::Core(error) => Failure::Core(diagnose(error, &recert.database_path())),
+        output => output,
+    })
+}
+
+/// Runs the command and, after one that changed the data, the day's backup and the calendar file.
+fn run_changes(recert: &mut Recert, command: Command, now: chrono::DateTime<Utc>, today: NaiveDate) -> Outcome<i32> {
     if let Command::Remind { dry_run, json } = command {
-        return reminders::remind(&mut recert, dry_run, json, now, today);
+        return reminders::remind(recert, dry_run, json, now, today);
     }
     let writes = writes(&command);
     let code = if let Command::ImportCsv { file, dry_run, allow_duplicates, json } = &command {
         let options = recert_core::service::ImportOptions { dry_run: *dry_run, allow_duplicates: *allow_duplicates };
-        exchange::import_csv(&mut recert, file, options, *json, now, today)?
+        exchange::import_csv(recert, file, options, *json, now, today)?
     } else {
-        run_command(&mut recert, command, now, today)?;
+        run_command(recert, command, now, today)?;
         0
     };
     if writes && code == 0 {
         // The day's backup and the calendar file the user subscribes to follow every change; the
         // change itself is already saved, so either failing is a warning, not a failure.
         if let Err(error) = recert.automatic_backup(now) {
-            eprintln!("recert: the daily backup was not written: {}", one_line(&error.to_string()));
+            warn!(
+                "recert: the daily backup was not written: {}",
+                quote::message(&one_line(&error.to_string()), MAX_ERROR_CHARS)
+            );
         }
         if let Err(error) = recert.refresh_calendar(today) {
-            eprintln!("recert: the calendar file was not updated: {}", one_line(&error.to_string()));
+            warn!(
+                "recert: the calendar file was not updated: {}",
+                quote::message(&one_line(&error.to_string()), MAX_ERROR_CHARS)
+            );
         }
     }
     Ok(code)
 }
 
-/// Commands that change the data (and so the calendar file).
+/// Commands that change the data (and so the day's backup and the calendar file).
 fn writes(command: &Command) -> bool {
     match command {
         Command::Add(_)
@@ -264,21 +353,17 @@ fn writes(command: &Command) -> bool {
         | Command::Edit(_)
         | Command::Confirm { .. }
         | Command::Remove { .. }
+        | Command::EditActivity(_)
         | Command::RemoveActivity { .. } => true,
         Command::ImportCsv { dry_run, .. } => !dry_run,
-        Command::Settings { lead_days, .. } => lead_days.is_some(),
+        Command::Settings { lead_days, calendar_file, .. } => lead_days.is_some() || calendar_file.is_some(),
         Command::Restore { yes, .. } => *yes,
         _ => false,
     }
 }
 
 /// The subcommands that print and report errors only (no exit code of their own).
-fn run_command(
-    recert: &mut Recert,
-    command: Command,
-    now: chrono::DateTime<Utc>,
-    today: NaiveDate,
-) -> Result<(), Error> {
+fn run_command(recert: &mut Recert, command: Command, now: chrono::DateTime<Utc>, today: NaiveDate) -> Outcome {
     match command {
         Command::Catalog { .. } | Command::Remind { .. } | Command::ImportCsv { .. } => {
             unreachable!("handled by execute")
@@ -292,20 +377,18 @@ fn run_command(
             if json {
                 return output::print_json(&packet);
             }
-            println!(
+            out!(
                 "Wrote the audit packet for the cycle {} to {} ({} activities, {} proof files) to {}",
                 packet.cycle_start,
                 packet.cycle_end,
                 packet.activities,
                 packet.proofs,
                 packet.path.display()
-            );
-            Ok(())
+            )
         }
         Command::Calendar { out } => {
             recert.write_calendar(&out, today)?;
-            println!("Wrote the calendar to {}", out.display());
-            Ok(())
+            out!("Wrote the calendar to {}", out.display())
         }
         Command::Add(args) => credentials::add(recert, args, now, today),
         Command::Log(args) => ledger::log(recert, args, now, today),
@@ -324,8 +407,7 @@ fn run_command(
         Command::Costs { months, json } => costs::costs(recert, today, months, json),
         Command::Backup => {
             let path = recert.backup_now(now)?;
-            println!("Backed up to {}", path.display());
-            Ok(())
+            out!("Backed up to {}", path.display())
         }
         Command::Reminders { limit, json } => reminders::history(recert, limit, today, json),
         Command::Settings { lead_days, calendar_file, json } => {
@@ -333,8 +415,8 @@ fn run_command(
                 let kept = recert.set_calendar_file(&path, today)?;
                 if !json {
                     match kept {
-                        Some(path) => println!("The calendar file {} is kept up to date", path.display()),
-                        None => println!("No calendar file is kept up to date"),
+                        Some(path) => out!("The calendar file {} is kept up to date", path.display())?,
+                        None => out!("No calendar file is kept up to date")?,
                     }
                 }
             }

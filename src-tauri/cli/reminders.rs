@@ -1,23 +1,22 @@
 //! The reminder commands: remind (raise what is due), reminders (history) and settings.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use recert_core::{Error, Recert};
+use recert_core::Recert;
 
-use super::output::print_json;
+use super::output::{out, print_json, Outcome};
 
 /// Exit code of `recert remind` when some reminders could not be shown (they stay due).
 const EXIT_NOT_SHOWN: i32 = 3;
 
 /// Raises what is due. A reminder no notification server took is recorded as failed and stays
 /// due for the next run; the exit code then says so (3), for cron or a systemd timer to report.
-pub fn remind(
-    recert: &mut Recert,
-    dry_run: bool,
-    json: bool,
-    now: DateTime<Utc>,
-    today: NaiveDate,
-) -> Result<i32, Error> {
-    let due = recert.due_reminders(today)?;
+pub fn remind(recert: &mut Recert, dry_run: bool, json: bool, now: DateTime<Utc>, today: NaiveDate) -> Outcome<i32> {
+    let due = if dry_run {
+        recert.due_reminders(today, now)?
+    } else {
+        // Claimed: a window or another `remind` running now will not raise these too.
+        recert.claim_due_reminders(today, now, |_| true)?
+    };
     let mut failures = Vec::new();
     if !dry_run {
         for notice in recert_core::reminders::notices(&due) {
@@ -43,21 +42,21 @@ pub fn remind(
         print_json(&rows)?;
     } else {
         if due.is_empty() {
-            println!("Nothing is due.");
+            out!("Nothing is due.")?;
         }
         for reminder in &due {
-            println!("{}: {}", reminder.title, reminder.body);
+            out!("{}: {}", reminder.title, reminder.body)?;
         }
     }
     if let Some((error, _)) = failures.first() {
         let count: usize = failures.iter().map(|(_, count)| count).sum();
-        eprintln!("recert: {count} reminder(s) not shown ({error}); they stay due");
+        warn!("recert: {count} reminder(s) not shown ({error}); they stay due");
         return Ok(EXIT_NOT_SHOWN);
     }
     Ok(0)
 }
 
-pub fn history(recert: &Recert, limit: u32, today: NaiveDate, json: bool) -> Result<(), Error> {
+pub fn history(recert: &Recert, limit: u32, today: NaiveDate, json: bool) -> Outcome {
     let log = recert.reminder_log(limit, today)?;
     if json {
         return print_json(&log);
@@ -69,12 +68,12 @@ pub fn history(recert: &Recert, limit: u32, today: NaiveDate, json: bool) -> Res
             format!(" (not shown: {})", entry.error.clone().unwrap_or_default())
         };
         let resolved = if entry.resolved { " (resolved)" } else { "" };
-        println!("{}  {} — {}{outcome}{resolved}", entry.raised_at, entry.title, entry.body);
+        out!("{}  {} — {}{outcome}{resolved}", entry.raised_at, entry.title, entry.body)?;
     }
     Ok(())
 }
 
-pub fn settings(recert: &mut Recert, lead_days: Option<String>, json: bool) -> Result<(), Error> {
+pub fn settings(recert: &mut Recert, lead_days: Option<String>, json: bool) -> Outcome {
     let lead_times = match lead_days {
         Some(text) => recert.set_lead_times(&text)?,
         None => recert.lead_times()?,
@@ -82,6 +81,6 @@ pub fn settings(recert: &mut Recert, lead_days: Option<String>, json: bool) -> R
     if json {
         return print_json(&serde_json::json!({ "lead_days": lead_times.days() }));
     }
-    println!("Reminder lead times: {} days before each deadline", lead_times.to_text());
+    out!("Reminder lead times: {} days before each deadline", lead_times.to_text())?;
     Ok(())
 }

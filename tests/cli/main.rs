@@ -6,7 +6,16 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod damage;
+mod data_folder;
+mod limits;
 mod logging;
+#[path = "../support/notification_server.rs"]
+mod notification_server;
+mod pipes;
+mod proofs;
+mod races;
+mod reminders;
 
 const TODAY: &str = "2026-11-23";
 
@@ -18,6 +27,16 @@ struct Run {
     code: i32,
     stdout: String,
     stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Self {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
 }
 
 impl Run {
@@ -40,21 +59,21 @@ impl Recert {
         self.run_on(TODAY, args)
     }
 
-    fn run_on(&self, today: &str, args: &[&str]) -> Run {
-        let output: Output = Command::new(env!("CARGO_BIN_EXE_recert"))
+    /// The command line of `recert --data-dir DIR --today TODAY ARGS…`, to run or to adjust.
+    fn command(&self, today: &str, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_recert"));
+        command
             .arg("--data-dir")
             .arg(self.data_dir())
             .arg("--today")
             .arg(today)
             .args(args)
-            .env_remove("RECERT_DATA_DIR")
-            .output()
-            .expect("the recert binary runs");
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
+            .env_remove("RECERT_DATA_DIR");
+        command
+    }
+
+    fn run_on(&self, today: &str, args: &[&str]) -> Run {
+        Run::from(self.command(today, args).output().expect("the recert binary runs"))
     }
 
     fn ok(&self, args: &[&str]) -> Run {

@@ -113,6 +113,40 @@ fn remind_raises_due_reminders_once_on_a_real_notification_server() {
 }
 
 #[test]
+fn reminder_checkers_at_once_raise_each_reminder_once() {
+    let _turn = take_turn();
+    let data = setup();
+    let monitor = Monitor::start();
+    // As a cron `recert remind` and the window's scheduler would: several checkers at the same time.
+    let checkers: Vec<Child> = (0..4)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_recert"))
+                .arg("--data-dir")
+                .arg(data.path())
+                .args(["--today", TODAY, "remind", "--json"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut raised = 0;
+    for checker in checkers {
+        let output = checker.wait_with_output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        raised += serde_json::from_slice::<serde_json::Value>(&output.stdout).unwrap().as_array().unwrap().len();
+    }
+    assert_eq!(raised, 2, "between them the checkers raised each due reminder once");
+    monitor.wait_until("two notifications", |text| text.matches("string \"ACSM-CPT").count() >= 2);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(monitor.notify_calls(), 2, "{}", monitor.text());
+    let history: serde_json::Value =
+        serde_json::from_slice(&recert(data.path(), &["reminders", "--json"]).stdout).unwrap();
+    assert_eq!(history.as_array().unwrap().len(), 2, "{history}");
+    assert!(history.as_array().unwrap().iter().all(|entry| entry["shown"] == true));
+}
+
+#[test]
 fn dry_run_raises_and_records_nothing() {
     let _turn = take_turn();
     let data = setup();

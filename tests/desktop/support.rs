@@ -147,8 +147,20 @@ impl App {
         self.client.find_all(Locator::Css(css)).await.unwrap()
     }
 
+    /// Clicks the element `css` names. The view may draw itself again between finding the element
+    /// and clicking it (a refresh after the scheduler's check): the click then goes to the element
+    /// drawn anew, for up to five seconds.
     pub async fn click(&self, css: &str) {
-        self.wait_for(css).await.click().await.unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+        let started = std::time::Instant::now();
+        loop {
+            match self.wait_for(css).await.click().await {
+                Ok(()) => return,
+                Err(_) if started.elapsed() < Duration::from_secs(5) => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(error) => panic!("clicking {css}: {error}"),
+            }
+        }
     }
 
     /// Replaces the text of an input.

@@ -92,7 +92,10 @@ impl CreditChoice {
             None => (text, None),
         };
         let credential_id = id.trim().parse().map_err(|_| {
-            Error::invalid("for", format!("\"{}\" is not a credential id (use ID or ID=UNITS)", id.trim()))
+            Error::invalid(
+                "for",
+                format!("\"{}\" is not a credential id (use ID or ID=UNITS)", crate::quote::value(id)),
+            )
         })?;
         Ok(Self { credential_id, units })
     }

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 /// Rejects signs, exponents, words and more than two decimals, naming `field` in the error.
 pub fn parse_hundredths(field: &str, text: &str) -> Result<i64> {
     let trimmed = text.trim();
-    let invalid = |why: &str| Error::invalid(field, format!("{why} (got \"{}\")", shorten(trimmed)));
+    let invalid = |why: &str| Error::invalid(field, format!("{why} (got \"{}\")", crate::quote::value(trimmed)));
     if trimmed.is_empty() {
         return Err(Error::invalid(field, "a number is required"));
     }
@@ -41,15 +41,6 @@ pub fn parse_hundredths(field: &str, text: &str) -> Result<i64> {
         _ => fraction.parse().map_err(|_| invalid("is not a number"))?,
     };
     Ok(whole_value * 100 + fraction_value)
-}
-
-fn shorten(text: &str) -> String {
-    const LIMIT: usize = 40;
-    if text.chars().count() <= LIMIT {
-        text.to_string()
-    } else {
-        format!("{}…", text.chars().take(LIMIT).collect::<String>())
-    }
 }
 
 /// Formats hundredths with exactly `decimals` fractional digits (1 or 2), truncating toward zero
@@ -199,10 +190,17 @@ impl Hours {
             return Err(Error::invalid(field, "a number of hours is required"));
         }
         if trimmed.starts_with('-') {
-            return Err(Error::invalid(field, format!("must not be negative (got \"{}\")", shorten(trimmed))));
+            return Err(Error::invalid(
+                field,
+                format!("must not be negative (got \"{}\")", crate::quote::value(trimmed)),
+            ));
         }
-        let invalid =
-            || Error::invalid(field, format!("must be hours like 1.5, 1h30 or 90 min (got \"{}\")", shorten(trimmed)));
+        let invalid = || {
+            Error::invalid(
+                field,
+                format!("must be hours like 1.5, 1h30 or 90 min (got \"{}\")", crate::quote::value(trimmed)),
+            )
+        };
         let whole = |number: &str| -> Result<i64> {
             if number.is_empty() || number.len() > 9 || !number.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(invalid());

@@ -162,10 +162,9 @@ fn optional_text(field: &str, text: &Option<String>) -> Result<Option<String>> {
 }
 
 fn parse_count(field: &str, text: &str, max: u32) -> Result<u32> {
-    let value: u32 = text
-        .trim()
-        .parse()
-        .map_err(|_| Error::invalid(field, format!("\"{}\" is not a whole number of days or years", text.trim())))?;
+    let value: u32 = text.trim().parse().map_err(|_| {
+        Error::invalid(field, format!("\"{}\" is not a whole number of days or years", crate::quote::value(text)))
+    })?;
     if value > max {
         return Err(Error::invalid(field, format!("must be at most {max}")));
     }
@@ -205,7 +204,7 @@ impl CredentialForm {
 
         let (preset_id, kind, body, body_short, name, abbreviation, mut rules) = match &self.preset {
             Some(id) => {
-                let preset = catalog.preset(id).ok_or_else(|| Error::not_found("preset", id.trim()))?;
+                let preset = catalog.preset(id).ok_or_else(|| Error::not_found("preset", crate::quote::value(id)))?;
                 let name = optional_text("name", &self.name)?.unwrap_or_else(|| preset.name.clone());
                 let abbreviation =
                     optional_text("abbreviation", &self.abbreviation)?.unwrap_or_else(|| preset.abbreviation.clone());
@@ -469,7 +468,7 @@ fn parse_category(spec: &str, existing: &[crate::rules::CategoryRule]) -> Result
     let min = limit(parts.next(), "category minimum")?;
     let max = limit(parts.next(), "category maximum")?;
     if parts.next().is_some() {
-        return Err(Error::invalid("category", format!("\"{spec}\" is not KEY[:MIN[:MAX]]")));
+        return Err(Error::invalid("category", format!("\"{}\" is not KEY[:MIN[:MAX]]", crate::quote::value(spec))));
     }
     let previous = existing.iter().find(|c| c.key.eq_ignore_ascii_case(&key));
     Ok(crate::rules::CategoryRule {

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate> {
     let trimmed = text.trim();
     if !iso_shaped(trimmed) {
-        let shown: String = trimmed.chars().take(40).collect();
+        let shown = crate::quote::value(trimmed);
         return Err(Error::invalid(field, format!("\"{shown}\" is not a date in the form YYYY-MM-DD")));
     }
     NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
@@ -33,7 +33,7 @@ pub fn parse_typed_date(field: &str, text: &str) -> Result<NaiveDate> {
         |s: &str, min: usize, max: usize| (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
     let parts: Vec<&str> = trimmed.split('/').collect();
     let [month, day, year] = parts[..] else {
-        let shown: String = trimmed.chars().take(40).collect();
+        let shown = crate::quote::value(trimmed);
         return Err(Error::invalid(field, format!("\"{shown}\" is not a date: type YYYY-MM-DD or MM/DD/YYYY")));
     };
     if !(digits(month, 1, 2) && digits(day, 1, 2) && digits(year, 4, 4)) {

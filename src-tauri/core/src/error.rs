@@ -33,6 +33,24 @@ pub enum Error {
     )]
     NewerDatabase { path: PathBuf, found: i64, supported: i64 },
 
+    /// No database in the data folder, for a command that only reads or changes what exists.
+    #[error("no Recert data at {}", dir.display())]
+    NoData { dir: PathBuf },
+
+    /// The database file fails SQLite's checks (or is not one): nothing reads from it or writes
+    /// to it until the user restores a backup.
+    #[error("the database {} is damaged ({problem}); Recert will not read or change it. {}", path.display(), restore_hint(backup.as_deref(), backups_dir))]
+    Damaged { path: PathBuf, problem: String, backup: Option<PathBuf>, backups_dir: PathBuf },
+
+    /// A 0-byte database beside backups or proofs: the data went missing; starting a new
+    /// database over it would hide that.
+    #[error("the database {} is empty, but this folder held Recert data (backups/, proofs/); Recert will not start a new one over it. {}", path.display(), restore_hint(backup.as_deref(), backups_dir))]
+    EmptyDatabase { path: PathBuf, backup: Option<PathBuf>, backups_dir: PathBuf },
+
+    /// A change asked of a data folder this user may only read.
+    #[error("the data folder {} is read-only: nothing was changed", dir.display())]
+    ReadOnlyFolder { dir: PathBuf },
+
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
 
@@ -41,6 +59,16 @@ pub enum Error {
 
     #[error("the data could not be read: {0}")]
     Corrupt(String),
+}
+
+/// How to get the data back: the newest backup that passed SQLite's checks, or where none was.
+fn restore_hint(backup: Option<&std::path::Path>, backups_dir: &std::path::Path) -> String {
+    match backup {
+        Some(backup) => {
+            format!("Newest good backup: {} (close Recert, then copy it over the database)", backup.display())
+        }
+        None => format!("There is no good backup in {}/.", backups_dir.display()),
+    }
 }
 
 /// One field's problem in a form.
@@ -70,6 +98,10 @@ impl Error {
             Self::NotFound { .. } => "not_found",
             Self::NeedsConfirmation(_) => "needs_confirmation",
             Self::NewerDatabase { .. } => "newer_database",
+            Self::NoData { .. } => "no_data",
+            Self::Damaged { .. } => "damaged",
+            Self::EmptyDatabase { .. } => "empty_database",
+            Self::ReadOnlyFolder { .. } => "read_only",
             Self::Database(_) => "database",
             Self::Io { .. } => "io",
             Self::Corrupt(_) => "corrupt",

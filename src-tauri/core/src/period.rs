@@ -41,7 +41,7 @@ impl Period {
         let trimmed = text.trim();
         let split = trimmed.find(|c: char| !c.is_ascii_digit()).unwrap_or(trimmed.len());
         let (number, unit) = trimmed.split_at(split);
-        let shown: String = trimmed.chars().take(40).flat_map(char::escape_debug).collect();
+        let shown = crate::quote::value(trimmed);
         let bad = || Error::invalid(field, format!("\"{shown}\" is not a period like 90 days, 6 months or 1 year"));
         let count: u32 = number.parse().map_err(|_| bad())?;
         let period = match unit.trim().to_ascii_lowercase().as_str() {

@@ -54,11 +54,14 @@ impl LeadTimes {
         let mut days = Vec::new();
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             if part.starts_with('-') {
-                return Err(Error::invalid("lead-days", format!("{part} is negative: lead times count days before")));
+                return Err(Error::invalid(
+                    "lead-days",
+                    format!("{} is negative: lead times count days before", crate::quote::value(part)),
+                ));
             }
-            let value: u32 = part
-                .parse()
-                .map_err(|_| Error::invalid("lead-days", format!("\"{part}\" is not a whole number of days")))?;
+            let value: u32 = part.parse().map_err(|_| {
+                Error::invalid("lead-days", format!("\"{}\" is not a whole number of days", crate::quote::value(part)))
+            })?;
             days.push(value);
         }
         Self::new(days)
@@ -113,6 +116,8 @@ pub struct ReminderHistory {
     pub shown: HashSet<String>,
     /// Snoozed keys and the day they come back.
     pub snoozed_until: HashMap<String, NaiveDate>,
+    /// Keys another checker is raising right now (claimed, outcome not yet recorded).
+    pub claimed: HashSet<String>,
 }
 
 fn key(credential_id: i64, cycle_end: NaiveDate, kind: ReminderKind, lead_days: u32) -> String {
@@ -311,7 +316,7 @@ pub fn due_now(
                 Some(until) => *until <= today,
                 None => !history.shown.contains(&reminder.key),
             };
-            if raisable {
+            if raisable && !history.claimed.contains(&reminder.key) {
                 due.push(reminder);
             }
         }

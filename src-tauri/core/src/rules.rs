@@ -109,7 +109,7 @@ impl CycleRule {
                         years: needs_years()?,
                     }
                 } else {
-                    let shown: String = other.chars().take(40).flat_map(char::escape_debug).collect();
+                    let shown = crate::quote::value(other);
                     return Err(Error::invalid(
                         "cycle-rule",
                         format!(

@@ -11,7 +11,7 @@ use crate::activity::{
     ValidActivity,
 };
 use crate::amount::{Cents, Hours, Units};
-use crate::backups::{self, Backup, BackupKind, BACKUPS_DIR};
+use crate::backups::{self, Backup, BackupKind};
 use crate::catalog::Catalog;
 use crate::costs::{upcoming_costs, UpcomingCost};
 use crate::credential::{Credential, CredentialChanges, CredentialForm, CredentialKind, PastCycle};
@@ -19,11 +19,16 @@ use crate::dates::parse_typed_date;
 use crate::error::{Error, FieldError, Result};
 use crate::opening::parse_opening;
 use crate::progress::{progress, CycleTotals};
-use crate::proofs::store_proof;
+use crate::proofs;
 use crate::reminders::{self, LeadTimes, Reminder};
 use crate::rules::{cycle_ending, next_cycle};
 use crate::status::{apply_joint_fees, report, CredentialReport, DEFAULT_WARN_WITHIN_DAYS};
-use crate::store::{DatabaseSummary, LoggedReminder, Store, DATABASE_FILE};
+use crate::store::{Access, DatabaseSummary, LoggedReminder, Made, Read, Store, BACKUPS_DIR, DATABASE_FILE};
+
+/// The longest horizon of `upcoming_costs`, in months.
+pub const MAX_COST_MONTHS: u32 = 1200;
+/// The most reminders `reminder_log` returns at once.
+pub const MAX_HISTORY_ROWS: u32 = 100_000;
 
 pub struct Recert {
     store: Store,
@@ -69,6 +74,8 @@ pub struct CreditOutcome {
 pub struct LoggedActivity {
     pub activity: Activity,
     pub outcomes: Vec<CreditOutcome>,
+    /// The file copied as proof, when the path given was a link to it.
+    pub proof_link_target: Option<PathBuf>,
     /// CPR/AED cards the course may have renewed: the user is offered to record the new card.
     pub card_offers: Vec<CardOffer>,
 }
@@ -119,10 +126,36 @@ pub struct CredentialDetail {
 }
 
 impl Recert {
-    /// Opens the database in `data_dir`, creating and migrating it as needed.
+    /// Opens the database in `data_dir`, creating the folder and the database when they are
+    /// missing (the window's first start), and migrating it as needed.
     pub fn open(data_dir: &Path, now: DateTime<Utc>) -> Result<Self> {
-        let store = Store::open(&data_dir.join(DATABASE_FILE), now)?;
-        Ok(Self { store, data_dir: data_dir.to_path_buf() })
+        Ok(Self::open_for(data_dir, now, Access::Create)?.0)
+    }
+
+    /// Opens the database in `data_dir` for what a command will do (see [`Access`]); returns
+    /// what had to be made.
+    pub fn open_for(data_dir: &Path, now: DateTime<Utc>, access: Access) -> Result<(Self, Made)> {
+        let (store, made) = Store::open(&data_dir.join(DATABASE_FILE), now, access)?;
+        let mut recert = Self { store, data_dir: data_dir.to_path_buf() };
+        if access != Access::Read {
+            // What a killed `log` or `backup` left behind; failing to tidy must not stop the command.
+            let _ = recert.tidy_proofs();
+            crate::partial::remove_abandoned(&data_dir.join(BACKUPS_DIR));
+        }
+        Ok((recert, made))
+    }
+
+    /// Removes proof copies no activity refers to, and abandoned partial copies. Takes the write
+    /// lock only when there is something to remove.
+    fn tidy_proofs(&mut self) -> Result<()> {
+        if !proofs::needs_tidying(&self.data_dir, &self.store.proof_paths()?) {
+            return Ok(());
+        }
+        let data_dir = &self.data_dir;
+        self.store.write(|tx| {
+            proofs::remove_unused(data_dir, &tx.proof_paths()?);
+            Ok(())
+        })
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -155,8 +188,10 @@ impl Recert {
     ) -> Result<Credential> {
         let credential = form.to_credential(self.catalog(), today)?;
         let opening = parse_opening(&form.already_earned, &credential)?;
-        let id = self.store.insert_credential(&credential, &opening, now)?;
-        self.store.credential(id)
+        self.store.write(|tx| {
+            let id = tx.insert_credential(&credential, &opening, now)?;
+            tx.credential(id)
+        })
     }
 
     /// Adds every credential a new user holds at once (the first-run flow): all are checked
@@ -181,8 +216,7 @@ impl Recert {
             let opening = parse_opening(&form.already_earned, &credential).map_err(in_form)?;
             checked.push((credential, opening));
         }
-        let ids = self.store.insert_credentials(&checked, now)?;
-        ids.into_iter().map(|id| self.store.credential(id)).collect()
+        self.store.write(|tx| tx.insert_credentials(&checked, now)?.into_iter().map(|id| tx.credential(id)).collect())
     }
 
     pub fn credential(&self, id: i64) -> Result<Credential> {
@@ -203,137 +237,137 @@ impl Recert {
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Result<Credential> {
-        let old = self.store.credential(id)?;
-        let changed = changes.apply(&old, today)?;
-        let mut credits = self.recomputed_credits(&changed)?;
-        let opening = match &changes.already_earned {
-            Some(texts) => {
-                let entries = parse_opening(texts, &changed)?;
-                let old_balance = self.store.opening_balance_activities(id)?;
-                credits.retain(|credit| !old_balance.contains(&credit.activity_id));
-                Some(entries)
-            }
-            None => None,
-        };
-        self.store.update_credential(&changed, &credits, opening.as_deref(), now)?;
-        self.store.credential(id)
-    }
-
-    fn recomputed_credits(&self, credential: &Credential) -> Result<Vec<Credit>> {
-        let mut credits = Vec::new();
-        for credit in self.store.credits_for_credential(credential.id)? {
-            if credit.overridden || !credit.counts_toward(credential.cycle) {
-                credits.push(credit);
-                continue;
-            }
-            let activity = self.store.activity(credit.activity_id)?;
-            if let CreditDecision::Credited { units, category, .. } =
-                convert_credit(credential, activity.hours, &activity.categories, None)
-            {
-                credits.push(Credit { units, category, ..credit });
-            }
-        }
-        Ok(credits)
+        self.store.write(|tx| {
+            let changed = changes.apply(&tx.credential(id)?, today)?;
+            let mut credits = recomputed_credits(tx, &changed)?;
+            let opening = match &changes.already_earned {
+                Some(texts) => {
+                    let entries = parse_opening(texts, &changed)?;
+                    let old_balance = tx.opening_balance_activities(id)?;
+                    credits.retain(|credit| !old_balance.contains(&credit.activity_id));
+                    Some(entries)
+                }
+                None => None,
+            };
+            tx.update_credential(&changed, &credits, opening.as_deref(), now)?;
+            tx.credential(id)
+        })
     }
 
     /// Removes a credential; one with past cycles needs `confirmed` since its history goes too.
     pub fn remove_credential(&mut self, id: i64, confirmed: bool) -> Result<Credential> {
-        let credential = self.store.credential(id)?;
-        let history = self.store.count_past_cycles(id)?;
-        if history > 0 && !confirmed {
-            return Err(Error::NeedsConfirmation(format!(
-                "{} has {history} past cycle(s) of history that would be removed too; confirm to remove it (--yes)",
-                credential.abbreviation
-            )));
-        }
-        self.store.delete_credential(id)?;
-        Ok(credential)
+        self.store.write(|tx| {
+            let credential = tx.credential(id)?;
+            let history = tx.count_past_cycles(id)?;
+            if history > 0 && !confirmed {
+                return Err(Error::NeedsConfirmation(format!(
+                    "{} has {history} past cycle(s) of history that would be removed too; confirm to remove it (--yes)",
+                    credential.abbreviation
+                )));
+            }
+            tx.delete_credential(id)?;
+            Ok(credential)
+        })
     }
 
     /// Closes the current cycle on the renewal day and starts the next by the credential's rule
     /// (`expires` overrides the computed end). Renewing while short of the requirement needs
     /// `confirmed`: the user may have credits Recert does not know of, but should say so.
     pub fn renew(&mut self, id: i64, form: &RenewalForm, today: NaiveDate) -> Result<Credential> {
-        let credential = self.store.credential(id)?;
-        let (fee_paid, expires) = (form.fee.as_deref(), form.expires.as_deref());
         let renewed_on = parse_typed_date("date", &form.date)?;
         if renewed_on > today {
             return Err(Error::invalid("date", format!("{renewed_on} is in the future")));
         }
-        if renewed_on < credential.cycle.start {
-            return Err(Error::invalid(
-                "date",
-                format!("{renewed_on} is before the current cycle started ({})", credential.cycle.start),
-            ));
-        }
-        let fee_paid = match fee_paid.map(str::trim) {
+        let fee_paid = match form.fee.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(text) => Some(Cents::parse("fee", text)?),
         };
-        let rules = &credential.rules;
-        let next = match expires.map(str::trim).filter(|t| !t.is_empty()) {
-            Some(text) => {
-                let end = parse_typed_date("expires", text)?;
-                if end <= credential.cycle.end {
-                    return Err(Error::invalid(
-                        "expires",
-                        format!("the new cycle must end after the current one ({})", credential.cycle.end),
-                    ));
-                }
-                let mut cycle = cycle_ending(&rules.cycle, credential.earned_on, end);
-                cycle.start = match rules.renews_from {
-                    crate::rules::RenewsFrom::RenewalDate => renewed_on,
-                    crate::rules::RenewsFrom::CycleEnd => credential.cycle.end.succ_opt().unwrap_or(end),
-                    crate::rules::RenewsFrom::RenewalDayKeepingSchedule => {
-                        renewed_on.min(credential.cycle.end).succ_opt().unwrap_or(end)
+        let expires = form
+            .expires
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| parse_typed_date("expires", t))
+            .transpose()?;
+        self.store.write(|tx| {
+            let credential = tx.credential(id)?;
+            if renewed_on < credential.cycle.start {
+                return Err(Error::invalid(
+                    "date",
+                    format!("{renewed_on} is before the current cycle started ({})", credential.cycle.start),
+                ));
+            }
+            let rules = &credential.rules;
+            let next = match expires {
+                Some(end) => {
+                    if end <= credential.cycle.end {
+                        return Err(Error::invalid(
+                            "expires",
+                            format!("the new cycle must end after the current one ({})", credential.cycle.end),
+                        ));
                     }
-                };
-                cycle
+                    let mut cycle = cycle_ending(&rules.cycle, credential.earned_on, end);
+                    cycle.start = match rules.renews_from {
+                        crate::rules::RenewsFrom::RenewalDate => renewed_on,
+                        crate::rules::RenewsFrom::CycleEnd => credential.cycle.end.succ_opt().unwrap_or(end),
+                        crate::rules::RenewsFrom::RenewalDayKeepingSchedule => {
+                            renewed_on.min(credential.cycle.end).succ_opt().unwrap_or(end)
+                        }
+                    };
+                    cycle
+                }
+                None => next_cycle(&rules.cycle, rules.renews_from, credential.cycle, renewed_on).ok_or_else(|| {
+                    Error::invalid(
+                        "expires",
+                        "this credential has no cycle rule: give the new expiry date (YYYY-MM-DD)",
+                    )
+                })?,
+            };
+            let totals = tx.current_cycle_totals()?.remove(&id).unwrap_or_default();
+            let closing = progress(&credential, &totals, today);
+            if let (Some(short), Some(required), false) = (closing.shortfall, closing.units_required, form.confirmed) {
+                if short.0 > 0 {
+                    let unit = credential.rules.unit.as_deref().unwrap_or("units");
+                    let what = if closing.units_earned >= required {
+                        format!("{} is short in a category", credential.abbreviation)
+                    } else {
+                        format!("{} of {required} {unit} logged", closing.units_earned)
+                    };
+                    return Err(Error::NeedsConfirmation(format!(
+                        "{what}; {} requires {required}. Record the renewal anyway?",
+                        credential.body_short
+                    )));
+                }
             }
-            None => next_cycle(&rules.cycle, rules.renews_from, credential.cycle, renewed_on).ok_or_else(|| {
-                Error::invalid("expires", "this credential has no cycle rule: give the new expiry date (YYYY-MM-DD)")
-            })?,
-        };
-        let totals = self.store.current_cycle_totals()?.remove(&id).unwrap_or_default();
-        let closing = progress(&credential, &totals, today);
-        if let (Some(short), Some(required), false) = (closing.shortfall, closing.units_required, form.confirmed) {
-            if short.0 > 0 {
-                let unit = credential.rules.unit.as_deref().unwrap_or("units");
-                let what = if closing.units_earned >= required {
-                    format!("{} is short in a category", credential.abbreviation)
-                } else {
-                    format!("{} of {required} {unit} logged", closing.units_earned)
-                };
-                return Err(Error::NeedsConfirmation(format!(
-                    "{what}; {} requires {required}. Record the renewal anyway?",
-                    credential.body_short
-                )));
-            }
-        }
-        let closed = PastCycle {
-            credential_id: id,
-            start: credential.cycle.start,
-            end: credential.cycle.end,
-            renewed_on,
-            fee_paid,
-            units_required: closing.units_required,
-            units_earned: closing.units_earned,
-        };
-        self.store.renew(&closed, next)?;
-        self.store.credential(id)
+            let closed = PastCycle {
+                credential_id: id,
+                start: credential.cycle.start,
+                end: credential.cycle.end,
+                renewed_on,
+                fee_paid,
+                units_required: closing.units_required,
+                units_earned: closing.units_earned,
+            };
+            tx.renew(&closed, next)?;
+            tx.credential(id)
+        })
     }
 
     /// Takes back the most recent renewal: its cycle becomes the current one again.
     pub fn undo_renewal(&mut self, id: i64) -> Result<Credential> {
-        self.store.credential(id)?;
-        self.store.undo_last_renewal(id)?;
-        self.store.credential(id)
+        self.store.write(|tx| {
+            tx.credential(id)?;
+            tx.undo_last_renewal(id)?;
+            tx.credential(id)
+        })
     }
 
     /// The user checked the deadline Recert worked out and says it is right.
     pub fn confirm_expiry(&mut self, id: i64) -> Result<Credential> {
-        self.store.confirm_expiry(id)?;
-        self.store.credential(id)
+        self.store.write(|tx| {
+            tx.confirm_expiry(id)?;
+            tx.credential(id)
+        })
     }
 
     pub fn past_cycles(&self, id: i64) -> Result<Vec<PastCycle>> {
@@ -346,7 +380,7 @@ impl Recert {
     /// What logging `form` would credit to each held credential, without saving anything.
     pub fn preview_credits(&self, form: &ActivityForm, today: NaiveDate) -> Result<Vec<CreditOutcome>> {
         let activity = form.validate(today)?;
-        self.credit_outcomes(&activity, selection(&activity.overrides), None)
+        credit_outcomes(&self.store, &activity, selection(&activity.overrides), None)
     }
 
     /// What saving the log form would do — or, with `editing`, saving it over that activity
@@ -372,141 +406,11 @@ impl Recert {
                 let old = self.store.activity(id)?;
                 let chosen =
                     if form.credit_to.is_empty() { Selection::Keep } else { Selection::Only(&activity.overrides) };
-                self.credit_outcomes(&activity, chosen, Some(&old))?
+                credit_outcomes(&self.store, &activity, chosen, Some(&old))?
             }
-            None => self.credit_outcomes(&activity, selection(&activity.overrides), None)?,
+            None => credit_outcomes(&self.store, &activity, selection(&activity.overrides), None)?,
         };
         Ok(ActivityPreview { completed_on, hours, outcomes: Some(outcomes), problems: Vec::new() })
-    }
-
-    /// How `activity` is credited to each held credential. When it replaces `old`, credits
-    /// already counted toward a cycle that has since closed stay as they were counted.
-    fn credit_outcomes(
-        &self,
-        activity: &ValidActivity,
-        chosen: Selection<'_>,
-        old: Option<&Activity>,
-    ) -> Result<Vec<CreditOutcome>> {
-        let credentials = self.store.credentials()?;
-        if let Selection::Only(choices) = chosen {
-            for (id, _) in choices {
-                if !credentials.iter().any(|c| c.id == *id) {
-                    return Err(Error::not_found("credential", id));
-                }
-            }
-        }
-        let old_credits = match old {
-            Some(old) => self.store.credits_for_activity(old.id)?,
-            None => Vec::new(),
-        };
-        let outcomes: Vec<CreditOutcome> = credentials
-            .iter()
-            .map(|credential| {
-                let outcome = |decision, kept| CreditOutcome {
-                    credential_id: credential.id,
-                    abbreviation: credential.abbreviation.clone(),
-                    unit: credential.rules.unit.clone(),
-                    decision,
-                    kept,
-                };
-                let existing = old_credits.iter().find(|c| c.credential_id == credential.id);
-                if let Some(credit) = existing.filter(|c| !c.counts_toward(credential.cycle)) {
-                    let decision = CreditDecision::Credited {
-                        units: credit.units,
-                        category: credit.category.clone(),
-                        overridden: credit.overridden,
-                        capped: false,
-                        late_for_cycle_end: credit.late_for_cycle_end,
-                    };
-                    return outcome(decision, true);
-                }
-                // `Some(typed units)` when this credential takes the activity; `None` when not chosen.
-                let choice: Option<Option<Units>> = match (chosen, old) {
-                    (Selection::Every, _) => Some(None),
-                    (Selection::Only(choices), _) => {
-                        choices.iter().find(|(id, _)| *id == credential.id).map(|(_, units)| *units)
-                    }
-                    (Selection::Keep, None) => Some(None),
-                    (Selection::Keep, Some(old)) => match existing {
-                        Some(credit) => Some(credit.overridden.then_some(credit.units)),
-                        // It could have counted and does not: the user kept it away (or added the
-                        // credential later). Either way editing does not change that.
-                        None if matches!(
-                            decide_credit(credential, old.completed_on, old.hours, &old.categories, None),
-                            CreditDecision::Credited { .. }
-                        ) =>
-                        {
-                            None
-                        }
-                        None => Some(None),
-                    },
-                };
-                let decision = match choice {
-                    None => CreditDecision::NotCredited { reason: "not selected".into() },
-                    Some(typed) => {
-                        decide_credit(credential, activity.completed_on, activity.hours, &activity.categories, typed)
-                    }
-                };
-                outcome(decision, false)
-            })
-            .collect();
-        if let Selection::Only(choices) = chosen {
-            for outcome in &outcomes {
-                let picked = choices.iter().any(|(id, _)| *id == outcome.credential_id);
-                if let (true, false, CreditDecision::NotCredited { reason }) = (picked, outcome.kept, &outcome.decision)
-                {
-                    return Err(Error::invalid(
-                        "for",
-                        format!(
-                            "{} (id {}) cannot take this activity: {reason}",
-                            outcome.abbreviation, outcome.credential_id
-                        ),
-                    ));
-                }
-            }
-        }
-        Ok(outcomes)
-    }
-
-    /// The credits the outcomes describe, dated `completed_on` (kept ones keep their own).
-    fn credits_of(&self, outcomes: &[CreditOutcome], completed_on: NaiveDate, old: &[Credit]) -> Vec<Credit> {
-        outcomes
-            .iter()
-            .filter_map(|outcome| match &outcome.decision {
-                CreditDecision::Credited { units, category, overridden, late_for_cycle_end, .. } => Some(Credit {
-                    activity_id: 0,
-                    credential_id: outcome.credential_id,
-                    completed_on: old
-                        .iter()
-                        .find(|c| outcome.kept && c.credential_id == outcome.credential_id)
-                        .map_or(completed_on, |c| c.completed_on),
-                    units: *units,
-                    category: category.clone(),
-                    overridden: *overridden,
-                    late_for_cycle_end: *late_for_cycle_end,
-                }),
-                CreditDecision::NotCredited { .. } => None,
-            })
-            .collect()
-    }
-
-    /// CPR/AED cards a CPR course completed after they were issued may have renewed.
-    fn card_offers(&self, activity: &Activity) -> Result<Vec<CardOffer>> {
-        if !is_cpr_course(&activity.title, &activity.categories) {
-            return Ok(Vec::new());
-        }
-        Ok(self
-            .store
-            .credentials()?
-            .into_iter()
-            .filter(|c| c.kind == CredentialKind::CprAed && activity.completed_on > c.cycle.start)
-            .map(|card| CardOffer {
-                credential_id: card.id,
-                abbreviation: card.abbreviation,
-                issued_on: activity.completed_on,
-                current_end: card.cycle.end,
-            })
-            .collect())
     }
 
     /// Logs an activity once and credits it to every credential it can serve (or to those the
@@ -517,68 +421,66 @@ impl Recert {
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Result<LoggedActivity> {
-        let (activity, outcomes, credits) = self.checked_activity(form, today)?;
-        // Copy the proof first; if the database refuses the activity, remove the copy again
-        // unless an earlier activity already uses the same file.
-        let proof = match &form.proof_file {
-            Some(path) => Some(store_proof(&self.data_dir, path)?),
-            None => None,
-        };
-        match self.store.insert_activity(&activity, proof.as_ref().map(|(p, _)| p), &credits, now) {
-            Ok(id) => {
-                let activity = self.store.activity(id)?;
-                Ok(LoggedActivity { card_offers: self.card_offers(&activity)?, activity, outcomes })
-            }
-            Err(error) => {
-                if let Some((proof, true)) = &proof {
-                    let _ = std::fs::remove_file(self.data_dir.join(&proof.stored_path));
-                }
-                Err(error)
-            }
-        }
-    }
-
-    /// A form checked as logging checks it: the activity, what it earns toward each held
-    /// credential, and the credits to store. A credential the form names must be able to take it.
-    fn checked_activity(
-        &self,
-        form: &ActivityForm,
-        today: NaiveDate,
-    ) -> Result<(ValidActivity, Vec<CreditOutcome>, Vec<Credit>)> {
         let activity = form.validate(today)?;
-        let outcomes = self.credit_outcomes(&activity, selection(&activity.overrides), None)?;
-        let credits = self.credits_of(&outcomes, activity.completed_on, &[]);
-        Ok((activity, outcomes, credits))
+        // Refuse what can be refused before copying a proof; the decisions are taken again in
+        // the write transaction, from what the database holds then.
+        credit_outcomes(&self.store, &activity, selection(&activity.overrides), None)?;
+        // Copy the proof before taking the write lock (it may be large); it gets its name in the
+        // transaction that stores the activity, and goes again if that fails.
+        let staged = form.proof_file.as_deref().map(|path| proofs::stage(&self.data_dir, path)).transpose()?;
+        let proof_link_target = staged.as_ref().and_then(|staged| staged.link_target.clone());
+        let data_dir = &self.data_dir;
+        self.store.write(|tx| {
+            let outcomes = credit_outcomes(tx, &activity, selection(&activity.overrides), None)?;
+            let credits = credits_of(&outcomes, activity.completed_on, &[]);
+            let placed = staged.map(|staged| staged.place(data_dir)).transpose()?;
+            let proof = placed.as_ref().map(|(proof, _)| proof);
+            let stored = tx.insert_activity(&activity, proof, &credits, now).and_then(|id| tx.activity(id));
+            match stored.and_then(|activity| Ok((card_offers(tx, &activity)?, activity))) {
+                Ok((card_offers, activity)) => {
+                    Ok(LoggedActivity { activity, outcomes, proof_link_target, card_offers })
+                }
+                Err(error) => {
+                    if let Some((proof, true)) = &placed {
+                        let _ = std::fs::remove_file(data_dir.join(&proof.stored_path));
+                    }
+                    Err(error)
+                }
+            }
+        })
     }
 
     /// Changes a logged activity and credits it again by the same rules as logging, in one
     /// transaction. Credits already counted toward a closed cycle stay as counted; typed units
     /// are kept unless the credentials are chosen again. Bad input changes nothing.
     pub fn edit_activity(&mut self, id: i64, changes: &ActivityChanges, today: NaiveDate) -> Result<LoggedActivity> {
-        let old = self.store.activity(id)?;
-        if let Some(credential_id) = old.opening_balance_for {
-            // It is credited to its credential only; editing it as a course would spread it.
-            return Err(Error::invalid(
-                "activity",
-                format!("this is the units earned before Recert of credential {credential_id}: change them from that credential (recert edit {credential_id} --already-earned)"),
-            ));
-        }
-        let activity = changes.to_form(&old).validate(today)?;
-        let chosen = match &changes.credit_to {
-            None => Selection::Keep,
-            Some(_) => selection(&activity.overrides),
-        };
-        let outcomes = self.credit_outcomes(&activity, chosen, Some(&old))?;
-        let credits = self.credits_of(&outcomes, activity.completed_on, &self.store.credits_for_activity(id)?);
-        self.store.update_activity(id, &activity, &credits)?;
-        // A course re-dated or renamed into a CPR course may have renewed a card as well.
-        let activity = self.store.activity(id)?;
-        let card_offers = if is_cpr_course(&old.title, &old.categories) && old.completed_on == activity.completed_on {
-            Vec::new()
-        } else {
-            self.card_offers(&activity)?
-        };
-        Ok(LoggedActivity { activity, outcomes, card_offers })
+        self.store.write(|tx| {
+            let old = tx.activity(id)?;
+            if let Some(credential_id) = old.opening_balance_for {
+                // It is credited to its credential only; editing it as a course would spread it.
+                return Err(Error::invalid(
+                    "activity",
+                    format!("this is the units earned before Recert of credential {credential_id}: change them from that credential (recert edit {credential_id} --already-earned)"),
+                ));
+            }
+            let activity = changes.to_form(&old).validate(today)?;
+            let chosen = match &changes.credit_to {
+                None => Selection::Keep,
+                Some(_) => selection(&activity.overrides),
+            };
+            let outcomes = credit_outcomes(tx, &activity, chosen, Some(&old))?;
+            let credits = credits_of(&outcomes, activity.completed_on, &tx.credits_for_activity(id)?);
+            tx.update_activity(id, &activity, &credits)?;
+            // A course re-dated or renamed into a CPR course may have renewed a card as well.
+            let activity = tx.activity(id)?;
+            let card_offers =
+                if is_cpr_course(&old.title, &old.categories) && old.completed_on == activity.completed_on {
+                    Vec::new()
+                } else {
+                    card_offers(tx, &activity)?
+                };
+            Ok(LoggedActivity { activity, outcomes, proof_link_target: None, card_offers })
+        })
     }
 
     pub fn activities(&self) -> Result<Vec<ActivityWithCredits>> {
@@ -592,8 +494,16 @@ impl Recert {
     }
 
     pub fn delete_activity(&mut self, id: i64) -> Result<Activity> {
-        let activity = self.store.activity(id)?;
-        self.store.delete_activity(id)?;
+        let activity = self.store.write(|tx| {
+            let activity = tx.activity(id)?;
+            tx.delete_activity(id)?;
+            Ok(activity)
+        })?;
+        // The removal is committed: tidying its proof may fail without undoing it (what is left
+        // goes at the next start).
+        if activity.proof.is_some() {
+            let _ = self.tidy_proofs();
+        }
         Ok(activity)
     }
 
@@ -608,10 +518,7 @@ impl Recert {
 
     /// Every credential's report for `today`, most urgent first.
     pub fn status(&self, today: NaiveDate) -> Result<Vec<CredentialReport>> {
-        let credentials = self.store.credentials()?;
-        let mut totals = self.store.current_cycle_totals()?;
-        let warn_within = self.lead_times()?.longest().max(DEFAULT_WARN_WITHIN_DAYS);
-        Ok(reports(&credentials, &mut totals, today, warn_within))
+        status(&self.store, today)
     }
 
     pub fn credential_detail(&self, id: i64, today: NaiveDate) -> Result<CredentialDetail> {
@@ -630,7 +537,11 @@ impl Recert {
         Ok(CredentialDetail { report, credits, past_cycles: self.store.past_cycles(id)? })
     }
 
+    /// Renewal fees over the next `months` (1 to 1200: beyond a century, dates stop being real).
     pub fn upcoming_costs(&self, today: NaiveDate, months: u32) -> Result<Vec<UpcomingCost>> {
+        if !(1..=MAX_COST_MONTHS).contains(&months) {
+            return Err(Error::invalid("months", format!("must be 1 to {MAX_COST_MONTHS}")));
+        }
         Ok(upcoming_costs(&self.store.credentials()?, today, months))
     }
 
@@ -640,34 +551,46 @@ impl Recert {
 
     /// The global reminder lead times (default 90, 60, 30, 14, 7, 1 days).
     pub fn lead_times(&self) -> Result<LeadTimes> {
-        match self.store.setting(Self::LEAD_DAYS_SETTING)? {
-            Some(text) => LeadTimes::parse(&text),
-            None => Ok(LeadTimes::default()),
-        }
+        lead_times(&self.store)
     }
 
     /// Sets the global lead times from text like "90, 30, 7"; bad input changes nothing.
     pub fn set_lead_times(&mut self, text: &str) -> Result<LeadTimes> {
         let lead_times = LeadTimes::parse(text)?;
-        self.store.set_setting(Self::LEAD_DAYS_SETTING, &lead_times.to_text())?;
+        self.store.write(|tx| tx.set_setting(Self::LEAD_DAYS_SETTING, &lead_times.to_text()))?;
         Ok(lead_times)
     }
 
-    /// The reminders to raise on `today`.
-    pub fn due_reminders(&self, today: NaiveDate) -> Result<Vec<Reminder>> {
-        let reports = self.status(today)?;
-        Ok(reminders::due_now(&reports, &self.lead_times()?, &self.store.reminder_history()?, today))
+    /// The reminders due on `today` (what `remind --dry-run` shows); raising them takes a claim.
+    pub fn due_reminders(&self, today: NaiveDate, now: DateTime<Utc>) -> Result<Vec<Reminder>> {
+        due_reminders(&self.store, today, now)
     }
 
-    /// Records that a reminder was raised; `delivery_error` when no notification could be shown
-    /// (it then stays due).
+    /// Claims the reminders due on `today` that `wanted` keeps, for this checker to raise: in one
+    /// write transaction with deciding they are due, so two checkers at once (the window, cron)
+    /// never raise the same one. Record each outcome with [`Recert::record_reminder`].
+    pub fn claim_due_reminders(
+        &mut self,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+        wanted: impl Fn(&Reminder) -> bool,
+    ) -> Result<Vec<Reminder>> {
+        self.store.write(|tx| {
+            let due: Vec<Reminder> = due_reminders(tx, today, now)?.into_iter().filter(|r| wanted(r)).collect();
+            tx.claim_reminders(&due, now)?;
+            Ok(due)
+        })
+    }
+
+    /// Records that a claimed reminder was raised, ending the claim; `delivery_error` when no
+    /// notification could be shown (it then stays due).
     pub fn record_reminder(
         &mut self,
         reminder: &Reminder,
         delivery_error: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        self.store.record_reminder(reminder, delivery_error, now)
+        self.store.write(|tx| tx.record_reminder(reminder, delivery_error, now))
     }
 
     pub fn snooze_reminder(&mut self, key: &str, days: u32, today: NaiveDate) -> Result<NaiveDate> {
@@ -675,13 +598,16 @@ impl Recert {
             return Err(Error::invalid("days", "a snooze lasts 1 to 365 days"));
         }
         let until = today + chrono::Days::new(days.into());
-        self.store.snooze_reminder(key, until)?;
+        self.store.write(|tx| tx.snooze_reminder(key, until))?;
         Ok(until)
     }
 
     /// The reminders raised most recently, newest first, each marked resolved once its cause is
     /// gone on `today`.
     pub fn reminder_log(&self, limit: u32, today: NaiveDate) -> Result<Vec<LoggedReminder>> {
+        if !(1..=MAX_HISTORY_ROWS).contains(&limit) {
+            return Err(Error::invalid("limit", format!("must be 1 to {MAX_HISTORY_ROWS}")));
+        }
         let reports = self.status(today)?;
         let mut log = self.store.reminder_log(limit)?;
         for entry in &mut log {
@@ -697,18 +623,9 @@ impl Recert {
     }
 
     fn write_backup(&self, kind: BackupKind, now: DateTime<Utc>) -> Result<PathBuf> {
-        let dir = self.data_dir.join(BACKUPS_DIR);
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
-        // Two backups in the same second get different names instead of failing.
+        // Two backups in the same second (two processes at once) get different names.
         let name = backups::file_name(kind, now);
-        let mut path = dir.join(&name);
-        let mut n = 2;
-        while path.exists() {
-            path = dir.join(name.replace(".sqlite3", &format!("-{n}.sqlite3")));
-            n += 1;
-        }
-        self.store.backup_to(&path)?;
-        Ok(path)
+        self.store.backup_into(&self.data_dir.join(BACKUPS_DIR), name.trim_end_matches(".sqlite3"))
     }
 
     /// Every backup in the data folder, newest first.
@@ -732,7 +649,13 @@ impl Recert {
         dates.push(today);
         for expired in backups::expired_daily(dates) {
             for (_, path) in daily.iter().filter(|(date, _)| *date == expired) {
-                std::fs::remove_file(path).map_err(|e| Error::io(format!("removing {}", path.display()), e))?;
+                match std::fs::remove_file(path) {
+                    // Another process tidying at the same moment removed it first.
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                        return Err(Error::io(format!("removing {}", path.display()), e))
+                    }
+                    _ => {}
+                }
             }
         }
         Ok(written)
@@ -742,6 +665,7 @@ impl Recert {
     /// database that passes an integrity check and is not from a newer Recert; the current data is
     /// backed up first. Needs `confirmed`: the question names what is replaced by what.
     pub fn restore(&mut self, file: &Path, confirmed: bool, now: DateTime<Utc>) -> Result<RestoreOutcome> {
+        self.store.check_writable()?;
         let incoming = Store::inspect(file)?;
         let current = self.store.summary()?;
         if !confirmed {
@@ -755,6 +679,186 @@ impl Recert {
         self.store.restore_from(file, now)?;
         Ok(RestoreOutcome { restored: self.store.summary()?, previous_data_saved_to: saved })
     }
+}
+
+/// Where every credential stands on `today`, most urgent first, as `store` holds them.
+fn status(store: &impl Read, today: NaiveDate) -> Result<Vec<CredentialReport>> {
+    let credentials = store.credentials()?;
+    let mut totals = store.current_cycle_totals()?;
+    let warn_within = lead_times(store)?.longest().max(DEFAULT_WARN_WITHIN_DAYS);
+    Ok(reports(&credentials, &mut totals, today, warn_within))
+}
+
+fn due_reminders(store: &impl Read, today: NaiveDate, now: DateTime<Utc>) -> Result<Vec<Reminder>> {
+    let reports = status(store, today)?;
+    Ok(reminders::due_now(&reports, &lead_times(store)?, &store.reminder_history(now)?, today))
+}
+
+fn lead_times(store: &impl Read) -> Result<LeadTimes> {
+    match store.setting(Recert::LEAD_DAYS_SETTING)? {
+        Some(text) => LeadTimes::parse(&text),
+        None => Ok(LeadTimes::default()),
+    }
+}
+
+/// The credits of `credential` after its rules or cycle changed: those of the current cycle are
+/// converted again (typed units kept), earlier ones stay as they were counted.
+fn recomputed_credits(store: &impl Read, credential: &Credential) -> Result<Vec<Credit>> {
+    let mut credits = Vec::new();
+    for credit in store.credits_for_credential(credential.id)? {
+        if credit.overridden || !credit.counts_toward(credential.cycle) {
+            credits.push(credit);
+            continue;
+        }
+        let activity = store.activity(credit.activity_id)?;
+        if let CreditDecision::Credited { units, category, .. } =
+            convert_credit(credential, activity.hours, &activity.categories, None)
+        {
+            credits.push(Credit { units, category, ..credit });
+        }
+    }
+    Ok(credits)
+}
+
+/// How `activity` is credited to each held credential. When it replaces `old`, credits
+/// already counted toward a cycle that has since closed stay as they were counted.
+fn credit_outcomes(
+    store: &impl Read,
+    activity: &ValidActivity,
+    chosen: Selection<'_>,
+    old: Option<&Activity>,
+) -> Result<Vec<CreditOutcome>> {
+    let credentials = store.credentials()?;
+    if let Selection::Only(choices) = chosen {
+        for (id, _) in choices {
+            if !credentials.iter().any(|c| c.id == *id) {
+                return Err(Error::not_found("credential", id));
+            }
+        }
+    }
+    let old_credits = match old {
+        Some(old) => store.credits_for_activity(old.id)?,
+        None => Vec::new(),
+    };
+    let outcomes: Vec<CreditOutcome> = credentials
+        .iter()
+        .map(|credential| {
+            let outcome = |decision, kept| CreditOutcome {
+                credential_id: credential.id,
+                abbreviation: credential.abbreviation.clone(),
+                unit: credential.rules.unit.clone(),
+                decision,
+                kept,
+            };
+            let existing = old_credits.iter().find(|c| c.credential_id == credential.id);
+            if let Some(credit) = existing.filter(|c| !c.counts_toward(credential.cycle)) {
+                let decision = CreditDecision::Credited {
+                    units: credit.units,
+                    category: credit.category.clone(),
+                    overridden: credit.overridden,
+                    capped: false,
+                    late_for_cycle_end: credit.late_for_cycle_end,
+                };
+                return outcome(decision, true);
+            }
+            // `Some(typed units)` when this credential takes the activity; `None` when not chosen.
+            let choice: Option<Option<Units>> = match (chosen, old) {
+                (Selection::Every, _) => Some(None),
+                (Selection::Only(choices), _) => {
+                    choices.iter().find(|(id, _)| *id == credential.id).map(|(_, units)| *units)
+                }
+                (Selection::Keep, None) => Some(None),
+                (Selection::Keep, Some(old)) => match existing {
+                    Some(credit) => Some(credit.overridden.then_some(credit.units)),
+                    // It could have counted and does not: the user kept it away (or added the
+                    // credential later). Either way editing does not change that.
+                    None if matches!(
+                        decide_credit(credential, old.completed_on, old.hours, &old.categories, None),
+                        CreditDecision::Credited { .. }
+                    ) =>
+                    {
+                        None
+                    }
+                    None => Some(None),
+                },
+            };
+            let decision = match choice {
+                None => CreditDecision::NotCredited { reason: "not selected".into() },
+                Some(typed) => {
+                    decide_credit(credential, activity.completed_on, activity.hours, &activity.categories, typed)
+                }
+            };
+            outcome(decision, false)
+        })
+        .collect();
+    if let Selection::Only(choices) = chosen {
+        for outcome in &outcomes {
+            let picked = choices.iter().any(|(id, _)| *id == outcome.credential_id);
+            if let (true, false, CreditDecision::NotCredited { reason }) = (picked, outcome.kept, &outcome.decision) {
+                return Err(Error::invalid(
+                    "for",
+                    format!(
+                        "{} (id {}) cannot take this activity: {reason}",
+                        outcome.abbreviation, outcome.credential_id
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(outcomes)
+}
+
+/// The credits the outcomes describe, dated `completed_on` (kept ones keep their own).
+fn credits_of(outcomes: &[CreditOutcome], completed_on: NaiveDate, old: &[Credit]) -> Vec<Credit> {
+    outcomes
+        .iter()
+        .filter_map(|outcome| match &outcome.decision {
+            CreditDecision::Credited { units, category, overridden, late_for_cycle_end, .. } => Some(Credit {
+                activity_id: 0,
+                credential_id: outcome.credential_id,
+                completed_on: old
+                    .iter()
+                    .find(|c| outcome.kept && c.credential_id == outcome.credential_id)
+                    .map_or(completed_on, |c| c.completed_on),
+                units: *units,
+                category: category.clone(),
+                overridden: *overridden,
+                late_for_cycle_end: *late_for_cycle_end,
+            }),
+            CreditDecision::NotCredited { .. } => None,
+        })
+        .collect()
+}
+
+/// CPR/AED cards a CPR course completed after they were issued may have renewed.
+fn card_offers(store: &impl Read, activity: &Activity) -> Result<Vec<CardOffer>> {
+    if !is_cpr_course(&activity.title, &activity.categories) {
+        return Ok(Vec::new());
+    }
+    Ok(store
+        .credentials()?
+        .into_iter()
+        .filter(|c| c.kind == CredentialKind::CprAed && activity.completed_on > c.cycle.start)
+        .map(|card| CardOffer {
+            credential_id: card.id,
+            abbreviation: card.abbreviation,
+            issued_on: activity.completed_on,
+            current_end: card.cycle.end,
+        })
+        .collect())
+}
+
+/// A form checked as logging checks it: the activity, what it earns toward each held
+/// credential, and the credits to store. A credential the form names must be able to take it.
+fn checked_activity(
+    store: &impl Read,
+    form: &ActivityForm,
+    today: NaiveDate,
+) -> Result<(ValidActivity, Vec<CreditOutcome>, Vec<Credit>)> {
+    let activity = form.validate(today)?;
+    let outcomes = credit_outcomes(store, &activity, selection(&activity.overrides), None)?;
+    let credits = credits_of(&outcomes, activity.completed_on, &[]);
+    Ok((activity, outcomes, credits))
 }
 
 /// Every held credential it can serve, or only those the form names.
@@ -789,7 +893,7 @@ pub fn reports(
 }
 
 mod exchange;
-pub use exchange::{AuditPacket, ImportOptions, ImportReport, ImportRow};
+pub use exchange::{read_import_file, AuditPacket, ImportOptions, ImportReport, ImportRow, MAX_IMPORT_BYTES};
 
 #[cfg(test)]
 mod tests;

@@ -448,6 +448,9 @@ pub struct LoggedView {
     pub completed_on: NaiveDate,
     pub hours: f64,
     pub outcomes: Vec<CreditOutcomeView>,
+    /// The file copied as proof, when the path given was a symbolic link to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proof_link_target: Option<String>,
     /// CPR/AED cards the course may have renewed (`recert renew ID --date ISSUED_ON` records one).
     pub card_offers: Vec<crate::service::CardOffer>,
 }
@@ -460,6 +463,7 @@ impl From<&crate::service::LoggedActivity> for LoggedView {
             completed_on: logged.activity.completed_on,
             hours: logged.activity.hours.as_f64(),
             outcomes: logged.outcomes.iter().map(CreditOutcomeView::from).collect(),
+            proof_link_target: logged.proof_link_target.as_ref().map(|path| path.display().to_string()),
             card_offers: logged.card_offers.clone(),
         }
     }

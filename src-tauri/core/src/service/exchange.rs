@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::{CreditOutcome, Recert};
+use super::{checked_activity, credit_outcomes, CreditOutcome, Recert, Selection};
 use crate::activity::{Credit, CreditDecision};
 use crate::audit::{write_packet, AuditContent, AuditCycle};
 use crate::calendar::{milestones, to_ics};
@@ -18,6 +18,7 @@ use crate::files::write_atomically;
 use crate::ledger_csv::{credit_choices, duplicate_key, read_csv, write_csv, SheetError};
 use crate::progress::{progress, CycleTotals};
 use crate::rules::Cycle;
+use crate::store::Read;
 
 /// What importing a spreadsheet does (or, in a dry run, would do).
 #[derive(Debug, Clone, Serialize)]
@@ -58,6 +59,26 @@ pub struct AuditPacket {
     pub cycle_end: NaiveDate,
     pub activities: usize,
     pub proofs: usize,
+}
+
+/// The largest spreadsheet an import reads (a ledger of 100 000 courses is about 10 MB).
+pub const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a spreadsheet to import, refusing one larger than [`MAX_IMPORT_BYTES`] (or a device such
+/// as /dev/zero that never ends) instead of reading it into memory.
+pub fn read_import_file(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read as _;
+    let shown = crate::quote::path(path);
+    let file = std::fs::File::open(path).map_err(|e| Error::io(format!("reading {shown}"), e))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_IMPORT_BYTES + 1).read_to_end(&mut bytes).map_err(|e| Error::io(format!("reading {shown}"), e))?;
+    if bytes.len() as u64 > MAX_IMPORT_BYTES {
+        return Err(Error::invalid(
+            "file",
+            format!("{shown} is larger than {} MB: not a spreadsheet Recert can import", MAX_IMPORT_BYTES >> 20),
+        ));
+    }
+    Ok(bytes)
 }
 
 /// The setting naming the calendar file kept up to date after every change.
@@ -141,7 +162,7 @@ impl Recert {
     pub fn set_calendar_file(&mut self, path: &str, today: NaiveDate) -> Result<Option<PathBuf>> {
         let path = path.trim();
         if path.is_empty() {
-            self.store.set_setting(CALENDAR_FILE_SETTING, "")?;
+            self.store.write(|tx| tx.set_setting(CALENDAR_FILE_SETTING, ""))?;
             return Ok(None);
         }
         let path = PathBuf::from(path);
@@ -152,7 +173,7 @@ impl Recert {
             return Err(Error::invalid("calendar-file", "give the full path of the calendar file"));
         }
         self.write_calendar(&path, today)?;
-        self.store.set_setting(CALENDAR_FILE_SETTING, &path.to_string_lossy())?;
+        self.store.write(|tx| tx.set_setting(CALENDAR_FILE_SETTING, &path.to_string_lossy()))?;
         Ok(Some(path))
     }
 
@@ -188,99 +209,115 @@ impl Recert {
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Result<ImportReport> {
-        let credentials = self.store.credentials()?;
-        let (sheet, mut errors) = read_csv(bytes, &credentials);
-        let in_ledger: HashMap<(String, String, String), i64> = self
-            .store
-            .activities()?
-            .into_iter()
-            .filter(|a| a.opening_balance_for.is_none())
-            .map(|a| (duplicate_key(&a.completed_on.to_string(), &a.title, &a.hours.to_string()), a.id))
-            .collect();
-        let mut seen: HashMap<(String, String, String), u64> = HashMap::new();
-        let mut rows = Vec::new();
-        let mut batch = Vec::new();
-        for row in &sheet {
-            let column_of = |field: &str| match field {
-                "date" | "title" | "hours" | "cost" | "provider" | "notes" => Some(field.to_string()),
-                "category" => Some("categories".into()),
-                _ => None,
-            };
-            let plain = match row.form.validate(today) {
-                Ok(activity) => activity,
-                Err(error) => {
-                    let field = error.field().map(str::to_string);
-                    let message = match &error {
-                        crate::Error::Invalid { message, .. } => message.clone(),
-                        other => other.to_string(),
-                    };
-                    errors.push(SheetError { line: row.line, column: field.as_deref().and_then(column_of), message });
-                    continue;
-                }
-            };
-            let key = duplicate_key(&row.form.completed_on, &row.form.title, &row.form.hours);
-            if !options.allow_duplicates {
-                if let Some(first) = seen.get(&key) {
-                    let message =
-                        format!("the same course as line {first} (import with duplicates allowed to keep both)");
-                    errors.push(SheetError { line: row.line, column: None, message });
-                } else if let Some(id) = in_ledger.get(&key) {
-                    let message = format!(
-                        "already in the ledger as activity #{id} (import with duplicates allowed to add it again)"
-                    );
-                    errors.push(SheetError { line: row.line, column: None, message });
-                }
-            }
-            seen.entry(key).or_insert(row.line);
-            // Where the file says what each credential got, follow it; otherwise the rules decide.
-            let mut form = row.form.clone();
-            if !row.credential_cells.is_empty() {
-                let computed: HashMap<i64, Option<String>> = self
-                    .credit_outcomes(&plain, super::Selection::Every, None)?
-                    .into_iter()
-                    .map(|o| {
-                        let units = match o.decision {
-                            CreditDecision::Credited { units, .. } => Some(units.to_string()),
-                            CreditDecision::NotCredited { .. } => None,
-                        };
-                        (o.credential_id, units)
-                    })
-                    .collect();
-                form.credit_to = credit_choices(row, &computed);
-                if form.credit_to.is_empty() {
-                    errors.push(SheetError {
-                        line: row.line,
-                        column: None,
-                        message: "no credential column has units for this course".into(),
-                    });
-                    continue;
-                }
-            }
-            match self.checked_activity(&form, today) {
-                Ok((activity, outcomes, credits)) => {
-                    rows.push(ImportRow {
-                        line: row.line,
-                        date: row.form.completed_on.clone(),
-                        title: activity.title.clone(),
-                        outcomes,
-                    });
-                    batch.push((activity, credits));
-                }
-                Err(error) => {
-                    let message = match &error {
-                        crate::Error::Invalid { message, .. } => message.clone(),
-                        other => other.to_string(),
-                    };
-                    errors.push(SheetError { line: row.line, column: None, message });
-                }
-            }
+        if options.dry_run {
+            let (rows, errors, _) = plan_import(&self.store, bytes, options, today)?;
+            return Ok(ImportReport { rows, errors, imported: 0 });
         }
-        if sheet.is_empty() && errors.is_empty() {
-            errors.push(SheetError { line: 0, column: None, message: "the file has no rows to import".into() });
-        }
-        errors.sort_by_key(|e| e.line);
-        let imported =
-            if errors.is_empty() && !options.dry_run { self.store.insert_activities(&batch, now)?.len() } else { 0 };
-        Ok(ImportReport { rows, errors, imported })
+        // Checked and written in one write transaction: the duplicates looked for and the
+        // credentials credited are those the import is written beside.
+        self.store.write(|tx| {
+            let (rows, errors, batch) = plan_import(tx, bytes, options, today)?;
+            let imported = if errors.is_empty() { tx.insert_activities(&batch, now)?.len() } else { 0 };
+            Ok(ImportReport { rows, errors, imported })
+        })
     }
+}
+
+/// What importing `bytes` into what `store` holds would write: a row per course, every bad line,
+/// and the activities with their credits.
+#[allow(clippy::type_complexity)]
+fn plan_import(
+    store: &impl Read,
+    bytes: &[u8],
+    options: ImportOptions,
+    today: NaiveDate,
+) -> Result<(Vec<ImportRow>, Vec<SheetError>, Vec<(crate::activity::ValidActivity, Vec<Credit>)>)> {
+    let credentials = store.credentials()?;
+    let (sheet, mut errors) = read_csv(bytes, &credentials);
+    let in_ledger: HashMap<(String, String, String), i64> = store
+        .activities()?
+        .into_iter()
+        .filter(|a| a.opening_balance_for.is_none())
+        .map(|a| (duplicate_key(&a.completed_on.to_string(), &a.title, &a.hours.to_string()), a.id))
+        .collect();
+    let mut seen: HashMap<(String, String, String), u64> = HashMap::new();
+    let mut rows = Vec::new();
+    let mut batch = Vec::new();
+    for row in &sheet {
+        let column_of = |field: &str| match field {
+            "date" | "title" | "hours" | "cost" | "provider" | "notes" => Some(field.to_string()),
+            "category" => Some("categories".into()),
+            _ => None,
+        };
+        let plain = match row.form.validate(today) {
+            Ok(activity) => activity,
+            Err(error) => {
+                let field = error.field().map(str::to_string);
+                let message = match &error {
+                    crate::Error::Invalid { message, .. } => message.clone(),
+                    other => other.to_string(),
+                };
+                errors.push(SheetError { line: row.line, column: field.as_deref().and_then(column_of), message });
+                continue;
+            }
+        };
+        let key = duplicate_key(&row.form.completed_on, &row.form.title, &row.form.hours);
+        if !options.allow_duplicates {
+            if let Some(first) = seen.get(&key) {
+                let message = format!("the same course as line {first} (import with duplicates allowed to keep both)");
+                errors.push(SheetError { line: row.line, column: None, message });
+            } else if let Some(id) = in_ledger.get(&key) {
+                let message =
+                    format!("already in the ledger as activity #{id} (import with duplicates allowed to add it again)");
+                errors.push(SheetError { line: row.line, column: None, message });
+            }
+        }
+        seen.entry(key).or_insert(row.line);
+        // Where the file says what each credential got, follow it; otherwise the rules decide.
+        let mut form = row.form.clone();
+        if !row.credential_cells.is_empty() {
+            let computed: HashMap<i64, Option<String>> = credit_outcomes(store, &plain, Selection::Every, None)?
+                .into_iter()
+                .map(|o| {
+                    let units = match o.decision {
+                        CreditDecision::Credited { units, .. } => Some(units.to_string()),
+                        CreditDecision::NotCredited { .. } => None,
+                    };
+                    (o.credential_id, units)
+                })
+                .collect();
+            form.credit_to = credit_choices(row, &computed);
+            if form.credit_to.is_empty() {
+                errors.push(SheetError {
+                    line: row.line,
+                    column: None,
+                    message: "no credential column has units for this course".into(),
+                });
+                continue;
+            }
+        }
+        match checked_activity(store, &form, today) {
+            Ok((activity, outcomes, credits)) => {
+                rows.push(ImportRow {
+                    line: row.line,
+                    date: row.form.completed_on.clone(),
+                    title: activity.title.clone(),
+                    outcomes,
+                });
+                batch.push((activity, credits));
+            }
+            Err(error) => {
+                let message = match &error {
+                    crate::Error::Invalid { message, .. } => message.clone(),
+                    other => other.to_string(),
+                };
+                errors.push(SheetError { line: row.line, column: None, message });
+            }
+        }
+    }
+    if sheet.is_empty() && errors.is_empty() {
+        errors.push(SheetError { line: 0, column: None, message: "the file has no rows to import".into() });
+    }
+    errors.sort_by_key(|e| e.line);
+    Ok((rows, errors, batch))
 }

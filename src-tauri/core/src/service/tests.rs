@@ -94,8 +94,24 @@ fn backup_now_writes_a_readable_copy() {
     let (_dir, mut recert) = open();
     add(&mut recert, "acsm-cpt", "2024-03-01");
     let path = recert.backup_now(now()).unwrap();
-    let copy = Store::open(&path, now()).unwrap();
+    let copy = Store::open(&path, now(), Access::Create).map(|(store, _)| store).unwrap();
     assert_eq!(copy.credentials().unwrap().len(), 1);
+}
+
+#[test]
+fn backups_in_the_same_second_get_their_own_names() {
+    let (dir, recert) = open();
+    let first = recert.backup_now(now()).unwrap();
+    let second = recert.backup_now(now()).unwrap();
+    let third = recert.backup_now(now()).unwrap();
+    assert_eq!(first.file_name().unwrap(), "recert-20261123T090000Z.sqlite3");
+    assert_eq!(second.file_name().unwrap(), "recert-20261123T090000Z-2.sqlite3");
+    assert_eq!(third.file_name().unwrap(), "recert-20261123T090000Z-3.sqlite3");
+    let names: Vec<String> = std::fs::read_dir(dir.path().join("backups"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 3, "no half-written copy is left behind: {names:?}");
 }
 
 #[test]
@@ -289,6 +305,39 @@ fn a_custom_credential_needs_no_earned_date_when_its_expiry_is_given() {
 }
 
 #[test]
+fn a_claimed_reminder_waits_for_its_outcome_or_for_the_claim_to_lapse() {
+    let (dir, mut window) = open();
+    let today = d("2026-12-17");
+    let form = CredentialForm {
+        preset: Some("acsm-cpt".into()),
+        earned_on: "2024-03-01".into(),
+        expires: Some("2026-12-31".into()),
+        ..Default::default()
+    };
+    window.add_credential(&form, now(), today).unwrap();
+    let claimed = window.claim_due_reminders(today, now(), |_| true).unwrap();
+    assert_eq!(claimed.len(), 3, "the deadline, the missing credits and the missing CPR/AED card");
+    let mut cron = Recert::open(dir.path(), now()).unwrap();
+    assert!(cron.claim_due_reminders(today, now(), |_| true).unwrap().is_empty(), "the window is raising them");
+
+    // No server took the first one: it is due again at once, for whichever checker comes next.
+    window.record_reminder(&claimed[0], Some("no notification server"), now()).unwrap();
+    assert_eq!(cron.claim_due_reminders(today, now(), |_| true).unwrap(), vec![claimed[0].clone()]);
+    cron.record_reminder(&claimed[0], None, now()).unwrap();
+
+    // The window died before recording the others: its claims lapse after five minutes.
+    let soon = now() + chrono::Duration::minutes(4);
+    assert!(cron.claim_due_reminders(today, soon, |_| true).unwrap().is_empty());
+    let later = now() + chrono::Duration::minutes(6);
+    assert_eq!(cron.claim_due_reminders(today, later, |_| true).unwrap(), claimed[1..].to_vec());
+    for reminder in &claimed[1..] {
+        cron.record_reminder(reminder, None, later).unwrap();
+    }
+    assert!(window.claim_due_reminders(today, later, |_| true).unwrap().is_empty(), "each was shown once");
+    assert!(window.due_reminders(today, later).unwrap().is_empty());
+}
+
+#[test]
 fn an_opening_balance_counts_from_the_first_minute_and_can_be_replaced() {
     let (_dir, mut recert) = open();
     let today = d("2026-11-23");
@@ -382,7 +431,7 @@ fn a_reminder_whose_cause_is_gone_reads_as_resolved() {
     let (_dir, mut recert) = open();
     let today = d("2026-11-23");
     let cscs = add(&mut recert, "nsca-cscs", "2015-06-01");
-    for reminder in recert.due_reminders(today).unwrap() {
+    for reminder in recert.claim_due_reminders(today, now(), |_| true).unwrap() {
         recert.record_reminder(&reminder, None, now()).unwrap();
     }
     let resolved = |recert: &Recert, kind: &str| {

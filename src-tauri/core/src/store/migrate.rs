@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
 
 use crate::error::{Error, Result};
 
@@ -20,6 +20,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../../../migrations/0004_confirmed_expiry_late_credits.sql"),
     ),
     ("0005_opening_balances.sql", include_str!("../../../../migrations/0005_opening_balances.sql")),
+    (
+        "0006_reliability_reminder_claims.sql",
+        include_str!("../../../../migrations/0006_reliability_reminder_claims.sql"),
+    ),
 ];
 
 pub fn latest_version() -> i64 {
@@ -30,35 +34,33 @@ pub fn schema_version(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("PRAGMA user_version", [], |row| row.get(0))?)
 }
 
-/// Refuses a database whose schema is newer than this build knows, before anything is written.
-pub fn refuse_newer(conn: &Connection, path: &Path) -> Result<()> {
-    let found = schema_version(conn)?;
-    if found > latest_version() {
-        return Err(Error::NewerDatabase { path: path.to_path_buf(), found, supported: latest_version() });
-    }
-    Ok(())
-}
-
 /// Brings the schema up to date. `backup_dir`: where to copy an existing database first (`None`
 /// for in-memory databases). Returns the path of the backup written, if any.
 pub fn migrate(conn: &mut Connection, backup_dir: Option<&Path>, now: DateTime<Utc>) -> Result<Option<PathBuf>> {
-    let current = schema_version(conn)?;
-    let mut backup = None;
-    if current > 0 && current < latest_version() {
-        if let Some(dir) = backup_dir {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
-            let path = dir.join(format!("recert-v{current}-before-migration-{}.sqlite3", now.format("%Y%m%dT%H%M%SZ")));
-            // VACUUM INTO writes a consistent copy, including what still sits in the WAL file.
-            conn.execute("VACUUM INTO ?1", [path.to_string_lossy()])?;
-            backup = Some(path);
+    let found = schema_version(conn)?;
+    if found == latest_version() {
+        return Ok(None);
+    }
+    let backup = match backup_dir {
+        Some(dir) if found > 0 => {
+            let stem = format!("recert-v{found}-before-migration-{}", now.format("%Y%m%dT%H%M%SZ"));
+            Some(super::backup::write_copy(conn, dir, &stem)?)
         }
+        _ => None,
+    };
+    // Processes started together all see the old version. The write lock makes them take turns
+    // and each reads the version again under it, so every migration runs once.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let current = schema_version(&tx)?;
+    let tables: i64 = tx.query_row("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))?;
+    if current == 0 && tables > 0 {
+        return Err(Error::Corrupt("the database holds tables but no Recert schema version".into()));
     }
     for (index, (_name, sql)) in MIGRATIONS.iter().enumerate().skip(current.max(0) as usize) {
-        let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
-        tx.commit()?;
     }
+    tx.commit()?;
     Ok(backup)
 }
 

@@ -1,4 +1,6 @@
 use super::*;
+use crate::activity::ValidActivity;
+use crate::amount::{Cents, Hours, Units};
 use crate::catalog::Catalog;
 use crate::credential::CredentialForm;
 use crate::test_support::d;
@@ -20,7 +22,7 @@ fn credential_round_trip_keeps_every_rule() {
             form.expires = Some("2027-02-03".into());
         }
         let credential = form.to_credential(Catalog::builtin(), d("2026-11-23")).unwrap();
-        let id = store.insert_credential(&credential, &[], now()).unwrap();
+        let id = store.write(|tx| tx.insert_credential(&credential, &[], now())).unwrap();
         assert_eq!(store.credential(id).unwrap(), Credential { id, ..credential }, "{}", preset.id);
     }
     assert_eq!(store.credentials().unwrap().len(), Catalog::builtin().presets().len());
@@ -30,7 +32,7 @@ fn credential_round_trip_keeps_every_rule() {
 fn missing_ids_are_not_found() {
     let mut store = Store::open_in_memory().unwrap();
     assert_eq!(store.credential(42).unwrap_err().code(), "not_found");
-    assert_eq!(store.delete_credential(42).unwrap_err().code(), "not_found");
+    assert_eq!(store.write(|tx| tx.delete_credential(42)).unwrap_err().code(), "not_found");
     assert_eq!(store.activity(7).unwrap_err().code(), "not_found");
 }
 
@@ -43,7 +45,7 @@ fn a_newer_database_is_refused_and_left_untouched() {
         conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 99;").unwrap();
     }
     let before = std::fs::read(&path).unwrap();
-    let error = Store::open(&path, now()).err().unwrap();
+    let error = Store::open(&path, now(), Access::Create).map(|(store, _)| store).err().unwrap();
     assert_eq!(error.code(), "newer_database");
     assert!(error.to_string().contains("newer version of Recert"), "{error}");
     assert_eq!(std::fs::read(&path).unwrap(), before, "the file is byte-for-byte unchanged");
@@ -69,7 +71,7 @@ fn an_older_schema_is_backed_up_then_migrated_with_its_data() {
         )
         .unwrap();
     }
-    let store = Store::open(&path, now()).unwrap();
+    let store = Store::open(&path, now(), Access::Create).map(|(store, _)| store).unwrap();
     assert_eq!(store.schema_version().unwrap(), migrate::latest_version());
     let credentials = store.credentials().unwrap();
     assert_eq!(credentials.len(), 1);
@@ -87,7 +89,7 @@ fn an_older_schema_is_backed_up_then_migrated_with_its_data() {
 #[test]
 fn a_fresh_database_needs_no_backup() {
     let dir = tempfile::tempdir().unwrap();
-    Store::open(&dir.path().join(DATABASE_FILE), now()).unwrap();
+    Store::open(&dir.path().join(DATABASE_FILE), now(), Access::Create).map(|(store, _)| store).unwrap();
     assert!(!dir.path().join("backups").exists());
 }
 
@@ -95,7 +97,7 @@ fn a_fresh_database_needs_no_backup() {
 fn cycle_totals_count_only_the_current_cycle() {
     let mut store = Store::open_in_memory().unwrap();
     let cscs = form("nsca-cscs", "2019-01-01").to_credential(Catalog::builtin(), d("2026-11-23")).unwrap();
-    let id = store.insert_credential(&cscs, &[], now()).unwrap();
+    let id = store.write(|tx| tx.insert_credential(&cscs, &[], now())).unwrap();
     let activity = |day: &str, cost: i64| ValidActivity {
         title: "Workshop".into(),
         provider: None,
@@ -115,9 +117,15 @@ fn cycle_totals_count_only_the_current_cycle() {
         overridden: false,
         late_for_cycle_end: None,
     };
-    store.insert_activity(&activity("2023-06-01", 100), None, &[credit("2023-06-01", 60, "A")], now()).unwrap();
-    store.insert_activity(&activity("2024-06-01", 2000), None, &[credit("2024-06-01", 60, "A")], now()).unwrap();
-    store.insert_activity(&activity("2026-06-01", 3000), None, &[credit("2026-06-01", 40, "B")], now()).unwrap();
+    store
+        .write(|tx| tx.insert_activity(&activity("2023-06-01", 100), None, &[credit("2023-06-01", 60, "A")], now()))
+        .unwrap();
+    store
+        .write(|tx| tx.insert_activity(&activity("2024-06-01", 2000), None, &[credit("2024-06-01", 60, "A")], now()))
+        .unwrap();
+    store
+        .write(|tx| tx.insert_activity(&activity("2026-06-01", 3000), None, &[credit("2026-06-01", 40, "B")], now()))
+        .unwrap();
     let totals = store.current_cycle_totals().unwrap().remove(&id).unwrap();
     let mut by_category = totals.by_category.clone();
     by_category.sort();
@@ -130,7 +138,7 @@ fn cycle_totals_count_only_the_current_cycle() {
 fn removing_a_credential_keeps_the_activities() {
     let mut store = Store::open_in_memory().unwrap();
     let cscs = form("nsca-cscs", "2019-01-01").to_credential(Catalog::builtin(), d("2026-11-23")).unwrap();
-    let id = store.insert_credential(&cscs, &[], now()).unwrap();
+    let id = store.write(|tx| tx.insert_credential(&cscs, &[], now())).unwrap();
     let activity = ValidActivity {
         title: "Workshop".into(),
         provider: None,
@@ -150,8 +158,8 @@ fn removing_a_credential_keeps_the_activities() {
         overridden: false,
         late_for_cycle_end: None,
     };
-    let activity_id = store.insert_activity(&activity, None, &[credit], now()).unwrap();
-    store.delete_credential(id).unwrap();
+    let activity_id = store.write(|tx| tx.insert_activity(&activity, None, &[credit], now())).unwrap();
+    store.write(|tx| tx.delete_credential(id)).unwrap();
     assert!(store.credits_for_activity(activity_id).unwrap().is_empty());
     assert_eq!(store.activity(activity_id).unwrap().categories, vec!["A".to_string()]);
 }
@@ -160,7 +168,7 @@ fn removing_a_credential_keeps_the_activities() {
 fn settings_round_trip() {
     let mut store = Store::open_in_memory().unwrap();
     assert_eq!(store.setting("lead_days").unwrap(), None);
-    store.set_setting("lead_days", "90,30").unwrap();
-    store.set_setting("lead_days", "60").unwrap();
+    store.write(|tx| tx.set_setting("lead_days", "90,30")).unwrap();
+    store.write(|tx| tx.set_setting("lead_days", "60")).unwrap();
     assert_eq!(store.setting("lead_days").unwrap().as_deref(), Some("60"));
 }

@@ -1,0 +1,336 @@
+//! Credentials and their closed cycles.
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::ledger::rebuild_totals;
+use super::{date, timestamp, Tx};
+use crate::activity::Credit;
+use crate::amount::{Cents, Units};
+use crate::credential::{Credential, CredentialKind, PastCycle};
+use crate::error::{Error, Result};
+use crate::opening::{OpeningEntry, OPENING_TITLE};
+use crate::rules::{Cycle, RenewalRules};
+
+const CREDENTIAL_COLUMNS: &str = "id, preset_id, kind, body, body_short, name, abbreviation, number, earned_on, \
+     cycle_start, cycle_end, member, notes, rules, expiry_confirmed";
+
+/// Columns as stored, before dates and rules are parsed (row mapping cannot return our errors).
+struct CredentialRow {
+    id: i64,
+    preset_id: Option<String>,
+    kind: String,
+    body: String,
+    body_short: String,
+    name: String,
+    abbreviation: String,
+    number: Option<String>,
+    earned_on: String,
+    cycle_start: String,
+    cycle_end: String,
+    member: bool,
+    notes: Option<String>,
+    rules: String,
+    expiry_confirmed: bool,
+}
+
+impl CredentialRow {
+    fn read(row: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: row.get(0)?,
+            preset_id: row.get(1)?,
+            kind: row.get(2)?,
+            body: row.get(3)?,
+            body_short: row.get(4)?,
+            name: row.get(5)?,
+            abbreviation: row.get(6)?,
+            number: row.get(7)?,
+            earned_on: row.get(8)?,
+            cycle_start: row.get(9)?,
+            cycle_end: row.get(10)?,
+            member: row.get(11)?,
+            notes: row.get(12)?,
+            rules: row.get(13)?,
+            expiry_confirmed: row.get(14)?,
+        })
+    }
+
+    fn into_credential(self) -> Result<Credential> {
+        let rules: RenewalRules = serde_json::from_str(&self.rules)
+            .map_err(|e| Error::Corrupt(format!("rules of credential {}: {e}", self.id)))?;
+        Ok(Credential {
+            id: self.id,
+            preset_id: self.preset_id,
+            kind: CredentialKind::parse(&self.kind)?,
+            body: self.body,
+            body_short: self.body_short,
+            name: self.name,
+            abbreviation: self.abbreviation,
+            number: self.number,
+            earned_on: date(self.earned_on)?,
+            cycle: Cycle { start: date(self.cycle_start)?, end: date(self.cycle_end)? },
+            expiry_confirmed: self.expiry_confirmed,
+            member: self.member,
+            notes: self.notes,
+            rules,
+        })
+    }
+}
+
+fn rules_json(rules: &RenewalRules) -> Result<String> {
+    serde_json::to_string(rules).map_err(|e| Error::Corrupt(format!("rules could not be written: {e}")))
+}
+
+pub(super) fn credential(conn: &Connection, id: i64) -> Result<Credential> {
+    conn.query_row(&format!("SELECT {CREDENTIAL_COLUMNS} FROM credentials WHERE id = ?1"), [id], CredentialRow::read)
+        .optional()?
+        .ok_or_else(|| Error::not_found("credential", id))?
+        .into_credential()
+}
+
+pub(super) fn credentials(conn: &Connection) -> Result<Vec<Credential>> {
+    let mut statement = conn.prepare_cached(&format!("SELECT {CREDENTIAL_COLUMNS} FROM credentials ORDER BY id"))?;
+    let rows = statement.query_map([], CredentialRow::read)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter().map(CredentialRow::into_credential).collect()
+}
+
+pub(super) fn past_cycles(conn: &Connection, credential_id: i64) -> Result<Vec<PastCycle>> {
+    let mut statement = conn.prepare(
+        "SELECT credential_id, cycle_start, cycle_end, renewed_on, fee_paid_cents, units_required, units_earned
+         FROM past_cycles WHERE credential_id = ?1 ORDER BY cycle_end DESC",
+    )?;
+    let rows = statement
+        .query_map([credential_id], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, Option<i64>>(4)?,
+                row.get::<_, Option<i64>>(5)?,
+                row.get::<_, i64>(6)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(credential_id, start, end, renewed_on, fee, required, earned)| {
+            Ok(PastCycle {
+                credential_id,
+                start: date(start)?,
+                end: date(end)?,
+                renewed_on: date(renewed_on)?,
+                fee_paid: fee.map(Cents),
+                units_required: required.map(Units),
+                units_earned: Units(earned),
+            })
+        })
+        .collect()
+}
+
+pub(super) fn count_past_cycles(conn: &Connection, credential_id: i64) -> Result<i64> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM past_cycles WHERE credential_id = ?1", [credential_id], |r| r.get(0))?)
+}
+
+impl Tx<'_> {
+    /// Stores a new credential with its opening balance; returns its id.
+    pub fn insert_credential(
+        &self,
+        credential: &Credential,
+        opening: &[OpeningEntry],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<i64> {
+        self.tx.execute(
+            "INSERT INTO credentials (preset_id, kind, body, body_short, name, abbreviation, number, earned_on,
+                                      cycle_start, cycle_end, member, notes, rules, created_at, expiry_confirmed)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            params![
+                credential.preset_id,
+                credential.kind.as_str(),
+                credential.body,
+                credential.body_short,
+                credential.name,
+                credential.abbreviation,
+                credential.number,
+                credential.earned_on.to_string(),
+                credential.cycle.start.to_string(),
+                credential.cycle.end.to_string(),
+                credential.member,
+                credential.notes,
+                rules_json(&credential.rules)?,
+                timestamp(now),
+                credential.expiry_confirmed,
+            ],
+        )?;
+        let id = self.tx.last_insert_rowid();
+        insert_opening_balance(&self.tx, &Credential { id, ..credential.clone() }, opening, now)?;
+        rebuild_totals(&self.tx, id)?;
+        Ok(id)
+    }
+
+    /// Stores several new credentials, each with its opening balance; returns their ids in order
+    /// (all or none: the transaction rolls back on the first failure).
+    pub fn insert_credentials(
+        &self,
+        credentials: &[(Credential, Vec<OpeningEntry>)],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<i64>> {
+        credentials.iter().map(|(credential, opening)| self.insert_credential(credential, opening, now)).collect()
+    }
+
+    /// Replaces a credential's fields and all of its credits (recomputed by the caller, from
+    /// what it read in this same transaction, when rules or the cycle change) and, when `opening`
+    /// is given, its opening balance (the caller leaves the old balance's credits out of `credits`).
+    pub fn update_credential(
+        &self,
+        credential: &Credential,
+        credits: &[Credit],
+        opening: Option<&[OpeningEntry]>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        let changed = self.tx.execute(
+            "UPDATE credentials SET kind = ?2, body = ?3, body_short = ?4, name = ?5, abbreviation = ?6,
+                    number = ?7, earned_on = ?8, cycle_start = ?9, cycle_end = ?10, member = ?11, notes = ?12,
+                    rules = ?13, expiry_confirmed = ?14
+             WHERE id = ?1",
+            params![
+                credential.id,
+                credential.kind.as_str(),
+                credential.body,
+                credential.body_short,
+                credential.name,
+                credential.abbreviation,
+                credential.number,
+                credential.earned_on.to_string(),
+                credential.cycle.start.to_string(),
+                credential.cycle.end.to_string(),
+                credential.member,
+                credential.notes,
+                rules_json(&credential.rules)?,
+                credential.expiry_confirmed,
+            ],
+        )?;
+        if changed == 0 {
+            return Err(Error::not_found("credential", credential.id));
+        }
+        self.tx.execute("DELETE FROM credits WHERE credential_id = ?1", [credential.id])?;
+        super::ledger::insert_credits(&self.tx, credits)?;
+        if let Some(opening) = opening {
+            self.tx.execute("DELETE FROM activities WHERE opening_balance_for = ?1", [credential.id])?;
+            insert_opening_balance(&self.tx, credential, opening, now)?;
+        }
+        rebuild_totals(&self.tx, credential.id)
+    }
+
+    /// Removes a credential, its history and its credits; the activities stay in the ledger.
+    pub fn delete_credential(&self, id: i64) -> Result<()> {
+        if self.tx.execute("DELETE FROM credentials WHERE id = ?1", [id])? == 0 {
+            return Err(Error::not_found("credential", id));
+        }
+        Ok(())
+    }
+
+    /// Marks a credential's current deadline as checked by the user.
+    pub fn confirm_expiry(&self, id: i64) -> Result<()> {
+        if self.tx.execute("UPDATE credentials SET expiry_confirmed = 1 WHERE id = ?1", [id])? == 0 {
+            return Err(Error::not_found("credential", id));
+        }
+        Ok(())
+    }
+
+    /// Closes the current cycle into history and starts `next`.
+    pub fn renew(&self, closed: &PastCycle, next: Cycle) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO past_cycles (credential_id, cycle_start, cycle_end, renewed_on, fee_paid_cents,
+                                      units_required, units_earned)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                closed.credential_id,
+                closed.start.to_string(),
+                closed.end.to_string(),
+                closed.renewed_on.to_string(),
+                closed.fee_paid.map(|c| c.0),
+                closed.units_required.map(|u| u.0),
+                closed.units_earned.0,
+            ],
+        )?;
+        let changed = self.tx.execute(
+            "UPDATE credentials SET cycle_start = ?2, cycle_end = ?3, expiry_confirmed = 1 WHERE id = ?1",
+            params![closed.credential_id, next.start.to_string(), next.end.to_string()],
+        )?;
+        if changed == 0 {
+            return Err(Error::not_found("credential", closed.credential_id));
+        }
+        rebuild_totals(&self.tx, closed.credential_id)
+    }
+
+    /// Reopens the most recent closed cycle of a credential as its current one: the renewal
+    /// recorded last is taken back.
+    pub fn undo_last_renewal(&self, credential_id: i64) -> Result<()> {
+        let last: Option<(i64, String, String)> = self
+            .tx
+            .query_row(
+                "SELECT id, cycle_start, cycle_end FROM past_cycles WHERE credential_id = ?1
+                 ORDER BY cycle_end DESC, id DESC LIMIT 1",
+                [credential_id],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .optional()?;
+        let Some((past_id, start, end)) = last else {
+            return Err(Error::invalid("renewal", "no renewal is recorded for this credential"));
+        };
+        self.tx.execute(
+            "UPDATE credentials SET cycle_start = ?2, cycle_end = ?3 WHERE id = ?1",
+            params![credential_id, start, end],
+        )?;
+        self.tx.execute("DELETE FROM past_cycles WHERE id = ?1", [past_id])?;
+        rebuild_totals(&self.tx, credential_id)
+    }
+}
+
+/// Stores each opening-balance entry as an activity dated on the cycle's first day, credited (as
+/// typed units) to `credential` only. Totals are rebuilt by the caller.
+fn insert_opening_balance(
+    conn: &Connection,
+    credential: &Credential,
+    opening: &[OpeningEntry],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    for entry in opening {
+        conn.execute(
+            "INSERT INTO activities (title, completed_on, hours, cost_cents, created_at, opening_balance_for)
+             VALUES (?1, ?2, ?3, 0, ?4, ?5)",
+            params![
+                OPENING_TITLE,
+                credential.cycle.start.to_string(),
+                entry.hours(credential).0,
+                timestamp(now),
+                credential.id
+            ],
+        )?;
+        let activity_id = conn.last_insert_rowid();
+        if let Some(category) = &entry.category {
+            conn.execute(
+                "INSERT INTO activity_categories (activity_id, position, category) VALUES (?1, 0, ?2)",
+                params![activity_id, category],
+            )?;
+        }
+        super::ledger::insert_credits(
+            conn,
+            &[Credit {
+                activity_id,
+                credential_id: credential.id,
+                completed_on: credential.cycle.start,
+                units: entry.units,
+                category: entry.category.clone(),
+                overridden: true,
+                late_for_cycle_end: None,
+            }],
+        )?;
+    }
+    Ok(())
+}
+
+pub(super) fn opening_balance_activities(conn: &Connection, credential_id: i64) -> Result<Vec<i64>> {
+    let mut statement = conn.prepare_cached("SELECT id FROM activities WHERE opening_balance_for = ?1 ORDER BY id")?;
+    let ids = statement.query_map([credential_id], |row| row.get(0))?.collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
+}
