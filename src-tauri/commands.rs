@@ -1,9 +1,6 @@
 //! Tauri commands: each a few lines that call the core and map its errors to `{code, message}`.
 //! No SQL and no rules here.
 
-use std::sync::mpsc::Sender;
-use std::sync::{Arc, Mutex, MutexGuard};
-
 use chrono::{NaiveDate, Utc};
 use recert_core::activity::{ActivityChanges, ActivityForm};
 use recert_core::catalog::Catalog;
@@ -12,35 +9,12 @@ use recert_core::service::RenewalForm;
 use recert_core::view::{
     ActivityView, CostsView, CredentialView, DetailView, LoggedView, PresetView, PreviewView, StatusView,
 };
-use recert_core::Recert;
 use serde::Serialize;
 use tauri::State;
 
+use crate::app_state::AppState;
 use crate::ipc_error::IpcError;
-use crate::scheduler::{NotifierStatus, SchedulerMsg};
-
-pub struct AppState {
-    pub recert: Mutex<Recert>,
-    /// Fixed by `--today` (tests, demos); otherwise the real date at each call.
-    pub fixed_today: Option<NaiveDate>,
-    pub scheduler: Sender<SchedulerMsg>,
-    pub notifier: Arc<Mutex<NotifierStatus>>,
-}
-
-impl AppState {
-    fn recert(&self) -> Result<MutexGuard<'_, Recert>, IpcError> {
-        self.recert.lock().map_err(|_| IpcError::internal("the data store is unavailable after an earlier failure"))
-    }
-
-    pub fn today(&self) -> NaiveDate {
-        self.fixed_today.unwrap_or_else(|| chrono::Local::now().date_naive())
-    }
-
-    /// Tells the reminder scheduler the data changed, so reminders follow at once.
-    fn data_changed(&self) {
-        let _ = self.scheduler.send(SchedulerMsg::Changed);
-    }
-}
+use crate::scheduler::SchedulerMsg;
 
 type Reply<T> = Result<T, IpcError>;
 

@@ -1,4 +1,5 @@
-//! The desktop window (Tauri 2): state, commands, and the window's life cycle.
+//! The desktop app (Tauri 2): builds the window process — plugins, commands, state, scheduler,
+//! tray or agent — and its life cycle.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -8,8 +9,10 @@ use recert_core::paths::data_dir_from_env;
 use recert_core::Recert;
 use tauri::{Emitter, Manager};
 
-use crate::commands::{self, AppState};
+use crate::app_state::AppState;
+use crate::commands;
 use crate::scheduler::{self, NotifierStatus, Turn};
+use crate::window::show_main_window;
 use crate::{background, tray};
 
 /// WebKitGTK's DMA-BUF renderer shows a blank window on many GPUs, VMs and software-only GL.
@@ -155,13 +158,5 @@ fn migrate_start_at_login(app: &tauri::AppHandle) {
         Ok(true) => warn!("recert: start at login now uses {}", crate::autostart::location()),
         Ok(false) => {}
         Err(error) => warn!("recert: start at login still uses the old entry: {error}"),
-    }
-}
-
-pub fn show_main_window(app: &tauri::AppHandle) {
-    if let Some(window) = app.get_webview_window("main") {
-        let _ = window.show();
-        let _ = window.unminimize();
-        let _ = window.set_focus();
     }
 }

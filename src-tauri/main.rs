@@ -10,6 +10,7 @@ macro_rules! warn {
     };
 }
 
+mod app_state;
 mod autostart;
 mod background;
 mod cli;
@@ -21,6 +22,7 @@ mod scheduler;
 mod tray;
 #[allow(dead_code)] // shared with the agent (agent.rs), which uses the rest
 mod turn;
+mod window;
 
 use clap::Parser;
 

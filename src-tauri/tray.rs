@@ -5,7 +5,7 @@ use tauri::menu::{Menu, MenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager};
 
-use crate::commands::AppState;
+use crate::app_state::AppState;
 use crate::scheduler::SchedulerMsg;
 
 pub fn install(app: &AppHandle) -> tauri::Result<()> {
@@ -16,7 +16,7 @@ pub fn install(app: &AppHandle) -> tauri::Result<()> {
     let mut tray =
         TrayIconBuilder::with_id("main").tooltip("Recert").menu(&menu).on_menu_event(|app, event| {
             match event.id.as_ref() {
-                "open" => crate::desktop::show_main_window(app),
+                "open" => crate::window::show_main_window(app),
                 "check" => {
                     let (reply, _answer) = std::sync::mpsc::channel();
                     let _ = app.state::<AppState>().scheduler.send(SchedulerMsg::CheckNow(reply));

@@ -1,0 +1,34 @@
+//! What the window's commands, tray and setup share: the open store, the clock and the line to the
+//! reminder scheduler. Its own module so that none of them imports another for it.
+
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::NaiveDate;
+use recert_core::Recert;
+
+use crate::ipc_error::IpcError;
+use crate::scheduler::{NotifierStatus, SchedulerMsg};
+
+pub struct AppState {
+    pub recert: Mutex<Recert>,
+    /// Fixed by `--today` (tests, demos); otherwise the real date at each call.
+    pub fixed_today: Option<NaiveDate>,
+    pub scheduler: Sender<SchedulerMsg>,
+    pub notifier: Arc<Mutex<NotifierStatus>>,
+}
+
+impl AppState {
+    pub fn recert(&self) -> Result<MutexGuard<'_, Recert>, IpcError> {
+        self.recert.lock().map_err(|_| IpcError::internal("the data store is unavailable after an earlier failure"))
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.fixed_today.unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+
+    /// Tells the reminder scheduler the data changed, so reminders follow at once.
+    pub fn data_changed(&self) {
+        let _ = self.scheduler.send(SchedulerMsg::Changed);
+    }
+}
