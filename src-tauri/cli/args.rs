@@ -140,6 +140,12 @@ pub struct EditActivityArgs {
     pub for_all: bool,
     #[arg(long)]
     pub notes: Option<String>,
+    /// Keep this file as the proof instead of the current one (a copy goes into the data folder)
+    #[arg(long, value_name = "FILE")]
+    pub proof: Option<PathBuf>,
+    /// Keep no proof (the stored copy goes unless another activity uses it)
+    #[arg(long, conflicts_with = "proof")]
+    pub no_proof: bool,
     #[arg(long)]
     pub json: bool,
 }

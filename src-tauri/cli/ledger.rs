@@ -59,6 +59,8 @@ pub fn edit_activity(recert: &mut Recert, args: EditActivityArgs, today: NaiveDa
         categories,
         notes: args.notes,
         credit_to,
+        proof_file: args.proof,
+        remove_proof: args.no_proof,
     };
     let edited = recert.edit_activity(args.id, &changes, today)?;
     if args.json {
@@ -66,6 +68,14 @@ pub fn edit_activity(recert: &mut Recert, args: EditActivityArgs, today: NaiveDa
     }
     let a = &edited.activity;
     out!("Changed activity {}: \"{}\", {}, {} h", a.id, a.title, a.completed_on, a.hours)?;
+    match (&a.proof, changes.remove_proof || changes.proof_file.is_some()) {
+        (Some(proof), true) => out!("  Proof: {}", proof.original_name)?,
+        (None, true) => out!("  Proof: none")?,
+        _ => {}
+    }
+    if let (Some(target), Some(proof)) = (&edited.proof_link_target, &a.proof) {
+        out!("  Proof: {} is a link: copied {}, the file it points to", proof.original_name, target.display())?;
+    }
     print_outcomes(&edited)
 }
 

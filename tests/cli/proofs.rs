@@ -150,3 +150,33 @@ fn a_link_is_followed_and_the_output_says_so() {
     assert_eq!(refused.code, 2);
     assert!(refused.stderr.contains("not a file"), "{}", refused.stderr);
 }
+
+#[test]
+fn an_edit_attaches_replaces_and_removes_a_proof() {
+    let recert = Recert::new();
+    let outside = tempfile::tempdir().unwrap();
+    recert.ok(&["log", "--title", "Workshop", "--date", "2026-01-05", "--hours", "1"]);
+    let receipt = write(outside.path(), "receipt.pdf", b"the receipt");
+    let certificate = write(outside.path(), "certificate.pdf", b"the certificate");
+
+    let run = recert.ok(&["edit-activity", "1", "--proof", receipt.to_str().unwrap()]);
+    assert!(run.stdout.contains("Proof: receipt.pdf"), "{}", run.stdout);
+    let run = recert.ok(&["edit-activity", "1", "--proof", certificate.to_str().unwrap()]);
+    assert!(run.stdout.contains("Proof: certificate.pdf"), "{}", run.stdout);
+    let activities = recert.ok(&["activities", "--json"]).json();
+    assert_eq!(activities[0]["proof"]["original_name"], "certificate.pdf");
+    assert_eq!(activities[0]["title"], "Workshop", "what the edit did not name stays");
+    assert_eq!(stored_names(&recert).len(), 1, "the receipt's copy went: nothing uses it");
+
+    let run = recert.run(&["edit-activity", "1", "--proof", receipt.to_str().unwrap(), "--no-proof"]);
+    assert_eq!(run.code, 2, "both at once is a usage error: {}", run.stderr);
+    let run = recert.run(&["edit-activity", "1", "--proof", outside.path().join("gone.pdf").to_str().unwrap()]);
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains("file not found"), "{}", run.stderr);
+    assert_eq!(recert.ok(&["activities", "--json"]).json()[0]["proof"]["original_name"], "certificate.pdf");
+
+    let run = recert.ok(&["edit-activity", "1", "--no-proof"]);
+    assert!(run.stdout.contains("Proof: none"), "{}", run.stdout);
+    assert!(recert.ok(&["activities", "--json"]).json()[0]["proof"].is_null());
+    assert!(stored_names(&recert).is_empty());
+}

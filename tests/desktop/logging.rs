@@ -216,6 +216,42 @@ async fn a_logged_activity_is_edited_in_the_window() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn an_edit_shows_the_kept_proof_and_can_remove_it() {
+    let app = App::launch_with(|dir| {
+        support::cli(dir, &["add", "--preset", "nsca-cscs", "--earned", "2015-06-01", "--json"]);
+        let receipt = dir.join("receipt.pdf");
+        std::fs::write(&receipt, b"the receipt").unwrap();
+        let receipt = receipt.to_str().unwrap();
+        support::cli(
+            dir,
+            &["log", "--title", "Workshop", "--date", "2026-05-01", "--hours", "2", "--proof", receipt, "--json"],
+        );
+    })
+    .await;
+    app.client.goto_hash_free("#/log").await;
+    app.click(".activity-item .edit-activity").await;
+    app.eventually("the activity in the form", || async { app.value("#log-title").await == "Workshop" }).await;
+    assert_eq!(text_of(&app, "#proof-name").await, "receipt.pdf (kept)");
+    assert_eq!(text_of(&app, "#pick-proof").await, "Replace…");
+    app.click("#clear-proof").await;
+    assert_eq!(text_of(&app, "#proof-name").await, "No proof: receipt.pdf will be removed");
+    app.screenshot("log-editing-proof-removed").await;
+    app.click("#save-activity").await;
+    app.eventually("the saved changes confirmed", || async {
+        app.script("return document.querySelector('#flash')?.textContent ?? '';")
+            .await
+            .as_str()
+            .is_some_and(|text| text.contains("Saved changes to “Workshop”"))
+    })
+    .await;
+    let activities = app.cli(&["activities", "--json"]);
+    assert!(activities[0]["proof"].is_null(), "{activities}");
+    assert_eq!(activities[0]["hours"], 2.0, "the rest as it was");
+    assert!(!app.data_path().join("proofs").read_dir().unwrap().any(|_| true), "the copy went with it");
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn enter_in_the_catalog_search_picks_the_only_match() {
     let app = App::launch().await;
     app.click("#add-first-credential").await;

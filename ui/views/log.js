@@ -169,11 +169,26 @@ function proofField(state) {
   const name = h('span', { id: 'proof-name', class: 'proof-name' }, 'No file chosen');
   const clear = h('button', { type: 'button', class: 'button small', id: 'clear-proof', hidden: true }, 'Remove file');
   const pick = h('button', { type: 'button', class: 'button', id: 'pick-proof', 'aria-describedby': 'proof-name proof-hint' }, 'Choose file…');
+  // While editing, the activity's own proof is kept unless a new file replaces it or the user
+  // removes it; the line says which will happen on Save.
   const show = () => {
-    name.textContent = state.proofPath ? fileName(state.proofPath) : 'No file chosen';
+    const current = state.editing?.proof?.original_name ?? null;
+    const kept = current && !state.removeProof ? current : null;
+    if (state.proofPath) {
+      name.textContent = current ? `${fileName(state.proofPath)} (replaces ${current})` : fileName(state.proofPath);
+    } else if (kept) {
+      name.textContent = `${kept} (kept)`;
+    } else if (current) {
+      name.textContent = `No proof: ${current} will be removed`;
+    } else {
+      name.textContent = 'No file chosen';
+    }
     name.title = state.proofPath ?? '';
-    clear.hidden = !state.proofPath;
+    clear.hidden = !(state.proofPath || kept);
+    clear.textContent = state.proofPath ? 'Remove file' : 'Remove proof';
+    pick.textContent = state.proofPath || kept ? 'Replace…' : 'Choose file…';
   };
+  state.showProof = show;
   const container = h('fieldset', { class: 'form-section', id: 'proof-section', 'data-field': 'proof' },
     h('legend', null, 'Proof (optional)'),
     h('div', { class: 'input-row' }, pick, name, clear),
@@ -182,14 +197,18 @@ function proofField(state) {
     clearFieldError(container);
     try {
       const path = await pickProofFile();
-      if (path) state.proofPath = path;
+      if (path) {
+        state.proofPath = path;
+        state.removeProof = false;
+      }
       show();
     } catch (error) {
       showError(container.closest('form') ?? container, { ...error, field: 'proof', message: error.message });
     }
   });
   clear.addEventListener('click', () => {
-    state.proofPath = null;
+    if (state.proofPath) state.proofPath = null;
+    else state.removeProof = true;
     show();
     pick.focus();
   });
@@ -264,8 +283,10 @@ function activityForm(form, state, preview) {
 }
 
 /** The same as changes to the activity being edited: every field, an empty one clears it. */
-function activityChanges(form, preview) {
+function activityChanges(form, state, preview) {
   return {
+    proof_file: state.proofPath,
+    remove_proof: state.removeProof && !state.proofPath,
     title: valueOf(form, 'log-title'),
     provider: valueOf(form, 'log-provider'),
     completed_on: valueOf(form, 'log-date').trim(),
@@ -382,7 +403,7 @@ async function submit(event, form, state, preview, app) {
   button.disabled = true;
   try {
     if (state.editing) {
-      const edited = await editActivity(state.editing.id, activityChanges(form, preview));
+      const edited = await editActivity(state.editing.id, activityChanges(form, state, preview));
       flash(...savedSummary(edited, 'Saved changes to', app));
       app.refresh();
     } else {
@@ -416,12 +437,9 @@ function startEditing(activity, form, state, preview, schedulePreview) {
   preview.reset(typed);
   form.classList.add('editing');
   form.querySelector('#activity-legend').textContent = `Editing “${activity.title}”`;
-  form.querySelector('#proof-section').hidden = true;
-  const proofNote = form.querySelector('#edit-proof-note');
-  proofNote.hidden = false;
-  proofNote.textContent = activity.proof
-    ? `Its proof (${activity.proof.original_name}) stays as it is.`
-    : 'To attach a proof, delete this activity and log it again with the file.';
+  state.proofPath = null;
+  state.removeProof = false;
+  state.showProof();
   form.querySelector('#save-activity').textContent = 'Save changes';
   form.querySelector('#cancel-edit').hidden = false;
   form.querySelector('#editing-banner').hidden = false;
@@ -432,7 +450,7 @@ function startEditing(activity, form, state, preview, schedulePreview) {
 
 export async function render(_params, app) {
   const [statuses, info] = await Promise.all([getStatus(), appInfo().catch(() => null)]);
-  const state = { proofPath: null, editing: null, readDate: null };
+  const state = { proofPath: null, removeProof: false, editing: null, readDate: null };
   let schedulePreview = () => {};
   const preview = new CreditPreview(statuses, () => schedulePreview());
   const cancel = h('button', { type: 'button', class: 'button', id: 'cancel-edit', hidden: true, on: { click: () => app.refresh() } }, 'Cancel');
@@ -441,8 +459,7 @@ export async function render(_params, app) {
       h('p', { class: 'notice editing-banner', id: 'editing-banner', hidden: true },
         'Editing a logged activity: its credits are worked out again when you save. Units you typed for a credential stay unless you change them.'),
       activityFields(statuses, info?.today ?? '', state),
-      proofField(state),
-      h('p', { class: 'hint', id: 'edit-proof-note', hidden: true })),
+      proofField(state)),
     // Beside the fields on wide windows, and kept in view while the user types.
     h('div', { class: 'log-side' },
       preview.element,

@@ -1,7 +1,7 @@
 //! The CEC ledger: an activity (a course, a workshop, a CPR class) is logged once and credited to
 //! every held credential it can serve, in that credential's unit.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -101,6 +101,14 @@ impl CreditChoice {
     }
 }
 
+/// What an edit does to an activity's proof.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProofChange<'a> {
+    Keep,
+    Replace(&'a Path),
+    Remove,
+}
+
 /// What the user changes in a logged activity. `None` keeps a value; an empty text clears an
 /// optional one (provider, cost, notes).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -117,9 +125,23 @@ pub struct ActivityChanges {
     /// credential it can serve). `None` keeps the current choice: the credentials it counts
     /// toward (with units the user typed), plus those it could not serve before the change.
     pub credit_to: Option<Vec<CreditChoice>>,
+    /// A file to keep as the proof instead of the current one (copied in as when logging).
+    pub proof_file: Option<PathBuf>,
+    /// Keep no proof: the stored copy goes when no other activity uses it.
+    pub remove_proof: bool,
 }
 
 impl ActivityChanges {
+    /// The proof the change asks for; a new file and "no proof" together are a contradiction.
+    pub fn proof_change(&self) -> Result<ProofChange<'_>> {
+        match (&self.proof_file, self.remove_proof) {
+            (Some(_), true) => Err(Error::invalid("proof", "give a new proof file or remove the proof, not both")),
+            (Some(path), false) => Ok(ProofChange::Replace(path)),
+            (None, true) => Ok(ProofChange::Remove),
+            (None, false) => Ok(ProofChange::Keep),
+        }
+    }
+
     /// The whole form the changed activity amounts to, to be validated as a new one is.
     pub fn to_form(&self, activity: &Activity) -> ActivityForm {
         let or = |changed: &Option<String>, current: String| changed.clone().unwrap_or(current);

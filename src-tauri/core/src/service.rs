@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::activity::{
     convert_credit, decide_credit, is_cpr_course, Activity, ActivityChanges, ActivityForm, Credit, CreditDecision,
-    ValidActivity,
+    ProofChange, ValidActivity,
 };
 use crate::amount::{Cents, Hours, Units};
 use crate::backups::{self, Backup, BackupKind};
@@ -454,7 +454,16 @@ impl Recert {
     /// transaction. Credits already counted toward a closed cycle stay as counted; typed units
     /// are kept unless the credentials are chosen again. Bad input changes nothing.
     pub fn edit_activity(&mut self, id: i64, changes: &ActivityChanges, today: NaiveDate) -> Result<LoggedActivity> {
-        self.store.write(|tx| {
+        let proof_change = changes.proof_change()?;
+        // As when logging: a new proof is copied before the write lock and named inside it.
+        let staged = match proof_change {
+            ProofChange::Replace(path) => Some(proofs::stage(&self.data_dir, path)?),
+            ProofChange::Keep | ProofChange::Remove => None,
+        };
+        let proof_link_target = staged.as_ref().and_then(|staged| staged.link_target.clone());
+        let data_dir = &self.data_dir;
+        let mut placed_new = None;
+        let edited = self.store.write(|tx| {
             let old = tx.activity(id)?;
             if let Some(credential_id) = old.opening_balance_for {
                 // It is credited to its credential only; editing it as a course would spread it.
@@ -471,6 +480,17 @@ impl Recert {
             let outcomes = credit_outcomes(tx, &activity, chosen, Some(&old))?;
             let credits = credits_of(&outcomes, activity.completed_on, &tx.credits_for_activity(id)?);
             tx.update_activity(id, &activity, &credits)?;
+            match (proof_change, staged) {
+                (ProofChange::Remove, _) => tx.set_activity_proof(id, None)?,
+                (ProofChange::Replace(_), Some(staged)) => {
+                    let (proof, new_file) = staged.place(data_dir)?;
+                    if new_file {
+                        placed_new = Some(data_dir.join(&proof.stored_path));
+                    }
+                    tx.set_activity_proof(id, Some(&proof))?;
+                }
+                _ => {}
+            }
             // A course re-dated or renamed into a CPR course may have renewed a card as well.
             let activity = tx.activity(id)?;
             let card_offers =
@@ -479,8 +499,24 @@ impl Recert {
                 } else {
                     card_offers(tx, &activity)?
                 };
-            Ok(LoggedActivity { activity, outcomes, proof_link_target: None, card_offers })
-        })
+            Ok((LoggedActivity { activity, outcomes, proof_link_target, card_offers }, old.proof))
+        });
+        match edited {
+            Ok((logged, old_proof)) => {
+                // Committed: the copy the activity no longer uses goes unless another uses it (a
+                // failure here leaves it for the next start, never undoes the edit).
+                if old_proof.is_some_and(|old| logged.activity.proof.as_ref() != Some(&old)) {
+                    let _ = self.tidy_proofs();
+                }
+                Ok(logged)
+            }
+            Err(error) => {
+                if let Some(path) = placed_new {
+                    let _ = std::fs::remove_file(path);
+                }
+                Err(error)
+            }
+        }
     }
 
     pub fn activities(&self) -> Result<Vec<ActivityWithCredits>> {

@@ -89,6 +89,68 @@ fn a_failed_log_leaves_no_proof_behind() {
     assert!(!dir.path().join("proofs").exists());
 }
 
+fn stored_proofs(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("proofs"))
+        .map(|entries| entries.map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn an_edit_replaces_or_removes_the_proof_and_tidies_the_copy_nothing_uses() {
+    let (dir, mut recert) = open();
+    add(&mut recert, "acsm-cpt", "2024-03-01");
+    let first = dir.path().join("receipt.pdf");
+    std::fs::write(&first, b"receipt").unwrap();
+    let second = dir.path().join("certificate.pdf");
+    std::fs::write(&second, b"certificate").unwrap();
+    let mut form = course("1");
+    form.proof_file = Some(first.clone());
+    let id = recert.log_activity(&form, now(), d("2026-11-23")).unwrap().activity.id;
+    // A second activity with the same receipt shares its stored copy.
+    let shared = recert.log_activity(&form, now(), d("2026-11-23")).unwrap().activity.id;
+    let receipt_copy = stored_proofs(dir.path());
+    assert_eq!(receipt_copy.len(), 1);
+
+    let replace = ActivityChanges { proof_file: Some(second), ..Default::default() };
+    let edited = recert.edit_activity(id, &replace, d("2026-11-23")).unwrap();
+    assert_eq!(edited.activity.proof.as_ref().unwrap().original_name, "certificate.pdf");
+    assert_eq!(edited.activity.title, "Course", "what the edit did not name stays");
+    assert_eq!(stored_proofs(dir.path()).len(), 2, "the receipt's copy stays: the other activity uses it");
+    assert_eq!(std::fs::read(recert.proof_path(id).unwrap()).unwrap(), b"certificate");
+
+    let remove = ActivityChanges { remove_proof: true, ..Default::default() };
+    recert.edit_activity(shared, &remove, d("2026-11-23")).unwrap();
+    assert!(recert.activities().unwrap().iter().find(|a| a.activity.id == shared).unwrap().activity.proof.is_none());
+    assert_eq!(stored_proofs(dir.path()).len(), 1, "the receipt's copy went with its last user");
+    assert!(!stored_proofs(dir.path()).contains(&receipt_copy[0]));
+}
+
+#[test]
+fn a_refused_proof_edit_changes_nothing() {
+    let (dir, mut recert) = open();
+    add(&mut recert, "acsm-cpt", "2024-03-01");
+    let receipt = dir.path().join("receipt.pdf");
+    std::fs::write(&receipt, b"receipt").unwrap();
+    let mut form = course("1");
+    form.proof_file = Some(receipt.clone());
+    let id = recert.log_activity(&form, now(), d("2026-11-23")).unwrap().activity.id;
+    let before = format!("{:?}", recert.activities().unwrap());
+
+    let both = ActivityChanges { proof_file: Some(receipt), remove_proof: true, ..Default::default() };
+    assert_eq!(recert.edit_activity(id, &both, d("2026-11-23")).unwrap_err().code(), "invalid");
+    let missing = ActivityChanges { proof_file: Some(dir.path().join("gone.pdf")), ..Default::default() };
+    assert_eq!(recert.edit_activity(id, &missing, d("2026-11-23")).unwrap_err().code(), "invalid");
+    // A bad value elsewhere in the form: the new file is not left in proofs/.
+    let other = dir.path().join("other.pdf");
+    std::fs::write(&other, b"other").unwrap();
+    let bad_hours = ActivityChanges { proof_file: Some(other), hours: Some("-3".into()), ..Default::default() };
+    assert!(recert.edit_activity(id, &bad_hours, d("2026-11-23")).is_err());
+    assert_eq!(format!("{:?}", recert.activities().unwrap()), before);
+    assert_eq!(stored_proofs(dir.path()).len(), 1);
+}
+
 #[test]
 fn backup_now_writes_a_readable_copy() {
     let (_dir, mut recert) = open();

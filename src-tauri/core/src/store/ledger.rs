@@ -298,6 +298,18 @@ impl Tx<'_> {
         adjust_totals_for_activity(&self.tx, id, 1)
     }
 
+    /// Sets or clears the proof an activity keeps (the file itself is the caller's).
+    pub fn set_activity_proof(&self, id: i64, proof: Option<&Proof>) -> Result<()> {
+        let changed = self.tx.execute(
+            "UPDATE activities SET proof_path = ?2, proof_name = ?3, proof_sha256 = ?4 WHERE id = ?1",
+            params![id, proof.map(|p| &p.stored_path), proof.map(|p| &p.original_name), proof.map(|p| &p.sha256)],
+        )?;
+        if changed == 0 {
+            return Err(Error::not_found("activity", id));
+        }
+        Ok(())
+    }
+
     /// Removes an activity and its credits.
     pub fn delete_activity(&self, id: i64) -> Result<()> {
         adjust_totals_for_activity(&self.tx, id, -1)?;
