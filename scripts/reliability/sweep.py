@@ -70,7 +70,8 @@ def cases():
     for option in ["--date", "--fee", "--expires"]:
         yield "renew", option, ["renew", "1", "--date", "2026-11-01", "--yes"]
     yield "renew", None, ["renew", "--date", "2026-11-01", "--yes"]
-    for option in ["--title", "--date", "--hours", "--provider", "--cost", "--category", "--for", "--notes"]:
+    for option in ["--title", "--date", "--hours", "--provider", "--cost", "--category", "--for", "--proof",
+                   "--notes"]:
         yield "edit-activity", option, ["edit-activity", "1"]
     yield "edit-activity", None, ["edit-activity", "--notes", "n"]
     for command in ["show", "confirm", "remove", "remove-activity", "undo-renewal"]:

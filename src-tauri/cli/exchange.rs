@@ -39,10 +39,18 @@ pub fn import_csv(
         print_report(&report, options)?;
     }
     if !report.ok() {
-        for error in &report.errors {
-            warn!("recert: {}", recert_core::quote::message(&one_line(&error.to_string()), MAX_ERROR_CHARS));
-        }
+        let shown =
+            |error: &dyn std::fmt::Display| recert_core::quote::message(&one_line(&error.to_string()), MAX_ERROR_CHARS);
         let lines = report.errors.iter().filter(|e| e.line > 0).count();
+        if lines == 0 {
+            // A problem with the file as a whole (no date, title or hours column): one line.
+            let problems: Vec<String> = report.errors.iter().map(|error| shown(error)).collect();
+            warn!("recert: {}; nothing was imported", problems.join("; "));
+            return Ok(EXIT_BAD_LINES);
+        }
+        for error in &report.errors {
+            warn!("recert: {}", shown(error));
+        }
         warn!("recert: nothing was imported ({lines} bad line(s)); fix them and import the file again");
         return Ok(EXIT_BAD_LINES);
     }

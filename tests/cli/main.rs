@@ -699,6 +699,18 @@ fn a_spreadsheet_goes_out_and_comes_back_in() {
     assert_eq!(again.code, 2, "a duplicate is refused");
     assert!(again.stderr.contains("already in the ledger"), "{}", again.stderr);
     other.ok(&["import-csv", sheet_path, "--allow-duplicates"]);
+
+    // A file that is no spreadsheet of courses at all: one line that says so (found by make
+    // reliability: it also said "0 bad line(s)" on a second line).
+    let before = other.dump();
+    let not_a_sheet = other.data_dir().join("passwd");
+    std::fs::write(&not_a_sheet, "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/:/bin/false\n").unwrap();
+    let refused = other.run(&["import-csv", not_a_sheet.to_str().unwrap()]);
+    assert_eq!(refused.code, 2);
+    assert_eq!(refused.stderr.lines().count(), 1, "{}", refused.stderr);
+    assert!(refused.stderr.contains("has no date, title, hours column"), "{}", refused.stderr);
+    assert!(refused.stderr.contains("nothing was imported"), "{}", refused.stderr);
+    assert_eq!(other.dump(), before, "nothing changed");
 }
 
 #[test]
