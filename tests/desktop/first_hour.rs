@@ -101,6 +101,23 @@ async fn an_unknown_fee_is_filled_in_where_it_is_shown() {
         app.find("#costs-total").await.text().await.unwrap_or_default() == "Total: $164.00"
     })
     .await;
+
+    // A CPR/AED card's cost is the course that renews it: it fills in the same way, named so.
+    crate::support::cli(app.data_path(), &["add", "--preset", "cpr-aed-aha", "--earned", "2025-01-10", "--json"]);
+    app.client.execute("location.hash = '#/'; location.hash = '#/costs';", vec![]).await.unwrap();
+    app.eventually("the card's course in the total", || async {
+        app.find("#costs-total").await.text().await.unwrap_or_default() == "Total: $164.00 + 1 fee unknown"
+    })
+    .await;
+    app.click("#upcoming-costs .fill-in[data-fills='renewal_fee']").await;
+    let label = app.wait_for("#upcoming-costs .fill-in-form label").await.text().await.unwrap();
+    assert_eq!(label, "Renewal course cost (USD)");
+    app.type_into("#upcoming-costs .fill-in-form input", "75").await;
+    app.click("#upcoming-costs .fill-in-save").await;
+    app.eventually("the total counts the course", || async {
+        app.find("#costs-total").await.text().await.unwrap_or_default() == "Total: $239.00"
+    })
+    .await;
     app.close().await;
 }
 

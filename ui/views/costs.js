@@ -41,7 +41,7 @@ function upcomingSection(upcoming, bodies, app) {
         h('span', { class: 'cost-what' }, h('strong', null, cost.abbreviation), ` — ${cost.what}, due `, dateElement(cost.due_on)),
         h('span', { class: cost.amount === null ? 'cost-amount unknown' : 'cost-amount' },
           moneyOrUnknown(cost.amount, bodies.get(cost.credential_id)?.body_short ?? 'the certifying body')),
-        cost.amount === null && bodies.get(cost.credential_id)?.kind === 'credential'
+        cost.amount === null && bodies.has(cost.credential_id)
           ? [' ', fillInButton(bodies.get(cost.credential_id), 'renewal_fee', app)] : null))));
   });
   return h('section', { class: 'panel', id: 'upcoming-costs' }, h('h2', null, 'Renewals ahead'), intro,

@@ -26,13 +26,13 @@ export function deadlineLine(status, id) {
  */
 export function fillInButton(status, key, app) {
   const button = h('button', {
-    type: 'button', class: 'button small fill-in', 'data-fills': key, 'aria-label': `Enter the ${key.replaceAll('_', ' ')}`,
+    type: 'button', class: 'button small fill-in', 'data-fills': key, 'aria-label': `Enter the ${key === 'renewal_fee' && status.kind === 'cpr_aed' ? 'renewal course cost' : key.replaceAll('_', ' ')}`,
     on: {
       keydown: (event) => event.stopPropagation(),
       click: async (event) => {
         event.stopPropagation();
         const { openFillIn } = await import('./fill-in.js');
-        openFillIn(button, { credentialId: status.id, key, abbreviation: status.abbreviation, app });
+        openFillIn(button, { credentialId: status.id, key, abbreviation: status.abbreviation, kind: status.kind, app });
       },
     },
   }, 'Enter');
@@ -74,7 +74,7 @@ export function moneyLine(status, app) {
     h('span', null, status.kind === 'cpr_aed' ? 'Renewal course: ' : 'Renewal fee: ',
       h('span', { class: feeUnknown ? 'unknown' : 'amount' },
         moneyOrUnknown(status.renewal_fee_cents, status.body_short)),
-      feeUnknown && status.kind !== 'cpr_aed' && app ? [' ', fillInButton(status, 'renewal_fee', app)] : null),
+      feeUnknown && app ? [' ', fillInButton(status, 'renewal_fee', app)] : null),
   ];
   if (status.fee_note) parts.push(h('span', { class: 'hint fee-note' }, ` (${status.fee_note})`));
   if (status.status === 'grace') {

@@ -71,7 +71,7 @@ function progressSection(status, app) {
 function moneySection(status, app) {
   const rows = [
     [status.kind === 'cpr_aed' ? 'Renewal course' : 'Renewal fee', [moneyOrUnknown(status.renewal_fee_cents, status.body_short),
-      status.renewal_fee_cents === null && status.kind !== 'cpr_aed' ? [' ', fillInButton(status, 'renewal_fee', app)] : null]],
+      status.renewal_fee_cents === null ? [' ', fillInButton(status, 'renewal_fee', app)] : null]],
   ];
   if (status.status === 'grace' || status.status === 'due_soon') {
     rows.push(['Late fee if past the deadline', moneyOrUnknown(status.late_fee_cents, status.body_short)]);

@@ -19,8 +19,10 @@ const FIELDS = {
 export const canFillIn = (key) => key in FIELDS;
 
 /** Replaces `button` with a small form that saves `key` for credential `credentialId`. */
-export function openFillIn(button, { credentialId, key, abbreviation, app }) {
-  const spec = FIELDS[key];
+export function openFillIn(button, { credentialId, key, abbreviation, kind, app }) {
+  // A CPR/AED card has no renewal fee: what it costs is the course that renews it.
+  const spec = key === 'renewal_fee' && kind === 'cpr_aed'
+    ? { ...FIELDS[key], label: 'Renewal course cost (USD)' } : FIELDS[key];
   const id = uniqueId(`fill-${key}`);
   const input = spec.choice
     ? selectField({ id, label: spec.label, field: spec.field, options: [['yes', 'Yes'], ['no', 'No']], value: 'yes' })
