@@ -73,7 +73,7 @@ def run_sections(args, rng, recert: Recert, notifier) -> int:
         started = time.monotonic()
         crashes = CrashTrials(recert, work, rng)
         counts = crashes.run(args.crash_trials)
-        table(f"Crashes: kill -9 during log, log --proof, add, renew, edit, remove-activity", counts,
+        table(f"Crashes: kill -9 during log, log --proof, add, renew, edit, edit-activity --proof, remove-activity", counts,
               time.monotonic() - started)
         problems = crashes.findings.lost + crashes.findings.integrity + crashes.findings.proofs
         show_problems(problems)

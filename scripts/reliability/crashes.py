@@ -1,4 +1,4 @@
-"""kill -9 at a random moment during each writing command, then the checks: SQLite's integrity
+"""kill -9 at a random moment during each writing command (an edit-activity replacing or removing a proof too), then the checks: SQLite's integrity
 and foreign keys, every acknowledged write present, every activity whole, running totals equal
 to the ledger, every proof present, and after the next start no copy or partial file left."""
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from common import Findings, Recert, check_folder, connect
 
-KINDS = ["log", "log --proof", "add", "renew", "edit", "remove-activity"]
+KINDS = ["log", "log --proof", "add", "renew", "edit", "edit-activity --proof", "remove-activity"]
 # The credential every trial's course counts toward (its cycle holds 2026-05-01).
 STANDING = ["add", "--name", "Standing", "--body", "B", "--earned", "2025-01-01", "--cycle-years", "3",
             "--units", "100", "--unit", "CEU", "--hours-per-unit", "1"]
@@ -30,6 +30,8 @@ class CrashTrials:
             self.shared.append(path)
         self.n = 0
         self.titles, self.names, self.fees, self.removed = set(), set(), set(), set()
+        # The proof each activity must keep after an acknowledged `edit-activity --proof/--no-proof`.
+        self.proof_of = {}
         self.typical = Counter({kind: 0.05 for kind in KINDS})
         self.counts = Counter()
         self.findings = Findings()
@@ -74,7 +76,14 @@ class CrashTrials:
         if not live:
             return self._command("log")
         title = self.rng.choice(live)
-        return ["remove-activity", str(self._ids_by_title()[title])], ("removed", title)
+        activity = str(self._ids_by_title()[title])
+        if kind == "edit-activity --proof":
+            if self.rng.random() < 0.25:
+                return ["edit-activity", activity, "--no-proof"], ("proof", (title, None))
+            proof = self.sources / f"edit-{n}.pdf"
+            proof.write_bytes(self.rng.randbytes(self.rng.choice([2 << 10, 1 << 20, 8 << 20])))
+            return ["edit-activity", activity, "--proof", str(proof)], ("proof", (title, proof.name))
+        return ["remove-activity", activity], ("removed", title)
 
     def _landed(self, marker) -> bool:
         what, value = marker
@@ -86,7 +95,10 @@ class CrashTrials:
                 "fee": ("SELECT COUNT(*) FROM past_cycles WHERE fee_paid_cents = ?", 1),
                 "notes": ("SELECT COUNT(*) FROM credentials WHERE id = 1 AND notes = ?", 1),
                 "removed": ("SELECT COUNT(*) FROM activities WHERE title = ?", 0),
-            }[what]
+            }.get(what)
+            if what == "proof":
+                title, name = value
+                return conn.execute("SELECT proof_name FROM activities WHERE title = ?", (title,)).fetchone() == (name,)
             return conn.execute(query[0], (value,)).fetchone()[0] == query[1]
         finally:
             conn.close()
@@ -94,9 +106,13 @@ class CrashTrials:
     def _acknowledge(self, marker):
         what, value = marker
         {"title": self.titles, "name": self.names, "fee": self.fees}.get(what, set()).add(value)
+        if what == "proof":
+            title, name = value
+            self.proof_of[title] = name
         if what == "removed":
             self.titles.discard(value)
             self.removed.add(value)
+            self.proof_of.pop(value, None)
 
     def _lost(self, marker, acked: bool) -> list:
         """Acknowledged writes that are missing, and activities that are not whole."""
@@ -110,6 +126,10 @@ class CrashTrials:
             lost += [f"acknowledged add {n} is missing" for n in self.names - names]
             lost += [f"acknowledged renewal (fee {f}) is missing" for f in self.fees - fees]
             lost += [f"acknowledged removal of {t} undone" for t in self.removed & titles]
+            for title, name in self.proof_of.items():
+                row = conn.execute("SELECT proof_name FROM activities WHERE title = ?", (title,)).fetchone()
+                if row is not None and row[0] != name:
+                    lost.append(f"acknowledged proof edit of {title} ({name}) is missing (proof: {row[0]})")
             if acked and marker[0] == "notes":
                 notes = conn.execute("SELECT notes FROM credentials WHERE id = 1").fetchone()[0]
                 if notes != marker[1]:
