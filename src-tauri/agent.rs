@@ -19,8 +19,9 @@ macro_rules! warn {
     }};
 }
 
-mod notifier;
 // Shared with the window process (main.rs), which uses the rest.
+#[allow(dead_code)]
+mod notifier;
 #[allow(dead_code)]
 mod scheduler;
 #[allow(dead_code)]

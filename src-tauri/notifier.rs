@@ -7,18 +7,46 @@ use recert_core::reminders::Notice;
 pub const ACTION_OPEN: &str = "open";
 pub const ACTION_SNOOZE: &str = "snooze";
 
-/// Shows a notification for one or more reminders. Actions ("Open Recert", "Snooze 1 day") are offered only where the server
-/// supports them. Fails with the server's message when none is running.
-pub fn show(notice: &Notice<'_>) -> Result<NotificationHandle, String> {
+/// The buttons a notification offers: only a process that stays to follow them may offer them
+/// (`recert remind` ends at once, so its notifications have none).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Buttons {
+    Followed,
+    None,
+}
+
+/// Shows a notification for one or more reminders. Actions ("Open Recert", "Snooze 1 day") are
+/// offered only where the server supports them. Fails with the server's message when none is running.
+pub fn show(notice: &Notice<'_>, buttons: Buttons) -> Result<NotificationHandle, String> {
+    show_text(&notice.title, &notice.body, buttons, None)
+}
+
+/// Shows a notification again in place of notification `id`, which another Recert process showed
+/// and no longer follows: the server replaces it where it is, and its buttons now reach this
+/// process. Where `id` is gone already, the server shows it anew.
+pub fn show_in_place_of(id: u32, title: &str, body: &str) -> Result<NotificationHandle, String> {
+    show_text(title, body, Buttons::Followed, Some(id))
+}
+
+fn show_text(title: &str, body: &str, buttons: Buttons, replaces: Option<u32>) -> Result<NotificationHandle, String> {
     let mut notification = Notification::new();
-    notification.appname("Recert").summary(&notice.title).body(&notice.body);
+    notification.appname("Recert").summary(title).body(body);
+    if let Some(id) = replaces {
+        notification.id(id);
+    }
     // A freedesktop icon name: only notification servers on Linux and the BSDs look it up.
     #[cfg(all(unix, not(target_os = "macos")))]
     notification.icon("appointment-soon");
-    if supports_actions() {
+    if buttons == Buttons::Followed && supports_actions() {
         notification.action(ACTION_OPEN, "Open Recert").action(ACTION_SNOOZE, "Snooze 1 day");
     }
     notification.show().map_err(|error| format!("no notification could be shown: {error}"))
+}
+
+/// The desktop session notifications are shown on, to tell whether a notification id kept in the
+/// data folder belongs to this session (ids start again in every session).
+pub fn session() -> String {
+    std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap_or_default()
 }
 
 /// Whether the notification server shows buttons. Only the freedesktop protocol can be asked

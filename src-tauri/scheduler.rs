@@ -6,14 +6,14 @@
 //! Tauri here: the process is reached through [`Host`]). The two take turns ([`Turn`]): the
 //! window raises reminders while it is open, the agent while none is.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, Utc};
-use recert_core::reminders::{Notice, Reminder};
+use recert_core::reminders::{Notice, OpenNotification, Reminder};
 use recert_core::store::Access;
 use recert_core::Recert;
 
@@ -82,6 +82,8 @@ pub enum SchedulerMsg {
         key: String,
         days: u32,
     },
+    /// A notification this process followed closed, or its button was pressed.
+    NotificationGone(u32),
 }
 
 /// What the window can ask about reminders.
@@ -118,8 +120,9 @@ pub fn spawn<H: Host>(
             };
             match Recert::open_for(&data_dir, Utc::now(), access) {
                 Ok((recert, _)) => {
-                    let failed = HashMap::new();
-                    Scheduler { host, recert, fixed_today, status, sender: own_sender, failed, turn }.run(receiver)
+                    let (failed, followed) = (HashMap::new(), HashSet::new());
+                    Scheduler { host, recert, fixed_today, status, sender: own_sender, failed, followed, turn }
+                        .run(receiver)
                 }
                 Err(error) => warn!("recert: reminders are off, the database could not be opened: {error}"),
             }
@@ -135,6 +138,8 @@ struct Scheduler<H: Host> {
     status: Arc<Mutex<NotifierStatus>>,
     sender: Sender<SchedulerMsg>,
     failed: HashMap<String, Instant>,
+    /// The notifications whose buttons this process follows, by id.
+    followed: HashSet<u32>,
     turn: Turn,
 }
 
@@ -174,6 +179,7 @@ impl<H: Host> Scheduler<H> {
                     let _ = reply.send(raised);
                 }
                 Ok(SchedulerMsg::Snooze { key, days }) => self.snooze(&key, days),
+                Ok(SchedulerMsg::NotificationGone(id)) => self.notification_gone(id),
                 Err(RecvTimeoutError::Timeout) => {
                     self.check(false);
                 }
@@ -202,8 +208,10 @@ impl<H: Host> Scheduler<H> {
 
     /// The agent's loop: a message or a poll, acted on only while no window holds the turn.
     fn agent_turn(&mut self, message: Result<SchedulerMsg, RecvTimeoutError>) {
-        if let Ok(SchedulerMsg::Snooze { key, days }) = message {
-            return self.snooze(&key, days);
+        match message {
+            Ok(SchedulerMsg::Snooze { key, days }) => return self.snooze(&key, days),
+            Ok(SchedulerMsg::NotificationGone(id)) => return self.notification_gone(id),
+            _ => {}
         }
         let database = self.recert.database_path();
         let Turn::Agent { turn, had_turn, seen, checked_at } = &mut self.turn else { return };
@@ -223,10 +231,16 @@ impl<H: Host> Scheduler<H> {
         };
         let stamp = DataStamp::of(&database);
         let asked = message.is_ok();
-        let due = asked || !*had_turn || *seen != Some(stamp) || checked_at.is_none_or(|at| at.elapsed() >= TICK);
+        let taking_over = !*had_turn;
+        let due = asked || taking_over || *seen != Some(stamp) || checked_at.is_none_or(|at| at.elapsed() >= TICK);
         *had_turn = true;
         if !due {
             return;
+        }
+        if taking_over {
+            // The window process (or an agent before this one) ended: its notifications' buttons
+            // would do nothing now, so this process takes them over.
+            self.take_over_notifications();
         }
         let raised = match message {
             Ok(SchedulerMsg::SetUp) => self.check_with(true, recert_core::reminders::setup_notices),
@@ -241,6 +255,51 @@ impl<H: Host> Scheduler<H> {
             *checked_at = Some(Instant::now());
         }
         drop(checking);
+    }
+
+    fn notification_gone(&mut self, id: u32) {
+        self.followed.remove(&id);
+        if let Err(error) = self.recert.forget_notification(&notifier::session(), id) {
+            warn!("recert: forgetting notification {id}: {error}");
+        }
+    }
+
+    /// Shows again, in place, the notifications another Recert process showed and no longer
+    /// follows, and follows their buttons here.
+    fn take_over_notifications(&mut self) {
+        let session = notifier::session();
+        let open = match self.recert.open_notifications(&session, Utc::now()) {
+            Ok(open) => open,
+            Err(error) => return warn!("recert: finding notifications to take over: {error}"),
+        };
+        let others: Vec<OpenNotification> = open.into_iter().filter(|n| !self.followed.contains(&n.id)).collect();
+        for notification in others {
+            let shown = notifier::show_in_place_of(notification.id, &notification.title, &notification.body);
+            match shown {
+                Ok(handle) => {
+                    // A server that lost the old id gives the notification a new one.
+                    if handle.id() != notification.id {
+                        self.notification_gone(notification.id);
+                    }
+                    self.follow(handle, &notification);
+                }
+                Err(error) => {
+                    warn!("recert: {error}");
+                    self.notification_gone(notification.id);
+                }
+            }
+        }
+    }
+
+    /// Keeps `shown` in the data folder (for another process to take over) and follows its buttons.
+    fn follow(&mut self, handle: notify_rust::NotificationHandle, shown: &OpenNotification) {
+        let id = handle.id();
+        let kept = OpenNotification { id, ..shown.clone() };
+        if let Err(error) = self.recert.note_open_notification(&kept, Utc::now()) {
+            warn!("recert: keeping notification {id}: {error}");
+        }
+        self.followed.insert(id);
+        follow_actions(handle, kept.reminder_keys, self.host.clone(), self.sender.clone());
     }
 
     /// Raises what is due; `asked` (a change or "check now") also retries failed deliveries.
@@ -275,7 +334,7 @@ impl<H: Host> Scheduler<H> {
 
     /// Shows one notification and records each reminder it stands for.
     fn raise(&mut self, notice: &Notice<'_>) {
-        let outcome = notifier::show(notice);
+        let outcome = notifier::show(notice, notifier::Buttons::Followed);
         let error = outcome.as_ref().err().cloned();
         for reminder in &notice.reminders {
             if let Err(record_error) = self.recert.record_reminder(reminder, error.as_deref(), Utc::now()) {
@@ -288,8 +347,8 @@ impl<H: Host> Scheduler<H> {
                     self.failed.remove(&reminder.key);
                 }
                 self.status.lock().map(|mut s| s.error = None).ok();
-                let keys = notice.reminders.iter().map(|r| r.key.clone()).collect();
-                follow_actions(handle, keys, self.host.clone(), self.sender.clone());
+                let id = handle.id();
+                self.follow(handle, &OpenNotification::of(notice, &notifier::session(), id));
             }
             Err(error) => {
                 warn!("recert: {error}");
@@ -312,6 +371,7 @@ fn follow_actions<H: Host>(
     scheduler: Sender<SchedulerMsg>,
 ) {
     let spawned = std::thread::Builder::new().name("notification".into()).spawn(move || {
+        let id = handle.id();
         handle.wait_for_action(|action| match action {
             notifier::ACTION_OPEN | "default" => host.open_window(),
             notifier::ACTION_SNOOZE => {
@@ -321,6 +381,8 @@ fn follow_actions<H: Host>(
             }
             _ => {}
         });
+        // Pressed or closed: nothing is left to follow or to take over.
+        let _ = scheduler.send(SchedulerMsg::NotificationGone(id));
     });
     if let Err(error) = spawned {
         warn!("recert: could not follow a notification: {error}");

@@ -20,7 +20,7 @@ pub fn remind(recert: &mut Recert, dry_run: bool, json: bool, now: DateTime<Utc>
     let mut failures = Vec::new();
     if !dry_run {
         for notice in recert_core::reminders::notices(&due) {
-            let outcome = crate::notifier::show(&notice).map(drop);
+            let outcome = crate::notifier::show(&notice, crate::notifier::Buttons::None).map(drop);
             for reminder in &notice.reminders {
                 recert.record_reminder(reminder, outcome.as_ref().err().map(String::as_str), now)?;
             }

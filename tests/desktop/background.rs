@@ -156,3 +156,72 @@ impl Drop for KillOnDrop<'_> {
         support::kill_processes_of(self.0);
     }
 }
+
+/// The `replaces_id` and sender of every Notify call showing `summary`, in order.
+fn notify_calls_showing(monitor: &Monitor, summary: &str) -> Vec<(u32, String)> {
+    monitor
+        .text()
+        .split("method call ")
+        .filter(|call| call.contains(&format!("string \"{summary}\"")))
+        .map(|call| {
+            let sender = call.split_whitespace().find_map(|word| word.strip_prefix("sender=")).unwrap().to_string();
+            // Notify(app_name, replaces_id, …): the first uint32 is replaces_id.
+            let replaces = call.lines().find_map(|line| line.trim().strip_prefix("uint32 ")).unwrap().parse().unwrap();
+            (replaces, sender)
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_agent_takes_over_the_closed_windows_notifications_so_their_buttons_still_work() {
+    const SUMMARY: &str = "NCSF-CPT renewal due in 69 days";
+    let monitor = Monitor::start();
+    let app = App::launch_with(|dir| {
+        // Due Jan 31, 2027: the 90-day reminder, which the window raises at its first check.
+        support::cli(dir, &["add", "--preset", "ncsf-cpt", "--earned", "2025-01-05", "--json"]);
+    })
+    .await;
+    let dir = app.data_path().to_path_buf();
+    app.eventually("the window to start the agent", || async { agent_of(&dir).is_some() }).await;
+    monitor.wait_until("the window's notification", |text| text.contains(&format!("string \"{SUMMARY}\"")));
+    let window = windows(&processes_of(&dir))[0].pid;
+    assert_eq!(support::close_like_the_close_button(window, "Recert"), 1);
+    eventually_processes(&dir, "the window process to end", |processes| windows(processes).is_empty());
+
+    // The agent shows it again under its id: the server replaces it in place, and its buttons
+    // now reach a process that is still there.
+    monitor.wait_until("the agent's Notify in place of the window's", |_| {
+        notify_calls_showing(&monitor, SUMMARY).len() == 2
+    });
+    let calls = notify_calls_showing(&monitor, SUMMARY);
+    let (first, second) = (&calls[0], &calls[1]);
+    assert_eq!(first.0, 0, "the window showed a new notification: {calls:?}");
+    assert_ne!(second.0, 0, "the agent replaces it by id: {calls:?}");
+    assert_ne!(first.1, second.1, "from another connection: {calls:?}");
+
+    // "Snooze 1 day", as the notification server reports a pressed button.
+    let pressed = Command::new("dbus-send")
+        .args(["--session", "--type=signal", "/org/freedesktop/Notifications"])
+        .arg("org.freedesktop.Notifications.ActionInvoked")
+        .arg(format!("uint32:{}", second.0))
+        .arg("string:snooze")
+        .status()
+        .unwrap();
+    assert!(pressed.success());
+    let database = dir.join("recert.sqlite3");
+    let snoozed = || {
+        let conn = rusqlite::Connection::open(&database).unwrap();
+        conn.query_row("SELECT COUNT(*) FROM reminder_snoozes WHERE until = '2026-11-24'", [], |row| {
+            row.get::<_, i64>(0)
+        })
+        .unwrap()
+    };
+    app.eventually("the snooze recorded by the agent", || async { snoozed() == 1 }).await;
+    // Pressed: nothing is left for anyone to take over.
+    app.eventually("the notification forgotten", || async {
+        let conn = rusqlite::Connection::open(&database).unwrap();
+        conn.query_row("SELECT COUNT(*) FROM open_notifications", [], |row| row.get::<_, i64>(0)).unwrap() == 0
+    })
+    .await;
+    app.close().await;
+}

@@ -99,6 +99,10 @@ fn remind_raises_due_reminders_once_on_a_real_notification_server() {
     assert!(text.contains("string \"ACSM-CPT renewal due in 14 days\""), "{text}");
     assert!(text.contains("string \"Renew ACSM-CPT by Dec 31, 2026 — $60.00.\""), "{text}");
     assert!(text.contains("string \"ACSM-CPT: 45.0 CEC still needed\""), "{text}");
+    // `recert remind` ends at once: its notifications offer no buttons that nothing would answer.
+    for call in text.split("method call ").filter(|call| call.contains("string \"ACSM-CPT")) {
+        assert!(!call.contains("Snooze 1 day") && !call.contains("Open Recert"), "{call}");
+    }
 
     let second = recert(data.path(), &["remind", "--json"]);
     assert!(second.status.success());

@@ -20,7 +20,7 @@ use crate::error::{Error, FieldError, Result};
 use crate::opening::parse_opening;
 use crate::progress::{progress, CycleTotals};
 use crate::proofs;
-use crate::reminders::{self, LeadTimes, Reminder};
+use crate::reminders::{self, LeadTimes, OpenNotification, Reminder};
 use crate::rules::{cycle_ending, next_cycle};
 use crate::status::{apply_joint_fees, report, CredentialReport, DEFAULT_WARN_WITHIN_DAYS};
 use crate::store::{Access, DatabaseSummary, LoggedReminder, Made, Read, Store, BACKUPS_DIR, DATABASE_FILE};
@@ -29,6 +29,9 @@ use crate::store::{Access, DatabaseSummary, LoggedReminder, Made, Read, Store, B
 pub const MAX_COST_MONTHS: u32 = 1200;
 /// The most reminders `reminder_log` returns at once.
 pub const MAX_HISTORY_ROWS: u32 = 100_000;
+/// A notification shown longer ago than this is not taken over: one that old is more likely gone
+/// from the screen than not, and taking over a gone one would show it anew.
+const NOTIFICATIONS_STAY_AT_MOST: chrono::Duration = chrono::Duration::days(7);
 
 pub struct Recert {
     store: Store,
@@ -627,6 +630,21 @@ impl Recert {
         now: DateTime<Utc>,
     ) -> Result<()> {
         self.store.write(|tx| tx.record_reminder(reminder, delivery_error, now))
+    }
+
+    /// Keeps a notification this process shows (see [`OpenNotification`]).
+    pub fn note_open_notification(&mut self, notification: &OpenNotification, now: DateTime<Utc>) -> Result<()> {
+        self.store.write(|tx| tx.note_open_notification(notification, now))
+    }
+
+    pub fn forget_notification(&mut self, bus: &str, id: u32) -> Result<()> {
+        self.store.write(|tx| tx.forget_notification(bus, id))
+    }
+
+    /// The notifications of session `bus` that may still be on screen, for a process taking
+    /// them over; older ones and another session's are forgotten.
+    pub fn open_notifications(&mut self, bus: &str, now: DateTime<Utc>) -> Result<Vec<OpenNotification>> {
+        self.store.write(|tx| tx.open_notifications(bus, now - NOTIFICATIONS_STAY_AT_MOST))
     }
 
     pub fn snooze_reminder(&mut self, key: &str, days: u32, today: NaiveDate) -> Result<NaiveDate> {

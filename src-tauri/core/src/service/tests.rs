@@ -909,3 +909,34 @@ fn a_custom_credential_form_reports_every_mistake_at_once() {
     assert_eq!((error.field(), error.to_string()), (Some("earned"), "earned: 2027-01-01 is in the future".into()));
     assert!(recert.credentials().unwrap().is_empty());
 }
+
+#[test]
+fn open_notifications_are_kept_for_another_process_to_take_over() {
+    use crate::reminders::OpenNotification;
+    let (_dir, mut recert) = open();
+    let shown = |bus: &str, id: u32, keys: &[&str]| OpenNotification {
+        bus: bus.into(),
+        id,
+        title: format!("title {id}"),
+        body: format!("body {id}\nsecond line"),
+        reminder_keys: keys.iter().map(|k| k.to_string()).collect(),
+    };
+    let earlier = now() - chrono::Duration::days(8);
+    recert.note_open_notification(&shown("unix:a", 7, &["1:due:60"]), now()).unwrap();
+    recert.note_open_notification(&shown("unix:a", 8, &["1:due:30", "2:cpr:14"]), now()).unwrap();
+    recert.note_open_notification(&shown("unix:a", 3, &["3:due:90"]), earlier).unwrap();
+    recert.note_open_notification(&shown("unix:old-session", 9, &["1:due:60"]), now()).unwrap();
+    recert.forget_notification("unix:a", 7).unwrap();
+
+    let open = recert.open_notifications("unix:a", now()).unwrap();
+    assert_eq!(open, vec![shown("unix:a", 8, &["1:due:30", "2:cpr:14"])], "closed, old and other-session ones are out");
+    assert_eq!(
+        recert.open_notifications("unix:a", now()).unwrap().len(),
+        1,
+        "taking over keeps the row: the new owner forgets it on close"
+    );
+    assert!(
+        recert.open_notifications("unix:old-session", now()).unwrap().is_empty(),
+        "forgotten when another session took over"
+    );
+}

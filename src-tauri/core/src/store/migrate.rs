@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_reliability_reminder_claims.sql",
         include_str!("../../../../migrations/0006_reliability_reminder_claims.sql"),
     ),
+    ("0007_open_notifications.sql", include_str!("../../../../migrations/0007_open_notifications.sql")),
 ];
 
 pub fn latest_version() -> i64 {

@@ -5,7 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{date, timestamp, Tx};
 use crate::error::{Error, Result};
-use crate::reminders::{Reminder, ReminderHistory};
+use crate::reminders::{OpenNotification, Reminder, ReminderHistory};
 
 /// A reminder as recorded in the history.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -129,6 +129,54 @@ impl Tx<'_> {
             params![key, credential_id, until.to_string()],
         )?;
         Ok(())
+    }
+
+    /// Keeps a shown notification whose buttons this process follows, for another to take over.
+    pub fn note_open_notification(&self, notification: &OpenNotification, now: DateTime<Utc>) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO open_notifications (bus, notification_id, summary, body, reminder_keys, shown_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (bus, notification_id) DO UPDATE SET summary = excluded.summary, body = excluded.body,
+                 reminder_keys = excluded.reminder_keys, shown_at = excluded.shown_at",
+            params![
+                notification.bus,
+                notification.id,
+                notification.title,
+                notification.body,
+                notification.reminder_keys.join("\n"),
+                timestamp(now),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The notification closed (or its button was pressed): nobody needs to follow it any more.
+    pub fn forget_notification(&self, bus: &str, id: u32) -> Result<()> {
+        self.tx.execute("DELETE FROM open_notifications WHERE bus = ?1 AND notification_id = ?2", params![bus, id])?;
+        Ok(())
+    }
+
+    /// The notifications of session `bus` shown since `shown_since`; the rest (another session,
+    /// or too old to be on screen still) are forgotten.
+    pub fn open_notifications(&self, bus: &str, shown_since: DateTime<Utc>) -> Result<Vec<OpenNotification>> {
+        self.tx.execute(
+            "DELETE FROM open_notifications WHERE bus <> ?1 OR shown_at < ?2",
+            params![bus, timestamp(shown_since)],
+        )?;
+        let mut statement = self.tx.prepare(
+            "SELECT notification_id, summary, body, reminder_keys FROM open_notifications
+             WHERE bus = ?1 ORDER BY shown_at, notification_id",
+        )?;
+        let rows = statement.query_map([bus], |row| {
+            Ok(OpenNotification {
+                bus: bus.to_string(),
+                id: row.get(0)?,
+                title: row.get(1)?,
+                body: row.get(2)?,
+                reminder_keys: row.get::<_, String>(3)?.lines().map(str::to_string).collect(),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
