@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::{checked_activity, credit_outcomes, CreditOutcome, Recert, Selection};
+use super::ledger::{checked_activity, credit_outcomes, CreditOutcome, Selection};
+use super::Recert;
 use crate::activity::{Credit, CreditDecision};
 use crate::audit::{write_packet, AuditContent, AuditCycle};
 use crate::calendar::{milestones, to_ics};

@@ -1,8 +1,8 @@
 use super::*;
-use crate::activity::{ActivityChanges, CreditChoice};
-use crate::amount::Hours;
-use crate::amount::Units;
+use crate::activity::{ActivityChanges, ActivityForm, CreditChoice, CreditDecision};
+use crate::amount::{Cents, Hours, Units};
 use crate::backups::BackupKind;
+use crate::credential::{CredentialChanges, CredentialForm};
 use crate::test_support::d;
 
 fn now() -> DateTime<Utc> {
