@@ -44,9 +44,29 @@ fn show_text(title: &str, body: &str, buttons: Buttons, replaces: Option<u32>) -
 }
 
 /// The desktop session notifications are shown on, to tell whether a notification id kept in the
-/// data folder belongs to this session (ids start again in every session).
+/// data folder belongs to it (ids start again in every session). On Linux: the D-Bus bus's own id,
+/// new each time the bus starts — unlike its address, which a systemd user bus keeps from one
+/// login to the next.
 pub fn session() -> String {
-    std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap_or_default()
+    static SESSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SESSION.get_or_init(session_bus_id).clone()
+}
+
+#[cfg(target_os = "linux")]
+fn session_bus_id() -> String {
+    let id = zbus::block_on(async {
+        let connection = zbus::Connection::session().await?;
+        zbus::fdo::DBusProxy::new(&connection).await?.get_id().await
+    });
+    match id {
+        Ok(id) => id.to_string(),
+        Err(_) => std::env::var("DBUS_SESSION_BUS_ADDRESS").unwrap_or_default(),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn session_bus_id() -> String {
+    String::new()
 }
 
 /// Whether the notification server shows buttons. Only the freedesktop protocol can be asked

@@ -184,6 +184,22 @@ async fn the_agent_takes_over_the_closed_windows_notifications_so_their_buttons_
     let dir = app.data_path().to_path_buf();
     app.eventually("the window to start the agent", || async { agent_of(&dir).is_some() }).await;
     monitor.wait_until("the window's notification", |text| text.contains(&format!("string \"{SUMMARY}\"")));
+    // Kept with the bus's own id, which a new login's bus does not share (its address may be the
+    // same: a systemd user bus keeps /run/user/UID/bus).
+    let database = dir.join("recert.sqlite3");
+    let kept_on = || -> Vec<String> {
+        let conn = rusqlite::Connection::open(&database).unwrap();
+        let mut rows = conn.prepare("SELECT DISTINCT bus FROM open_notifications").unwrap();
+        rows.query_map([], |row| row.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    app.eventually("the notification kept", || async { !kept_on().is_empty() }).await;
+    let bus_id = Command::new("dbus-send")
+        .args(["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus"])
+        .arg("org.freedesktop.DBus.GetId")
+        .output()
+        .unwrap();
+    let bus_id = String::from_utf8_lossy(&bus_id.stdout).split('"').nth(1).unwrap().to_string();
+    assert_eq!(kept_on(), vec![bus_id]);
     let window = windows(&processes_of(&dir))[0].pid;
     assert_eq!(support::close_like_the_close_button(window, "Recert"), 1);
     eventually_processes(&dir, "the window process to end", |processes| windows(processes).is_empty());
@@ -208,7 +224,6 @@ async fn the_agent_takes_over_the_closed_windows_notifications_so_their_buttons_
         .status()
         .unwrap();
     assert!(pressed.success());
-    let database = dir.join("recert.sqlite3");
     let snoozed = || {
         let conn = rusqlite::Connection::open(&database).unwrap();
         conn.query_row("SELECT COUNT(*) FROM reminder_snoozes WHERE until = '2026-11-24'", [], |row| {
