@@ -43,6 +43,18 @@ fn show_text(title: &str, body: &str, buttons: Buttons, replaces: Option<u32>) -
     notification.show().map_err(|error| format!("no notification could be shown: {error}"))
 }
 
+/// The id the notification server gave a notification: only the freedesktop protocol (Linux and
+/// the BSDs) has one, and only there does a process take another's notifications over.
+#[cfg(all(unix, not(target_os = "macos")))]
+pub fn id_of(handle: &NotificationHandle) -> Option<u32> {
+    Some(handle.id())
+}
+
+#[cfg(not(all(unix, not(target_os = "macos"))))]
+pub fn id_of(_handle: &NotificationHandle) -> Option<u32> {
+    None
+}
+
 /// The desktop session notifications are shown on, to tell whether a notification id kept in the
 /// data folder belongs to it (ids start again in every session). On Linux: the D-Bus bus's own id,
 /// new each time the bus starts — unlike its address, which a systemd user bus keeps from one

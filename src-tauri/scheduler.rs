@@ -278,10 +278,10 @@ impl<H: Host> Scheduler<H> {
             match shown {
                 Ok(handle) => {
                     // A server that lost the old id gives the notification a new one.
-                    if handle.id() != notification.id {
+                    if notifier::id_of(&handle) != Some(notification.id) {
                         self.notification_gone(notification.id);
                     }
-                    self.follow(handle, &notification);
+                    self.follow(handle, &notification.title, &notification.body, notification.reminder_keys);
                 }
                 Err(error) => {
                     warn!("recert: {error}");
@@ -291,15 +291,23 @@ impl<H: Host> Scheduler<H> {
         }
     }
 
-    /// Keeps `shown` in the data folder (for another process to take over) and follows its buttons.
-    fn follow(&mut self, handle: notify_rust::NotificationHandle, shown: &OpenNotification) {
-        let id = handle.id();
-        let kept = OpenNotification { id, ..shown.clone() };
-        if let Err(error) = self.recert.note_open_notification(&kept, Utc::now()) {
-            warn!("recert: keeping notification {id}: {error}");
+    /// Follows a shown notification's buttons, and keeps it in the data folder for another process
+    /// to take over where notifications have ids.
+    fn follow(&mut self, handle: notify_rust::NotificationHandle, title: &str, body: &str, reminder_keys: Vec<String>) {
+        if let Some(id) = notifier::id_of(&handle) {
+            let kept = OpenNotification {
+                bus: notifier::session(),
+                id,
+                title: title.to_string(),
+                body: body.to_string(),
+                reminder_keys: reminder_keys.clone(),
+            };
+            if let Err(error) = self.recert.note_open_notification(&kept, Utc::now()) {
+                warn!("recert: keeping notification {id}: {error}");
+            }
+            self.followed.insert(id);
         }
-        self.followed.insert(id);
-        follow_actions(handle, kept.reminder_keys, self.host.clone(), self.sender.clone());
+        follow_actions(handle, reminder_keys, self.host.clone(), self.sender.clone());
     }
 
     /// Raises what is due; `asked` (a change or "check now") also retries failed deliveries.
@@ -347,8 +355,8 @@ impl<H: Host> Scheduler<H> {
                     self.failed.remove(&reminder.key);
                 }
                 self.status.lock().map(|mut s| s.error = None).ok();
-                let id = handle.id();
-                self.follow(handle, &OpenNotification::of(notice, &notifier::session(), id));
+                let keys = notice.reminders.iter().map(|r| r.key.clone()).collect();
+                self.follow(handle, &notice.title, &notice.body, keys);
             }
             Err(error) => {
                 warn!("recert: {error}");
@@ -371,7 +379,7 @@ fn follow_actions<H: Host>(
     scheduler: Sender<SchedulerMsg>,
 ) {
     let spawned = std::thread::Builder::new().name("notification".into()).spawn(move || {
-        let id = handle.id();
+        let id = notifier::id_of(&handle);
         handle.wait_for_action(|action| match action {
             notifier::ACTION_OPEN | "default" => host.open_window(),
             notifier::ACTION_SNOOZE => {
@@ -382,7 +390,9 @@ fn follow_actions<H: Host>(
             _ => {}
         });
         // Pressed or closed: nothing is left to follow or to take over.
-        let _ = scheduler.send(SchedulerMsg::NotificationGone(id));
+        if let Some(id) = id {
+            let _ = scheduler.send(SchedulerMsg::NotificationGone(id));
+        }
     });
     if let Err(error) = spawned {
         warn!("recert: could not follow a notification: {error}");

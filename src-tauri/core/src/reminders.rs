@@ -341,24 +341,12 @@ pub struct Notice<'a> {
 /// another process can take it over (the background agent, when the window process ends).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenNotification {
-    /// The desktop session (D-Bus address) it was shown on: its id means nothing elsewhere.
+    /// The desktop session it was shown on (on Linux the D-Bus bus id): its id means nothing elsewhere.
     pub bus: String,
     pub id: u32,
     pub title: String,
     pub body: String,
     pub reminder_keys: Vec<String>,
-}
-
-impl OpenNotification {
-    pub fn of(notice: &Notice<'_>, bus: &str, id: u32) -> OpenNotification {
-        OpenNotification {
-            bus: bus.to_string(),
-            id,
-            title: notice.title.clone(),
-            body: notice.body.clone(),
-            reminder_keys: notice.reminders.iter().map(|reminder| reminder.key.clone()).collect(),
-        }
-    }
 }
 
 /// Groups the reminders due now into the notifications to show.
