@@ -206,10 +206,14 @@ async fn a_logged_activity_is_edited_in_the_window() {
             == "Kettlebell workshop"
     })
     .await;
-    app.click(".activity-item .edit-activity").await;
+    let save_label =
+        || async { app.script("return document.querySelector('#save-activity')?.textContent ?? '';").await };
+    app.click_until(".activity-item .edit-activity", "the form in editing mode", || async {
+        save_label().await == "Save changes"
+    })
+    .await;
     app.type_into("#log-hours", "1").await;
-    app.click("#cancel-edit").await;
-    app.eventually("the form back to logging", || async { text_of(&app, "#save-activity").await == "Save activity" })
+    app.click_until("#cancel-edit", "the form back to logging", || async { save_label().await == "Save activity" })
         .await;
     assert_eq!(app.cli(&["activities", "--json"])[0]["hours"], 8.0);
     app.close().await;

@@ -163,6 +163,31 @@ impl App {
         }
     }
 
+    /// Clicks `css` until `done` holds. For a click whose effect draws the view again (Cancel,
+    /// Save): WebKitWebDriver may report an error for a click it delivered, and the element is
+    /// then gone or hidden, so the outcome decides, not the click's answer.
+    pub async fn click_until<F, Fut>(&self, css: &str, what: &str, mut done: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let started = Instant::now();
+        loop {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                if element.is_displayed().await.unwrap_or(false) {
+                    let _ = element.click().await;
+                }
+            }
+            for _ in 0..10 {
+                if done().await {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            assert!(started.elapsed() < Duration::from_secs(20), "timed out clicking {css} for {what}");
+        }
+    }
+
     /// Replaces the text of an input.
     pub async fn type_into(&self, css: &str, text: &str) {
         let input = self.wait_for(css).await;
