@@ -268,7 +268,7 @@ impl<H: Host> Scheduler<H> {
     /// follows, and follows their buttons here.
     fn take_over_notifications(&mut self) {
         let session = notifier::session();
-        let open = match self.recert.open_notifications(&session, Utc::now()) {
+        let open = match self.recert.notifications_to_take_over(&session, Utc::now()) {
             Ok(open) => open,
             Err(error) => return warn!("recert: finding notifications to take over: {error}"),
         };

@@ -84,6 +84,11 @@ export function unknownText(bodyShort) {
 }
 
 /** Money, or the "unknown — check with" sentence when the sources give no amount. */
+/** What a credential's renewal costs is called: a CPR/AED card has no fee, only the course that renews it. */
+export function renewalCostName(kind) {
+  return kind === 'cpr_aed' ? 'Renewal course cost' : 'Renewal fee';
+}
+
 export function moneyOrUnknown(cents, bodyShort) {
   return cents === null || cents === undefined ? unknownText(bodyShort) : formatMoney(cents);
 }

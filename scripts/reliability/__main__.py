@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import Recert  # noqa: E402
 from concurrency import Concurrency, Notifier  # noqa: E402
-from crashes import CrashTrials  # noqa: E402
+from crashes import KINDS, CrashTrials  # noqa: E402
 from damage import Damage  # noqa: E402
 from sweep import Sweep  # noqa: E402
 
@@ -73,8 +73,7 @@ def run_sections(args, rng, recert: Recert, notifier) -> int:
         started = time.monotonic()
         crashes = CrashTrials(recert, work, rng)
         counts = crashes.run(args.crash_trials)
-        table(f"Crashes: kill -9 during log, log --proof, add, renew, edit, edit-activity --proof, remove-activity", counts,
-              time.monotonic() - started)
+        table("Crashes: kill -9 during " + ", ".join(KINDS), counts, time.monotonic() - started)
         problems = crashes.findings.lost + crashes.findings.integrity + crashes.findings.proofs
         show_problems(problems)
         bad += len(problems) + counts["crashed"]

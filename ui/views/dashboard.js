@@ -5,7 +5,7 @@ import { confirmExpiry, getStatus } from '../api.js';
 import { h, uniqueId } from '../dom.js';
 import { flash } from '../feedback.js';
 import {
-  dateElement, daysLeftText, formatNumber, formatUnits, moneyOrUnknown, sentenceWithDates, statusBadge,
+  dateElement, daysLeftText, formatNumber, formatUnits, moneyOrUnknown, renewalCostName, sentenceWithDates, statusBadge,
 } from '../format.js';
 
 /** The deadline line: "Renew by 31 Dec 2026 · 38 days left", or how far past it we are. */
@@ -26,7 +26,7 @@ export function deadlineLine(status, id) {
  */
 export function fillInButton(status, key, app) {
   const button = h('button', {
-    type: 'button', class: 'button small fill-in', 'data-fills': key, 'aria-label': `Enter the ${key === 'renewal_fee' && status.kind === 'cpr_aed' ? 'renewal course cost' : key.replaceAll('_', ' ')}`,
+    type: 'button', class: 'button small fill-in', 'data-fills': key, 'aria-label': `Enter the ${key === 'renewal_fee' ? renewalCostName(status.kind).toLowerCase() : key.replaceAll('_', ' ')}`,
     on: {
       keydown: (event) => event.stopPropagation(),
       click: async (event) => {
@@ -71,7 +71,7 @@ export function progressBlock(status, app) {
 export function moneyLine(status, app) {
   const feeUnknown = status.renewal_fee_cents == null;
   const parts = [
-    h('span', null, status.kind === 'cpr_aed' ? 'Renewal course: ' : 'Renewal fee: ',
+    h('span', null, `${renewalCostName(status.kind)}: `,
       h('span', { class: feeUnknown ? 'unknown' : 'amount' },
         moneyOrUnknown(status.renewal_fee_cents, status.body_short)),
       feeUnknown && app ? [' ', fillInButton(status, 'renewal_fee', app)] : null),

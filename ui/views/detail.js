@@ -7,7 +7,8 @@ import {
 import { checkboxField, h, selectField, textField } from '../dom.js';
 import { clearErrors, clearFieldError, confirmDialog, flash, showError } from '../feedback.js';
 import {
-  centsToInput, dateElement, formatMoney, formatNumber, formatUnits, moneyOrUnknown, sentenceWithDates, statusBadge,
+  centsToInput, dateElement, formatMoney, formatNumber, formatUnits, moneyOrUnknown, renewalCostName, sentenceWithDates,
+  statusBadge,
 } from '../format.js';
 import { confirmExpiryPanel, deadlineLine, fillInButton, progressBlock, warningsList } from './dashboard.js';
 import { provenanceList, rulesFromCredential, rulesList } from './rules.js';
@@ -70,7 +71,7 @@ function progressSection(status, app) {
 
 function moneySection(status, app) {
   const rows = [
-    [status.kind === 'cpr_aed' ? 'Renewal course' : 'Renewal fee', [moneyOrUnknown(status.renewal_fee_cents, status.body_short),
+    [renewalCostName(status.kind), [moneyOrUnknown(status.renewal_fee_cents, status.body_short),
       status.renewal_fee_cents === null ? [' ', fillInButton(status, 'renewal_fee', app)] : null]],
   ];
   if (status.status === 'grace' || status.status === 'due_soon') {

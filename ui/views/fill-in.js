@@ -5,6 +5,7 @@
 import { editCredential } from '../api.js';
 import { h, selectField, textField, uniqueId } from '../dom.js';
 import { clearErrors, flash, showError } from '../feedback.js';
+import { renewalCostName } from '../format.js';
 
 /** The edit field, its label and how it is typed; `field` names it in backend errors. */
 const FIELDS = {
@@ -20,9 +21,7 @@ export const canFillIn = (key) => key in FIELDS;
 
 /** Replaces `button` with a small form that saves `key` for credential `credentialId`. */
 export function openFillIn(button, { credentialId, key, abbreviation, kind, app }) {
-  // A CPR/AED card has no renewal fee: what it costs is the course that renews it.
-  const spec = key === 'renewal_fee' && kind === 'cpr_aed'
-    ? { ...FIELDS[key], label: 'Renewal course cost (USD)' } : FIELDS[key];
+  const spec = key === 'renewal_fee' ? { ...FIELDS[key], label: `${renewalCostName(kind)} (USD)` } : FIELDS[key];
   const id = uniqueId(`fill-${key}`);
   const input = spec.choice
     ? selectField({ id, label: spec.label, field: spec.field, options: [['yes', 'Yes'], ['no', 'No']], value: 'yes' })

@@ -71,8 +71,8 @@ impl Recert {
 
     /// The notifications of session `bus` that may still be on screen, for a process taking
     /// them over; older ones and another session's are forgotten.
-    pub fn open_notifications(&mut self, bus: &str, now: DateTime<Utc>) -> Result<Vec<OpenNotification>> {
-        self.store.write(|tx| tx.open_notifications(bus, now - NOTIFICATIONS_STAY_AT_MOST))
+    pub fn notifications_to_take_over(&mut self, bus: &str, now: DateTime<Utc>) -> Result<Vec<OpenNotification>> {
+        self.store.write(|tx| tx.notifications_to_take_over(bus, now - NOTIFICATIONS_STAY_AT_MOST))
     }
 
     pub fn snooze_reminder(&mut self, key: &str, days: u32, today: NaiveDate) -> Result<NaiveDate> {

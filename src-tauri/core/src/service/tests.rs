@@ -928,15 +928,15 @@ fn open_notifications_are_kept_for_another_process_to_take_over() {
     recert.note_open_notification(&shown("unix:old-session", 9, &["1:due:60"]), now()).unwrap();
     recert.forget_notification("unix:a", 7).unwrap();
 
-    let open = recert.open_notifications("unix:a", now()).unwrap();
+    let open = recert.notifications_to_take_over("unix:a", now()).unwrap();
     assert_eq!(open, vec![shown("unix:a", 8, &["1:due:30", "2:cpr:14"])], "closed, old and other-session ones are out");
     assert_eq!(
-        recert.open_notifications("unix:a", now()).unwrap().len(),
+        recert.notifications_to_take_over("unix:a", now()).unwrap().len(),
         1,
         "taking over keeps the row: the new owner forgets it on close"
     );
     assert!(
-        recert.open_notifications("unix:old-session", now()).unwrap().is_empty(),
+        recert.notifications_to_take_over("unix:old-session", now()).unwrap().is_empty(),
         "forgotten when another session took over"
     );
 }

@@ -158,7 +158,7 @@ impl Tx<'_> {
 
     /// The notifications of session `bus` shown since `shown_since`; the rest (another session,
     /// or too old to be on screen still) are forgotten.
-    pub fn open_notifications(&self, bus: &str, shown_since: DateTime<Utc>) -> Result<Vec<OpenNotification>> {
+    pub fn notifications_to_take_over(&self, bus: &str, shown_since: DateTime<Utc>) -> Result<Vec<OpenNotification>> {
         self.tx.execute(
             "DELETE FROM open_notifications WHERE bus <> ?1 OR shown_at < ?2",
             params![bus, timestamp(shown_since)],
