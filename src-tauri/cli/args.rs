@@ -69,6 +69,13 @@ pub struct AddArgs {
     /// This credential is itself a CPR/AED card
     #[arg(long)]
     cpr_card: bool,
+    /// With --cpr-card: whether the card also covers First Aid (yes or no)
+    #[arg(long, value_name = "yes|no", value_parser = yes_or_no, requires = "cpr_card")]
+    first_aid: Option<bool>,
+    /// You used the body's late-reporting period (NSCA 2021–23): this cycle's credits count from
+    /// a later day
+    #[arg(long)]
+    late_reporting: bool,
     /// Units already earned this cycle, e.g. 2.5 or 1.0:C (category); repeat for several categories
     #[arg(long, value_name = "UNITS[:CATEGORY]", allow_negative_numbers = true)]
     already_earned: Vec<String>,
@@ -163,6 +170,12 @@ pub struct EditArgs {
     member_fee: Option<String>,
     #[arg(long)]
     requires_cpr: Option<bool>,
+    /// For a CPR/AED card: whether it also covers First Aid (yes or no)
+    #[arg(long, value_name = "yes|no", value_parser = yes_or_no)]
+    first_aid: Option<bool>,
+    /// Whether you used the body's late-reporting period (NSCA 2021–23): yes or no
+    #[arg(long, value_name = "yes|no", value_parser = yes_or_no)]
+    late_reporting: Option<bool>,
     /// Replace the categories: KEY[:MIN[:MAX]], repeat for several
     #[arg(long = "category", value_name = "KEY[:MIN[:MAX]]")]
     categories: Vec<String>,
@@ -173,6 +186,15 @@ pub struct EditArgs {
     fields: CredentialFields,
     #[arg(long)]
     pub json: bool,
+}
+
+/// "yes" or "no" (also true/false), as the flags that answer a question take them.
+fn yes_or_no(text: &str) -> Result<bool, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" => Ok(true),
+        "no" | "n" | "false" => Ok(false),
+        other => Err(format!("\"{other}\" is not yes or no")),
+    }
 }
 
 impl AddArgs {
@@ -198,6 +220,8 @@ impl AddArgs {
             grace: f.grace,
             requires_cpr_aed: self.requires_cpr.then_some(true),
             cpr_card: self.cpr_card,
+            covers_first_aid: self.first_aid,
+            late_reporting: self.late_reporting,
             due_soon_days: f.due_soon_days,
             already_earned: self.already_earned.clone(),
         }
@@ -227,6 +251,8 @@ impl EditArgs {
             late_fee: f.late_fee,
             grace: f.grace,
             requires_cpr_aed: self.requires_cpr,
+            covers_first_aid: self.first_aid,
+            late_reporting: self.late_reporting,
             due_soon_days: f.due_soon_days,
             categories: (!self.categories.is_empty()).then_some(self.categories),
             already_earned: (!self.already_earned.is_empty()).then(|| {

@@ -46,12 +46,8 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// List the certification presets (optionally matching words)
-    Catalog {
-        query: Vec<String>,
-        #[arg(long)]
-        json: bool,
-    },
+    /// List the certification presets (optionally matching words); load newer rules from a file
+    Catalog(CatalogArgs),
     /// Add a credential you hold, from a preset or typed in
     Add(AddArgs),
     /// Log a course or activity once; it is credited to every credential it can serve
@@ -199,11 +195,45 @@ pub enum Command {
     },
 }
 
+#[derive(clap::Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct CatalogArgs {
+    #[command(subcommand)]
+    action: Option<CatalogAction>,
+    /// Words to search for
+    query: Vec<String>,
+    /// Write the catalog (or the presets found) as a rules file
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CatalogAction {
+    /// Show what a newer rules file changes for your credentials; --yes uses it
+    Update {
+        file: PathBuf,
+        /// Use the rules file (without it, nothing is changed)
+        #[arg(long)]
+        yes: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Go back to the rules in use before the last rules file was loaded
+    Undo {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 impl Command {
     /// What the command may do to the data folder: only commands that add data create it.
     fn access(&self) -> Access {
         match self {
             Command::Add(_) | Command::Log(_) => Access::Create,
+            Command::Catalog(CatalogArgs { action: Some(CatalogAction::Update { yes: true, .. }), .. }) => {
+                Access::Create
+            }
+            Command::Catalog(CatalogArgs { action: Some(CatalogAction::Undo { .. }), .. }) => Access::Write,
             Command::Settings { lead_days, calendar_file, .. } if lead_days.is_some() || calendar_file.is_some() => {
                 Access::Create
             }
@@ -220,7 +250,7 @@ impl Command {
             Command::ImportCsv { dry_run: true, .. }
             | Command::Remind { dry_run: true, .. }
             | Command::Settings { .. }
-            | Command::Catalog { .. }
+            | Command::Catalog(_)
             | Command::Status { .. }
             | Command::Show { .. }
             | Command::Activities { .. }
@@ -289,12 +319,32 @@ fn execute(cli: Cli) -> Outcome<i32> {
     let today = today_from(cli.today.as_deref())?;
     let now = Utc::now();
     let command = cli.command.expect("run is only called with a subcommand");
-    if let Command::Catalog { query, json } = &command {
-        return catalog::catalog(&query.join(" "), *json).map(|()| 0);
-    }
     let data_dir = data_dir_from_env(cli.data_dir)?;
     let access = command.access();
-    if access == Access::Create {
+    // The presets, and what a rules file would change, need no data folder: without one, the
+    // built-in catalog is in use and no credential is held.
+    if access == Access::Read && !data_dir.join(recert_core::store::DATABASE_FILE).exists() {
+        if let Command::Catalog(CatalogArgs { action: None, query, json }) = &command {
+            return catalog::list(Catalog::builtin(), "built in", &query.join(" "), *json).map(|()| 0);
+        }
+        if let Command::Catalog(CatalogArgs { action: Some(CatalogAction::Update { file, json, .. }), .. }) = &command {
+            let text = catalog::read_rules_file(file)?;
+            let new = Catalog::parse(&text)?;
+            if *json {
+                return output::print_json(&new.document(new.presets().to_vec())).map(|()| 0);
+            }
+            out!(
+                "This rules file has the rules as of {} (version {}), {} presets; no credential is held yet.",
+                new.published_on().format("%b %-d, %Y"),
+                new.version(),
+                new.presets().len()
+            )?;
+            return Ok(0);
+        }
+    }
+    // Checked against the built-in catalog only where no data exists yet (a rules file loaded
+    // there may hold presets the built-in one lacks); the command checks again once it is open.
+    if access == Access::Create && !data_dir.join(recert_core::store::DATABASE_FILE).exists() {
         command.check_input(today)?;
     }
     let (mut recert, made) = Recert::open_for(&data_dir, now, access)?;
@@ -356,6 +406,8 @@ fn writes(command: &Command) -> bool {
         | Command::EditActivity(_)
         | Command::RemoveActivity { .. } => true,
         Command::ImportCsv { dry_run, .. } => !dry_run,
+        Command::Catalog(CatalogArgs { action: Some(CatalogAction::Update { yes, .. }), .. }) => *yes,
+        Command::Catalog(CatalogArgs { action: Some(CatalogAction::Undo { .. }), .. }) => true,
         Command::Settings { lead_days, calendar_file, .. } => lead_days.is_some() || calendar_file.is_some(),
         Command::Restore { yes, .. } => *yes,
         _ => false,
@@ -365,8 +417,18 @@ fn writes(command: &Command) -> bool {
 /// The subcommands that print and report errors only (no exit code of their own).
 fn run_command(recert: &mut Recert, command: Command, now: chrono::DateTime<Utc>, today: NaiveDate) -> Outcome {
     match command {
-        Command::Catalog { .. } | Command::Remind { .. } | Command::ImportCsv { .. } => {
+        Command::Remind { .. } | Command::ImportCsv { .. } => {
             unreachable!("handled by execute")
+        }
+        Command::Catalog(CatalogArgs { action: None, query, json }) => {
+            let origin = if recert.catalog_info()?.built_in { "built in" } else { "from a rules file you loaded" };
+            catalog::list(recert.catalog(), origin, &query.join(" "), json)
+        }
+        Command::Catalog(CatalogArgs { action: Some(CatalogAction::Update { file, yes, json }), .. }) => {
+            catalog::update(recert, &file, yes, json, now, today)
+        }
+        Command::Catalog(CatalogArgs { action: Some(CatalogAction::Undo { json }), .. }) => {
+            catalog::undo(recert, json, now, today)
         }
         Command::ExportCsv { out } => exchange::export_csv(recert, &out),
         Command::Backups { json } => exchange::list_backups(recert, json),

@@ -6,6 +6,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod catalog;
 mod damage;
 mod data_folder;
 mod limits;
@@ -372,7 +373,14 @@ fn an_early_acsm_renewal_adds_the_time_to_the_next_cycle() {
     let id = acsm["id"].as_i64().unwrap().to_string();
     let renewed = recert.ok(&["renew", &id, "--date", "2026-11-01", "--fee", "60", "--yes", "--json"]).json();
     assert_eq!(renewed["cycle_start"], "2026-11-02", "courses after renewing early count toward the next cycle");
-    assert_eq!(renewed["cycle_end"], "2029-12-31", "three years from the previous expiry");
+    // ACSM's 2025 notice moves a Dec 31 certification renewed on time to "three years minus one
+    // day after passing the exam", without saying from which day: the earliest reading is the
+    // exam's anniversary less a day, Apr 30, 2029 (the renewal day gives Oct 31, 2029), and the
+    // date asks to be checked.
+    assert_eq!(renewed["cycle_end"], "2029-04-30", "the earliest plausible end");
+    assert_eq!(renewed["expiry_confirmed"], false, "worked out by an unverified rule");
+    let status = recert.status_of(acsm["id"].as_i64().unwrap());
+    assert!(status["confirm_expiry"].as_str().unwrap().starts_with("Check 2029-04-30"), "{status}");
 }
 
 #[test]
@@ -490,13 +498,17 @@ fn the_data_folder_comes_from_the_environment() {
 fn the_catalog_lists_every_preset_with_sources() {
     let recert = Recert::new();
     let catalog = recert.ok(&["catalog", "--json"]).json();
-    let presets = catalog.as_array().unwrap();
-    assert_eq!(presets.len(), 29);
+    assert_eq!((catalog["format"].as_u64(), catalog["published_on"].as_str()), (Some(1), Some("2026-12-06")));
+    let presets = catalog["presets"].as_array().unwrap();
+    assert_eq!(presets.len(), 31);
     assert!(presets.iter().all(|p| !p["sources"].as_array().unwrap().is_empty()));
     let readable = recert.ok(&["catalog", "heart"]).stdout;
     assert!(readable.contains("cpr-aed-aha"), "{readable}");
     let seeds_spelling = recert.ok(&["catalog", "ISSA-SCC"]).stdout;
-    assert!(seeds_spelling.starts_with("issa-sc "), "{seeds_spelling}");
+    assert!(
+        seeds_spelling.starts_with("Rules as of Dec 6, 2026 (version 2026.12, built in)\nissa-sc "),
+        "{seeds_spelling}"
+    );
     let nasm = recert.ok(&["catalog", "nasm-cpt"]).stdout;
     assert!(nasm.contains("[unverified: cycle]"), "{nasm}");
 }
@@ -724,7 +736,7 @@ fn the_calendar_file_follows_every_change() {
     for line in [
         "DTSTART;VALUE=DATE:20270210",                   // NASM-CPT's deadline
         "DTSTART;VALUE=DATE:20270211",                   // its late fee starts
-        "DTSTART;VALUE=DATE:20280210",                   // its grace period ends
+        "DTSTART;VALUE=DATE:20280209",                   // its grace period ends, before one year on
         "DTSTART;VALUE=DATE:20280131",                   // the card expires
         "UID:recert-1-2027-02-10-deadline@recert.local", // stable per credential, cycle and kind
     ] {

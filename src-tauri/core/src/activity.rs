@@ -339,7 +339,11 @@ pub fn convert_credit(
         let what = if rules.unit.is_none() { "its unit" } else { "its hours per unit" };
         return not(format!("{what} is unknown — check with {} or type the units earned", credential.body_short));
     };
-    let converted = Units::from_hours(hours, hours_per_unit).unwrap_or(Units::ZERO);
+    // Some bodies credit a kind of course a set amount, whatever its length (NCSF: CPR is 2 CEU).
+    let converted = match category_rule.and_then(|c| c.units_per_course) {
+        Some(per_course) => per_course,
+        None => Units::from_hours(hours, hours_per_unit).unwrap_or(Units::ZERO),
+    };
     if converted.0 == 0 {
         return not(format!("{hours} h is less than 0.01 {unit}"));
     }

@@ -159,7 +159,7 @@ mod tests {
                 (1, MilestoneKind::Deadline, "2027-02-10".into()),
                 (1, MilestoneKind::LateFeeStarts, "2027-02-11".into()),
                 (2, MilestoneKind::CardExpires, "2028-01-31".into()),
-                (1, MilestoneKind::GraceEnds, "2028-02-10".into()),
+                (1, MilestoneKind::GraceEnds, "2028-02-09".into()), /* before one year after Feb 10, 2027 */
             ]
         );
         for milestone in &all {

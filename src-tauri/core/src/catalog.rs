@@ -1,23 +1,48 @@
 //! The catalog of certification presets (`data/catalog.json`), one per certification in the
 //! project's research, with its sources. Values the research could not confirm are `null` and
 //! stay unknown: the app asks the user to check with the body rather than guess.
+//!
+//! A catalog is a document with a format number, a version and the day it was published; a newer
+//! one can be loaded from a file (docs/catalog-format.md) without a new release of Recert.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::amount::{Cents, Hours, Units};
 use crate::credential::CredentialKind;
+use crate::error::{Error, Result};
 use crate::period::Period;
 use crate::rules::{
-    CategoryRule, CycleRule, JointFee, LateFeeTier, ProrationTier, Provenance, RenewalRules, RenewsFrom,
+    CategoryRule, Coverage, CycleRule, FeeBySource, JointFee, LateFeeTier, LateReportingStart, ProrationTier,
+    Provenance, RenewalRules, RenewsFrom,
 };
 
 const CATALOG_JSON: &str = include_str!("../data/catalog.json");
 
+/// The catalog file format this Recert reads and writes.
+pub const CATALOG_FORMAT: u32 = 1;
+
+/// A rules file larger than this is no catalog (the built-in one is about 80 kB).
+pub const MAX_CATALOG_BYTES: usize = 4 * 1024 * 1024;
+
+/// A catalog file: its format, version, publication day and presets.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogDocument {
+    pub format: u32,
+    /// Free text naming this edition ("2026.12").
+    pub version: String,
+    /// The day the rules were checked against the bodies' pages.
+    pub published_on: NaiveDate,
+    pub presets: Vec<Preset>,
+}
+
 /// A preset as written in the catalog file: amounts in the body's own decimals and dollars.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Preset {
     pub id: String,
     pub body: String,
@@ -41,10 +66,31 @@ pub struct Preset {
     #[serde(default)]
     pub proration_unknown: bool,
     pub requires_cpr_aed: Option<bool>,
+    /// The card must also cover First Aid.
+    #[serde(default)]
+    pub requires_first_aid: bool,
+    /// The card must still be valid this many days after the renewal is submitted.
+    #[serde(default)]
+    pub card_valid_days_after_submission: Option<u32>,
+    /// For a CPR/AED card: what it covers.
+    #[serde(default)]
+    pub covers: Option<Vec<Coverage>>,
     pub renewal_fee_usd: Option<f64>,
     pub renewal_fee_member_usd: Option<f64>,
     #[serde(default)]
     pub joint_fee_usd: Option<PresetJointFee>,
+    /// Another fee when every counted credit came from one provider (ISSA).
+    #[serde(default)]
+    pub fee_when_all_credits_from: Option<PresetFeeBySource>,
+    /// A later first day for holders who used the body's late-reporting period (NSCA).
+    #[serde(default)]
+    pub late_reporting_start: Option<LateReportingStart>,
+    /// The end of the last cycle these rules describe, where the body publishes them per cycle.
+    #[serde(default)]
+    pub rules_valid_through: Option<NaiveDate>,
+    /// Where to check the body's current rules ("nsca.com").
+    #[serde(default)]
+    pub check_at: Option<String>,
     pub late_fees_usd: Option<Vec<PresetLateFee>>,
     pub grace: Option<Period>,
     #[serde(default)]
@@ -61,6 +107,7 @@ pub struct Preset {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PresetCategory {
     pub key: String,
     pub name: String,
@@ -69,9 +116,20 @@ pub struct PresetCategory {
     pub default: bool,
     #[serde(default)]
     pub per_event_max: Option<f64>,
+    /// A course in this category earns this many units whatever its length.
+    #[serde(default)]
+    pub units_per_course: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PresetFeeBySource {
+    pub provider: String,
+    pub fee_usd: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PresetProration {
     pub earned_from_month: u32,
     pub units_required: f64,
@@ -79,12 +137,14 @@ pub struct PresetProration {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PresetLateFee {
     pub through: Period,
     pub fee: f64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PresetJointFee {
     pub group: String,
     pub fee: f64,
@@ -116,6 +176,7 @@ impl Preset {
                     max: c.max.map(|v| Units(hundredths(v))),
                     default: c.default,
                     per_event_max: c.per_event_max.map(|v| Units(hundredths(v))),
+                    units_per_course: c.units_per_course.map(|v| Units(hundredths(v))),
                 })
                 .collect(),
             min_categories_used: self.min_categories_used,
@@ -131,6 +192,9 @@ impl Preset {
                 .collect(),
             proration_unknown: self.proration_unknown,
             requires_cpr_aed: self.requires_cpr_aed,
+            requires_first_aid: self.requires_first_aid,
+            card_valid_days_after_submission: self.card_valid_days_after_submission,
+            covers: self.covers.clone(),
             renewal_fee: self.renewal_fee_usd.map(|d| Cents(hundredths(d))),
             renewal_fee_member: self.renewal_fee_member_usd.map(|d| Cents(hundredths(d))),
             joint_fee: self.joint_fee_usd.as_ref().map(|joint| JointFee {
@@ -138,6 +202,11 @@ impl Preset {
                 fee: Cents(hundredths(joint.fee)),
                 min_credentials: joint.min_credentials,
             }),
+            fee_when_all_credits_from: self
+                .fee_when_all_credits_from
+                .as_ref()
+                .map(|fee| FeeBySource { provider: fee.provider.clone(), fee: Cents(hundredths(fee.fee_usd)) }),
+            late_reporting_start: self.late_reporting_start.clone(),
             late_fees: self.late_fees_usd.as_ref().map(|tiers| {
                 tiers.iter().map(|t| LateFeeTier { through: t.through, fee: Cents(hundredths(t.fee)) }).collect()
             }),
@@ -154,7 +223,10 @@ impl Preset {
                 cycle_note: self.cycle_note.clone(),
                 notes: self.notes.clone(),
                 unverified: self.unverified.clone(),
+                rules_valid_through: self.rules_valid_through,
+                check_at: self.check_at.clone(),
             },
+            typed: Default::default(),
         }
     }
 
@@ -168,7 +240,10 @@ impl Preset {
     }
 }
 
+#[derive(Debug, Clone)]
 pub struct Catalog {
+    version: String,
+    published_on: NaiveDate,
     presets: Vec<Preset>,
 }
 
@@ -177,9 +252,109 @@ impl Catalog {
     /// at run time.
     pub fn builtin() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
-        CATALOG.get_or_init(|| Catalog {
-            presets: serde_json::from_str(CATALOG_JSON).expect("data/catalog.json is valid (checked by tests)"),
-        })
+        CATALOG.get_or_init(|| Catalog::parse(CATALOG_JSON).expect("data/catalog.json is valid (checked by tests)"))
+    }
+
+    /// Reads a catalog file and checks it completely: the format, every field of every preset,
+    /// and the rules each preset makes. The first problem is one error naming the preset and
+    /// the field.
+    pub fn parse(text: &str) -> Result<Catalog> {
+        let bad = |message: String| Error::invalid("rules-file", message);
+        if text.len() > MAX_CATALOG_BYTES {
+            return Err(bad(format!("is larger than {} MB: it is no Recert rules file", MAX_CATALOG_BYTES >> 20)));
+        }
+        let value: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+            .map_err(|error| bad(format!("is not JSON (line {}, column {}): {error}", error.line(), error.column())))?;
+        let format = value.get("format").and_then(serde_json::Value::as_u64);
+        match format {
+            None => return Err(bad("has no \"format\" number: it is no Recert rules file".into())),
+            Some(format) if format > u64::from(CATALOG_FORMAT) => {
+                return Err(bad(format!(
+                    "is written in format {format}, which needs a newer Recert (this one reads format {CATALOG_FORMAT})"
+                )))
+            }
+            Some(_) => {}
+        }
+        let document: CatalogDocument = serde_path_to_error::deserialize(&value).map_err(|error| {
+            let path = error.path().to_string();
+            // serde names Rust's types; a person reads "a number".
+            let message = error
+                .inner()
+                .to_string()
+                .replace("expected f64", "expected a number")
+                .replace("expected u32", "expected a whole number")
+                .replace("expected u64", "expected a whole number");
+            bad(format!("{}: {}", where_in_document(&value, &path), crate::quote::message(&message, 200)))
+        })?;
+        let catalog =
+            Catalog { version: document.version, published_on: document.published_on, presets: document.presets };
+        catalog.check()?;
+        Ok(catalog)
+    }
+
+    /// The checks that the file's types alone don't make.
+    fn check(&self) -> Result<()> {
+        let bad = |message: String| Error::invalid("rules-file", message);
+        if self.version.trim().is_empty() {
+            return Err(bad("has an empty \"version\"".into()));
+        }
+        if self.presets.is_empty() {
+            return Err(bad("has no presets".into()));
+        }
+        let mut ids = HashSet::new();
+        for preset in &self.presets {
+            let named = |field: &str, message: &str| {
+                bad(format!("preset {}: {field} {message}", crate::quote::value(&preset.id)))
+            };
+            if preset.id.trim().is_empty() || preset.id.chars().any(|c| !(c.is_ascii_alphanumeric() || c == '-')) {
+                return Err(named("id", "must be letters, digits and dashes"));
+            }
+            if !ids.insert(preset.id.to_ascii_lowercase()) {
+                return Err(named("id", "appears twice"));
+            }
+            for (field, text) in [
+                ("name", &preset.name),
+                ("abbreviation", &preset.abbreviation),
+                ("body", &preset.body),
+                ("body_short", &preset.body_short),
+            ] {
+                if text.trim().is_empty() {
+                    return Err(named(field, "must not be empty"));
+                }
+            }
+            if preset.sources.is_empty() || preset.sources.iter().any(|s| s.trim().is_empty()) {
+                return Err(named("sources", "must name where the rules come from"));
+            }
+            for (field, amount) in preset.amounts() {
+                if !(0.0..=100_000.0).contains(&amount) || ((amount * 100.0).round() - amount * 100.0).abs() > 1e-6 {
+                    return Err(named(
+                        &field,
+                        &format!("must be a number from 0 with at most two decimals (got {amount})"),
+                    ));
+                }
+            }
+            if preset.kind == CredentialKind::CprAed && preset.units_required.is_some() {
+                return Err(named("units_required", "is not for a CPR/AED card"));
+            }
+            if preset.kind == CredentialKind::Credential && preset.covers.is_some() {
+                return Err(named("covers", "is only for a CPR/AED card"));
+            }
+            if let Some(start) = &preset.late_reporting_start {
+                if start.starts_on > start.cycle_ends_on || start.question.trim().is_empty() {
+                    return Err(named("late_reporting_start", "must start before its cycle ends and ask a question"));
+                }
+            }
+            preset.rules().validate().map_err(|error| named("rules:", &error.to_string()))?;
+        }
+        Ok(())
+    }
+
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    pub fn published_on(&self) -> NaiveDate {
+        self.published_on
     }
 
     pub fn presets(&self) -> &[Preset] {
@@ -193,6 +368,67 @@ impl Catalog {
     pub fn search(&self, query: &str) -> Vec<&Preset> {
         self.presets.iter().filter(|p| p.matches(query)).collect()
     }
+
+    /// The catalog as a file in the format `parse` reads, limited to `presets`.
+    pub fn document(&self, presets: Vec<Preset>) -> CatalogDocument {
+        CatalogDocument {
+            format: CATALOG_FORMAT,
+            version: self.version.clone(),
+            published_on: self.published_on,
+            presets,
+        }
+    }
+}
+
+impl Preset {
+    /// Every amount in the preset with its field, for the range check.
+    fn amounts(&self) -> Vec<(String, f64)> {
+        let mut amounts = Vec::new();
+        let mut push = |field: String, value: Option<f64>| amounts.extend(value.map(|v| (field, v)));
+        push("units_required".into(), self.units_required);
+        push("hours_per_unit".into(), self.hours_per_unit);
+        push("per_event_max".into(), self.per_event_max);
+        push("renewal_fee_usd".into(), self.renewal_fee_usd);
+        push("renewal_fee_member_usd".into(), self.renewal_fee_member_usd);
+        push("joint_fee_usd.fee".into(), self.joint_fee_usd.as_ref().map(|j| j.fee));
+        push("fee_when_all_credits_from.fee_usd".into(), self.fee_when_all_credits_from.as_ref().map(|f| f.fee_usd));
+        for (i, category) in self.categories.iter().enumerate() {
+            push(format!("categories[{i}].min"), category.min);
+            push(format!("categories[{i}].max"), category.max);
+            push(format!("categories[{i}].per_event_max"), category.per_event_max);
+            push(format!("categories[{i}].units_per_course"), category.units_per_course);
+        }
+        for (i, tier) in self.proration.iter().enumerate() {
+            push(format!("proration[{i}].units_required"), Some(tier.units_required));
+            for (key, max) in &tier.category_max {
+                push(format!("proration[{i}].category_max.{key}"), Some(*max));
+            }
+        }
+        for (i, tier) in self.late_fees_usd.iter().flatten().enumerate() {
+            push(format!("late_fees_usd[{i}].fee"), Some(tier.fee));
+        }
+        amounts
+    }
+}
+
+/// "preset nsca-cscs (presets[11]), field late_fees_usd[0].fee" for a path into the document.
+fn where_in_document(value: &serde_json::Value, path: &str) -> String {
+    let Some(rest) = path.strip_prefix("presets[") else {
+        return if path.is_empty() || path == "." { "the file".into() } else { format!("field {path}") };
+    };
+    let (index, field) = rest.split_once(']').unwrap_or((rest, ""));
+    let id = index
+        .parse::<usize>()
+        .ok()
+        .and_then(|i| value.get("presets")?.get(i)?.get("id")?.as_str().map(crate::quote::value));
+    let preset = match id {
+        Some(id) => format!("preset {id} (presets[{index}])"),
+        None => format!("presets[{index}]"),
+    };
+    match field.trim_start_matches('.') {
+        "" => preset,
+        field => format!("{preset}, field {field}"),
+    }
 }
 
 #[cfg(test)]
@@ -202,7 +438,11 @@ mod tests {
     #[test]
     fn every_preset_has_a_source_and_valid_rules() {
         let catalog = Catalog::builtin();
-        assert_eq!(catalog.presets().len(), 29, "the research's 25, NASM CSNC and CWC, two NASM specializations");
+        assert_eq!(
+            catalog.presets().len(),
+            31,
+            "the research's 25, NASM CSNC and CWC, two NASM specializations, two First Aid cards"
+        );
         for preset in catalog.presets() {
             assert!(
                 !preset.sources.is_empty() && preset.sources.iter().all(|s| !s.trim().is_empty()),
@@ -231,9 +471,9 @@ mod tests {
         assert_eq!(cscs.renewal_fee, None, "the 2024-26 NSCA fee was not found");
         assert_eq!(cscs.grace, None);
         assert_eq!(cscs.late_fees, None);
-        let issa = Catalog::builtin().preset("issa-cpt").unwrap().rules();
-        assert_eq!(issa.hours_per_unit, None, "ISSA's only figures come from SEO pages");
-        assert_eq!(issa.cycle, CycleRule::Manual, "no official ISSA cycle: the user enters the expiry");
+        let issa_sc = Catalog::builtin().preset("issa-sc").unwrap().rules();
+        assert_eq!(issa_sc.hours_per_unit, None, "ISSA's page does not name the strength coach credential");
+        assert_eq!(issa_sc.cycle, CycleRule::Manual, "the user enters the expiry");
         let ace = Catalog::builtin().preset("ace-cpt").unwrap().rules();
         assert_eq!(ace.renewal_fee, None, "ACE's $129 is third-party only");
         let cnc = Catalog::builtin().preset("nasm-cnc").unwrap().rules();
@@ -268,7 +508,7 @@ mod tests {
         let ids = |q: &str| catalog.search(q).iter().map(|p| p.id.clone()).collect::<Vec<_>>();
         assert!(ids("strength conditioning").contains(&"nsca-cscs".to_string()));
         assert!(ids("nsca").len() >= 5);
-        assert_eq!(ids("heart"), vec!["cpr-aed-aha"]);
+        assert_eq!(ids("heart"), vec!["cpr-aed-aha", "first-aid-cpr-aed-aha"]);
         assert!(ids("zzz").is_empty());
         assert_eq!(ids("ISSA-SCC"), vec!["issa-sc"], "the seeds' spelling");
     }

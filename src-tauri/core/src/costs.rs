@@ -1,13 +1,16 @@
 //! The money ahead: every renewal that falls due in the coming months, projected cycle by cycle.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::amount::Cents;
 use crate::credential::{Credential, CredentialKind};
 use crate::dates::add_months;
+use crate::progress::CycleTotals;
 use crate::rules::next_cycle;
-use crate::status::{money_on, status_on, Status};
+use crate::status::{money_on, renewal_fee, status_on, Status};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UpcomingCost {
@@ -24,12 +27,21 @@ pub struct UpcomingCost {
 
 /// Renewal fees due from `today` through `months` ahead, the current cycle first, then the
 /// cycles after it as the rule projects them. A credential in grace owes its fee and late fee now.
-pub fn upcoming_costs(credentials: &[Credential], today: NaiveDate, months: u32) -> Vec<UpcomingCost> {
+pub fn upcoming_costs(
+    credentials: &[Credential],
+    totals: &HashMap<i64, CycleTotals>,
+    today: NaiveDate,
+    months: u32,
+) -> Vec<UpcomingCost> {
     let horizon = add_months(today, months as i32);
     let mut costs = Vec::new();
     for credential in credentials {
         let rules = &credential.rules;
-        let fee = rules.fee_for(credential.member);
+        let no_totals = CycleTotals::default();
+        let totals = totals.get(&credential.id).unwrap_or(&no_totals);
+        // The current cycle's fee may depend on its credits; later cycles' credits are unknown.
+        let current_fee = renewal_fee(credential, totals);
+        let later_fee = rules.fee_for(credential.member);
         let what = if credential.kind == CredentialKind::CprAed { "CPR/AED renewal course" } else { "renewal fee" };
         let mut cycle = credential.cycle;
         match status_on(credential, today) {
@@ -39,7 +51,7 @@ pub fn upcoming_costs(credentials: &[Credential], today: NaiveDate, months: u32)
                     credential_id: credential.id,
                     abbreviation: credential.abbreviation.clone(),
                     due_on: today,
-                    amount: money_on(credential, today).amount_due,
+                    amount: money_on(credential, totals, today).amount_due,
                     what: "renewal fee with late fee".into(),
                     joint_fee: None,
                 });
@@ -52,13 +64,13 @@ pub fn upcoming_costs(credentials: &[Credential], today: NaiveDate, months: u32)
                     credential_id: credential.id,
                     abbreviation: credential.abbreviation.clone(),
                     due_on: cycle.end,
-                    amount: fee,
+                    amount: if cycle == credential.cycle { current_fee } else { later_fee },
                     what: what.into(),
                     joint_fee: None,
                 });
             }
             // Project as if renewed on the deadline.
-            match next_cycle(&rules.cycle, rules.renews_from, cycle, cycle.end) {
+            match next_cycle(&rules.cycle, rules.renews_from, cycle, cycle.end, credential.earned_on) {
                 Some(next) if next.end > cycle.end => cycle = next,
                 _ => break,
             }
@@ -117,7 +129,7 @@ mod tests {
         let ncsf = held(1, "ncsf-cpt", "2025-03-14"); // ends 2027-03-31, then 2029-03-31
         let acsm = held(2, "acsm-cpt", "2025-05-10"); // ends 2028-05-09: inside 24 months
         let cscs = held(3, "nsca-cscs", "2019-01-01"); // ends 2026-12-31, fee unknown
-        let costs = upcoming_costs(&[ncsf, acsm, cscs], d("2026-11-23"), 24);
+        let costs = upcoming_costs(&[ncsf, acsm, cscs], &HashMap::new(), d("2026-11-23"), 24);
         let summary: Vec<_> = costs.iter().map(|c| (c.abbreviation.as_str(), c.due_on, c.amount)).collect();
         assert_eq!(
             summary,
@@ -129,7 +141,7 @@ mod tests {
         );
         assert_eq!(total(&costs), (Cents(14500), 1));
 
-        let long = upcoming_costs(&[held(1, "ncsf-cpt", "2025-03-14")], d("2026-11-23"), 36);
+        let long = upcoming_costs(&[held(1, "ncsf-cpt", "2025-03-14")], &HashMap::new(), d("2026-11-23"), 36);
         assert_eq!(long.iter().map(|c| c.due_on).collect::<Vec<_>>(), vec![d("2027-03-31"), d("2029-03-31")]);
     }
 
@@ -142,7 +154,7 @@ mod tests {
             ..Default::default()
         };
         let acsm = Credential { id: 1, ..form.to_credential(Catalog::builtin(), d("2026-11-23")).unwrap() };
-        let costs = upcoming_costs(&[acsm], d("2026-11-23"), 24);
+        let costs = upcoming_costs(&[acsm], &HashMap::new(), d("2026-11-23"), 24);
         assert_eq!(costs[0].due_on, d("2026-11-23"));
         assert_eq!(costs[0].amount, Some(Cents(14000)));
     }

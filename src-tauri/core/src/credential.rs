@@ -10,7 +10,7 @@ use crate::dates::parse_typed_date;
 use crate::error::{Error, Problems, Result};
 use crate::period::Period;
 use crate::rules::{
-    current_cycle, cycle_ending, Cycle, CycleRule, LateFeeTier, ProrationTier, RenewalRules, RenewsFrom,
+    current_cycle, cycle_ending, Coverage, Cycle, CycleRule, LateFeeTier, ProrationTier, RenewalRules, RenewsFrom,
 };
 
 pub const MAX_TEXT_CHARS: usize = 500;
@@ -72,6 +72,9 @@ pub struct PastCycle {
     pub fee_paid: Option<Cents>,
     pub units_required: Option<Units>,
     pub units_earned: Units,
+    /// Whether the deadline of this cycle was confirmed before the renewal closed it, so that
+    /// taking the renewal back restores exactly that.
+    pub expiry_was_confirmed: bool,
 }
 
 /// Text typed by the user to add a credential, from a preset or from scratch.
@@ -102,6 +105,11 @@ pub struct CredentialForm {
     pub requires_cpr_aed: Option<bool>,
     /// The credential is itself a CPR/AED card.
     pub cpr_card: bool,
+    /// For a card typed in: it also covers First Aid (`None`: not said).
+    pub covers_first_aid: Option<bool>,
+    /// The holder used the body's late-reporting period, so credits of the cycle it names count
+    /// from a later day (NSCA 2021–23 late reporters: from Feb 1, 2024).
+    pub late_reporting: bool,
     pub due_soon_days: Option<String>,
     /// Units already earned this cycle, each `UNITS[:CATEGORY]` (see `opening::parse_opening`).
     pub already_earned: Vec<String>,
@@ -137,6 +145,10 @@ pub struct CredentialChanges {
     pub categories: Option<Vec<String>>,
     /// Replaces the opening balance, each `UNITS[:CATEGORY]`; an empty list removes it.
     pub already_earned: Option<Vec<String>>,
+    /// For a CPR/AED card: whether it covers First Aid.
+    pub covers_first_aid: Option<bool>,
+    /// Whether the holder used the body's late-reporting period (see `CredentialForm`).
+    pub late_reporting: Option<bool>,
 }
 
 pub(crate) fn clean_text(field: &str, text: &str, required: bool) -> Result<Option<String>> {
@@ -182,6 +194,31 @@ fn optional_amount<T>(text: &Option<String>, parse: impl Fn(&str) -> Result<T>) 
         None | Some("") => Ok(None),
         Some(text) => parse(text).map(Some),
     }
+}
+
+/// What a card typed in covers: CPR and AED, and First Aid when the user says so; unknown when
+/// they don't say.
+fn card_coverage(cpr_card: bool, first_aid: Option<bool>) -> Option<Vec<Coverage>> {
+    use Coverage::*;
+    match (cpr_card, first_aid) {
+        (false, _) | (true, None) => None,
+        (true, Some(false)) => Some(vec![Cpr, Aed]),
+        (true, Some(true)) => Some(vec![Cpr, Aed, FirstAid]),
+    }
+}
+
+/// `cycle` with its first day moved for a holder who used the body's late-reporting period
+/// (`used`), or back to where the rule starts it.
+fn with_late_reporting(rules: &RenewalRules, cycle: Cycle, used: bool) -> Result<Cycle> {
+    let Some(late) = &rules.late_reporting_start else {
+        return Err(Error::invalid("late-reporting", "this credential's body has no late-reporting period"));
+    };
+    if cycle.end != late.cycle_ends_on {
+        return Ok(cycle);
+    }
+    let usual = rules.cycle.nominal_start(cycle.end).unwrap_or(cycle.start);
+    let start = if used { cycle.start.max(late.starts_on) } else { usual.max(cycle.start.min(late.starts_on)) };
+    Ok(Cycle { start, end: cycle.end })
 }
 
 impl CredentialForm {
@@ -231,9 +268,12 @@ impl CredentialForm {
             (None, Some(end)) => rules.cycle.nominal_start(end).unwrap_or(today).min(end),
             (None, None) => unreachable!("checked above"),
         };
-        let placement = current_cycle(&rules, earned_on, expires, today)?;
+        let mut placement = current_cycle(&rules, earned_on, expires, today)?;
+        if self.late_reporting {
+            placement.cycle = with_late_reporting(&rules, placement.cycle, true)?;
+        }
         let expiry_confirmed =
-            expires.is_some() || (placement.assumed_renewals == 0 && !rules.provenance.is_unverified("cycle"));
+            expires.is_some() || (placement.assumed_renewals == 0 && crate::rules::computed_end_is_confirmed(&rules));
         Ok(Credential {
             id: 0,
             preset_id,
@@ -284,6 +324,12 @@ impl CredentialForm {
             due_soon_days: crate::rules::DEFAULT_DUE_SOON_DAYS,
             reminder_lead_days: None,
             provenance: Default::default(),
+            requires_first_aid: false,
+            card_valid_days_after_submission: None,
+            covers: card_coverage(self.cpr_card, self.covers_first_aid),
+            fee_when_all_credits_from: None,
+            late_reporting_start: None,
+            typed: Default::default(),
         };
         // Use the body's short name as typed: custom bodies have no separate long name.
         Ok((None, kind, body.clone(), body, name, abbreviation, rules))
@@ -370,6 +416,29 @@ impl CredentialChanges {
             }
         }
         let rules = &mut changed.rules;
+        // What the user types here is theirs: a newer catalog never replaces it.
+        let typed = [
+            ("cycle", self.cycle_rule.is_some() || self.cycle_years.is_some()),
+            ("units_required", self.units_required.is_some()),
+            ("proration", self.units_required.is_some()),
+            ("proration_unknown", self.units_required.is_some()),
+            ("unit", self.unit.is_some()),
+            ("hours_per_unit", self.hours_per_unit.is_some()),
+            ("renewal_fee", self.renewal_fee.is_some()),
+            ("renewal_fee_member", self.renewal_fee_member.is_some()),
+            ("grace", self.grace.is_some()),
+            ("late_fees", self.late_fee.is_some()),
+            ("requires_cpr_aed", self.requires_cpr_aed.is_some()),
+            ("categories", self.categories.is_some()),
+            ("covers", self.covers_first_aid.is_some()),
+        ];
+        rules.typed.extend(typed.iter().filter(|(_, set)| *set).map(|(field, _)| field.to_string()));
+        if let Some(first_aid) = self.covers_first_aid {
+            if credential.kind != CredentialKind::CprAed {
+                return Err(Error::invalid("covers-first-aid", "only a CPR/AED card covers First Aid"));
+            }
+            rules.covers = card_coverage(true, Some(first_aid));
+        }
         if self.cycle_rule.is_some() || self.cycle_years.is_some() {
             let years = match &self.cycle_years {
                 Some(_) => optional_amount(&self.cycle_years, |t| parse_count("cycle-years", t, 10))?,
@@ -449,6 +518,9 @@ impl CredentialChanges {
         if let Some(start) = cycle_start {
             changed.cycle.start = start;
         }
+        if let Some(used) = self.late_reporting {
+            changed.cycle = with_late_reporting(&changed.rules, changed.cycle, used)?;
+        }
         if changed.cycle.start > changed.cycle.end {
             return Err(Error::invalid(
                 if expires.is_some() { "expires" } else { "cycle-start" },
@@ -475,6 +547,7 @@ fn parse_category(spec: &str, existing: &[crate::rules::CategoryRule]) -> Result
         name: previous.map_or_else(|| key.clone(), |c| c.name.clone()),
         default: previous.is_some_and(|c| c.default),
         per_event_max: previous.and_then(|c| c.per_event_max),
+        units_per_course: previous.and_then(|c| c.units_per_course),
         key,
         min,
         max,

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod backups;
 pub mod calendar;
 pub mod catalog;
+pub mod catalog_update;
 pub mod costs;
 pub mod credential;
 pub mod dates;

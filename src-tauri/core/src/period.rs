@@ -15,6 +15,9 @@ pub enum Period {
     Days(u32),
     Months(u32),
     Years(u32),
+    /// Up to the day before the anniversary: "received before one year after expiration" (NASM),
+    /// where the anniversary itself is already too late.
+    YearsLessADay(u32),
 }
 
 /// Ten years: no body's grace or late window comes near it, so anything longer is a typo.
@@ -29,16 +32,28 @@ impl Period {
             Self::Days(days) => date.checked_add_days(Days::new(days.into())).unwrap_or(NaiveDate::MAX),
             Self::Months(months) => add_months(date, months as i32),
             Self::Years(years) => add_months(date, years as i32 * 12),
+            Self::YearsLessADay(years) => {
+                let anniversary = add_months(date, years as i32 * 12);
+                anniversary.pred_opt().unwrap_or(anniversary)
+            }
         }
     }
 
     pub fn is_zero(self) -> bool {
-        matches!(self, Self::Days(0) | Self::Months(0) | Self::Years(0))
+        matches!(self, Self::Days(0) | Self::Months(0) | Self::Years(0) | Self::YearsLessADay(0))
     }
 
-    /// Parses "90", "90 days", "6 months", "1 year" (also "6m", "1y", "90d").
+    /// Parses "90", "90 days", "6 months", "1 year" (also "6m", "1y", "90d"), and "1 year less a
+    /// day" as `Display` writes it.
     pub fn parse(field: &str, text: &str) -> Result<Self> {
         let trimmed = text.trim();
+        let lowered = trimmed.to_ascii_lowercase();
+        if let Some(years) = lowered.strip_suffix("less a day") {
+            return match Self::parse(field, years)? {
+                Self::Years(count) => Ok(Self::YearsLessADay(count)),
+                _ => Err(Error::invalid(field, "only a number of years can be \"less a day\"")),
+            };
+        }
         let split = trimmed.find(|c: char| !c.is_ascii_digit()).unwrap_or(trimmed.len());
         let (number, unit) = trimmed.split_at(split);
         let shown = crate::quote::value(trimmed);
@@ -58,7 +73,7 @@ impl Period {
         let too_long = match self {
             Self::Days(days) => days > MAX_DAYS,
             Self::Months(months) => months > MAX_MONTHS,
-            Self::Years(years) => years > MAX_YEARS,
+            Self::Years(years) | Self::YearsLessADay(years) => years > MAX_YEARS,
         };
         if too_long {
             return Err(Error::invalid(field, format!("{self} is longer than ten years")));
@@ -73,18 +88,20 @@ impl fmt::Display for Period {
             Self::Days(n) => (n, "day", "days"),
             Self::Months(n) => (n, "month", "months"),
             Self::Years(n) => (n, "year", "years"),
+            Self::YearsLessADay(n) => (n, "year less a day", "years less a day"),
         };
         write!(f, "{count} {}", if count == 1 { one } else { many })
     }
 }
 
-/// Stored as `{"days": 90}`, `{"months": 6}` or `{"years": 1}`.
+/// Stored as `{"days": 90}`, `{"months": 6}`, `{"years": 1}` or `{"years_less_a_day": 1}`.
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 enum Tagged {
     Days(u32),
     Months(u32),
     Years(u32),
+    YearsLessADay(u32),
 }
 
 /// Rule sets written before periods existed hold a plain number of days.
@@ -101,6 +118,7 @@ impl Serialize for Period {
             Self::Days(n) => Tagged::Days(n),
             Self::Months(n) => Tagged::Months(n),
             Self::Years(n) => Tagged::Years(n),
+            Self::YearsLessADay(n) => Tagged::YearsLessADay(n),
         }
         .serialize(serializer)
     }
@@ -112,6 +130,7 @@ impl<'de> Deserialize<'de> for Period {
             Stored::LegacyDays(n) | Stored::Tagged(Tagged::Days(n)) => Self::Days(n),
             Stored::Tagged(Tagged::Months(n)) => Self::Months(n),
             Stored::Tagged(Tagged::Years(n)) => Self::Years(n),
+            Stored::Tagged(Tagged::YearsLessADay(n)) => Self::YearsLessADay(n),
         })
     }
 }
@@ -130,6 +149,9 @@ mod tests {
             (Period::Months(6), "2027-12-31", "2028-06-30"), // 182 days in a leap year, still 30 June
             (Period::Years(1), "2024-02-29", "2025-02-28"),
             (Period::Days(90), "2026-07-15", "2026-10-13"),
+            // NASM: "received before one year after credential expiration".
+            (Period::YearsLessADay(1), "2026-03-10", "2027-03-09"),
+            (Period::YearsLessADay(1), "2024-02-29", "2025-02-27"),
         ];
         for (period, from, expected) in cases {
             assert_eq!(period.after(d(from)), d(expected), "{period} after {from}");
@@ -142,6 +164,9 @@ mod tests {
         assert_eq!(Period::parse("grace", " 6 months ").unwrap(), Period::Months(6));
         assert_eq!(Period::parse("grace", "1y").unwrap(), Period::Years(1));
         assert_eq!(Period::parse("grace", "1 Year").unwrap(), Period::Years(1));
+        let less = Period::YearsLessADay(1);
+        assert_eq!(Period::parse("grace", &less.to_string()).unwrap(), less, "Display reads back");
+        assert!(Period::parse("grace", "6 months less a day").is_err());
         for bad in ["", "six months", "-3", "6 weeks", "11 years", "3651", "9999999999"] {
             assert_eq!(Period::parse("grace", bad).unwrap_err().field(), Some("grace"), "{bad}");
         }
@@ -155,5 +180,6 @@ mod tests {
         assert_eq!(serde_json::from_str::<Period>("183").unwrap(), Period::Days(183));
         assert_eq!(serde_json::from_str::<Period>(r#"{"years":1}"#).unwrap(), Period::Years(1));
         assert!(serde_json::from_str::<Period>(r#"{"weeks":1}"#).is_err());
+        assert_eq!(serde_json::from_str::<Period>(r#"{"years_less_a_day":1}"#).unwrap(), Period::YearsLessADay(1));
     }
 }

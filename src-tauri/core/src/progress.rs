@@ -15,6 +15,9 @@ pub struct CycleTotals {
     /// What the activities credited in this cycle cost.
     pub course_costs: Cents,
     pub activity_count: u32,
+    /// The providers of the counted credits (`None`: none typed), read only for a credential whose
+    /// fee depends on them (`RenewalRules::fee_when_all_credits_from`).
+    pub providers: Vec<Option<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -2,7 +2,7 @@
 //! renewing costs. A rule set starts as a copy of a catalog preset (or is typed in) and the user
 //! may edit every part of it. `None` always means "unknown — check with the body", never zero.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -228,6 +228,10 @@ pub struct CategoryRule {
     /// At most this many units from one event in this category (NSCA Category A: 2.0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_event_max: Option<Units>,
+    /// A course in this category earns this many units whatever its length (NCSF: a CPR course
+    /// is 2 CEU).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub units_per_course: Option<Units>,
 }
 
 /// A reduced requirement for people certified part-way through a cycle.
@@ -268,12 +272,61 @@ pub struct Provenance {
     /// (`cycle`, `renewal_fee`, …), each with a note saying where it comes from.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub unverified: BTreeMap<String, String>,
+    /// The end of the last cycle these rules describe, where the body publishes rules per cycle
+    /// (NSCA: 2024–26). A later cycle is computed with them but shown as unverified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules_valid_through: Option<NaiveDate>,
+    /// Where to check the body's current rules, in a few words ("nsca.com").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_at: Option<String>,
 }
 
 impl Provenance {
     pub fn is_unverified(&self, field: &str) -> bool {
         self.unverified.contains_key(field)
     }
+}
+
+/// What a CPR/AED card covers. A prerequisite that needs First Aid is met only by a card that
+/// says it covers First Aid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Coverage {
+    Cpr,
+    Aed,
+    FirstAid,
+}
+
+impl Coverage {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Cpr => "CPR",
+            Self::Aed => "AED",
+            Self::FirstAid => "First Aid",
+        }
+    }
+}
+
+/// A renewal fee that depends on where the credits came from (ISSA: $0 when every CEU came
+/// through ISSA, otherwise $99).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeeBySource {
+    /// The provider every counted credit must come from, by short or full name ("ISSA").
+    pub provider: String,
+    /// The fee when they all do.
+    pub fee: Cents,
+}
+
+/// Holders who used a body's late-reporting period count credits of one cycle from a later day
+/// (NSCA: people who reported 2021–23 late count 2024–26 CEUs from Feb 1, 2024).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LateReportingStart {
+    /// The end of the cycle this applies to.
+    pub cycle_ends_on: NaiveDate,
+    /// Credits count from this day instead of the cycle's first day.
+    pub starts_on: NaiveDate,
+    /// The question asked when adding or editing the credential.
+    pub question: String,
 }
 
 /// Where no grace period or late fee is known, a deadline this recent is not assumed renewed.
@@ -311,6 +364,16 @@ pub struct RenewalRules {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub proration_unknown: bool,
     pub requires_cpr_aed: Option<bool>,
+    /// The required card must also cover First Aid (CSCCa).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub requires_first_aid: bool,
+    /// The card must still be valid this many days after the renewal is submitted (ISSA: 30), so
+    /// a card lapsing soon after the deadline is a problem already.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_valid_days_after_submission: Option<u32>,
+    /// For a CPR/AED card: what it covers; `None`: not known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub covers: Option<Vec<Coverage>>,
     /// The standard renewal fee.
     pub renewal_fee: Option<Cents>,
     /// The member renewal fee, where the body has one.
@@ -319,6 +382,12 @@ pub struct RenewalRules {
     /// One fee for several credentials of the body renewed together.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub joint_fee: Option<JointFee>,
+    /// Another fee when every counted credit came from one provider.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee_when_all_credits_from: Option<FeeBySource>,
+    /// A later first day for holders who used the body's late-reporting period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_reporting_start: Option<LateReportingStart>,
     /// `None`: unknown; `Some(empty)`: no late fee.
     pub late_fees: Option<Vec<LateFeeTier>>,
     /// How long after the cycle end late renewal is accepted. `Some(0 days)`: none. Rule sets
@@ -342,6 +411,9 @@ pub struct RenewalRules {
     pub reminder_lead_days: Option<Vec<u32>>,
     #[serde(default)]
     pub provenance: Provenance,
+    /// Rule fields the user typed (`renewal_fee`, `grace`, …): a newer catalog never replaces them.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub typed: BTreeSet<String>,
 }
 
 /// What one cycle asks for, after proration.
@@ -555,7 +627,8 @@ pub fn current_cycle(
     }
     while placement.cycle.end < today && rules.late_window_ends(placement.cycle.end) < today {
         let previous_end = placement.cycle.end;
-        match rule.end_after(previous_end) {
+        // An assumed renewal is taken as on time, on the deadline itself.
+        match moved_off_year_end(rule, previous_end, previous_end, earned_on).or_else(|| rule.end_after(previous_end)) {
             Some(end) if end > previous_end => {
                 placement.cycle = Cycle { start: previous_end.succ_opt().unwrap_or(previous_end), end };
                 placement.assumed_renewals += 1;
@@ -576,8 +649,19 @@ pub fn cycle_ending(rule: &CycleRule, earned_on: NaiveDate, end: NaiveDate) -> C
     Cycle { start: start.min(end), end }
 }
 
-/// The cycle after `previous`, for a renewal on `renewed_on`.
-pub fn next_cycle(rule: &CycleRule, renews_from: RenewsFrom, previous: Cycle, renewed_on: NaiveDate) -> Option<Cycle> {
+/// The cycle after `previous`, for a renewal on `renewed_on`, of a credential earned on
+/// `earned_on`.
+pub fn next_cycle(
+    rule: &CycleRule,
+    renews_from: RenewsFrom,
+    previous: Cycle,
+    renewed_on: NaiveDate,
+    earned_on: NaiveDate,
+) -> Option<Cycle> {
+    if let Some(end) = moved_off_year_end(rule, previous.end, renewed_on, earned_on) {
+        let start = renewed_on.min(previous.end);
+        return Some(Cycle { start: start.succ_opt().unwrap_or(start), end });
+    }
     match renews_from {
         RenewsFrom::RenewalDate => rule.first_end(renewed_on).map(|end| Cycle { start: renewed_on, end }),
         RenewsFrom::CycleEnd => rule
@@ -588,6 +672,40 @@ pub fn next_cycle(rule: &CycleRule, renews_from: RenewsFrom, previous: Cycle, re
             Cycle { start: start.succ_opt().unwrap_or(start), end }
         }),
     }
+}
+
+/// ACSM's notice of its 2025 change: a Dec 31 certification renewed on time moves to the new
+/// "three years minus one day" schedule, renewed late it keeps Dec 31 once more. The notice does
+/// not say from which day the new schedule counts, so the earliest plausible end is taken: three
+/// years less a day from the renewal, or the exam's anniversary less a day in the cycle's last
+/// year, whichever comes first. `None` when the transition does not apply.
+fn moved_off_year_end(
+    rule: &CycleRule,
+    previous_end: NaiveDate,
+    renewed_on: NaiveDate,
+    earned_on: NaiveDate,
+) -> Option<NaiveDate> {
+    let CycleRule::YearEndBefore { changed_on, years } = *rule else { return None };
+    let year_end = previous_end == end_of_year(previous_end.year());
+    let on_time = renewed_on <= previous_end;
+    if !year_end || !on_time || earned_on >= changed_on || previous_end < changed_on.pred_opt()? {
+        return None;
+    }
+    let years = years as i32;
+    let from_renewal = add_years(renewed_on, years).pred_opt()?;
+    let exam_anniversary_year = previous_end.year() + years;
+    let from_exam = add_years(earned_on, exam_anniversary_year - earned_on.year()).pred_opt()?;
+    // An anniversary that would make the cycle a year short is no reading of a three-year cycle
+    // (an exam date Recert only guessed from the expiry lands there).
+    let plausible_exam = (from_exam > add_years(previous_end, years - 1)).then_some(from_exam);
+    Some(plausible_exam.map_or(from_renewal, |exam| exam.min(from_renewal)).max(renewed_on))
+}
+
+/// Whether a cycle end worked out by `rule` rests on what the body itself states. A date that
+/// rests on a rule marked unverified, or on the reading of an unclear notice, is not confirmed
+/// until the user checks it.
+pub fn computed_end_is_confirmed(rules: &RenewalRules) -> bool {
+    !rules.provenance.is_unverified("cycle")
 }
 
 #[cfg(test)]

@@ -24,6 +24,10 @@ pub const MAX_HISTORY_ROWS: u32 = 100_000;
 pub struct Recert {
     store: Store,
     data_dir: PathBuf,
+    /// A catalog loaded from a rules file and in use; `None`: the built-in one.
+    loaded_catalog: Option<Catalog>,
+    /// Why a loaded rules file is not in use, when it is not.
+    catalog_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -44,7 +48,8 @@ impl Recert {
     /// what had to be made.
     pub fn open_for(data_dir: &Path, now: DateTime<Utc>, access: Access) -> Result<(Self, Made)> {
         let (store, made) = Store::open(&data_dir.join(DATABASE_FILE), now, access)?;
-        let mut recert = Self { store, data_dir: data_dir.to_path_buf() };
+        let (loaded_catalog, catalog_note) = catalog::active_catalog(&store.loaded_catalogs()?);
+        let mut recert = Self { store, data_dir: data_dir.to_path_buf(), loaded_catalog, catalog_note };
         if access != Access::Read {
             // What a killed `log` or `backup` left behind; failing to tidy must not stop the command.
             let _ = recert.tidy_proofs();
@@ -82,8 +87,9 @@ impl Recert {
         &mut self.store
     }
 
-    pub fn catalog(&self) -> &'static Catalog {
-        Catalog::builtin()
+    /// The catalog in use: a rules file the user loaded, or the one built in.
+    pub fn catalog(&self) -> &Catalog {
+        self.loaded_catalog.as_ref().unwrap_or_else(|| Catalog::builtin())
     }
 
     // --- reports -----------------------------------------------------------------------------
@@ -114,14 +120,29 @@ impl Recert {
         if !(1..=MAX_COST_MONTHS).contains(&months) {
             return Err(Error::invalid("months", format!("must be 1 to {MAX_COST_MONTHS}")));
         }
-        Ok(upcoming_costs(&self.store.credentials()?, today, months))
+        let credentials = self.store.credentials()?;
+        let totals = totals_with_providers(&self.store, &credentials)?;
+        Ok(upcoming_costs(&credentials, &totals, today, months))
     }
+}
+
+/// The running totals of every credential's current cycle, with the providers of its credits
+/// where its fee depends on them.
+fn totals_with_providers(
+    store: &impl Read,
+    credentials: &[Credential],
+) -> Result<std::collections::HashMap<i64, CycleTotals>> {
+    let mut totals = store.current_cycle_totals()?;
+    for credential in credentials.iter().filter(|c| c.rules.fee_when_all_credits_from.is_some()) {
+        totals.entry(credential.id).or_default().providers = store.current_cycle_providers(credential.id)?;
+    }
+    Ok(totals)
 }
 
 /// Where every credential stands on `today`, most urgent first, as `store` holds them.
 fn status(store: &impl Read, today: NaiveDate) -> Result<Vec<CredentialReport>> {
     let credentials = store.credentials()?;
-    let mut totals = store.current_cycle_totals()?;
+    let mut totals = totals_with_providers(store, &credentials)?;
     let warn_within = lead_times(store)?.longest().max(DEFAULT_WARN_WITHIN_DAYS);
     Ok(reports(&credentials, &mut totals, today, warn_within))
 }
@@ -149,11 +170,13 @@ pub fn reports(
 }
 
 mod backup_and_restore;
+mod catalog;
 mod credentials;
 mod exchange;
 mod ledger;
 mod reminding;
 pub use backup_and_restore::RestoreOutcome;
+pub use catalog::{CatalogChange, CatalogInfo};
 pub use credentials::RenewalForm;
 pub use exchange::{read_import_file, AuditPacket, ImportOptions, ImportReport, ImportRow, MAX_IMPORT_BYTES};
 pub use ledger::{ActivityPreview, ActivityWithCredits, CardOffer, CreditOutcome, LoggedActivity};

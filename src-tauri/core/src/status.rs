@@ -1,12 +1,13 @@
 //! Where a credential stands on a given day: its status, days left, prerequisite problems and the
 //! money it asks for. Everything here is a pure function of the stored data and `today`.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::amount::Cents;
 use crate::credential::{Credential, CredentialKind};
 use crate::progress::{progress, CycleTotals, Progress};
+use crate::rules::Coverage;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -72,49 +73,153 @@ pub struct PrerequisiteProblem {
 }
 
 /// Checks a credential's CPR/AED requirement against the cards held: the card valid longest
-/// counts; none held, or none valid through the cycle end, is a problem.
+/// counts (among those that cover First Aid, where the credential needs it); none held, or none
+/// valid through the deadline (and the days after submitting that the body asks for), is a
+/// problem.
 pub fn prerequisite_problems(
     credential: &Credential,
     cards: &[&Credential],
     today: NaiveDate,
     warn_within_days: u32,
 ) -> Vec<PrerequisiteProblem> {
-    if credential.kind == CredentialKind::CprAed || credential.rules.requires_cpr_aed != Some(true) {
+    let rules = &credential.rules;
+    if credential.kind == CredentialKind::CprAed || rules.requires_cpr_aed != Some(true) {
         return Vec::new();
     }
-    let best = cards
-        .iter()
-        .filter(|card| card.kind == CredentialKind::CprAed && card.cycle.start <= today)
-        .max_by_key(|card| card.cycle.end);
-    let deadline = credential.cycle.end;
     let who = &credential.abbreviation;
-    match best {
-        None => vec![PrerequisiteProblem {
-            card_id: None,
-            card_expires: None,
-            message: format!("{who} requires a current CPR/AED card and none is on file — add yours"),
-            urgent: true,
-        }],
-        Some(card) if card.cycle.end < today => vec![PrerequisiteProblem {
-            card_id: Some(card.id),
-            card_expires: Some(card.cycle.end),
-            message: format!(
-                "Your CPR/AED card ({}) expired on {}; {who} requires a current one — renew it",
+    let held: Vec<&&Credential> =
+        cards.iter().filter(|card| card.kind == CredentialKind::CprAed && card.cycle.start <= today).collect();
+    let covers_first_aid = |card: &Credential| card.rules.covers.as_ref().map(|c| c.contains(&Coverage::FirstAid));
+    let usable: Vec<&&Credential> = if rules.requires_first_aid {
+        held.iter().copied().filter(|card| covers_first_aid(card) == Some(true)).collect()
+    } else {
+        held.clone()
+    };
+    let best = usable.into_iter().max_by_key(|card| card.cycle.end);
+    let deadline = credential.cycle.end;
+    let what = if rules.requires_first_aid { "CPR/AED and First Aid card" } else { "CPR/AED card" };
+    let Some(card) = best else {
+        let message = match held.iter().max_by_key(|card| card.cycle.end) {
+            None => format!("{who} requires a current {what} and none is on file — add yours"),
+            Some(card) if covers_first_aid(card).is_none() => format!(
+                "{who} requires a card that covers First Aid; Recert does not know whether yours ({}) does — \
+                 say so on the card, or add a First Aid card",
+                card.abbreviation
+            ),
+            Some(card) => format!(
+                "{who} requires a card that covers First Aid, and yours ({}) covers only CPR and AED — \
+                 take a First Aid CPR AED course and add the card",
+                card.abbreviation
+            ),
+        };
+        return vec![PrerequisiteProblem { card_id: None, card_expires: None, message, urgent: true }];
+    };
+    let margin = rules.card_valid_days_after_submission.unwrap_or(0);
+    // The last day the renewal can be submitted with this card still valid long enough.
+    let submit_by = card.cycle.end - chrono::Days::new(margin.into());
+    let problem = |message: String, urgent: bool| {
+        vec![PrerequisiteProblem { card_id: Some(card.id), card_expires: Some(card.cycle.end), message, urgent }]
+    };
+    if card.cycle.end < today {
+        return problem(
+            format!(
+                "Your {what} ({}) expired on {}; {who} requires a current one — renew it",
                 card.abbreviation, card.cycle.end
             ),
-            urgent: true,
-        }],
-        Some(card) if card.cycle.end < deadline => vec![PrerequisiteProblem {
-            card_id: Some(card.id),
-            card_expires: Some(card.cycle.end),
-            message: format!(
-                "Your CPR/AED card ({}) lapses {}, before {who} is due {deadline} — renew it first",
-                card.abbreviation, card.cycle.end
-            ),
-            urgent: (card.cycle.end - today).num_days() <= i64::from(warn_within_days),
-        }],
-        Some(_) => Vec::new(),
+            true,
+        );
     }
+    if margin > 0 && submit_by < deadline {
+        let urgent = (submit_by - today).num_days() <= i64::from(warn_within_days);
+        if submit_by < today {
+            return problem(
+                format!(
+                    "{} wants your card valid {margin} days beyond the day you submit the renewal; yours ({}) \
+                     lapses {} — renew the card before you submit",
+                    credential.body_short, card.abbreviation, card.cycle.end
+                ),
+                true,
+            );
+        }
+        return problem(
+            format!(
+                "{} wants your card valid {margin} days beyond the day you submit the renewal; yours ({}) lapses \
+                 {} — renew the card, or submit {who} by {submit_by}",
+                credential.body_short, card.abbreviation, card.cycle.end
+            ),
+            urgent,
+        );
+    }
+    if card.cycle.end < deadline {
+        return problem(
+            format!(
+                "Your {what} ({}) lapses {}, before {who} is due {deadline} — renew it first",
+                card.abbreviation, card.cycle.end
+            ),
+            (card.cycle.end - today).num_days() <= i64::from(warn_within_days),
+        );
+    }
+    Vec::new()
+}
+
+/// The renewal fee this holder pays for the current cycle: the fee for credits from one provider
+/// where every counted credit came from it (ISSA: $0), otherwise the member or standard fee.
+/// With nothing logged yet the standard fee is shown: nothing says the credits will all come
+/// from that provider.
+pub fn renewal_fee(credential: &Credential, totals: &CycleTotals) -> Option<Cents> {
+    let rules = &credential.rules;
+    let standard = rules.fee_for(credential.member);
+    match &rules.fee_when_all_credits_from {
+        Some(by_source)
+            if !totals.providers.is_empty()
+                && totals
+                    .providers
+                    .iter()
+                    .all(|p| p.as_deref().is_some_and(|p| provider_is(p, &by_source.provider, credential))) =>
+        {
+            Some(by_source.fee)
+        }
+        _ => standard,
+    }
+}
+
+/// Whether a course's provider, as typed, is `provider` (the body's short name) or the body's
+/// full name.
+fn provider_is(typed: &str, provider: &str, credential: &Credential) -> bool {
+    let typed = typed.trim().to_lowercase();
+    let words: Vec<&str> = typed.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    words.contains(&provider.to_lowercase().as_str())
+        || (provider.eq_ignore_ascii_case(&credential.body_short) && typed.contains(&credential.body.to_lowercase()))
+}
+
+/// What the fee depends on, where it depends on where the credits came from.
+fn fee_by_source_note(credential: &Credential) -> Option<String> {
+    let by_source = credential.rules.fee_when_all_credits_from.as_ref()?;
+    let standard = credential.rules.fee_for(credential.member)?;
+    Some(format!("{} if every counted course came through {}, {standard} otherwise", by_source.fee, by_source.provider))
+}
+
+/// "NSCA's rules for 2027–29 are not in Recert yet: check nsca.com." for a cycle past the one the
+/// rules describe.
+pub fn rules_outdated(credential: &Credential) -> Option<String> {
+    let provenance = &credential.rules.provenance;
+    let valid_through = provenance.rules_valid_through?;
+    let end = credential.cycle.end;
+    if end <= valid_through {
+        return None;
+    }
+    let start = credential.rules.cycle.nominal_start(end).unwrap_or(credential.cycle.start);
+    let check = provenance
+        .check_at
+        .as_deref()
+        .map_or_else(|| format!("check with {}", credential.body_short), |at| format!("check {at}"));
+    Some(format!(
+        "{}'s rules for {}–{:02} are not in Recert yet: the units and categories shown are those of the cycle \
+         before, unverified; {check}.",
+        credential.body_short,
+        start.year(),
+        end.year() % 100
+    ))
 }
 
 /// What renewing costs on a given day.
@@ -129,9 +234,9 @@ pub struct Money {
     pub amount_due: Option<Cents>,
 }
 
-pub fn money_on(credential: &Credential, today: NaiveDate) -> Money {
+pub fn money_on(credential: &Credential, totals: &CycleTotals, today: NaiveDate) -> Money {
     let rules = &credential.rules;
-    let renewal_fee = rules.fee_for(credential.member);
+    let renewal_fee = renewal_fee(credential, totals);
     let late_fee = rules.late_fee_on(credential.cycle.end, today);
     let amount_due = match status_on(credential, today) {
         Status::Grace => renewal_fee.zip(late_fee).map(|(fee, late)| fee + late),
@@ -160,6 +265,8 @@ pub struct CredentialReport {
     /// How the renewal fee was worked out when it is not the credential's own fee ("share of
     /// NCSF's $100.00 fee for NCSF-CPT and NCSF-CSC renewed together").
     pub fee_note: Option<String>,
+    /// The body publishes rules per cycle and this cycle's are not in the catalog.
+    pub rules_outdated: Option<String>,
     /// While the deadline is unconfirmed: what to check ("Check 2026-12-31 against your
     /// certificate or your NSCA account."), and why Recert is not sure of it.
     pub confirm_expiry: Option<String>,
@@ -190,7 +297,7 @@ pub fn report(
     let days_left = (credential.cycle.end - today).num_days();
     let rules = &credential.rules;
     let progress = progress(credential, totals, today);
-    let Money { renewal_fee, late_fee, amount_due } = money_on(credential, today);
+    let Money { renewal_fee, late_fee, amount_due } = money_on(credential, totals, today);
     let body = &credential.body_short;
     // Each with the form field that fills it in, so the window can offer it where it is shown.
     let mut unknowns: Vec<(&'static str, String)> = Vec::new();
@@ -240,7 +347,8 @@ pub fn report(
         renewal_fee,
         late_fee,
         amount_due,
-        fee_note: None,
+        fee_note: fee_by_source_note(credential),
+        rules_outdated: rules_outdated(credential),
         confirm_expiry,
         confirm_expiry_reason,
         course_costs: totals.course_costs,
@@ -260,7 +368,7 @@ fn confirm_expiry_request(credential: &Credential) -> (String, String) {
     let holder = if credential.kind == CredentialKind::CprAed { "your card" } else { "your certificate" };
     let request = format!("Check {} against {holder} or your {} account.", credential.cycle.end, credential.body_short);
     let reason = match credential.rules.provenance.unverified.get("cycle") {
-        Some(why) => format!("Recert worked it out from the date you earned it. {why}"),
+        Some(why) => format!("Recert worked it out by a rule {} has not confirmed. {why}", credential.body_short),
         None => "Recert worked it out assuming every earlier renewal was on time.".to_string(),
     };
     (request, reason)

@@ -3,12 +3,13 @@
 //! first cycle, a renewal, the grace period's last day and the day after, late-fee boundaries,
 //! leap years and month ends.
 
-use crate::amount::{Cents, Units};
+use crate::activity::{decide_credit, CreditDecision};
+use crate::amount::{Cents, Hours, Units};
 use crate::catalog::Catalog;
 use crate::credential::{Credential, CredentialForm};
 use crate::progress::{progress, CycleTotals};
 use crate::rules::{next_cycle, Cycle};
-use crate::status::{money_on, status_on, Status};
+use crate::status::{money_on, prerequisite_problems, renewal_fee, rules_outdated, status_on, Status};
 use crate::test_support::d;
 
 use Status::{DueSoon, Grace, Lapsed};
@@ -44,7 +45,11 @@ fn check_days(credential: &Credential, cases: &[DayCase]) {
         let label = format!("{} ending {}: {what} ({day})", credential.abbreviation, credential.cycle.end);
         assert_eq!(status_on(credential, d(day)), *status, "{label}");
         if matches!(status, Grace | Lapsed) {
-            assert_eq!(money_on(credential, d(day)).late_fee.map(|c| c.0), *late_fee, "{label}: late fee");
+            assert_eq!(
+                money_on(credential, &Default::default(), d(day)).late_fee.map(|c| c.0),
+                *late_fee,
+                "{label}: late fee"
+            );
         }
     }
 }
@@ -52,7 +57,7 @@ fn check_days(credential: &Credential, cases: &[DayCase]) {
 /// The cycle after `credential`'s current one, renewed on `renewed_on`.
 fn renewed(credential: &Credential, renewed_on: &str) -> Cycle {
     let rules = &credential.rules;
-    next_cycle(&rules.cycle, rules.renews_from, credential.cycle, d(renewed_on)).unwrap()
+    next_cycle(&rules.cycle, rules.renews_from, credential.cycle, d(renewed_on), credential.earned_on).unwrap()
 }
 
 fn cycle(start: &str, end: &str) -> Cycle {
@@ -61,7 +66,8 @@ fn cycle(start: &str, end: &str) -> Cycle {
 
 // NASM-CPT. https://www.nasm.org/recertify/personal-trainer-recertification (every 2 years);
 // https://www.scribd.com/document/666597864/Nasm-Cpt-Recertification-Guidelines ($30 late fee up
-// to 90 days after the expiry, $50 from day 91 to one year; applications up to one year late).
+// to 90 days after the expiry, $50 from day 91; the application "must be received before one year
+// after credential expiration", so the anniversary itself is too late).
 #[test]
 fn nasm_cpt() {
     check_deadlines(
@@ -87,8 +93,8 @@ fn nasm_cpt() {
             ("first late day", "2026-07-16", Grace, Some(3000)),
             ("day 90: $30 tier", "2026-10-13", Grace, Some(3000)),
             ("day 91: $50 tier", "2026-10-14", Grace, Some(5000)),
-            ("one year on: last day", "2027-07-15", Grace, Some(5000)),
-            ("the day after", "2027-07-16", Lapsed, None),
+            ("the day before one year on: last day", "2027-07-14", Grace, Some(5000)),
+            ("one year on: too late", "2027-07-15", Lapsed, None),
         ],
     );
     assert_eq!(renewed(&cpt, "2026-07-01"), cycle("2026-07-16", "2028-07-15"));
@@ -105,10 +111,21 @@ fn nasm_csnc_and_cwc() {
     assert_eq!(csnc.rules.requires_cpr_aed, Some(false));
     check_days(&csnc, &[("day 90", "2026-06-29", Grace, Some(3000)), ("day 91", "2026-06-30", Grace, Some(5000))]);
     // https://www.nasm.org/recertify/certified-wellness-coach-renewal (1.9 CEUs every 2 years).
+    // "...if all continuing education courses have been completed before or within 90 days of the
+    // certification expiration date"; its $30/$50 late fees are the CSNC page's only.
     let cwc = added("nasm-cwc", "2025-02-28", None, "2025-03-01");
     assert_eq!(cwc.cycle.end, d("2027-02-28"));
     assert_eq!(cwc.rules.units_required, Some(Units(190)));
-    assert_eq!(cwc.rules.late_credit_window, None, "CWC's page does not say late courses count");
+    assert_eq!(cwc.rules.late_credits_until(cwc.cycle.end), Some(d("2027-05-29")), "Feb 28 + 90 days");
+    let late = decide_credit(&cwc, d("2027-05-29"), Hours(1000), &[], None);
+    assert!(matches!(late, CreditDecision::Credited { units: Units(100), late_for_cycle_end: Some(_), .. }));
+    let too_late = decide_credit(&cwc, d("2027-05-30"), Hours(1000), &[], None);
+    assert!(matches!(too_late, CreditDecision::NotCredited { .. }), "day 91");
+    assert!(cwc.rules.provenance.is_unverified("late_fees"));
+    check_days(
+        &cwc,
+        &[("the day before one year on", "2028-02-27", Grace, Some(5000)), ("one year on", "2028-02-28", Lapsed, None)],
+    );
 }
 
 // NSCA. https://www.nsca.com/certification/recertification/ (everyone: 2024-01-01 to 2026-12-31,
@@ -151,7 +168,9 @@ fn acsm() {
             ("month end", "2025-08-31", None, "2025-09-01", "2028-08-30", false),
             ("leap year", "2025-03-01", None, "2025-03-02", "2028-02-29", false),
             ("Dec 31, added in the grace period", "2022-03-01", None, "2026-03-01", "2025-12-31", false),
-            ("Dec 31, added after the grace period", "2022-03-01", None, "2026-07-01", "2028-12-31", false),
+            // The Dec 31, 2025 renewal is assumed on time, which moves it to the new schedule; the
+            // earliest reading is the exam's anniversary less a day: Mar 1, 2028 less a day.
+            ("Dec 31, added after the grace period", "2022-03-01", None, "2026-07-01", "2028-02-29", false),
         ],
     );
     let common = added("acsm-cpt", "2023-05-01", Some("2026-12-31"), "2026-01-01");
@@ -166,7 +185,7 @@ fn acsm() {
     // 2028 is a leap year: grace still ends June 30 (182 days, where a 181-day count stopped short).
     let leap = added("acsm-cpt", "2024-05-01", Some("2027-12-31"), "2027-01-01");
     check_days(&leap, &[("June 30", "2028-06-30", Grace, Some(8000)), ("July 1", "2028-07-01", Lapsed, None)]);
-    assert_eq!(money_on(&leap, d("2028-06-30")).amount_due, Some(Cents(14000)));
+    assert_eq!(money_on(&leap, &Default::default(), d("2028-06-30")).amount_due, Some(Cents(14000)));
     let new_scheme = added("acsm-cpt", "2025-05-08", None, "2025-06-01");
     check_days(
         &new_scheme,
@@ -175,7 +194,18 @@ fn acsm() {
     // Renewing early adds the time to the next cycle; renewing in grace keeps the schedule.
     assert_eq!(renewed(&new_scheme, "2028-02-10"), cycle("2028-02-11", "2031-05-07"));
     assert_eq!(renewed(&new_scheme, "2028-07-01"), cycle("2028-05-08", "2031-05-07"));
-    assert_eq!(renewed(&common, "2026-12-31"), cycle("2027-01-01", "2029-12-31"), "Dec 31 stays Dec 31");
+    // ACSM's notice: a Dec 31 certification renewed on time moves to "three years minus one day
+    // after passing the exam"; from which day is not said. Exam 2023-05-01, renewed 2026-12-31:
+    // from the exam, May 1, 2029 less a day = Apr 30, 2029; from the renewal, Dec 30, 2029. The
+    // earlier is taken, and the new deadline asks to be checked (see the service's renewal test).
+    assert_eq!(renewed(&common, "2026-12-31"), cycle("2027-01-01", "2029-04-30"), "on time: the new schedule");
+    assert_eq!(renewed(&common, "2026-10-15"), cycle("2026-10-16", "2029-04-30"), "early: the new schedule");
+    // Renewed in the grace period: "the expiry stays in the year-end format" once more.
+    assert_eq!(renewed(&common, "2027-03-01"), cycle("2027-01-01", "2029-12-31"), "late: Dec 31 stays");
+    // An exam date Recert only guessed (Jan 1, from a typed expiry) would make the cycle a year
+    // short: then the renewal day counts. Renewed Nov 15, 2026: Nov 14, 2029.
+    let guessed = added("acsm-cpt", "", Some("2026-12-31"), "2026-01-01");
+    assert_eq!(renewed(&guessed, "2026-11-15"), cycle("2026-11-16", "2029-11-14"));
 }
 
 // ACE. https://www.acefitness.org/fitness-certifications/recertification/ (every two years);
@@ -250,7 +280,7 @@ fn afaa() {
     check_deadlines("afaa-cgfi", &[("first cycle", "2025-04-10", None, "2025-05-01", "2027-04-10", false)]);
     let afaa = added("afaa-cgfi", "2025-04-10", None, "2025-05-01");
     check_days(&afaa, &[("day 180", "2027-10-07", Grace, Some(5000)), ("day 181", "2027-10-08", Lapsed, None)]);
-    assert_eq!(money_on(&afaa, d("2027-10-07")).amount_due, Some(Cents(9900 + 5000)));
+    assert_eq!(money_on(&afaa, &Default::default(), d("2027-10-07")).amount_due, Some(Cents(9900 + 5000)));
 }
 
 // NESTA. http://www.nestacertified.com/recertification/ (late fees $25 for 1–30 days, $50 for
@@ -295,14 +325,162 @@ fn cpr_cards() {
     );
 }
 
-// ISSA. No official renewal rule was found: the user gives the expiry.
+// ISSA. https://www.issaonline.com/continuing-education/requirements.cfm: renew every 2 years; "a
+// minimum of 20 CE hours must be acquired within 2 years of certification"; "your CPR/AED
+// certification must be valid for at least 30 days beyond the date of submission"; "$0 if all 20
+// CEU credits are obtained through ISSA, $99 if CEU credits were earned outside of ISSA"; late fees
+// "$40 (3 - 6 months late), $50 (6 - 12 months late)". Nothing is listed for the first 3 months,
+// and the 12 months are read as ending the day before the anniversary (the earlier reading).
 #[test]
-fn issa_needs_the_expiry() {
-    let form = CredentialForm { preset: Some("issa-cpt".into()), earned_on: "2025-01-01".into(), ..Default::default() };
-    let error = form.to_credential(Catalog::builtin(), d("2025-06-01")).unwrap_err();
-    assert_eq!(error.field(), Some("expires"));
+fn issa_cpt() {
     check_deadlines(
         "issa-cpt",
-        &[("expiry typed", "2025-01-01", Some("2027-01-01"), "2025-06-01", "2027-01-01", true)],
+        &[
+            ("first cycle (exact day not confirmed)", "2025-01-10", None, "2025-02-01", "2027-01-10", false),
+            ("expiry typed", "2025-01-01", Some("2027-01-01"), "2025-06-01", "2027-01-01", true),
+        ],
     );
+    let issa = added("issa-cpt", "2024-06-30", Some("2026-06-30"), "2026-01-01");
+    assert_eq!((issa.rules.units_required, issa.rules.hours_per_unit), (Some(Units(2000)), Some(Hours(100))));
+    check_days(
+        &issa,
+        &[
+            ("deadline", "2026-06-30", DueSoon, None),
+            ("first late day: no fee listed", "2026-07-01", Grace, Some(0)),
+            ("three months on", "2026-09-30", Grace, Some(0)),
+            ("3 to 6 months late: $40", "2026-10-01", Grace, Some(4000)),
+            ("six months on", "2026-12-30", Grace, Some(4000)),
+            ("6 to 12 months late: $50", "2026-12-31", Grace, Some(5000)),
+            ("the day before one year on", "2027-06-29", Grace, Some(5000)),
+            ("one year on", "2027-06-30", Lapsed, None),
+        ],
+    );
+    // The fee depends on where the credits came from.
+    let from = |providers: &[Option<&str>]| CycleTotals {
+        providers: providers.iter().map(|p| p.map(str::to_string)).collect(),
+        ..Default::default()
+    };
+    assert_eq!(renewal_fee(&issa, &from(&[])), Some(Cents(9900)), "nothing logged: the fee is not assumed waived");
+    assert_eq!(renewal_fee(&issa, &from(&[Some("ISSA"), Some("issa online")])), Some(Cents(0)));
+    assert_eq!(
+        renewal_fee(&issa, &from(&[Some("International Sports Sciences Association")])),
+        Some(Cents(0)),
+        "the body's full name"
+    );
+    assert_eq!(renewal_fee(&issa, &from(&[Some("ISSA"), Some("NASM")])), Some(Cents(9900)));
+    assert_eq!(renewal_fee(&issa, &from(&[Some("ISSA"), None])), Some(Cents(9900)), "a course of no provider");
+    assert_eq!(renewal_fee(&issa, &from(&[Some("Classic Fitness")])), Some(Cents(9900)), "'issa' inside a word");
+    // The card must be valid 30 days past the day the renewal is submitted: one lapsing 20 days
+    // after the deadline is a problem now, and says by when to submit instead.
+    let card = |expires: &str| Credential { id: 9, ..added("cpr-aed-aha", "2024-06-01", Some(expires), "2026-01-01") };
+    let short = card("2026-07-20");
+    let problems = prerequisite_problems(&issa, &[&short], d("2026-01-15"), 90);
+    assert_eq!(problems.len(), 1);
+    assert!(problems[0].message.contains("submit ISSA-CPT by 2026-06-20"), "{}", problems[0].message);
+    assert!(!problems[0].urgent, "156 days ahead, beyond the reminder horizon");
+    assert!(prerequisite_problems(&issa, &[&short], d("2026-05-01"), 90)[0].urgent);
+    let long_enough = card("2026-07-30");
+    assert!(prerequisite_problems(&issa, &[&long_enough], d("2026-01-15"), 90).is_empty(), "exactly 30 days");
+    let too_late = prerequisite_problems(&issa, &[&short], d("2026-06-25"), 90);
+    assert!(too_late[0].message.contains("renew the card before you submit"), "{}", too_late[0].message);
+}
+
+// ISSA's page does not name the Strength and Conditioning certification: it stays unknown.
+#[test]
+fn issa_strength_coach_needs_the_expiry() {
+    let form = CredentialForm { preset: Some("issa-sc".into()), earned_on: "2025-01-01".into(), ..Default::default() };
+    let error = form.to_credential(Catalog::builtin(), d("2025-06-01")).unwrap_err();
+    assert_eq!(error.field(), Some("expires"));
+}
+
+// CSCCa. https://cscca.clubexpress.com/content.aspx?club_id=408309&module_id=611966&page_id=22:
+// "CPR/AED/First Aid" valid on or after the cycle end. AHA (cpr.heart.org course card
+// information): Heartsaver CPR AED and BLS teach no First Aid, Heartsaver First Aid CPR AED does;
+// the Red Cross Adult First Aid/CPR/AED does, its Adult CPR/AED does not.
+#[test]
+fn cscca_needs_first_aid_on_the_card() {
+    let sccc = added("cscca-sccc", "2022-09-01", None, "2026-01-01");
+    assert_eq!(sccc.cycle.end, d("2028-07-31"));
+    let today = d("2026-08-15");
+    // Cards issued Aug 1, 2026 run past Jul 31, 2028: only what they cover can be a problem.
+    let card = |preset: &str| Credential { id: 9, ..added(preset, "2026-08-01", None, "2026-08-02") };
+    for (preset, covers_first_aid) in [
+        ("cpr-aed-aha", false),
+        ("first-aid-cpr-aed-aha", true),
+        ("cpr-aed-arc", false),
+        ("first-aid-cpr-aed-arc", true),
+    ] {
+        let held = card(preset);
+        assert!(held.cycle.end >= sccc.cycle.end, "{preset}");
+        let problems = prerequisite_problems(&sccc, &[&held], today, 90);
+        if covers_first_aid {
+            assert!(problems.is_empty(), "{preset}: {problems:?}");
+        } else {
+            assert_eq!(problems.len(), 1, "{preset}");
+            assert!(problems[0].message.contains("covers only CPR and AED"), "{preset}: {}", problems[0].message);
+            assert!(problems[0].urgent);
+        }
+    }
+    // A card typed in without saying what it covers: Recert asks.
+    let typed = CredentialForm {
+        name: Some("Workplace CPR".into()),
+        body: Some("Local trainer".into()),
+        cpr_card: true,
+        cycle_years: Some("2".into()),
+        earned_on: "2025-12-01".into(),
+        ..Default::default()
+    };
+    let typed = Credential { id: 9, ..typed.to_credential(Catalog::builtin(), today).unwrap() };
+    let problems = prerequisite_problems(&sccc, &[&typed], today, 90);
+    assert!(problems[0].message.contains("does not know whether yours"), "{}", problems[0].message);
+    // NSCA asks for CPR/AED only: the same AHA card does.
+    let cscs = added("nsca-cscs", "2020-01-01", Some("2026-12-31"), "2026-01-01");
+    let aha = Credential { id: 9, ..added("cpr-aed-aha", "2025-12-01", None, "2026-01-01") };
+    assert!(prerequisite_problems(&cscs, &[&aha], today, 90).is_empty());
+}
+
+// NCSF. https://www.ncsf.org/recertify/how-to: "CPR (required) 2 CEUs": a CPR course is credited
+// 2 CEU whatever its length (1 CEU = 2 hours for the rest).
+#[test]
+fn ncsf_credits_a_cpr_course_as_two_ceu() {
+    let ncsf = added("ncsf-cpt", "2025-03-14", None, "2025-04-01");
+    let cpr = |hours: i64| decide_credit(&ncsf, d("2025-06-01"), Hours(hours), &["CPR".into()], None);
+    for hours in [100, 300, 450] {
+        assert!(
+            matches!(cpr(hours), CreditDecision::Credited { units: Units(200), .. }),
+            "{hours} hundredths of an hour: {:?}",
+            cpr(hours)
+        );
+    }
+    let general = decide_credit(&ncsf, d("2025-06-01"), Hours(300), &[], None);
+    assert!(matches!(general, CreditDecision::Credited { units: Units(150), .. }), "3 h of anything else: 1.5");
+}
+
+// NSCA. https://www.nsca.com/recertifyfaqs: those who used the late-reporting period of 2021–23
+// count 2024–26 CEUs from Feb 1, 2024. Its rules are published for 2024–26 only.
+#[test]
+fn nsca_late_reporters_and_rules_past_their_cycle() {
+    let form = |late_reporting: bool| CredentialForm {
+        preset: Some("nsca-cscs".into()),
+        earned_on: "2015-06-01".into(),
+        expires: Some("2026-12-31".into()),
+        late_reporting,
+        ..Default::default()
+    };
+    let usual = form(false).to_credential(Catalog::builtin(), d("2026-01-10")).unwrap();
+    assert_eq!(usual.cycle, cycle("2024-01-01", "2026-12-31"));
+    let late = form(true).to_credential(Catalog::builtin(), d("2026-01-10")).unwrap();
+    assert_eq!(late.cycle, cycle("2024-02-01", "2026-12-31"));
+    assert!(matches!(decide_credit(&late, d("2024-01-20"), Hours(600), &[], None), CreditDecision::NotCredited { .. }));
+    assert!(matches!(decide_credit(&usual, d("2024-01-20"), Hours(600), &[], None), CreditDecision::Credited { .. }));
+    // The 2.0 per event rests on the 2018–20 document.
+    assert!(usual.rules.provenance.is_unverified("per_event_max"));
+    // 2024–26: the rules are NSCA's own. Renewed into 2027–29: computed with them, said so.
+    assert_eq!(rules_outdated(&usual), None);
+    let mut next = usual.clone();
+    next.cycle = renewed(&usual, "2026-12-15");
+    assert_eq!(next.cycle, cycle("2027-01-01", "2029-12-31"));
+    let note = rules_outdated(&next).expect("a cycle past the rules");
+    assert!(note.starts_with("NSCA's rules for 2027–29 are not in Recert yet"), "{note}");
+    assert!(note.contains("nsca.com"), "{note}");
 }

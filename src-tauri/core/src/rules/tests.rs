@@ -78,11 +78,11 @@ fn renewal_starts_the_next_cycle_by_the_rule() {
     ];
     for (name, rule, renews_from, (start, end), renewed_on, (next_start, next_end)) in cases {
         let previous = Cycle { start: d(start), end: d(end) };
-        let next = next_cycle(rule, *renews_from, previous, d(renewed_on)).unwrap();
+        let next = next_cycle(rule, *renews_from, previous, d(renewed_on), d(start)).unwrap();
         assert_eq!(next, Cycle { start: d(next_start), end: d(next_end) }, "{name}");
     }
     let manual = Cycle { start: d("2025-01-01"), end: d("2027-01-01") };
-    assert_eq!(next_cycle(&CycleRule::Manual, RenewsFrom::CycleEnd, manual, d("2026-12-01")), None);
+    assert_eq!(next_cycle(&CycleRule::Manual, RenewsFrom::CycleEnd, manual, d("2026-12-01"), d("2025-01-01")), None);
 }
 
 /// Rules with the given cycle rule and nothing else known (90-day late window).
@@ -173,8 +173,8 @@ fn late_fee_tiers_and_unknowns() {
     assert_eq!(rules.late_fee_on(end, d("2026-07-16")), Some(Cents(3000)));
     assert_eq!(rules.late_fee_on(end, d("2026-10-13")), Some(Cents(3000)), "day 90");
     assert_eq!(rules.late_fee_on(end, d("2026-10-14")), Some(Cents(5000)), "day 91");
-    assert_eq!(rules.late_fee_on(end, d("2027-07-15")), Some(Cents(5000)), "one year on");
-    assert_eq!(rules.late_fee_on(end, d("2027-07-16")), None, "too late to renew");
+    assert_eq!(rules.late_fee_on(end, d("2027-07-14")), Some(Cents(5000)), "the day before one year on");
+    assert_eq!(rules.late_fee_on(end, d("2027-07-15")), None, "one year on: too late to renew");
     rules.late_fees = None;
     assert_eq!(rules.late_fee_on(end, d("2026-07-20")), None, "unknown stays unknown");
     rules.late_fees = Some(vec![]);
@@ -203,6 +203,7 @@ fn anniversary_less_one_day_and_the_acsm_change() {
         RenewsFrom::RenewalDayKeepingSchedule,
         Cycle { start: d("2025-05-08"), end: d("2028-05-07") },
         d("2028-02-10"),
+        d("2025-05-08"),
     );
     assert_eq!(next, Some(Cycle { start: d("2028-02-11"), end: d("2031-05-07") }));
     let late = next_cycle(
@@ -210,6 +211,7 @@ fn anniversary_less_one_day_and_the_acsm_change() {
         RenewsFrom::RenewalDayKeepingSchedule,
         Cycle { start: d("2025-05-08"), end: d("2028-05-07") },
         d("2028-07-01"),
+        d("2025-05-08"),
     );
     assert_eq!(late, Some(Cycle { start: d("2028-05-08"), end: d("2031-05-07") }), "renewed in grace");
 }

@@ -79,6 +79,8 @@ impl Recert {
         }
         let saved = self.write_backup(BackupKind::BeforeRestore, now)?;
         self.store.restore_from(file, now)?;
+        // The restored data carries its own rules files.
+        self.reload_catalog()?;
         Ok(RestoreOutcome { restored: self.store.summary()?, previous_data_saved_to: saved })
     }
 }

@@ -166,13 +166,16 @@ impl Recert {
                     };
                     cycle
                 }
-                None => next_cycle(&rules.cycle, rules.renews_from, credential.cycle, renewed_on).ok_or_else(|| {
-                    Error::invalid(
-                        "expires",
-                        "this credential has no cycle rule: give the new expiry date (YYYY-MM-DD)",
-                    )
-                })?,
+                None => next_cycle(&rules.cycle, rules.renews_from, credential.cycle, renewed_on, credential.earned_on)
+                    .ok_or_else(|| {
+                        Error::invalid(
+                            "expires",
+                            "this credential has no cycle rule: give the new expiry date (YYYY-MM-DD)",
+                        )
+                    })?,
             };
+            // A date the user typed is confirmed; one Recert worked out only where its rule is.
+            let next_confirmed = expires.is_some() || crate::rules::computed_end_is_confirmed(rules);
             let totals = tx.current_cycle_totals()?.remove(&id).unwrap_or_default();
             let closing = progress(&credential, &totals, today);
             if let (Some(short), Some(required), false) = (closing.shortfall, closing.units_required, form.confirmed) {
@@ -197,13 +200,15 @@ impl Recert {
                 fee_paid,
                 units_required: closing.units_required,
                 units_earned: closing.units_earned,
+                expiry_was_confirmed: credential.expiry_confirmed,
             };
-            tx.renew(&closed, next)?;
+            tx.renew(&closed, next, next_confirmed)?;
             tx.credential(id)
         })
     }
 
-    /// Takes back the most recent renewal: its cycle becomes the current one again.
+    /// Takes back the most recent renewal: its cycle becomes the current one again, with the
+    /// deadline confirmed or not as it was before the renewal.
     pub fn undo_renewal(&mut self, id: i64) -> Result<Credential> {
         self.store.write(|tx| {
             tx.credential(id)?;

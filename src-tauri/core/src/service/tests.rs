@@ -330,7 +330,22 @@ fn an_assumed_deadline_stays_unconfirmed_until_the_user_says() {
 
     let acsm = add_on(&mut recert, "acsm-cpt", "2025-05-08", "2026-11-23");
     assert!(!acsm.expiry_confirmed, "ACSM's new rule rests on a secondary source");
-    assert!(recert.renew(acsm.id, &renewal("2026-11-23", None), today).unwrap().expiry_confirmed, "a recorded renewal");
+    // A renewal Recert computes by an unverified rule is not confirmed on its own; a date the
+    // user types is, and undoing the renewal restores exactly what was there before.
+    let renewed = recert.renew(acsm.id, &renewal("2026-11-23", None), today).unwrap();
+    assert!(!renewed.expiry_confirmed, "ACSM's rule is unverified: the new deadline asks to be checked");
+    assert!(recert.status(today).unwrap().iter().any(|r| r.credential.id == acsm.id && r.confirm_expiry.is_some()));
+    let undone = recert.undo_renewal(acsm.id).unwrap();
+    assert_eq!((undone.cycle, undone.expiry_confirmed), (acsm.cycle, false), "as before the renewal");
+    let typed = RenewalForm { expires: Some("2031-05-07".into()), ..renewal("2026-11-23", None) };
+    assert!(recert.renew(acsm.id, &typed, today).unwrap().expiry_confirmed, "a typed expiry");
+    let confirmed = recert.confirm_expiry(nasm.id).unwrap();
+    assert!(confirmed.expiry_confirmed);
+    let cscs_before = recert.credential(cscs.id).unwrap();
+    assert!(cscs_before.expiry_confirmed);
+    recert.renew(cscs.id, &renewal("2026-11-23", None), today).unwrap();
+    assert!(recert.credential(cscs.id).unwrap().expiry_confirmed, "NSCA's fixed date is NSCA's own");
+    assert!(recert.undo_renewal(cscs.id).unwrap().expiry_confirmed, "confirmed before, confirmed after the undo");
     assert!(recert.confirm_expiry(999).is_err());
 }
 

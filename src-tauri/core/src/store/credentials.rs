@@ -95,7 +95,8 @@ pub(super) fn credentials(conn: &Connection) -> Result<Vec<Credential>> {
 
 pub(super) fn past_cycles(conn: &Connection, credential_id: i64) -> Result<Vec<PastCycle>> {
     let mut statement = conn.prepare(
-        "SELECT credential_id, cycle_start, cycle_end, renewed_on, fee_paid_cents, units_required, units_earned
+        "SELECT credential_id, cycle_start, cycle_end, renewed_on, fee_paid_cents, units_required, units_earned,
+                expiry_was_confirmed
          FROM past_cycles WHERE credential_id = ?1 ORDER BY cycle_end DESC",
     )?;
     let rows = statement
@@ -108,11 +109,12 @@ pub(super) fn past_cycles(conn: &Connection, credential_id: i64) -> Result<Vec<P
                 row.get::<_, Option<i64>>(4)?,
                 row.get::<_, Option<i64>>(5)?,
                 row.get::<_, i64>(6)?,
+                row.get::<_, bool>(7)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()
-        .map(|(credential_id, start, end, renewed_on, fee, required, earned)| {
+        .map(|(credential_id, start, end, renewed_on, fee, required, earned, was_confirmed)| {
             Ok(PastCycle {
                 credential_id,
                 start: date(start)?,
@@ -121,6 +123,7 @@ pub(super) fn past_cycles(conn: &Connection, credential_id: i64) -> Result<Vec<P
                 fee_paid: fee.map(Cents),
                 units_required: required.map(Units),
                 units_earned: Units(earned),
+                expiry_was_confirmed: was_confirmed,
             })
         })
         .collect()
@@ -236,12 +239,12 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Closes the current cycle into history and starts `next`.
-    pub fn renew(&self, closed: &PastCycle, next: Cycle) -> Result<()> {
+    /// Closes the current cycle into history and starts `next`, whose end is `confirmed` or not.
+    pub fn renew(&self, closed: &PastCycle, next: Cycle, confirmed: bool) -> Result<()> {
         self.tx.execute(
             "INSERT INTO past_cycles (credential_id, cycle_start, cycle_end, renewed_on, fee_paid_cents,
-                                      units_required, units_earned)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                      units_required, units_earned, expiry_was_confirmed)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 closed.credential_id,
                 closed.start.to_string(),
@@ -250,11 +253,12 @@ impl Tx<'_> {
                 closed.fee_paid.map(|c| c.0),
                 closed.units_required.map(|u| u.0),
                 closed.units_earned.0,
+                closed.expiry_was_confirmed,
             ],
         )?;
         let changed = self.tx.execute(
-            "UPDATE credentials SET cycle_start = ?2, cycle_end = ?3, expiry_confirmed = 1 WHERE id = ?1",
-            params![closed.credential_id, next.start.to_string(), next.end.to_string()],
+            "UPDATE credentials SET cycle_start = ?2, cycle_end = ?3, expiry_confirmed = ?4 WHERE id = ?1",
+            params![closed.credential_id, next.start.to_string(), next.end.to_string(), confirmed],
         )?;
         if changed == 0 {
             return Err(Error::not_found("credential", closed.credential_id));
@@ -265,21 +269,21 @@ impl Tx<'_> {
     /// Reopens the most recent closed cycle of a credential as its current one: the renewal
     /// recorded last is taken back.
     pub fn undo_last_renewal(&self, credential_id: i64) -> Result<()> {
-        let last: Option<(i64, String, String)> = self
+        let last: Option<(i64, String, String, bool)> = self
             .tx
             .query_row(
-                "SELECT id, cycle_start, cycle_end FROM past_cycles WHERE credential_id = ?1
+                "SELECT id, cycle_start, cycle_end, expiry_was_confirmed FROM past_cycles WHERE credential_id = ?1
                  ORDER BY cycle_end DESC, id DESC LIMIT 1",
                 [credential_id],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
             )
             .optional()?;
-        let Some((past_id, start, end)) = last else {
+        let Some((past_id, start, end, confirmed)) = last else {
             return Err(Error::invalid("renewal", "no renewal is recorded for this credential"));
         };
         self.tx.execute(
-            "UPDATE credentials SET cycle_start = ?2, cycle_end = ?3 WHERE id = ?1",
-            params![credential_id, start, end],
+            "UPDATE credentials SET cycle_start = ?2, cycle_end = ?3, expiry_confirmed = ?4 WHERE id = ?1",
+            params![credential_id, start, end, confirmed],
         )?;
         self.tx.execute("DELETE FROM past_cycles WHERE id = ?1", [past_id])?;
         rebuild_totals(&self.tx, credential_id)

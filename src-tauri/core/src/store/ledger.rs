@@ -67,6 +67,17 @@ fn adjust_totals_for_activity(conn: &Connection, activity_id: i64, sign: i64) ->
     Ok(())
 }
 
+pub(super) fn current_cycle_providers(conn: &Connection, credential_id: i64) -> Result<Vec<Option<String>>> {
+    let mut statement = conn.prepare(&format!(
+        "SELECT a.provider FROM credentials c
+         JOIN credits cr ON cr.credential_id = c.id AND {COUNTS_IN_CURRENT_CYCLE}
+         JOIN activities a ON a.id = cr.activity_id
+         WHERE c.id = ?1"
+    ))?;
+    let providers = statement.query_map([credential_id], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok(providers)
+}
+
 /// Rebuilds one credential's running totals from its credits (after its cycle or credits change).
 pub(super) fn rebuild_totals(conn: &Connection, credential_id: i64) -> Result<()> {
     conn.execute("DELETE FROM cycle_totals WHERE credential_id = ?1", [credential_id])?;

@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../../../migrations/0006_reliability_reminder_claims.sql"),
     ),
     ("0007_open_notifications.sql", include_str!("../../../../migrations/0007_open_notifications.sql")),
+    ("0008_catalogs_and_renewals.sql", include_str!("../../../../migrations/0008_catalogs_and_renewals.sql")),
 ];
 
 pub fn latest_version() -> i64 {

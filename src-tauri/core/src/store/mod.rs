@@ -6,6 +6,7 @@
 //! writes, so no other process can change those rows between the read and the write.
 
 mod backup;
+mod catalogs;
 mod credentials;
 mod damage;
 mod ledger;
@@ -25,6 +26,7 @@ use crate::error::{Error, Result};
 use crate::progress::CycleTotals;
 use crate::reminders::ReminderHistory;
 
+pub use catalogs::LoadedCatalog;
 pub use damage::{diagnose, newest_good_backup};
 pub use open::{Access, Made};
 pub use reminders::LoggedReminder;
@@ -150,6 +152,16 @@ pub trait Read: sealed::Connected {
     }
 
     /// The same figures summed from the whole ledger (slow); the running totals must equal it.
+    /// The providers of the credits counting toward a credential's current cycle, one per credit.
+    fn current_cycle_providers(&self, credential_id: i64) -> Result<Vec<Option<String>>> {
+        ledger::current_cycle_providers(self.conn(), credential_id)
+    }
+
+    /// The newest two catalogs loaded from rules files, newest first.
+    fn loaded_catalogs(&self) -> Result<Vec<catalogs::LoadedCatalog>> {
+        catalogs::newest_loaded(self.conn())
+    }
+
     fn current_cycle_totals_from_ledger(&self) -> Result<HashMap<i64, CycleTotals>> {
         ledger::totals_from_ledger(self.conn())
     }

@@ -248,8 +248,12 @@ mod tests {
         assert_eq!(json["rules"]["renewal_fee_cents"], serde_json::json!(cents));
         let tiers = json["rules"]["late_fees"].as_array().unwrap();
         assert_eq!(tiers[0], serde_json::json!({"through": "90 days", "fee_cents": 3000}), "NASM: $30 up to day 90");
-        assert_eq!(tiers[1], serde_json::json!({"through": "1 year", "fee_cents": 5000}), "then $50 up to a year");
-        assert_eq!(json["rules"]["grace"], "1 year");
+        assert_eq!(
+            tiers[1],
+            serde_json::json!({"through": "1 year less a day", "fee_cents": 5000}),
+            "then $50 until the day before one year on"
+        );
+        assert_eq!(json["rules"]["grace"], "1 year less a day");
         assert_eq!(json["rules"]["late_credit_window"], "90 days");
         assert_eq!(json["rules"]["cycle_rule"], serde_json::json!(preset.rules().cycle.spec()));
     }
