@@ -8,6 +8,7 @@ use serde_json::Value;
 
 mod damage;
 mod data_folder;
+mod doors;
 mod limits;
 mod logging;
 #[path = "../support/notification_server.rs"]

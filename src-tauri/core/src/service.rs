@@ -53,15 +53,23 @@ impl Recert {
         Ok((recert, made))
     }
 
-    /// Removes proof copies no activity refers to, and abandoned partial copies. Takes the write
-    /// lock only when there is something to remove.
+    /// Removes proof copies that no database Recert may go back to refers to (the current one
+    /// and every backup in `backups/`), and abandoned partial copies. Takes the write lock only
+    /// when there is something to remove.
     fn tidy_proofs(&mut self) -> Result<()> {
         if !proofs::needs_tidying(&self.data_dir, &self.store.proof_paths()?) {
             return Ok(());
         }
+        let mut in_backups = std::collections::HashSet::new();
+        for backup in self.backups()? {
+            // One that cannot be read can't be restored either (restore checks it whole).
+            in_backups.extend(Store::proof_paths_in(&backup.path).unwrap_or_default());
+        }
         let data_dir = &self.data_dir;
         self.store.write(|tx| {
-            proofs::remove_unused(data_dir, &tx.proof_paths()?);
+            let mut in_use = tx.proof_paths()?;
+            in_use.extend(in_backups);
+            proofs::remove_unused(data_dir, &in_use);
             Ok(())
         })
     }
@@ -153,7 +161,7 @@ mod credentials;
 mod exchange;
 mod ledger;
 mod reminding;
-pub use backup_and_restore::RestoreOutcome;
+pub use backup_and_restore::{restore_over_unreadable, RestoreOutcome};
 pub use credentials::RenewalForm;
 pub use exchange::{read_import_file, AuditPacket, ImportOptions, ImportReport, ImportRow, MAX_IMPORT_BYTES};
 pub use ledger::{ActivityPreview, ActivityWithCredits, CardOffer, CreditOutcome, LoggedActivity};
