@@ -317,12 +317,9 @@ pub fn import_csv(
 #[tauri::command]
 pub fn export_csv(state: State<'_, AppState>, path: String) -> Reply<usize> {
     let recert = state.recert()?;
-    let mut count = 0;
-    recert_core::files::write_atomically(std::path::Path::new(&path), |file| {
-        count = recert.export_csv(file)?;
-        Ok(())
-    })?;
-    Ok(count)
+    // The save dialog asked before replacing a file.
+    let target = recert.output(std::path::Path::new(&path), true)?;
+    Ok(recert.export_csv_to(&target)?)
 }
 
 #[tauri::command]
@@ -361,5 +358,8 @@ pub fn audit_packet(
     let safe: String = abbreviation.chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
     let suggested = format!("recert-audit-{safe}-{}.zip", state.today());
     let Some(path) = choose_save_path(app, "packet".into(), suggested) else { return Ok(None) };
-    Ok(Some(state.recert()?.audit_packet(id, which, std::path::Path::new(&path), state.today())?))
+    let recert = state.recert()?;
+    // The save dialog asked before replacing a file.
+    let target = recert.output(std::path::Path::new(&path), true)?;
+    Ok(Some(recert.audit_packet(id, which, &target, state.today())?))
 }

@@ -1,11 +1,13 @@
 //! The data commands: the ledger as a spreadsheet (export-csv, import-csv).
 
+use std::io::IsTerminal;
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use recert_core::activity::CreditDecision;
 use recert_core::backups::BackupKind;
-use recert_core::service::{ImportOptions, ImportReport};
+use recert_core::files::OutputTarget;
+use recert_core::service::{ImportOptions, ImportReport, RestoreOutcome};
 use recert_core::{Error, Recert};
 
 use super::output::{one_line, out, print_json, Outcome};
@@ -14,13 +16,88 @@ use super::MAX_ERROR_CHARS;
 /// Exit code of `import-csv` when a line is bad (nothing was imported).
 const EXIT_BAD_LINES: i32 = 2;
 
-pub fn export_csv(recert: &Recert, out: &Path) -> Outcome {
-    let mut count = 0;
-    recert_core::files::write_atomically(out, |file| {
-        count = recert.export_csv(file)?;
-        Ok(())
-    })?;
-    out!("Exported {count} activities to {}", out.display())
+/// Where `--out` writes: checked, and an existing file replaced only with `--force` or when the
+/// user answers yes to the question (asked only when standard input and error are a terminal).
+fn output_target(recert: &Recert, out: &Path, force: bool) -> Outcome<OutputTarget> {
+    match recert.output(out, force) {
+        Err(Error::NeedsConfirmation(question)) => {
+            let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+            if terminal && ask(&format!("recert: {question}. Replace it? [y/N] ")) {
+                return Ok(recert.output(out, true)?);
+            }
+            let hint = if terminal { "nothing was written" } else { "replace it with --force" };
+            Err(Error::NeedsConfirmation(format!("{question}: {hint}")).into())
+        }
+        other => Ok(other?),
+    }
+}
+
+/// Asks a yes/no question on the terminal; anything but y or yes is no.
+fn ask(question: &str) -> bool {
+    eprint!("{question}");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer).is_ok() && matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
+}
+
+fn is_stdout(out: &Path) -> bool {
+    out.as_os_str() == "-"
+}
+
+pub fn export_csv(recert: &Recert, out: &Path, force: bool) -> Outcome {
+    if is_stdout(out) {
+        let mut bytes = Vec::new();
+        recert.export_csv(&mut bytes)?;
+        return write_stdout(&bytes);
+    }
+    let target = output_target(recert, out, force)?;
+    let count = recert.export_csv_to(&target)?;
+    out!("Exported {count} activities to {}", target.path.display())
+}
+
+pub fn calendar(recert: &Recert, out: &Path, force: bool, today: NaiveDate) -> Outcome {
+    if is_stdout(out) {
+        return write_stdout(recert.calendar_ics(today)?.as_bytes());
+    }
+    let target = output_target(recert, out, force)?;
+    recert.write_calendar(&target, today)?;
+    out!("Wrote the calendar to {}", target.path.display())
+}
+
+pub fn audit_packet(
+    recert: &Recert,
+    id: i64,
+    cycle: &str,
+    out: &Path,
+    force: bool,
+    json: bool,
+    today: NaiveDate,
+) -> Outcome {
+    let which = recert_core::audit::AuditCycle::parse(cycle)?;
+    recert.check_audit_cycle(id, which)?;
+    if is_stdout(out) {
+        // A zip needs to seek back to its start: built in memory, then written out.
+        let mut zip = std::io::Cursor::new(Vec::new());
+        recert.audit_packet_into(id, which, &mut zip, today)?;
+        return write_stdout(zip.get_ref());
+    }
+    let target = output_target(recert, out, force)?;
+    let packet = recert.audit_packet(id, which, &target, today)?;
+    if json {
+        return print_json(&packet);
+    }
+    out!(
+        "Wrote the audit packet for the cycle {} to {} ({} activities, {} proof files) to {}",
+        packet.cycle_start,
+        packet.cycle_end,
+        packet.activities,
+        packet.proofs,
+        packet.path.display()
+    )
+}
+
+/// Bytes to standard output as they are (a zip, a calendar), through the same buffer as `out!`.
+fn write_stdout(bytes: &[u8]) -> Outcome {
+    super::output::write_bytes(bytes)
 }
 
 pub fn import_csv(
@@ -106,12 +183,21 @@ pub fn list_backups(recert: &Recert, json: bool) -> Outcome {
 }
 
 pub fn restore(recert: &mut Recert, file: &Path, yes: bool, json: bool, now: DateTime<Utc>) -> Outcome {
-    let outcome = recert.restore(file, yes, now).map_err(|error| match error {
+    let outcome = recert.restore(file, yes, now).map_err(confirm_with_yes)?;
+    print_restored(file, &outcome, json)
+}
+
+/// A restore's question, with how to answer it.
+pub fn confirm_with_yes(error: Error) -> Error {
+    match error {
         Error::NeedsConfirmation(question) => Error::NeedsConfirmation(format!("{question}: confirm with --yes")),
         other => other,
-    })?;
+    }
+}
+
+pub fn print_restored(file: &Path, outcome: &RestoreOutcome, json: bool) -> Outcome {
     if json {
-        return print_json(&outcome);
+        return print_json(outcome);
     }
     out!(
         "Restored {}: {} credentials, {} activities. The data it replaced is in {}",

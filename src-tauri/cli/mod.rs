@@ -135,15 +135,23 @@ pub enum Command {
     },
     /// Write every deadline, late-fee day, grace-period end and card expiry as a calendar (.ics)
     Calendar {
+        /// The file to write; "-" writes to standard output
         #[arg(long, value_name = "FILE.ics")]
         out: PathBuf,
+        /// Replace the file if it exists
+        #[arg(long)]
+        force: bool,
     },
     /// Write everything an audit of one credential's cycle asks for into one zip: a printable
     /// transcript, the same rows as CSV, the proof files and SHA256SUMS
     AuditPacket {
         id: i64,
+        /// The file to write; "-" writes to standard output
         #[arg(long, value_name = "FILE.zip")]
         out: PathBuf,
+        /// Replace the file if it exists
+        #[arg(long)]
+        force: bool,
         /// current or previous
         #[arg(long, default_value = "current")]
         cycle: String,
@@ -152,8 +160,12 @@ pub enum Command {
     },
     /// Write the activity ledger as a spreadsheet (CSV, one row per activity)
     ExportCsv {
+        /// The file to write; "-" writes to standard output
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// Replace the file if it exists
+        #[arg(long)]
+        force: bool,
     },
     /// Import activities from a spreadsheet (CSV with date, title and hours columns), all or nothing
     ImportCsv {
@@ -347,7 +359,24 @@ fn execute(cli: Cli) -> Outcome<i32> {
     if access == Access::Create && !data_dir.join(recert_core::store::DATABASE_FILE).exists() {
         command.check_input(today)?;
     }
-    let (mut recert, made) = Recert::open_for(&data_dir, now, access)?;
+    let mut opened = Recert::open_for(&data_dir, now, access);
+    if let (Ok((recert, _)), Command::Restore { .. }) = (&opened, &command) {
+        // Damage the checks at opening miss (a schema page that still parses, without some of
+        // its tables) shows when the current data is read; restore must still mend it.
+        if let Err(problem) = recert_core::store::Read::summary(recert.store()) {
+            opened = Err(Error::Corrupt(format!("the current data cannot be read: {problem}")));
+        }
+    }
+    if let (Err(problem), Command::Restore { file, yes, json }) = (&opened, &command) {
+        if can_restore_over(problem) {
+            // Restore must work on a folder whose database can't be opened: it is what mends it.
+            let outcome = recert_core::service::restore_over_unreadable(&data_dir, file, *yes, problem, now)
+                .map_err(exchange::confirm_with_yes)?;
+            exchange::print_restored(file, &outcome, *json)?;
+            return Ok(0);
+        }
+    }
+    let (mut recert, made) = opened?;
     match made {
         Made::Folder => warn!("recert: created a new Recert data folder at {}", quote::path(&data_dir)),
         Made::Database => warn!("recert: created a new Recert database in {}", quote::path(&data_dir)),
@@ -359,6 +388,16 @@ fn execute(cli: Cli) -> Outcome<i32> {
         Failure::Core(error) => Failure::Core(diagnose(error, &recert.database_path())),
         output => output,
     })
+}
+
+/// Whether a restore may replace a database that failed to open this way: damaged, empty, not
+/// Recert's or from a newer version (never one that is merely busy; a missing folder stays
+/// "no Recert data").
+fn can_restore_over(problem: &Error) -> bool {
+    matches!(
+        problem,
+        Error::Damaged { .. } | Error::EmptyDatabase { .. } | Error::NewerDatabase { .. } | Error::Corrupt(_)
+    )
 }
 
 /// Runs the command and, after one that changed the data, the day's backup and the calendar file.
@@ -430,28 +469,13 @@ fn run_command(recert: &mut Recert, command: Command, now: chrono::DateTime<Utc>
         Command::Catalog(CatalogArgs { action: Some(CatalogAction::Undo { json }), .. }) => {
             catalog::undo(recert, json, now, today)
         }
-        Command::ExportCsv { out } => exchange::export_csv(recert, &out),
+        Command::ExportCsv { out, force } => exchange::export_csv(recert, &out, force),
         Command::Backups { json } => exchange::list_backups(recert, json),
         Command::Restore { file, yes, json } => exchange::restore(recert, &file, yes, json, now),
-        Command::AuditPacket { id, out, cycle, json } => {
-            let which = recert_core::audit::AuditCycle::parse(&cycle)?;
-            let packet = recert.audit_packet(id, which, &out, today)?;
-            if json {
-                return output::print_json(&packet);
-            }
-            out!(
-                "Wrote the audit packet for the cycle {} to {} ({} activities, {} proof files) to {}",
-                packet.cycle_start,
-                packet.cycle_end,
-                packet.activities,
-                packet.proofs,
-                packet.path.display()
-            )
+        Command::AuditPacket { id, out, force, cycle, json } => {
+            exchange::audit_packet(recert, id, &cycle, &out, force, json, today)
         }
-        Command::Calendar { out } => {
-            recert.write_calendar(&out, today)?;
-            out!("Wrote the calendar to {}", out.display())
-        }
+        Command::Calendar { out, force } => exchange::calendar(recert, &out, force, today),
         Command::Add(args) => credentials::add(recert, args, now, today),
         Command::Log(args) => ledger::log(recert, args, now, today),
         Command::Status { json } => credentials::status(recert, today, json),

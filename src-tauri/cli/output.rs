@@ -40,6 +40,11 @@ pub fn write_line(line: fmt::Arguments<'_>) -> Outcome {
     stdout.write_fmt(line).and_then(|()| stdout.write_all(b"\n")).map_err(Failure::Output)
 }
 
+/// Writes bytes to standard output as they are (a zip, a calendar).
+pub fn write_bytes(bytes: &[u8]) -> Outcome {
+    io::stdout().lock().write_all(bytes).map_err(Failure::Output)
+}
+
 pub fn flush() -> Outcome {
     io::stdout().flush().map_err(Failure::Output)
 }

@@ -9,6 +9,7 @@ use serde_json::Value;
 mod catalog;
 mod damage;
 mod data_folder;
+mod doors;
 mod limits;
 mod logging;
 #[path = "../support/notification_server.rs"]

@@ -104,6 +104,11 @@ fn removing_an_activity_removes_the_proof_nothing_else_uses() {
     recert.ok(&["remove-activity", "1"]);
     assert_eq!(stored_names(&recert).len(), 1, "B still uses the shared file");
     recert.ok(&["remove-activity", "2"]);
+    // The day's backup, written after A was logged, refers to the shared file: a restore can
+    // bring A back, so its proof stays until no backup refers to it.
+    assert_eq!(stored_names(&recert).len(), 1, "a backup still refers to the shared file");
+    std::fs::remove_dir_all(recert.data_dir().join("backups")).unwrap();
+    recert.ok(&["log", "--title", "Next", "--date", "2026-01-06", "--hours", "1"]);
     assert!(stored_names(&recert).is_empty());
 }
 

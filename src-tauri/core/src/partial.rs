@@ -50,22 +50,34 @@ impl Partial {
     pub fn keep_as_new(mut self, candidate: impl Fn(u32) -> PathBuf) -> Result<PathBuf> {
         for n in 1.. {
             let path = candidate(n);
-            // A second name for the file, then the partial name goes on drop.
-            match std::fs::hard_link(&self.path, &path) {
-                Ok(()) => return Ok(path),
-                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                // Filesystems without hard links (FAT): reserve the name, then move over it.
-                Err(_) => match File::create_new(&path) {
-                    Ok(_) => {
-                        self.rename_to(&path)?;
-                        return Ok(path);
-                    }
-                    Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                    Err(error) => return Err(Error::io(format!("writing {}", path.display()), error)),
-                },
+            if self.name_if_free(&path)? {
+                return Ok(path);
             }
         }
         unreachable!("some name is free")
+    }
+
+    /// Gives the complete file the name `path` unless a file has it already (then `false`, and
+    /// the partial file is removed on drop).
+    pub fn keep_if_free(mut self, path: &Path) -> Result<bool> {
+        self.name_if_free(path)
+    }
+
+    fn name_if_free(&mut self, path: &Path) -> Result<bool> {
+        // A second name for the file, then the partial name goes on drop.
+        match std::fs::hard_link(&self.path, path) {
+            Ok(()) => Ok(true),
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+            // Filesystems without hard links (FAT): reserve the name, then move over it.
+            Err(_) => match File::create_new(path) {
+                Ok(_) => {
+                    self.rename_to(path)?;
+                    Ok(true)
+                }
+                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+                Err(error) => Err(Error::io(format!("writing {}", path.display()), error)),
+            },
+        }
     }
 
     /// Moves the complete file to `path`, replacing what is there.

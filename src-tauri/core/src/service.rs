@@ -48,7 +48,9 @@ impl Recert {
     /// what had to be made.
     pub fn open_for(data_dir: &Path, now: DateTime<Utc>, access: Access) -> Result<(Self, Made)> {
         let (store, made) = Store::open(&data_dir.join(DATABASE_FILE), now, access)?;
-        let (loaded_catalog, catalog_note) = catalog::active_catalog(&store.loaded_catalogs()?);
+        // The rules files loaded never stop a command: unreadable, the built-in catalog is used
+        // (a restore over a damaged database must still run).
+        let (loaded_catalog, catalog_note) = catalog::active_catalog(&store.loaded_catalogs().unwrap_or_default());
         let mut recert = Self { store, data_dir: data_dir.to_path_buf(), loaded_catalog, catalog_note };
         if access != Access::Read {
             // What a killed `log` or `backup` left behind; failing to tidy must not stop the command.
@@ -58,15 +60,23 @@ impl Recert {
         Ok((recert, made))
     }
 
-    /// Removes proof copies no activity refers to, and abandoned partial copies. Takes the write
-    /// lock only when there is something to remove.
+    /// Removes proof copies that no database Recert may go back to refers to (the current one
+    /// and every backup in `backups/`), and abandoned partial copies. Takes the write lock only
+    /// when there is something to remove.
     fn tidy_proofs(&mut self) -> Result<()> {
         if !proofs::needs_tidying(&self.data_dir, &self.store.proof_paths()?) {
             return Ok(());
         }
+        let mut in_backups = std::collections::HashSet::new();
+        for backup in self.backups()? {
+            // One that cannot be read can't be restored either (restore checks it whole).
+            in_backups.extend(Store::proof_paths_in(&backup.path).unwrap_or_default());
+        }
         let data_dir = &self.data_dir;
         self.store.write(|tx| {
-            proofs::remove_unused(data_dir, &tx.proof_paths()?);
+            let mut in_use = tx.proof_paths()?;
+            in_use.extend(in_backups);
+            proofs::remove_unused(data_dir, &in_use);
             Ok(())
         })
     }
@@ -175,7 +185,7 @@ mod credentials;
 mod exchange;
 mod ledger;
 mod reminding;
-pub use backup_and_restore::RestoreOutcome;
+pub use backup_and_restore::{restore_over_unreadable, RestoreOutcome};
 pub use catalog::{CatalogChange, CatalogInfo};
 pub use credentials::RenewalForm;
 pub use exchange::{read_import_file, AuditPacket, ImportOptions, ImportReport, ImportRow, MAX_IMPORT_BYTES};

@@ -40,8 +40,13 @@ impl Recert {
     pub fn automatic_backup(&self, now: DateTime<Utc>) -> Result<Option<PathBuf>> {
         let existing = self.backups()?;
         let today = now.date_naive();
-        let daily: Vec<(NaiveDate, PathBuf)> =
-            existing.iter().filter_map(|b| backups::daily_date(b).map(|date| (date, b.path.clone()))).collect();
+        // A backup dated after today was written while the clock ran ahead: it neither counts
+        // among the days kept nor is removed, so it never pushes the real ones out.
+        let daily: Vec<(NaiveDate, PathBuf)> = existing
+            .iter()
+            .filter_map(|b| backups::daily_date(b).map(|date| (date, b.path.clone())))
+            .filter(|(date, _)| *date <= today)
+            .collect();
         let written = if daily.iter().any(|(date, _)| *date == today) {
             None
         } else {
@@ -63,24 +68,80 @@ impl Recert {
         Ok(written)
     }
 
-    /// Puts the backup at `file` in place of the current data, after checking it is a Recert
-    /// database that passes an integrity check and is not from a newer Recert; the current data is
-    /// backed up first. Needs `confirmed`: the question names what is replaced by what.
+    /// Puts the backup at `file` in place of the current data, after checking a copy of it (see
+    /// [`Store::stage_restore`]: Recert's exact schema, whole, consistent; an older one migrated;
+    /// a newer one refused); the current data is backed up first. Needs `confirmed`: the question
+    /// names what is replaced by what.
     pub fn restore(&mut self, file: &Path, confirmed: bool, now: DateTime<Utc>) -> Result<RestoreOutcome> {
         self.store.check_writable()?;
-        let incoming = Store::inspect(file)?;
-        let current = self.store.summary()?;
+        let candidate = Store::stage_restore(&self.data_dir, file, Some(&self.store), now)?;
+        let incoming = candidate.summary;
         if !confirmed {
+            let current = match self.store.summary() {
+                Ok(current) => format!("({} credentials, {} activities)", current.credentials, current.activities),
+                Err(_) => "(which cannot be read)".into(),
+            };
             return Err(Error::NeedsConfirmation(format!(
-                "restoring replaces your data ({} credentials, {} activities) with the backup's ({} credentials, {} \
-                 activities); your current data is backed up first",
-                current.credentials, current.activities, incoming.credentials, incoming.activities
+                "restoring replaces your data {current} with the backup's ({} credentials, {} activities); your \
+                 current data is backed up first",
+                incoming.credentials, incoming.activities
             )));
         }
         let saved = self.write_backup(BackupKind::BeforeRestore, now)?;
-        self.store.restore_from(file, now)?;
+        if let Err(error) = self.store.restore_from(candidate.path(), now) {
+            // Nothing was replaced: the backup of the current data is not needed.
+            let _ = std::fs::remove_file(&saved);
+            return Err(error);
+        }
         // The restored data carries its own rules files.
         self.reload_catalog()?;
         Ok(RestoreOutcome { restored: self.store.summary()?, previous_data_saved_to: saved })
     }
+}
+
+/// Restores `file` into `data_dir` when its database cannot be opened (damaged, foreign, from
+/// an unknown version): the backup is checked as by [`Recert::restore`], the unreadable database
+/// (with its WAL file) is moved into `backups/` as the before-restore backup, and the checked
+/// copy takes its place. Needs `confirmed`; `problem`: why the current database can't be opened.
+pub fn restore_over_unreadable(
+    data_dir: &Path,
+    file: &Path,
+    confirmed: bool,
+    problem: &Error,
+    now: DateTime<Utc>,
+) -> Result<RestoreOutcome> {
+    let candidate = Store::stage_restore(data_dir, file, None, now)?;
+    let incoming = candidate.summary;
+    if !confirmed {
+        return Err(Error::NeedsConfirmation(format!(
+            "your data cannot be opened ({}); restoring puts the backup's ({} credentials, {} activities) in its \
+             place, and moves the current file into backups/",
+            crate::quote::message(&problem.to_string(), 120),
+            incoming.credentials,
+            incoming.activities
+        )));
+    }
+    let database = data_dir.join(crate::store::DATABASE_FILE);
+    let backups_dir = data_dir.join(BACKUPS_DIR);
+    let saved = backups_dir.join(backups::file_name(BackupKind::BeforeRestore, now));
+    let saved = (1..)
+        .map(|n: u32| match n {
+            1 => saved.clone(),
+            n => {
+                saved.with_file_name(format!("{}-{n}.sqlite3", saved.file_stem().unwrap_or_default().to_string_lossy()))
+            }
+        })
+        .find(|path| !path.exists())
+        .expect("some name is free");
+    let wal = |path: &Path| PathBuf::from(format!("{}-wal", path.display()));
+    if database.exists() {
+        std::fs::rename(&database, &saved).map_err(|e| Error::io(format!("moving {}", database.display()), e))?;
+    }
+    if wal(&database).exists() {
+        std::fs::rename(wal(&database), wal(&saved)).map_err(|e| Error::io("moving the WAL file", e))?;
+    }
+    let _ = std::fs::remove_file(format!("{}-shm", database.display()));
+    candidate.put_in_place_of(&database)?;
+    let (store, _) = Store::open(&database, now, crate::store::Access::Write)?;
+    Ok(RestoreOutcome { restored: store.summary()?, previous_data_saved_to: saved })
 }

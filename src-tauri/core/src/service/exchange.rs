@@ -15,7 +15,7 @@ use crate::audit::{write_packet, AuditContent, AuditCycle};
 use crate::calendar::{milestones, to_ics};
 use crate::credential::Credential;
 use crate::error::{Error, Result};
-use crate::files::write_atomically;
+use crate::files::{checked_output, write_atomically, write_output, OutputTarget};
 use crate::ledger_csv::{credit_choices, duplicate_key, read_csv, write_csv, SheetError};
 use crate::progress::{progress, CycleTotals};
 use crate::rules::Cycle;
@@ -86,22 +86,48 @@ pub fn read_import_file(path: &Path) -> Result<Vec<u8>> {
 pub const CALENDAR_FILE_SETTING: &str = "calendar_file";
 
 impl Recert {
+    /// Checks `path` as the place for a file written for the user (see [`checked_output`]):
+    /// never one of Recert's own files, a device, FIFO or folder; an existing file only with
+    /// `replace`.
+    pub fn output(&self, path: &Path, replace: bool) -> Result<OutputTarget> {
+        checked_output(path, &self.data_dir, replace)
+    }
+
+    /// Checks that credential `id` has the cycle an audit packet asks for (before anything is
+    /// written or asked about the output file).
+    pub fn check_audit_cycle(&self, id: i64, which: AuditCycle) -> Result<()> {
+        audit_cycle(&self.store.credential(id)?, &self.store.past_cycles(id)?, which).map(drop)
+    }
+
     /// Writes the audit packet of credential `id`'s current or previous cycle to `out` (a zip).
-    pub fn audit_packet(&self, id: i64, which: AuditCycle, out: &Path, today: NaiveDate) -> Result<AuditPacket> {
+    pub fn audit_packet(
+        &self,
+        id: i64,
+        which: AuditCycle,
+        out: &OutputTarget,
+        today: NaiveDate,
+    ) -> Result<AuditPacket> {
+        let mut packet = None;
+        write_output(out, |file| {
+            packet = Some(self.audit_packet_into(id, which, file, today)?);
+            Ok(())
+        })?;
+        let packet = packet.expect("written");
+        Ok(AuditPacket { path: out.path.clone(), ..packet })
+    }
+
+    /// Writes the audit packet into `out` (standard output through a buffer, say); its `path`
+    /// is then "-".
+    pub fn audit_packet_into(
+        &self,
+        id: i64,
+        which: AuditCycle,
+        out: impl Write + std::io::Seek,
+        today: NaiveDate,
+    ) -> Result<AuditPacket> {
         let credential = self.store.credential(id)?;
         let past = self.store.past_cycles(id)?;
-        let (cycle, renewal) = match which {
-            AuditCycle::Current => (credential.cycle, None),
-            AuditCycle::Previous => {
-                let last = past.first().ok_or_else(|| {
-                    Error::invalid(
-                        "cycle",
-                        format!("{} has no previous cycle: no renewal is recorded", credential.abbreviation),
-                    )
-                })?;
-                (Cycle { start: last.start, end: last.end }, Some(last))
-            }
-        };
+        let (cycle, renewal) = audit_cycle(&credential, &past, which)?;
         let credits: Vec<Credit> =
             self.store.credits_for_credential(id)?.into_iter().filter(|c| c.counts_toward(cycle)).collect();
         let mut activities = Vec::new();
@@ -129,9 +155,9 @@ impl Recert {
             credits: pairs.clone(),
             generated_on: today,
         };
-        write_atomically(out, |file| write_packet(file, &content, &self.data_dir))?;
+        write_packet(out, &content, &self.data_dir)?;
         Ok(AuditPacket {
-            path: out.to_path_buf(),
+            path: PathBuf::from("-"),
             cycle_start: cycle.start,
             cycle_end: cycle.end,
             activities: pairs.len(),
@@ -145,12 +171,30 @@ impl Recert {
         Ok(to_ics(&milestones(&reports), &self.lead_times()?))
     }
 
-    /// Writes the calendar to `path`, whole or not at all.
-    pub fn write_calendar(&self, path: &Path, today: NaiveDate) -> Result<()> {
+    /// Writes the calendar to `out`, whole or not at all.
+    pub fn write_calendar(&self, out: &OutputTarget, today: NaiveDate) -> Result<()> {
         let text = self.calendar_ics(today)?;
-        write_atomically(path, |file| {
+        write_output(out, |file| {
+            file.write_all(text.as_bytes()).map_err(|e| Error::io(format!("writing {}", out.path.display()), e))
+        })
+    }
+
+    /// Writes the calendar file kept up to date: replaced each time, a link written through.
+    fn write_calendar_file(&self, path: &Path, today: NaiveDate) -> Result<()> {
+        let text = self.calendar_ics(today)?;
+        write_atomically(path, &self.data_dir, |file| {
             file.write_all(text.as_bytes()).map_err(|e| Error::io(format!("writing {}", path.display()), e))
         })
+    }
+
+    /// Writes the ledger as CSV to `out`, whole or not at all; returns the number of activities.
+    pub fn export_csv_to(&self, out: &OutputTarget) -> Result<usize> {
+        let mut count = 0;
+        write_output(out, |file| {
+            count = self.export_csv(file)?;
+            Ok(())
+        })?;
+        Ok(count)
     }
 
     /// The calendar file kept up to date, if the user chose one.
@@ -173,7 +217,7 @@ impl Recert {
         if !path.is_absolute() {
             return Err(Error::invalid("calendar-file", "give the full path of the calendar file"));
         }
-        self.write_calendar(&path, today)?;
+        self.write_calendar_file(&path, today)?;
         self.store.write(|tx| tx.set_setting(CALENDAR_FILE_SETTING, &path.to_string_lossy()))?;
         Ok(Some(path))
     }
@@ -181,7 +225,7 @@ impl Recert {
     /// Rewrites the chosen calendar file after a change; `None` when none is chosen.
     pub fn refresh_calendar(&self, today: NaiveDate) -> Result<Option<PathBuf>> {
         match self.calendar_file()?.filter(|p| !p.as_os_str().is_empty()) {
-            Some(path) => self.write_calendar(&path, today).map(|()| Some(path)),
+            Some(path) => self.write_calendar_file(&path, today).map(|()| Some(path)),
             None => Ok(None),
         }
     }
@@ -221,6 +265,26 @@ impl Recert {
             let imported = if errors.is_empty() { tx.insert_activities(&batch, now)?.len() } else { 0 };
             Ok(ImportReport { rows, errors, imported })
         })
+    }
+}
+
+/// The cycle an audit packet of `credential` is about, and the renewal that closed it.
+fn audit_cycle<'p>(
+    credential: &Credential,
+    past: &'p [crate::credential::PastCycle],
+    which: AuditCycle,
+) -> Result<(Cycle, Option<&'p crate::credential::PastCycle>)> {
+    match which {
+        AuditCycle::Current => Ok((credential.cycle, None)),
+        AuditCycle::Previous => {
+            let last = past.first().ok_or_else(|| {
+                Error::invalid(
+                    "cycle",
+                    format!("{} has no previous cycle: no renewal is recorded", credential.abbreviation),
+                )
+            })?;
+            Ok((Cycle { start: last.start, end: last.end }, Some(last)))
+        }
     }
 }
 

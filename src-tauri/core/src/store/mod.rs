@@ -13,6 +13,7 @@ mod ledger;
 pub mod migrate;
 mod open;
 mod reminders;
+mod restore;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -30,6 +31,7 @@ pub use catalogs::LoadedCatalog;
 pub use damage::{diagnose, newest_good_backup};
 pub use open::{Access, Made};
 pub use reminders::LoggedReminder;
+pub use restore::Candidate;
 
 pub const DATABASE_FILE: &str = "recert.sqlite3";
 /// Where copies of the database go, beside it.
@@ -204,6 +206,14 @@ fn use_wal(conn: &Connection) -> Result<()> {
     }
 }
 
+/// SQLite's defensive settings: functions with side effects never run from the schema (a
+/// trigger, view or CHECK a file brought with it), and the schema cannot be written as data.
+fn configure_defensively(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "trusted_schema", false)?;
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
+    Ok(())
+}
+
 impl Read for Store {}
 impl Read for Tx<'_> {}
 
@@ -219,6 +229,7 @@ impl Store {
     /// and journal_mode cannot change inside a transaction).
     fn configure(conn: &Connection, read_only: bool) -> Result<()> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        configure_defensively(conn)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         if !read_only {
             use_wal(conn)?;
@@ -251,43 +262,26 @@ impl Store {
         Ok(value)
     }
 
-    /// Checks a file someone wants to restore, without changing it: it must be a Recert database
-    /// (the credentials table, a schema version), pass `PRAGMA integrity_check`, and not come from
-    /// a newer Recert. Returns what it holds.
-    pub fn inspect(path: &Path) -> Result<DatabaseSummary> {
-        let not_recert = || Error::invalid("backup", format!("{} is not a Recert database", crate::quote::path(path)));
-        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|_| not_recert())?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|_| not_recert())?;
-        let has_credentials: bool = conn
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'credentials')",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(|_| not_recert())?;
-        if version <= 0 || !has_credentials {
-            return Err(not_recert());
-        }
-        if version > migrate::latest_version() {
-            return Err(Error::NewerDatabase {
-                path: path.to_path_buf(),
-                found: version,
-                supported: migrate::latest_version(),
-            });
-        }
-        let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).map_err(|_| not_recert())?;
-        if check != "ok" {
-            return Err(Error::invalid(
-                "backup",
-                format!("{} is damaged (integrity check: {})", crate::quote::path(path), crate::quote::value(&check)),
-            ));
-        }
-        let count = |table: &str| -> Result<i64> {
-            conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).map_err(|_| not_recert())
+    /// Copies a file someone wants to restore into `data_dir`'s `backups/` and checks the copy
+    /// (see `restore.rs`): exactly Recert's schema for its version, whole, totals equal to the
+    /// ledger, proofs inside `proofs/`; an older schema is migrated on the copy. `into`: the
+    /// store it will be restored into, whose page size the copy takes.
+    pub fn stage_restore(data_dir: &Path, file: &Path, into: Option<&Store>, now: DateTime<Utc>) -> Result<Candidate> {
+        let page_size = match into {
+            Some(store) => Some(store.conn.query_row("PRAGMA page_size", [], |r| r.get(0))?),
+            None => None,
         };
-        Ok(DatabaseSummary { version, credentials: count("credentials")?, activities: count("activities")? })
+        restore::stage(file, &data_dir.join(BACKUPS_DIR), page_size, now)
+    }
+
+    /// What a backup holds, after the checks of a restore (on a copy, removed again).
+    pub fn inspect(data_dir: &Path, file: &Path) -> Result<DatabaseSummary> {
+        Ok(restore::stage(file, &data_dir.join(BACKUPS_DIR), None, Utc::now())?.summary)
+    }
+
+    /// The proof paths a backup refers to; `None` when it is no readable Recert database.
+    pub fn proof_paths_in(backup: &Path) -> Option<HashSet<String>> {
+        restore::proof_paths_in(backup)
     }
 
     /// Replaces the whole database with the (checked) file at `source` through SQLite's backup

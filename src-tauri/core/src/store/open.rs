@@ -110,6 +110,7 @@ fn connect(database: &Path, access: Access) -> Result<(Connection, bool)> {
     })?;
     // Before the first read: another process may be creating or migrating this file.
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    super::configure_defensively(&conn)?;
     let writable = !conn.is_readonly(rusqlite::MAIN_DB)?;
     match (schema_state(&conn), writable) {
         (Ok(_), true) => Ok((conn, false)),
@@ -126,6 +127,7 @@ fn connect(database: &Path, access: Access) -> Result<(Connection, bool)> {
                 OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )?;
             conn.busy_timeout(BUSY_TIMEOUT)?;
+            super::configure_defensively(&conn)?;
             Ok((conn, true))
         }
     }

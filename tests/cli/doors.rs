@@ -1,0 +1,399 @@
+//! The doors data goes out and comes in by: files written with `--out`, the calendar file kept up
+//! to date, backups restored. Each test here reproduces a loss the reliability probe found
+//! (issue 18).
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use super::{Recert, Run};
+
+fn with_course(recert: &Recert) {
+    recert.add("nsca-cscs", "2015-06-01");
+    recert.ok(&["log", "--title", "Clinic", "--date", "2026-05-01", "--hours", "8"]);
+}
+
+/// Runs `recert ARGS`, killed after `limit`: `None` when it had not ended by then (a hang).
+fn run_within(recert: &Recert, args: &[&str], limit: Duration) -> Option<Run> {
+    let mut child = recert
+        .command(super::TODAY, args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if child.try_wait().unwrap().is_some() {
+            return Some(Run::from(child.wait_with_output().unwrap()));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+fn mkfifo(path: &Path) {
+    let c_path = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+}
+
+fn out_commands(out: &str) -> Vec<Vec<String>> {
+    [vec!["export-csv", "--out", out], vec!["calendar", "--out", out], vec!["audit-packet", "1", "--out", out]]
+        .into_iter()
+        .map(|args| args.into_iter().map(String::from).collect())
+        .collect()
+}
+
+fn strs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
+}
+
+#[test]
+fn out_never_replaces_the_database_or_anything_recert_keeps() {
+    let recert = Recert::new();
+    with_course(&recert);
+    recert.ok(&["backup"]);
+    let database = recert.data_dir().join("recert.sqlite3");
+    let backup = recert.ok(&["backups", "--json"]).json()[0]["path"].as_str().unwrap().to_string();
+    let targets = [
+        database.clone(),
+        recert.data_dir().join("recert.sqlite3-wal"),
+        PathBuf::from(&backup),
+        recert.data_dir().join("backups").join("new.zip"),
+        recert.data_dir().join("proofs").join("new.ics"),
+    ];
+    for target in &targets {
+        for args in out_commands(target.to_str().unwrap()) {
+            let before = recert.dump();
+            let backup_bytes = std::fs::read(&backup).unwrap();
+            let run = recert.run(&strs(&args));
+            assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+            assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+            assert!(run.stderr.contains("Recert's own"), "{args:?}: {}", run.stderr);
+            assert_eq!(recert.dump(), before, "{args:?}");
+            assert_eq!(std::fs::read(&backup).unwrap(), backup_bytes, "{args:?}");
+        }
+    }
+    recert.ok(&["status"]);
+}
+
+#[test]
+fn out_refuses_a_fifo_a_device_and_a_folder_and_replaces_a_file_only_with_force() {
+    let recert = Recert::new();
+    with_course(&recert);
+    let outside = tempfile::tempdir().unwrap();
+    let fifo = outside.path().join("pipe.csv");
+    mkfifo(&fifo);
+    let existing = outside.path().join("mine.csv");
+    for args in out_commands(fifo.to_str().unwrap())
+        .into_iter()
+        .chain(out_commands(outside.path().to_str().unwrap()))
+        .chain(out_commands("/dev/null"))
+    {
+        let run = run_within(&recert, &strs(&args), Duration::from_secs(20)).expect("no hang on a FIFO");
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("not a regular file") || run.stderr.contains("is a folder"), "{}", run.stderr);
+    }
+    assert!(std::fs::symlink_metadata("/dev/null").unwrap().file_type().is_char_device_like());
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo_like());
+    for args in out_commands(existing.to_str().unwrap()) {
+        std::fs::write(&existing, "my own file").unwrap();
+        let run = recert.run(&strs(&args));
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("--force"), "{}", run.stderr);
+        assert_eq!(std::fs::read_to_string(&existing).unwrap(), "my own file", "{args:?}");
+        let mut forced = strs(&args);
+        forced.push("--force");
+        recert.ok(&forced);
+        assert_ne!(std::fs::read_to_string(&existing).unwrap_or_default(), "my own file", "{args:?}");
+    }
+    let names: Vec<_> = std::fs::read_dir(outside.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 2, "no temporary file left: {names:?}");
+}
+
+trait FileTypeLike {
+    fn is_char_device_like(&self) -> bool;
+    fn is_fifo_like(&self) -> bool;
+}
+
+impl FileTypeLike for std::fs::FileType {
+    fn is_char_device_like(&self) -> bool {
+        std::os::unix::fs::FileTypeExt::is_char_device(self)
+    }
+    fn is_fifo_like(&self) -> bool {
+        std::os::unix::fs::FileTypeExt::is_fifo(self)
+    }
+}
+
+#[test]
+fn out_dash_writes_to_standard_output() {
+    let recert = Recert::new();
+    with_course(&recert);
+    let csv = recert.ok(&["export-csv", "--out", "-"]);
+    assert!(csv.stdout.contains("Clinic"), "{}", csv.stdout);
+    let ics = recert.ok(&["calendar", "--out", "-"]);
+    assert!(ics.stdout.starts_with("BEGIN:VCALENDAR"), "{}", ics.stdout);
+    let zip = recert.command(super::TODAY, &["audit-packet", "1", "--out", "-"]).output().unwrap();
+    assert!(zip.status.success(), "{}", String::from_utf8_lossy(&zip.stderr));
+    assert!(zip.stdout.starts_with(b"PK"), "a zip on standard output");
+    assert!(!Path::new("-").exists());
+}
+
+#[test]
+fn a_link_planted_at_the_temporary_name_is_never_followed() {
+    let recert = Recert::new();
+    with_course(&recert);
+    let outside = tempfile::tempdir().unwrap();
+    let victim = outside.path().join("victim.txt");
+    std::fs::write(&victim, "precious").unwrap();
+    for name in ["deadlines.ics", "ledger.csv", "audit.zip"] {
+        std::os::unix::fs::symlink(&victim, outside.path().join(format!(".{name}.partial"))).unwrap();
+    }
+    let out = |name: &str| outside.path().join(name).to_str().unwrap().to_string();
+    recert.ok(&["calendar", "--out", &out("deadlines.ics")]);
+    recert.ok(&["export-csv", "--out", &out("ledger.csv")]);
+    recert.ok(&["audit-packet", "1", "--out", &out("audit.zip")]);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    assert!(std::fs::read_to_string(out("deadlines.ics")).unwrap().starts_with("BEGIN:VCALENDAR"));
+}
+
+#[test]
+fn packets_written_at_once_to_one_path_are_each_whole() {
+    let recert = Recert::new();
+    recert.add("nsca-cscs", "2015-06-01");
+    let outside = tempfile::tempdir().unwrap();
+    let proof = outside.path().join("scan.pdf");
+    let noise: Vec<u8> = (0..8u32 << 20).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    std::fs::write(&proof, &noise).unwrap();
+    log_with_proof(&recert, "A", &proof);
+    let packet = outside.path().join("audit.zip");
+    for _ in 0..3 {
+        let children: Vec<_> = (0..4)
+            .map(|_| {
+                recert
+                    .command(super::TODAY, &["audit-packet", "1", "--out", packet.to_str().unwrap(), "--force"])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let output = child.wait_with_output().unwrap();
+            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        }
+        let test = std::process::Command::new("python3").args(["-m", "zipfile", "-t"]).arg(&packet).output().unwrap();
+        assert!(test.status.success(), "a whole zip: {}", String::from_utf8_lossy(&test.stdout));
+        let stdout = String::from_utf8_lossy(&test.stdout);
+        assert!(!stdout.contains("Bad CRC"), "{stdout}");
+    }
+    let names: Vec<_> = std::fs::read_dir(outside.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 2, "the proof and the packet, no temporary file: {names:?}");
+}
+
+#[test]
+fn a_calendar_file_that_is_a_link_is_written_through() {
+    let recert = Recert::new();
+    let nasm = recert.add("nasm-cpt", "2025-02-10");
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("synced").join("real.ics");
+    std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+    std::fs::write(&target, "").unwrap();
+    let link = outside.path().join("deadlines.ics");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    recert.ok(&["settings", "--calendar-file", link.to_str().unwrap()]);
+    recert.ok(&["renew", &nasm.to_string(), "--date", "2026-11-20", "--yes"]);
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link is kept");
+    let text = std::fs::read_to_string(&target).unwrap();
+    assert!(text.contains("UID:recert-1-2029-02-10-deadline@recert.local"), "the target is up to date: {text}");
+}
+
+/// The path of the first backup of `kind` (`daily`, `before_restore`) in `recert backups`.
+fn backup_of_kind(recert: &Recert, kind: &str) -> String {
+    let listed = recert.ok(&["backups", "--json"]).json();
+    listed.as_array().unwrap().iter().find(|b| b["kind"] == kind).unwrap()["path"].as_str().unwrap().to_string()
+}
+
+fn log_with_proof(recert: &Recert, title: &str, proof: &Path) {
+    recert.ok(&["log", "--title", title, "--date", "2026-05-01", "--hours", "8", "--proof", proof.to_str().unwrap()]);
+}
+
+#[test]
+fn a_proof_survives_going_back_and_forth_between_backups() {
+    let recert = Recert::new();
+    recert.add("nsca-cscs", "2015-06-01");
+    let older = backup_of_kind(&recert, "daily");
+    let kept = recert.data_dir().parent().unwrap().join(format!("older-{}.sqlite3", std::process::id()));
+    std::fs::copy(&older, &kept).unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let proof = outside.path().join("cert.pdf");
+    std::fs::write(&proof, b"certificate").unwrap();
+    log_with_proof(&recert, "Clinic", &proof);
+    recert.ok(&["restore", kept.to_str().unwrap(), "--yes"]);
+    recert.ok(&["log", "--title", "Other", "--date", "2026-05-02", "--hours", "1"]);
+    let back = backup_of_kind(&recert, "before_restore");
+    recert.ok(&["restore", &back, "--yes"]);
+    let _ = std::fs::remove_file(&kept);
+    let outside_packet = outside.path().join("audit.zip");
+    recert.ok(&["audit-packet", "1", "--out", outside_packet.to_str().unwrap()]);
+    assert_eq!(recert.proof_files().len(), 1);
+
+    // The same after removing the activity: a kept backup still refers to its proof.
+    recert.ok(&["backup"]);
+    recert.ok(&["remove-activity", "1"]);
+    assert_eq!(recert.proof_files().len(), 1, "a backup still refers to the proof");
+}
+
+#[test]
+fn retention_ignores_backups_dated_in_the_future() {
+    let recert = Recert::new();
+    recert.add("nsca-cscs", "2015-06-01");
+    let today_file = PathBuf::from(backup_of_kind(&recert, "daily"));
+    let dir = today_file.parent().unwrap().to_path_buf();
+    let today = chrono::Utc::now().date_naive();
+    let name = |day: chrono::NaiveDate| dir.join(format!("recert-auto-{}.sqlite3", day.format("%Y%m%d")));
+    let mut real = vec![today_file.clone()];
+    for days in 1..=7 {
+        let path = name(today - chrono::Days::new(days));
+        std::fs::copy(&today_file, &path).unwrap();
+        real.push(path);
+    }
+    for days in 1..=30 {
+        std::fs::copy(&today_file, name(today + chrono::Days::new(days))).unwrap();
+    }
+    recert.ok(&["log", "--title", "Clinic", "--date", "2026-05-01", "--hours", "8"]);
+    for path in &real {
+        assert!(path.exists(), "{} was removed", path.display());
+    }
+}
+
+/// A copy of the data folder's database made with SQLite, changed by `sql` (run in the copy).
+fn changed_copy(recert: &Recert, name: &str, sql: &str) -> PathBuf {
+    let outside = recert.data_dir().parent().unwrap().join(format!("{name}-{}.sqlite3", std::process::id()));
+    let _ = std::fs::remove_file(&outside);
+    let conn = rusqlite::Connection::open(recert.data_dir().join("recert.sqlite3")).unwrap();
+    conn.execute("VACUUM INTO ?1", [outside.to_str().unwrap()]).unwrap();
+    drop(conn);
+    let copy = rusqlite::Connection::open(&outside).unwrap();
+    copy.execute_batch(sql).unwrap();
+    outside
+}
+
+fn assert_restore_refused(recert: &Recert, file: &Path, expected: &str) {
+    let before = recert.dump();
+    let backups = recert.ok(&["backups", "--json"]).json();
+    let run = run_within(recert, &["restore", file.to_str().unwrap(), "--yes"], Duration::from_secs(20))
+        .expect("restore ends");
+    assert_eq!(run.code, 2, "{}: {}", file.display(), run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains(expected), "{}: expected {expected:?}: {}", file.display(), run.stderr);
+    assert_eq!(recert.dump(), before, "nothing changed");
+    assert_eq!(recert.ok(&["backups", "--json"]).json(), backups, "no stray backup");
+}
+
+#[test]
+fn restore_refuses_a_schema_that_is_not_exactly_recerts() {
+    let recert = Recert::new();
+    with_course(&recert);
+    let trigger = changed_copy(
+        &recert,
+        "trigger",
+        "CREATE TRIGGER wipe AFTER INSERT ON activities BEGIN DELETE FROM activities WHERE id < NEW.id; END;",
+    );
+    assert_restore_refused(&recert, &trigger, "not Recert's");
+    let view = changed_copy(&recert, "view", "CREATE VIEW v AS SELECT 1;");
+    assert_restore_refused(&recert, &view, "not Recert's");
+    let column = changed_copy(&recert, "column", "ALTER TABLE activities ADD COLUMN extra TEXT;");
+    assert_restore_refused(&recert, &column, "not Recert's");
+    let outside = changed_copy(
+        &recert,
+        "outside",
+        "UPDATE activities SET proof_path = '../../etc/passwd', proof_name = 'x', proof_sha256 = 'aa';",
+    );
+    assert_restore_refused(&recert, &outside, "outside proofs/");
+    let totals = changed_copy(&recert, "totals", "UPDATE cycle_totals SET units = units + 500;");
+    assert_restore_refused(&recert, &totals, "totals");
+    let missing = recert.data_dir().join("no-such-backup.sqlite3");
+    assert_restore_refused(&recert, &missing, "not found");
+    let fifo = recert.data_dir().parent().unwrap().join(format!("fifo-{}.sqlite3", std::process::id()));
+    let _ = std::fs::remove_file(&fifo);
+    mkfifo(&fifo);
+    assert_restore_refused(&recert, &fifo, "not a regular file");
+    for file in [trigger, view, column, outside, totals, fifo] {
+        let _ = std::fs::remove_file(file);
+    }
+}
+
+#[test]
+fn restore_migrates_an_older_backup_and_works_on_a_damaged_or_foreign_folder() {
+    let recert = Recert::new();
+    with_course(&recert);
+    // A backup from Recert with one migration fewer: its last migration's tables dropped.
+    let older = changed_copy(
+        &recert,
+        "older",
+        "DROP TABLE catalogs; ALTER TABLE past_cycles DROP COLUMN expiry_was_confirmed; \
+         DROP TABLE open_notifications; PRAGMA user_version = 6;",
+    );
+    recert.ok(&["restore", older.to_str().unwrap(), "--yes"]);
+    assert_eq!(recert.status().len(), 1);
+    recert.ok(&["log", "--title", "After", "--date", "2026-05-02", "--hours", "1"]);
+
+    let good = changed_copy(&recert, "good", "");
+    // The current database damaged: restore still puts the backup in place.
+    let database = recert.data_dir().join("recert.sqlite3");
+    let conn = rusqlite::Connection::open(&database).unwrap();
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    drop(conn);
+    let mut bytes = std::fs::read(&database).unwrap();
+    for byte in &mut bytes[100..4096] {
+        *byte = 0x5a;
+    }
+    std::fs::write(&database, &bytes).unwrap();
+    assert_ne!(recert.run(&["status"]).code, 0);
+    recert.ok(&["restore", good.to_str().unwrap(), "--yes"]);
+    assert_eq!(recert.ok(&["activities", "--json"]).json().as_array().unwrap().len(), 2);
+
+    // A foreign database in its place, claiming this Recert's schema version: the same.
+    let version: i64 =
+        rusqlite::Connection::open(&database).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    std::fs::remove_file(&database).unwrap();
+    let _ = std::fs::remove_file(recert.data_dir().join("recert.sqlite3-wal"));
+    let _ = std::fs::remove_file(recert.data_dir().join("recert.sqlite3-shm"));
+    let foreign = rusqlite::Connection::open(&database).unwrap();
+    foreign
+        .execute_batch(&format!(
+            "CREATE TABLE credentials (x); CREATE TABLE activities (y); PRAGMA user_version = {version};"
+        ))
+        .unwrap();
+    drop(foreign);
+    recert.ok(&["restore", good.to_str().unwrap(), "--yes"]);
+    assert_eq!(recert.ok(&["activities", "--json"]).json().as_array().unwrap().len(), 2);
+    for file in [older, good] {
+        let _ = std::fs::remove_file(file);
+    }
+}
+
+#[test]
+fn restore_refuses_a_foreign_layout_under_recerts_table_names() {
+    let recert = Recert::new();
+    with_course(&recert);
+    let foreign_path = recert.data_dir().parent().unwrap().join(format!("foreign-{}.sqlite3", std::process::id()));
+    let _ = std::fs::remove_file(&foreign_path);
+    let version: i64 = rusqlite::Connection::open(recert.data_dir().join("recert.sqlite3"))
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    let foreign = rusqlite::Connection::open(&foreign_path).unwrap();
+    foreign
+        .execute_batch(&format!(
+            "CREATE TABLE credentials (x); CREATE TABLE activities (y); PRAGMA user_version = {version};"
+        ))
+        .unwrap();
+    drop(foreign);
+    assert_restore_refused(&recert, &foreign_path, "not Recert's");
+    let _ = std::fs::remove_file(foreign_path);
+}
