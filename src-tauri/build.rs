@@ -36,6 +36,9 @@ const COMMANDS: &[&str] = &[
     "reminder_history",
     "snooze_reminder",
     "check_reminders_now",
+    "catalog_info",
+    "update_catalog",
+    "undo_catalog",
 ];
 
 fn main() {

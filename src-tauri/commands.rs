@@ -3,7 +3,6 @@
 
 use chrono::{NaiveDate, Utc};
 use recert_core::activity::{ActivityChanges, ActivityForm};
-use recert_core::catalog::Catalog;
 use recert_core::credential::{CredentialChanges, CredentialForm};
 use recert_core::service::RenewalForm;
 use recert_core::view::{
@@ -24,14 +23,14 @@ pub fn get_status(state: State<'_, AppState>) -> Reply<Vec<StatusView>> {
 }
 
 #[tauri::command]
-pub fn get_catalog() -> Vec<PresetView> {
-    Catalog::builtin().presets().iter().map(PresetView::from).collect()
+pub fn get_catalog(state: State<'_, AppState>) -> Reply<Vec<PresetView>> {
+    Ok(state.recert()?.catalog().presets().iter().map(PresetView::from).collect())
 }
 
 /// The ids of the presets matching `query`, by the same search as `recert catalog --search`.
 #[tauri::command]
-pub fn search_catalog(query: String) -> Vec<String> {
-    Catalog::builtin().search(&query).into_iter().map(|preset| preset.id.clone()).collect()
+pub fn search_catalog(state: State<'_, AppState>, query: String) -> Reply<Vec<String>> {
+    Ok(state.recert()?.catalog().search(&query).into_iter().map(|preset| preset.id.clone()).collect())
 }
 
 #[tauri::command]
@@ -265,6 +264,7 @@ fn dialog_filter(purpose: &str) -> (&'static str, &'static [&'static str]) {
         "spreadsheet" => ("Spreadsheet (CSV)", &["csv"]),
         "calendar" => ("Calendar (iCalendar)", &["ics"]),
         "packet" => ("Audit packet (zip)", &["zip"]),
+        "rules" => ("Recert rules file (JSON)", &["json"]),
         _ => ("Recert backup", &["sqlite3"]),
     }
 }
@@ -362,4 +362,33 @@ pub fn audit_packet(
     // The save dialog asked before replacing a file.
     let target = recert.output(std::path::Path::new(&path), true)?;
     Ok(Some(recert.audit_packet(id, which, &target, state.today())?))
+}
+
+/// Which rules are in use: the version, its date, built in or loaded from a file.
+#[tauri::command]
+pub fn catalog_info(state: State<'_, AppState>) -> Reply<recert_core::service::CatalogInfo> {
+    Ok(state.recert()?.catalog_info()?)
+}
+
+/// What a rules file changes for the credentials held; with `apply`, uses it.
+#[tauri::command]
+pub fn update_catalog(
+    state: State<'_, AppState>,
+    path: String,
+    apply: bool,
+) -> Reply<recert_core::service::CatalogChange> {
+    let text = recert_core::catalog::read_rules_file(std::path::Path::new(&path))?;
+    let change = state.recert()?.update_catalog(&text, apply, Utc::now(), state.today())?;
+    if apply {
+        state.data_changed();
+    }
+    Ok(change)
+}
+
+/// Goes back to the rules in use before the last rules file.
+#[tauri::command]
+pub fn undo_catalog(state: State<'_, AppState>) -> Reply<recert_core::service::CatalogChange> {
+    let change = state.recert()?.undo_catalog(Utc::now(), state.today())?;
+    state.data_changed();
+    Ok(change)
 }

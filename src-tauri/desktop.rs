@@ -105,6 +105,9 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
             commands::reminder_history,
             commands::snooze_reminder,
             commands::check_reminders_now,
+            commands::catalog_info,
+            commands::update_catalog,
+            commands::undo_catalog,
         ])
         .setup(move |app| {
             let notifier = Arc::new(Mutex::new(NotifierStatus::default()));

@@ -100,6 +100,10 @@ export const setStartAtLogin = (enabled) => call('set_start_at_login', { enabled
 export const reminderHistory = () => call('reminder_history');
 export const snoozeReminder = (key, days) => call('snooze_reminder', { key, days });
 export const checkRemindersNow = () => call('check_reminders_now');
+export const catalogInfo = () => call('catalog_info');
+/** What the rules file at `path` changes (`apply`: use it). */
+export const updateCatalog = (path, apply) => call('update_catalog', { path, apply });
+export const undoCatalog = () => call('undo_catalog');
 
 /**
  * Calls `handler(payload)` on every backend event `name`. Resolves to a function that stops

@@ -4,9 +4,9 @@
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use recert_core::catalog::{Catalog, MAX_CATALOG_BYTES};
+use recert_core::catalog::{read_rules_file, Catalog};
 use recert_core::service::CatalogChange;
-use recert_core::{quote, Error, Recert};
+use recert_core::Recert;
 
 use super::output::{out, print_json, Outcome};
 
@@ -35,22 +35,6 @@ pub fn list(catalog: &Catalog, origin: &str, query: &str, json: bool) -> Outcome
         out!("{:<12} {} ({}) — {years}, {requirement}{unverified}", preset.id, preset.name, preset.body_short)?;
     }
     Ok(())
-}
-
-/// Reads a rules file whole (it is small), refusing what is no regular file or is too large.
-pub fn read_rules_file(file: &Path) -> Result<String, Error> {
-    let shown = quote::path(file);
-    let metadata = std::fs::metadata(file)
-        .map_err(|error| Error::invalid("rules-file", format!("{shown} cannot be read: {error}")))?;
-    if !metadata.is_file() {
-        return Err(Error::invalid("rules-file", format!("{shown} is not a file")));
-    }
-    if metadata.len() > MAX_CATALOG_BYTES as u64 {
-        return Err(Error::invalid("rules-file", format!("{shown} is too large to be a Recert rules file")));
-    }
-    let bytes = std::fs::read(file)
-        .map_err(|error| Error::invalid("rules-file", format!("{shown} cannot be read: {error}")))?;
-    String::from_utf8(bytes).map_err(|_| Error::invalid("rules-file", format!("{shown} is not UTF-8 text")))
 }
 
 pub fn update(

@@ -148,6 +148,9 @@ fn print_status(view: &StatusView, report: &CredentialReport) -> Outcome {
             line.push_str(&format!(" · courses this cycle {}", money(Some(view.course_costs_cents))));
         }
         out!("{line}")?;
+        if let Some(outdated) = &view.rules_outdated {
+            out!("  ℹ {outdated}")?;
+        }
     }
     Ok(())
 }

@@ -340,7 +340,7 @@ fn execute(cli: Cli) -> Outcome<i32> {
             return catalog::list(Catalog::builtin(), "built in", &query.join(" "), *json).map(|()| 0);
         }
         if let Command::Catalog(CatalogArgs { action: Some(CatalogAction::Update { file, json, .. }), .. }) = &command {
-            let text = catalog::read_rules_file(file)?;
+            let text = recert_core::catalog::read_rules_file(file)?;
             let new = Catalog::parse(&text)?;
             if *json {
                 return output::print_json(&new.document(new.presets().to_vec())).map(|()| 0);

@@ -6,6 +6,7 @@ mod first_hour;
 mod logging;
 mod notifications;
 mod platform;
+mod rules_file;
 mod support;
 mod your_data;
 

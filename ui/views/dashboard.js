@@ -127,6 +127,7 @@ export function warningsList(status, { withNotes = false, requirementProblems = 
   const problems = [
     ...status.prerequisite_problems.map((text) => ({ text, className: 'prereq-warning', icon: '⚠ ' })),
     ...(requirementProblems ? status.requirement_problems : []).map((text) => ({ text, className: 'requirement-note', icon: '⚠ ' })),
+    ...(status.rules_outdated ? [{ text: status.rules_outdated, className: 'quiet-note rules-outdated', icon: 'ℹ ' }] : []),
   ];
   if (withNotes) {
     problems.push(

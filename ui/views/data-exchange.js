@@ -10,7 +10,7 @@ import { confirmDialog, flash } from '../feedback.js';
 import { formatNumber, formatUnits } from '../format.js';
 
 /** A path field with a button that fills it from the desktop's dialog. */
-function pathField({ id, label, hint, choose }) {
+export function pathField({ id, label, hint, choose }) {
   const field = textField({ id, label, hint, placeholder: '/home/you/…' });
   const button = h('button', { type: 'button', class: 'button', id: `${id}-choose` }, 'Choose…');
   button.addEventListener('click', async () => {

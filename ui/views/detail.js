@@ -78,7 +78,7 @@ function moneySection(status, app) {
     rows.push(['Late fee if past the deadline', moneyOrUnknown(status.late_fee_cents, status.body_short)]);
   }
   if (status.status === 'grace') rows.push(['Due now, with the late fee', moneyOrUnknown(status.amount_due_cents, status.body_short)]);
-  if (status.fee_note) rows.splice(1, 0, ['Joint fee', status.fee_note]);
+  if (status.fee_note) rows.splice(1, 0, ['How the fee is worked out', status.fee_note]);
   rows.push(['Courses this cycle', formatMoney(status.course_costs_cents)]);
   return section('Money', 'money',
     h('dl', { class: 'rules compact' }, rows.map(([term, value]) => [h('dt', null, term), h('dd', null, value)])));

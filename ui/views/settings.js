@@ -7,6 +7,7 @@ import { checkboxField, h, replaceChildren, textField } from '../dom.js';
 import { clearErrors, clearFieldError, showError } from '../feedback.js';
 import { dateElement, dateTimeElement, formatNumber } from '../format.js';
 import { backupsSection, calendarSection, exportSection, importSection } from './data-exchange.js';
+import { rulesSection } from './rules-file.js';
 
 function dataSection(info) {
   return h('section', { class: 'panel', id: 'data-settings', 'aria-labelledby': 'data-settings-title' },
@@ -255,7 +256,7 @@ async function loadReminders() {
 }
 
 export async function render(_params, app) {
-  const [info, reminders, backups] = await Promise.all([appInfo(), loadReminders(), backupsSection(app)]);
+  const [info, reminders, backups, rules] = await Promise.all([appInfo(), loadReminders(), backupsSection(app), rulesSection()]);
   return h('section', { id: 'settings' },
     h('header', { class: 'view-header' }, h('div', null, h('h1', null, 'Settings'))),
     dataSection(info),
@@ -264,5 +265,6 @@ export async function render(_params, app) {
     importSection(app),
     exportSection(),
     reminders.settings ? calendarSection(reminders.settings) : null,
-    reminderSection(reminders));
+    reminderSection(reminders),
+    rules);
 }

@@ -240,6 +240,22 @@ impl Preset {
     }
 }
 
+/// Reads a rules file whole (it is small), refusing what is no regular file, is too large or is
+/// not text.
+pub fn read_rules_file(file: &std::path::Path) -> Result<String> {
+    let shown = crate::quote::path(file);
+    let unreadable = |error: std::io::Error| Error::invalid("rules-file", format!("{shown} cannot be read: {error}"));
+    let metadata = std::fs::metadata(file).map_err(unreadable)?;
+    if !metadata.is_file() {
+        return Err(Error::invalid("rules-file", format!("{shown} is not a file")));
+    }
+    if metadata.len() > MAX_CATALOG_BYTES as u64 {
+        return Err(Error::invalid("rules-file", format!("{shown} is too large to be a Recert rules file")));
+    }
+    let bytes = std::fs::read(file).map_err(unreadable)?;
+    String::from_utf8(bytes).map_err(|_| Error::invalid("rules-file", format!("{shown} is not UTF-8 text")))
+}
+
 #[derive(Debug, Clone)]
 pub struct Catalog {
     version: String,

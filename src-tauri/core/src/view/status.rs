@@ -85,8 +85,11 @@ pub struct StatusView {
     pub renewal_fee_cents: Option<i64>,
     pub late_fee_cents: Option<i64>,
     pub amount_due_cents: Option<i64>,
-    /// How the renewal fee was worked out when it is a share of a joint fee.
+    /// How the renewal fee was worked out: a share of a joint fee, or a fee that depends on where
+    /// the credits came from.
     pub fee_note: Option<String>,
+    /// The body publishes rules per cycle and this cycle's are not in the catalog in use.
+    pub rules_outdated: Option<String>,
     /// While the deadline is unconfirmed: what to check, and why Recert is not sure of it.
     pub confirm_expiry: Option<String>,
     pub confirm_expiry_reason: Option<String>,
@@ -146,6 +149,7 @@ impl From<&CredentialReport> for StatusView {
             late_fee_cents: cents(report.late_fee),
             amount_due_cents: cents(report.amount_due),
             fee_note: report.fee_note.clone(),
+            rules_outdated: report.rules_outdated.clone(),
             confirm_expiry: report.confirm_expiry.clone(),
             confirm_expiry_reason: report.confirm_expiry_reason.clone(),
             course_costs_cents: report.course_costs.0,

@@ -1,0 +1,77 @@
+//! Newer renewal rules loaded from a file in Settings: a bad file is refused with nothing changed,
+//! a good one shows what it changes before it is used, the user's own fee is kept, and an undo
+//! goes back.
+
+use crate::support::App;
+
+/// The built-in catalog as a rules file with NSCA's fee published and the user's ISSA fee changed.
+fn newer_rules(app: &App) -> std::path::PathBuf {
+    let mut catalog = app.cli(&["catalog", "--json"]);
+    catalog["version"] = "2027.01".into();
+    catalog["published_on"] = "2027-01-15".into();
+    for preset in catalog["presets"].as_array_mut().unwrap() {
+        match preset["id"].as_str() {
+            Some("nsca-cscs") => preset["renewal_fee_usd"] = 345.into(),
+            Some("issa-cpt") => preset["renewal_fee_usd"] = 109.into(),
+            _ => {}
+        }
+    }
+    let path = app.data_path().join("rules-2027.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&catalog).unwrap()).unwrap();
+    path
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rules_file_is_previewed_used_and_undone_in_settings() {
+    let app = App::launch_with(|dir| {
+        crate::support::cli(dir, &["add", "--preset", "nsca-cscs", "--earned", "2015-06-01", "--json"]);
+        crate::support::cli(dir, &["add", "--preset", "issa-cpt", "--earned", "2025-01-10", "--json"]);
+        crate::support::cli(dir, &["edit", "2", "--fee", "120", "--json"]);
+    })
+    .await;
+    app.client.execute("location.hash = '#/settings';", vec![]).await.unwrap();
+    let in_use = app.wait_for("#rules-in-use").await.text().await.unwrap();
+    assert!(in_use.contains("Rules as of Dec 6, 2026 (version 2026.12, built into Recert)."), "{in_use}");
+    assert_eq!(app.script("return document.querySelector('#rules-undo') === null").await, true);
+
+    // A bad file: one clear message, nothing changed.
+    let bad = app.data_path().join("bad.json");
+    std::fs::write(&bad, r#"{"format": 1, "version": "x", "published_on": "2027-01-15", "presets": [{"id": "a"}]}"#)
+        .unwrap();
+    app.type_into("#rules-path", bad.to_str().unwrap()).await;
+    app.click("#rules-preview").await;
+    let error = app.wait_for("#rules-result .form-error").await.text().await.unwrap();
+    assert!(error.contains("preset a (presets[0])"), "{error}");
+
+    let file = newer_rules(&app);
+    app.type_into("#rules-path", file.to_str().unwrap()).await;
+    app.click("#rules-preview").await;
+    let changes = app.wait_for("#rules-changes").await.text().await.unwrap();
+    assert!(changes.contains("CSCS"), "{changes}");
+    assert!(changes.contains("renewal fee: unknown → $345.00"), "{changes}");
+    assert!(changes.contains("yours is kept ($120.00"), "{changes}");
+    let fee_of = |abbreviation: &str| {
+        let status = app.cli(&["status", "--json"]);
+        status.as_array().unwrap().iter().find(|s| s["abbreviation"] == abbreviation).unwrap()["renewal_fee_cents"]
+            .clone()
+    };
+    assert_eq!(fee_of("CSCS"), serde_json::Value::Null, "a preview changes nothing");
+    app.screenshot("rules-file-preview").await;
+
+    app.click("#rules-apply").await;
+    app.eventually("the new rules are in use", || async {
+        app.find("#rules-in-use").await.text().await.unwrap_or_default().contains("version 2027.01, from a rules file")
+    })
+    .await;
+    assert_eq!(fee_of("CSCS"), 34500);
+    assert_eq!(fee_of("ISSA-CPT"), 12000, "the fee the user typed stays");
+
+    app.click("#rules-undo").await;
+    app.eventually("back to the built-in rules", || async {
+        app.find("#rules-in-use").await.text().await.unwrap_or_default().contains("built into Recert")
+    })
+    .await;
+    assert_eq!(fee_of("CSCS"), serde_json::Value::Null);
+    assert_eq!(fee_of("ISSA-CPT"), 12000);
+    app.close().await;
+}
