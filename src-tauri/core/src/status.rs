@@ -483,7 +483,7 @@ mod tests {
 
     #[test]
     fn status_through_the_deadline_grace_and_lapse() {
-        // ACSM: cycle ends 2026-12-31, 181 days of grace.
+        // ACSM: cycle ends 2026-12-31; six calendar months of grace, through June 30.
         let acsm = held(1, "acsm-cpt", "2023-05-01", Some("2026-12-31"));
         let cases = [
             ("2026-01-01", Status::Current),

@@ -182,7 +182,7 @@ fn acsm() {
             ("July 1", "2027-07-01", Lapsed, None),
         ],
     );
-    // 2028 is a leap year: grace still ends June 30 (182 days, where a 181-day count stopped short).
+    // 2028 is a leap year: grace still ends June 30 (six calendar months, not a count of days).
     let leap = added("acsm-cpt", "2024-05-01", Some("2027-12-31"), "2027-01-01");
     check_days(&leap, &[("June 30", "2028-06-30", Grace, Some(8000)), ("July 1", "2028-07-01", Lapsed, None)]);
     assert_eq!(money_on(&leap, &Default::default(), d("2028-06-30")).amount_due, Some(Cents(14000)));
