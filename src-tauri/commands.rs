@@ -392,3 +392,19 @@ pub fn undo_catalog(state: State<'_, AppState>) -> Reply<recert_core::service::C
     state.data_changed();
     Ok(change)
 }
+
+/// Records a body's answer to a course that waited for its approval: the units it granted, or
+/// `None` when it refused.
+#[tauri::command]
+pub fn settle_credit(
+    state: State<'_, AppState>,
+    activity_id: i64,
+    credential_id: i64,
+    accepted_units: Option<String>,
+) -> Reply<()> {
+    let granted =
+        accepted_units.as_deref().map(|text| recert_core::amount::Units::parse("accepted", text)).transpose()?;
+    state.recert()?.settle_credit(activity_id, credential_id, granted)?;
+    state.data_changed();
+    Ok(())
+}

@@ -104,6 +104,9 @@ export const catalogInfo = () => call('catalog_info');
 /** What the rules file at `path` changes (`apply`: use it). */
 export const updateCatalog = (path, apply) => call('update_catalog', { path, apply });
 export const undoCatalog = () => call('undo_catalog');
+/** A body's answer to a course it had to approve: the units it granted, or null (refused). */
+export const settleCredit = (activityId, credentialId, acceptedUnits) =>
+  call('settle_credit', { activityId, credentialId, acceptedUnits });
 
 /**
  * Calls `handler(payload)` on every backend event `name`. Resolves to a function that stops

@@ -76,6 +76,10 @@ pub struct AddArgs {
     /// a later day
     #[arg(long)]
     late_reporting: bool,
+    /// For a credential typed in: its body accepts only courses it approved (others count once
+    /// it accepts a petition)
+    #[arg(long)]
+    approved_courses_only: bool,
     /// Units already earned this cycle, e.g. 2.5 or 1.0:C (category); repeat for several categories
     #[arg(long, value_name = "UNITS[:CATEGORY]", allow_negative_numbers = true)]
     already_earned: Vec<String>,
@@ -111,6 +115,10 @@ pub struct LogArgs {
     pub proof: Option<PathBuf>,
     #[arg(long)]
     pub notes: Option<String>,
+    /// A body that approved the course (short or full name), optionally with the approval or
+    /// course number: NASM or ACE:CEP-1234; repeat for several
+    #[arg(long = "approved-by", value_name = "BODY[:NUMBER]")]
+    pub approved_by: Vec<String>,
     #[arg(long)]
     pub json: bool,
 }
@@ -153,6 +161,12 @@ pub struct EditActivityArgs {
     /// Keep no proof (the stored copy goes unless another activity uses it)
     #[arg(long, conflicts_with = "proof")]
     pub no_proof: bool,
+    /// Replace the bodies that approved it: BODY or BODY:NUMBER; repeat for several
+    #[arg(long = "approved-by", value_name = "BODY[:NUMBER]")]
+    pub approved_by: Vec<String>,
+    /// No body approved it
+    #[arg(long, conflicts_with = "approved_by")]
+    pub no_approvals: bool,
     #[arg(long)]
     pub json: bool,
 }
@@ -176,6 +190,9 @@ pub struct EditArgs {
     /// Whether you used the body's late-reporting period (NSCA 2021–23): yes or no
     #[arg(long, value_name = "yes|no", value_parser = yes_or_no)]
     late_reporting: Option<bool>,
+    /// Whether the body accepts only courses it approved: yes or no
+    #[arg(long, value_name = "yes|no", value_parser = yes_or_no)]
+    approved_courses_only: Option<bool>,
     /// Replace the categories: KEY[:MIN[:MAX]], repeat for several
     #[arg(long = "category", value_name = "KEY[:MIN[:MAX]]")]
     categories: Vec<String>,
@@ -222,6 +239,7 @@ impl AddArgs {
             cpr_card: self.cpr_card,
             covers_first_aid: self.first_aid,
             late_reporting: self.late_reporting,
+            approved_courses_only: self.approved_courses_only,
             due_soon_days: f.due_soon_days,
             already_earned: self.already_earned.clone(),
         }
@@ -253,6 +271,7 @@ impl EditArgs {
             requires_cpr_aed: self.requires_cpr,
             covers_first_aid: self.first_aid,
             late_reporting: self.late_reporting,
+            approved_courses_only: self.approved_courses_only,
             due_soon_days: f.due_soon_days,
             categories: (!self.categories.is_empty()).then_some(self.categories),
             already_earned: (!self.already_earned.is_empty()).then(|| {

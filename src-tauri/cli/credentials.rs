@@ -124,7 +124,12 @@ fn print_status(view: &StatusView, report: &CredentialReport) -> Outcome {
             (None, false) => "unknown".into(),
         };
         let prorated = if view.prorated && report.progress.units_required.is_some() { " (prorated)" } else { "" };
-        out!("  {unit}: {} of {required}{prorated}", report.progress.units_earned)?;
+        let pending = if report.units_pending.0 > 0 {
+            format!(" ({} more pending {}'s approval)", report.units_pending, who.body_short)
+        } else {
+            String::new()
+        };
+        out!("  {unit}: {} of {required}{prorated}{pending}", report.progress.units_earned)?;
     }
     out!("  {}", view.next_action)?;
     for problem in view.prerequisite_problems.iter().chain(&view.requirement_problems) {

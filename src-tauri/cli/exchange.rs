@@ -144,6 +144,11 @@ fn print_report(report: &ImportReport, options: ImportOptions) -> Outcome {
                     CreditDecision::Credited { units, .. } => {
                         Some(format!("{} +{units} {}", o.abbreviation, o.unit.as_deref().unwrap_or("units")))
                     }
+                    CreditDecision::Pending { units, .. } => Some(format!(
+                        "{} +{units} {} once approved",
+                        o.abbreviation,
+                        o.unit.as_deref().unwrap_or("units")
+                    )),
                     CreditDecision::NotCredited { .. } => None,
                 })
                 .collect();

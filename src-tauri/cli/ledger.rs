@@ -25,6 +25,7 @@ pub fn activity_form(args: &LogArgs) -> Result<ActivityForm, Error> {
         notes: args.notes.clone(),
         proof_file: args.proof.clone(),
         credit_to: credit_choices(&args.credit_to)?,
+        approved_by: args.approved_by.clone(),
     })
 }
 
@@ -61,6 +62,11 @@ pub fn edit_activity(recert: &mut Recert, args: EditActivityArgs, today: NaiveDa
         credit_to,
         proof_file: args.proof,
         remove_proof: args.no_proof,
+        approved_by: if args.no_approvals {
+            Some(Vec::new())
+        } else {
+            (!args.approved_by.is_empty()).then_some(args.approved_by)
+        },
     };
     let edited = recert.edit_activity(args.id, &changes, today)?;
     if args.json {
@@ -80,6 +86,7 @@ pub fn edit_activity(recert: &mut Recert, args: EditActivityArgs, today: NaiveDa
 }
 
 fn print_outcomes(logged: &LoggedActivity) -> Outcome {
+    let mut pending = Vec::new();
     for outcome in &logged.outcomes {
         match &outcome.decision {
             CreditDecision::Credited { units, category, capped, late_for_cycle_end, .. } => {
@@ -96,8 +103,19 @@ fn print_outcomes(logged: &LoggedActivity) -> Outcome {
                 let kept = if outcome.kept { " (counted toward a closed cycle: kept as counted)" } else { "" };
                 out!("  + {units} {unit} to {}{category}{capped}{late}{kept}", outcome.abbreviation)?;
             }
+            CreditDecision::Pending { units, reason, .. } => {
+                let unit = outcome.unit.as_deref().unwrap_or("units");
+                out!("  ? {units} {unit} to {}, pending: {reason}", outcome.abbreviation)?;
+                pending.push(outcome.credential_id);
+            }
             CreditDecision::NotCredited { reason } => out!("  - not for {}: {reason}", outcome.abbreviation)?,
         }
+    }
+    for credential_id in pending {
+        out!(
+            "When the body answers: recert petition {} {credential_id} --accepted UNITS (or --refused)",
+            logged.activity.id
+        )?;
     }
     for offer in &logged.card_offers {
         out!(
@@ -132,6 +150,27 @@ pub fn activities(recert: &Recert, json: bool) -> Outcome {
         out!("{}  #{} {}{provider} — {} h, {}", a.completed_on, a.id, a.title, a.hours, a.cost)?;
     }
     Ok(())
+}
+
+/// Records a body's answer to a course that waited for its approval.
+pub fn petition(
+    recert: &mut Recert,
+    activity_id: i64,
+    credential_id: i64,
+    accepted: Option<String>,
+    json: bool,
+) -> Outcome {
+    let granted = accepted.as_deref().map(|text| recert_core::amount::Units::parse("accepted", text)).transpose()?;
+    let credit = recert.settle_credit(activity_id, credential_id, granted)?;
+    if json {
+        return print_json(&credit);
+    }
+    let credential = recert.credential(credential_id)?;
+    let unit = credential.rules.unit.as_deref().unwrap_or("units");
+    match granted {
+        Some(units) => out!("{} accepted activity {activity_id}: {units} {unit} now count", credential.abbreviation),
+        None => out!("{} refused activity {activity_id}: it does not count", credential.abbreviation),
+    }
 }
 
 pub fn remove_activity(recert: &mut Recert, id: i64) -> Outcome {

@@ -110,6 +110,21 @@ pub enum Command {
     EditActivity(EditActivityArgs),
     /// Remove a logged activity and its credits
     RemoveActivity { id: i64 },
+    /// Record a body's answer to a course that waited for its approval (a petition)
+    Petition {
+        /// The activity (see `recert activities`)
+        activity: i64,
+        /// The credential of the body that answered
+        credential: i64,
+        /// The body accepted it and granted these units
+        #[arg(long, value_name = "UNITS", allow_negative_numbers = true, required_unless_present = "refused")]
+        accepted: Option<String>,
+        /// The body did not accept it
+        #[arg(long, conflicts_with = "accepted")]
+        refused: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Renewal fees due over the coming months
     Costs {
         #[arg(long, default_value_t = 24)]
@@ -256,6 +271,7 @@ impl Command {
             | Command::Remove { .. }
             | Command::EditActivity(_)
             | Command::RemoveActivity { .. }
+            | Command::Petition { .. }
             | Command::Restore { .. }
             | Command::Backup => Access::Write,
             Command::ImportCsv { dry_run: false, .. } | Command::Remind { dry_run: false, .. } => Access::Write,
@@ -443,6 +459,7 @@ fn writes(command: &Command) -> bool {
         | Command::Confirm { .. }
         | Command::Remove { .. }
         | Command::EditActivity(_)
+        | Command::Petition { .. }
         | Command::RemoveActivity { .. } => true,
         Command::ImportCsv { dry_run, .. } => !dry_run,
         Command::Catalog(CatalogArgs { action: Some(CatalogAction::Update { yes, .. }), .. }) => *yes,
@@ -490,6 +507,9 @@ fn run_command(recert: &mut Recert, command: Command, now: chrono::DateTime<Utc>
         Command::Activities { json } => ledger::activities(recert, json),
         Command::EditActivity(args) => ledger::edit_activity(recert, args, today),
         Command::RemoveActivity { id } => ledger::remove_activity(recert, id),
+        Command::Petition { activity, credential, accepted, refused: _, json } => {
+            ledger::petition(recert, activity, credential, accepted, json)
+        }
         Command::Costs { months, json } => costs::costs(recert, today, months, json),
         Command::Backup => {
             let path = recert.backup_now(now)?;

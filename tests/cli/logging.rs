@@ -40,7 +40,20 @@ fn a_logged_activity_can_be_edited_and_its_credits_follow() {
     let cscs = recert.add("nsca-cscs", "2015-06-01");
     let nasm = recert.add("nasm-cpt", "2025-02-10");
     let logged = recert
-        .ok(&["log", "--title", "Kettlebel workshop", "--date", "2026-05-01", "--hours", "4", "--cost", "79", "--json"])
+        .ok(&[
+            "log",
+            "--title",
+            "Kettlebel workshop",
+            "--date",
+            "2026-05-01",
+            "--hours",
+            "4",
+            "--cost",
+            "79",
+            "--approved-by",
+            "NASM",
+            "--json",
+        ])
         .json();
     let id = logged["activity_id"].as_i64().unwrap().to_string();
     assert!(approx(&recert.status_of(cscs)["units_earned"], 0.4));
@@ -119,4 +132,85 @@ fn a_cpr_course_points_at_recording_the_new_card() {
     assert_eq!(logged["card_offers"][0]["issued_on"], "2026-10-02");
     let plain = recert.ok(&["log", "--title", "Mobility", "--date", "2026-10-03", "--hours", "2", "--json"]).json();
     assert_eq!(plain["card_offers"], serde_json::json!([]));
+}
+
+/// What each body accepts, through the command line: a course NASM has not approved waits for its
+/// petition, NSCA takes it at once; the answer is recorded with `recert petition`; approvals go
+/// out to a spreadsheet and come back in.
+#[test]
+fn a_course_waits_for_the_bodies_that_must_approve_it() {
+    let recert = Recert::new();
+    let cscs = recert.add("nsca-cscs", "2015-06-01");
+    let nasm = recert.add("nasm-cpt", "2025-02-10");
+    let logged = recert.ok(&["log", "--title", "Clinic", "--date", "2026-05-01", "--hours", "6"]);
+    assert!(
+        logged.stdout.contains("? 0.6 CEU to NASM-CPT, pending: counts once NASM accepts a petition ($25.00)"),
+        "{}",
+        logged.stdout
+    );
+    assert!(logged.stdout.contains("recert petition 1 2 --accepted UNITS"), "{}", logged.stdout);
+    assert!(approx(&recert.status_of(nasm)["units_earned"], 0.0));
+    assert!(approx(&recert.status_of(nasm)["units_pending"], 0.6));
+    assert!(approx(&recert.status_of(cscs)["units_earned"], 0.6));
+    let status = recert.ok(&["status"]).stdout;
+    assert!(status.contains("CEU: 0.0 of 2.0 (0.6 more pending NASM's approval)"), "{status}");
+
+    // An unknown body is refused, naming the ones Recert knows; nothing is logged.
+    let before = recert.dump();
+    let unknown =
+        recert.run(&["log", "--title", "X", "--date", "2026-05-02", "--hours", "1", "--approved-by", "Guild"]);
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.stderr.contains("\"Guild\" is not a body Recert knows"), "{}", unknown.stderr);
+    assert_eq!(recert.dump(), before);
+
+    // NASM accepts 0.5 of it.
+    let answer = recert.ok(&["petition", "1", &nasm.to_string(), "--accepted", "0.5"]);
+    assert!(answer.stdout.contains("NASM-CPT accepted activity 1: 0.5 CEU now count"), "{}", answer.stdout);
+    assert!(approx(&recert.status_of(nasm)["units_earned"], 0.5));
+    assert!(approx(&recert.status_of(nasm)["units_pending"], 0.0));
+    let twice = recert.run(&["petition", "1", &cscs.to_string(), "--refused"]);
+    assert_eq!(twice.code, 2, "NSCA never had to approve it: {}", twice.stdout);
+
+    // Approved when logged: counted at once; the approval is edited away: pending again.
+    let approved = recert
+        .ok(&[
+            "log",
+            "--title",
+            "NASM course",
+            "--date",
+            "2026-06-01",
+            "--hours",
+            "2",
+            "--approved-by",
+            "NASM:N-77",
+            "--json",
+        ])
+        .json();
+    let id = approved["activity_id"].as_i64().unwrap().to_string();
+    assert!(approx(&recert.status_of(nasm)["units_earned"], 0.7));
+    recert.ok(&["edit-activity", &id, "--no-approvals"]);
+    assert!(approx(&recert.status_of(nasm)["units_earned"], 0.5));
+    assert!(approx(&recert.status_of(nasm)["units_pending"], 0.2));
+    recert.ok(&["edit-activity", &id, "--approved-by", "National Academy of Sports Medicine:N-77"]);
+    assert!(approx(&recert.status_of(nasm)["units_earned"], 0.7));
+    let activities = recert.ok(&["activities", "--json"]).json();
+    let edited = activities
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"].as_i64().map(|n| n.to_string()).as_deref() == Some(id.as_str()))
+        .unwrap()
+        .clone();
+    assert_eq!(edited["approved_by"], serde_json::json!(["NASM:N-77"]), "stored by the short name");
+
+    // Out to a spreadsheet and back in: the same counted and pending units.
+    let sheet = recert.data_dir().join("ledger.csv");
+    recert.ok(&["export-csv", "--out", sheet.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&sheet).unwrap();
+    assert!(text.contains(",NASM:N-77,"), "{text}");
+    let other = Recert::new();
+    other.add("nsca-cscs", "2015-06-01");
+    let nasm_again = other.add("nasm-cpt", "2025-02-10");
+    other.ok(&["import-csv", sheet.to_str().unwrap()]);
+    assert!(approx(&other.status_of(nasm_again)["units_earned"], 0.7));
 }

@@ -149,6 +149,8 @@ fn a_trainers_first_session() {
             "8",
             "--cost",
             "149.00",
+            "--approved-by",
+            "NASM:KB-101",
             "--json",
         ])
         .json();
@@ -511,7 +513,7 @@ fn the_catalog_lists_every_preset_with_sources() {
         "{seeds_spelling}"
     );
     let nasm = recert.ok(&["catalog", "nasm-cpt"]).stdout;
-    assert!(nasm.contains("[unverified: cycle]"), "{nasm}");
+    assert!(nasm.contains("[unverified: acceptance, cycle]"), "{nasm}");
 }
 
 #[test]
@@ -555,11 +557,26 @@ fn adding_a_credential_never_assumes_a_renewal_near_its_deadline() {
 fn nasm_counts_courses_completed_in_its_late_window() {
     let recert = Recert::new();
     let nasm = recert.add("nasm-cpt", "2024-11-01"); // deadline 2026-11-01, 22 days ago
-    let logged = recert.ok(&["log", "--title", "Late course", "--date", "2026-11-20", "--hours", "5", "--json"]).json();
+    let logged = recert
+        .ok(&[
+            "log",
+            "--title",
+            "Late course",
+            "--date",
+            "2026-11-20",
+            "--hours",
+            "5",
+            "--approved-by",
+            "NASM",
+            "--json",
+        ])
+        .json();
     assert_eq!(logged["outcomes"][0]["credited"], true, "{logged}");
     assert_eq!(logged["outcomes"][0]["late_for_cycle_end"], "2026-11-01");
     assert!(approx(&recert.status_of(nasm)["units_earned"], 0.5));
-    let readable = recert.ok(&["log", "--title", "Another", "--date", "2026-11-21", "--hours", "1"]).stdout;
+    let readable = recert
+        .ok(&["log", "--title", "Another", "--date", "2026-11-21", "--hours", "1", "--approved-by", "NASM"])
+        .stdout;
     assert!(readable.contains("inside the late window"), "{readable}");
 }
 

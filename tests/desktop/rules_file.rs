@@ -75,3 +75,33 @@ async fn a_rules_file_is_previewed_used_and_undone_in_settings() {
     assert_eq!(fee_of("ISSA-CPT"), 12000);
     app.close().await;
 }
+
+/// NSCA asks whether the holder used its 2021–23 late-reporting period; ticked, the 2024–26 CEUs
+/// count from Feb 1, 2024. A CSCCa coach with an AHA CPR AED card is told it lacks First Aid.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_add_form_asks_the_questions_a_body_raises() {
+    let app = App::launch_with(|dir| {
+        crate::support::cli(dir, &["add", "--preset", "cscca-sccc", "--earned", "2022-09-01", "--json"]);
+        crate::support::cli(dir, &["add", "--preset", "cpr-aed-aha", "--earned", "2026-08-01", "--json"]);
+    })
+    .await;
+    let warning = app.wait_for(".credential-card .prereq-warning").await.text().await.unwrap();
+    assert!(warning.contains("covers only CPR and AED"), "{warning}");
+    app.click("#add-credential").await;
+    app.type_into("#catalog-search", "CSCS").await;
+    app.click(".preset-option[data-preset-id='nsca-cscs']").await;
+    let question = app.wait_for("label[for='late-reporting']").await.text().await.unwrap();
+    assert!(question.contains("late-reporting period for the 2021–23 cycle"), "{question}");
+    app.click("#late-reporting").await;
+    app.type_into("#earned-on", "2015-06-01").await;
+    app.click("#save-credential").await;
+    app.wait_for(".credential-card").await;
+    app.eventually("CSCS is saved", || async {
+        app.cli(&["status", "--json"]).as_array().is_some_and(|all| all.iter().any(|s| s["abbreviation"] == "CSCS"))
+    })
+    .await;
+    let status = app.cli(&["status", "--json"]);
+    let cscs = status.as_array().unwrap().iter().find(|s| s["abbreviation"] == "CSCS").unwrap();
+    assert_eq!(cscs["cycle_start"], "2024-02-01", "{cscs}");
+    app.close().await;
+}

@@ -141,6 +141,11 @@ function customPart() {
       textField({ id: 'custom-body', label: 'Certifying body', field: 'body', required: true }),
       textField({ id: 'custom-abbreviation', label: 'Abbreviation', field: 'abbreviation', hint: 'Defaults to the name.' })),
     checkboxField({ id: 'custom-cpr-card', label: 'This is a CPR/AED or First Aid card', field: 'cpr_card' }),
+    selectField({
+      id: 'custom-first-aid', label: 'For a card: does it also cover First Aid?', field: 'covers_first_aid', value: '',
+      options: [['', 'Not sure'], ['yes', 'Yes, First Aid too'], ['no', 'No, CPR and AED only']],
+      hint: 'Some bodies (CSCCa) need First Aid on the card.',
+    }),
     h('div', { class: 'field-grid' },
       cycleRule, fixedEnd, years,
       textField({ id: 'custom-units-required', label: 'Units required per cycle', inputmode: 'decimal', field: 'units' }),
@@ -164,6 +169,8 @@ function customFormFields(form) {
     body: value('custom-body').value,
     abbreviation: textOrNull(value('custom-abbreviation')),
     cpr_card: value('custom-cpr-card').checked,
+    covers_first_aid: value('custom-cpr-card').checked && value('custom-first-aid').value !== ''
+      ? value('custom-first-aid').value === 'yes' : null,
     cycle_rule: rule === 'fixed' ? `fixed:${value('custom-fixed-end').value.trim()}` : rule,
     cycle_years: rule === 'manual' ? null : textOrNull(value('custom-cycle-years')),
     units_required: textOrNull(value('custom-units-required')),
@@ -216,6 +223,7 @@ function buildForm(form, state) {
     member: input('member').checked,
     notes: textOrNull(input('credential-notes')),
     already_earned: alreadyEarnedValues(form, { idPrefix: 'already-earned', preset }),
+    late_reporting: Boolean(preset?.late_reporting_start && input('late-reporting')?.checked),
   };
   if (state.mode === 'custom') return { preset: null, ...common, ...customFormFields(form) };
   return { preset: state.preset?.id ?? null, ...common };
@@ -249,13 +257,18 @@ export async function render(_params, app) {
   // The opening-balance inputs and the rules in full follow the preset picked.
   const alreadyEarned = h('div', { id: 'already-earned' }, alreadyEarnedFields({ idPrefix: 'already-earned', field: 'already-earned', preset: null }));
   const rulesPart = h('section', { id: 'preset-rules', class: 'preset-rules', hidden: true });
+  // A body with a late-reporting period asks whether the holder used it (NSCA 2021–23).
+  const lateReporting = h('div', { id: 'late-reporting-slot' });
   state.onPick = (preset) => {
     replaceChildren(alreadyEarned, alreadyEarnedFields({ idPrefix: 'already-earned', field: 'already-earned', preset }));
+    const question = preset?.late_reporting_start?.question;
+    replaceChildren(lateReporting,
+      question ? checkboxField({ id: 'late-reporting', label: question, field: 'late-reporting' }) : null);
     if (preset) replaceChildren(rulesPart, presetRules(preset));
     rulesPart.hidden = !preset;
   };
   const form = h('form', { id: 'credential-form', class: 'form', novalidate: true },
-    parts.catalog, parts.custom, certificatePart(alreadyEarned), rulesPart,
+    parts.catalog, parts.custom, certificatePart(alreadyEarned), lateReporting, rulesPart,
     h('div', { class: 'actions' },
       h('a', { class: 'button', href: '#/dashboard' }, 'Cancel'),
       h('button', { type: 'submit', class: 'button primary', id: 'save-credential' }, 'Save credential')));

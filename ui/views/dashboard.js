@@ -63,8 +63,12 @@ export function progressBlock(status, app) {
   const label = required > 0
     ? `${formatUnits(earned, unit)} of ${formatUnits(required, unit)}`
     : `No ${unit ?? 'units'} required this cycle`;
+  // Courses waiting for the body's approval are shown beside the bar, never in it.
+  const pending = status.units_pending > 0
+    ? h('span', { class: 'hint units-pending' }, ` · ${formatUnits(status.units_pending, unit)} pending ${status.body_short}'s approval`)
+    : null;
   return h('div', { class: 'progress-row' }, bar,
-    h('span', { class: 'progress-text', id: textId }, label, status.prorated ? ' (prorated)' : ''));
+    h('span', { class: 'progress-text', id: textId }, label, status.prorated ? ' (prorated)' : '', pending));
 }
 
 /** Renewal fee, plus the late fee once in grace. */

@@ -2,7 +2,7 @@
 // past cycles, its rules (editable), renewing, and removing it.
 
 import {
-  auditPacket, credentialDetail, editCredential, openProof, removeCredential, renewCredential, undoRenewal,
+  auditPacket, credentialDetail, editCredential, openProof, removeCredential, renewCredential, settleCredit, undoRenewal,
 } from '../api.js';
 import { checkboxField, h, selectField, textField } from '../dom.js';
 import { clearErrors, clearFieldError, confirmDialog, flash, showError } from '../feedback.js';
@@ -113,7 +113,31 @@ function proofButton(credit, statusLine) {
   }, 'Open proof');
 }
 
-function creditsSection(detail) {
+/** What a course that needed the body's approval shows: why it waits, and the body's answer. */
+function standingCell(credit, status, app) {
+  if (credit.standing === 'refused') return h('span', { class: 'hint' }, `${status.body_short} did not accept it`);
+  if (credit.standing !== 'pending') return credit.overridden ? 'Counted (units granted)' : 'Counted';
+  const units = h('input', {
+    type: 'text', class: 'granted-units', inputmode: 'decimal', value: String(credit.units),
+    'aria-label': `Units ${status.body_short} granted`, id: `granted-${credit.activity_id}`,
+  });
+  const answer = (granted) => async () => {
+    try {
+      await settleCredit(credit.activity_id, status.id, granted === null ? null : units.value);
+      flash(granted === null ? 'Recorded: not accepted.' : 'Recorded: accepted, the units now count.');
+      app.refresh();
+    } catch (error) {
+      flash(error.message);
+    }
+  };
+  return h('div', { class: 'pending-credit' },
+    h('p', null, 'Pending: ', credit.pending_reason ?? ''),
+    h('div', { class: 'input-row' }, units,
+      h('button', { type: 'button', class: 'button small primary accept-credit', on: { click: answer(true) } }, 'Accepted'),
+      h('button', { type: 'button', class: 'button small refuse-credit', on: { click: answer(null) } }, 'Refused')));
+}
+
+function creditsSection(detail, app) {
   const { credits, status } = detail;
   const statusLine = h('p', { class: 'inline-status', role: 'status' });
   if (!credits.length) {
@@ -132,9 +156,10 @@ function creditsSection(detail) {
     h('td', null, credit.category ?? '—'),
     h('td', null, credit.counts_in_current_cycle ? 'This cycle' : 'Other cycle',
       credit.late_for_cycle_end ? h('span', { class: 'hint block' }, 'Completed after the deadline of ', dateElement(credit.late_for_cycle_end), ', inside the late window: counts toward that cycle') : ''),
+    h('td', null, standingCell(credit, status, app)),
     h('td', null, proofButton(credit, statusLine))));
   return section('Credits', 'credits',
-    table(['Date', 'Activity', 'Units', 'Category', 'Cycle', 'Proof'], rows, 'Credits'), statusLine);
+    table(['Date', 'Activity', 'Units', 'Category', 'Cycle', 'Counts', 'Proof'], rows, 'Credits'), statusLine);
 }
 
 function pastCyclesSection(detail, app) {
@@ -392,7 +417,7 @@ export async function render({ id, edit }, app) {
       h('p', { class: 'next-action' }, sentenceWithDates(status.next_action)),
       warningsList(status, { withNotes: true })),
     h('div', { class: 'detail-grid' }, progressSection(status, app), moneySection(status, app)),
-    creditsSection(detail),
+    creditsSection(detail, app),
     pastCyclesSection(detail, app),
     renewSection(detail, app),
     status.kind === 'cpr_aed' ? null : auditSection(detail),

@@ -24,6 +24,9 @@ const textOrNull = (input) => (input.value.trim() === '' ? null : input.value);
 
 /** "+0.8 CEU · category A", or why a credential gets nothing. */
 function outcomeText(outcome) {
+  if (outcome.pending) {
+    return [`Needs approval: +${formatUnits(outcome.units, outcome.unit)} `, sentenceWithDates(outcome.reason ?? '')];
+  }
   if (!outcome.credited) return ['Not credited: ', sentenceWithDates(outcome.reason ?? 'not selected')];
   const parts = [`+${formatUnits(outcome.units, outcome.unit)}`];
   if (outcome.kept) {
@@ -128,10 +131,12 @@ class CreditPreview {
     for (const outcome of outcomes) {
       seen.add(outcome.credential_id);
       const row = this.row(outcome);
-      if (!row.touched) row.checkbox.checked = outcome.credited;
+      // A course waiting for a body's approval is still credited to it, as pending.
+      if (!row.touched) row.checkbox.checked = outcome.credited || outcome.pending;
       // A credit already counted toward a closed cycle stays as counted: nothing to choose.
       row.checkbox.disabled = row.isCard || outcome.kept;
       row.element.dataset.credited = String(outcome.credited);
+      row.element.dataset.pending = String(Boolean(outcome.pending));
       row.element.classList.toggle('not-credited', !outcome.credited);
       replaceChildren(row.outcomeLine, outcomeText(outcome));
       this.list.append(row.element); // keeps the backend's order
@@ -143,8 +148,10 @@ class CreditPreview {
       }
     }
     const credited = outcomes.filter((outcome) => outcome.credited).length;
+    const pending = outcomes.filter((outcome) => outcome.pending).length;
+    const waiting = pending ? ` ${formatNumber(pending)} more once the body approves it.` : '';
     this.showMessage(outcomes.length
-      ? `Counts toward ${formatNumber(credited)} of ${formatNumber(outcomes.length)} credentials.`
+      ? `Counts toward ${formatNumber(credited)} of ${formatNumber(outcomes.length)} credentials.${waiting}`
       : 'You hold no credentials yet: the activity is only kept in your log. Add a credential first to count it.');
   }
 
@@ -254,7 +261,42 @@ function activityFields(statuses, today, state) {
       withEcho(hours, echoLine('log-hours-echo')),
       textField({ id: 'log-cost', label: 'Cost (USD, optional)', field: 'cost', inputmode: 'decimal', placeholder: 'e.g. 149' })),
     textField({ id: 'log-categories', label: 'Category tags (optional)', field: 'category', hint: categoriesHint(statuses) }),
+    approvalsField(statuses),
     textField({ id: 'log-notes', label: 'Notes (optional)', field: 'notes', multiline: true }));
+}
+
+/** The bodies of the credentials held, once each. */
+function heldBodies(statuses) {
+  return [...new Set(statuses.filter((status) => status.kind !== 'cpr_aed').map((status) => status.body_short))];
+}
+
+const bodyId = (body) => `approved-${body.replace(/[^A-Za-z0-9]/g, '-')}`;
+
+/** "Approved by": a box per body held, with the approval or course number if the user has it. */
+function approvalsField(statuses) {
+  const bodies = heldBodies(statuses);
+  if (!bodies.length) return null;
+  return h('fieldset', { class: 'approvals', id: 'log-approvals', 'data-field': 'approved-by' },
+    h('legend', null, 'Approved by (optional)'),
+    h('p', { class: 'hint' }, 'Some bodies count only courses they approved; tick each body that approved this one (its course or approval number if you have it).'),
+    bodies.map((body) => {
+      const id = bodyId(body);
+      return h('div', { class: 'approval-row' },
+        h('input', { type: 'checkbox', id, class: 'approved-by', 'data-body': body }),
+        h('label', { for: id }, body),
+        h('input', {
+          type: 'text', id: `${id}-number`, class: 'approval-number', autocomplete: 'off',
+          placeholder: 'number (optional)', 'aria-label': `${body} approval or course number`,
+        }));
+    }));
+}
+
+/** The ticked bodies as the core reads them: BODY or BODY:NUMBER. */
+function approvedBy(form) {
+  return [...form.querySelectorAll('input.approved-by:checked')].map((box) => {
+    const number = form.querySelector(`#${box.id}-number`)?.value.trim();
+    return number ? `${box.dataset.body}:${number}` : box.dataset.body;
+  });
 }
 
 const valueOf = (form, id) => form.querySelector(`#${id}`).value;
@@ -279,6 +321,7 @@ function activityForm(form, state, preview) {
     notes: textOrNull(input('log-notes')),
     proof_file: state.editing ? null : state.proofPath,
     credit_to: preview.creditTo(),
+    approved_by: approvedBy(form),
   };
 }
 
@@ -296,6 +339,7 @@ function activityChanges(form, state, preview) {
     notes: valueOf(form, 'log-notes'),
     // Untouched ticks keep the activity's current choice (and units typed when it was logged).
     credit_to: preview.isRestricted() ? preview.creditTo() : null,
+    approved_by: approvedBy(form),
   };
 }
 
@@ -433,6 +477,12 @@ function startEditing(activity, form, state, preview, schedulePreview) {
   set('log-cost', activity.cost_cents ? centsToInput(activity.cost_cents) : '');
   set('log-categories', activity.categories.join(', '));
   set('log-notes', activity.notes);
+  for (const box of form.querySelectorAll('input.approved-by')) {
+    const approval = (activity.approved_by ?? []).find((spec) => spec.split(':')[0] === box.dataset.body);
+    box.checked = Boolean(approval);
+    const number = form.querySelector(`#${box.id}-number`);
+    if (number) number.value = approval?.includes(':') ? approval.slice(approval.indexOf(':') + 1) : '';
+  }
   const typed = new Map(activity.credits.filter((credit) => credit.overridden).map((credit) => [credit.credential_id, String(credit.units)]));
   preview.reset(typed);
   form.classList.add('editing');

@@ -50,6 +50,7 @@ fn main() {
             categories: tags.clone(),
             notes: None,
             overrides: vec![],
+            approvals: vec![],
         };
         let credits: Vec<Credit> = credentials
             .iter()
@@ -62,8 +63,9 @@ fn main() {
                     category,
                     overridden,
                     late_for_cycle_end,
+                    standing: Default::default(),
                 }),
-                CreditDecision::NotCredited { .. } => None,
+                CreditDecision::Pending { .. } | CreditDecision::NotCredited { .. } => None,
             })
             .collect();
         recert.store_mut().write(|tx| tx.insert_activity(&activity, None, &credits, now)).unwrap();

@@ -24,6 +24,68 @@ pub struct Activity {
     pub proof: Option<Proof>,
     /// Set when this is a credential's opening balance ("Earned before Recert"), credited to it only.
     pub opening_balance_for: Option<i64>,
+    /// The bodies that approved it, with their approval or course numbers.
+    #[serde(default)]
+    pub approvals: Vec<BodyApproval>,
+}
+
+/// A body's approval of a course: the body's short name, and the approval or course number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BodyApproval {
+    pub body: String,
+    #[serde(default)]
+    pub number: Option<String>,
+}
+
+impl BodyApproval {
+    /// `BODY` or `BODY:NUMBER`, as typed after `--approved-by` and in a spreadsheet cell.
+    pub fn parse(text: &str) -> Result<Self> {
+        let (body, number) = match text.split_once(':') {
+            Some((body, number)) => (body, clean_text("approved-by", number, false)?),
+            None => (text, None),
+        };
+        let body = clean_text("approved-by", body, true)?.unwrap_or_default();
+        Ok(Self { body, number })
+    }
+
+    /// As `parse` reads it back.
+    pub fn spec(&self) -> String {
+        match &self.number {
+            Some(number) => format!("{}:{number}", self.body),
+            None => self.body.clone(),
+        }
+    }
+}
+
+/// Whether a credit counts: only counted credits are in a cycle's progress and totals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    #[default]
+    Counted,
+    /// Waits for the body to accept a petition.
+    Pending,
+    /// The body did not accept it.
+    Refused,
+}
+
+impl Standing {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Counted => "counted",
+            Self::Pending => "pending",
+            Self::Refused => "refused",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self> {
+        match text {
+            "counted" => Ok(Self::Counted),
+            "pending" => Ok(Self::Pending),
+            "refused" => Ok(Self::Refused),
+            other => Err(Error::Corrupt(format!("unknown credit standing {other:?}"))),
+        }
+    }
 }
 
 /// A certificate or receipt copied into the data folder.
@@ -48,6 +110,9 @@ pub struct Credit {
     /// Completed after the cycle ending on this date, inside the body's late window: the credit
     /// counts toward that cycle, not the one its date falls in.
     pub late_for_cycle_end: Option<NaiveDate>,
+    /// Counted, or waiting for (or refused by) the body's approval.
+    #[serde(default)]
+    pub standing: Standing,
 }
 
 impl Credit {
@@ -76,6 +141,8 @@ pub struct ActivityForm {
     /// Restrict crediting to these credentials (empty: every credential it can serve), each with
     /// optional units typed by the user.
     pub credit_to: Vec<CreditChoice>,
+    /// The bodies that approved it, each `BODY` or `BODY:NUMBER` (short or full name).
+    pub approved_by: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -129,6 +196,8 @@ pub struct ActivityChanges {
     pub proof_file: Option<PathBuf>,
     /// Keep no proof: the stored copy goes when no other activity uses it.
     pub remove_proof: bool,
+    /// Replaces the bodies that approved it (`BODY` or `BODY:NUMBER`); an empty list: none.
+    pub approved_by: Option<Vec<String>>,
 }
 
 impl ActivityChanges {
@@ -155,6 +224,10 @@ impl ActivityChanges {
             notes: self.notes.clone().or_else(|| activity.notes.clone()),
             proof_file: None,
             credit_to: self.credit_to.clone().unwrap_or_default(),
+            approved_by: self
+                .approved_by
+                .clone()
+                .unwrap_or_else(|| activity.approvals.iter().map(BodyApproval::spec).collect()),
         }
     }
 }
@@ -178,6 +251,7 @@ pub struct ValidActivity {
     pub categories: Vec<String>,
     pub notes: Option<String>,
     pub overrides: Vec<(i64, Option<Units>)>,
+    pub approvals: Vec<BodyApproval>,
 }
 
 /// At most 24 hours a day for a year: anything larger is a typo.
@@ -233,6 +307,14 @@ impl ActivityForm {
                 overrides.push((choice.credential_id, units));
             }
         }
+        let mut approvals: Vec<BodyApproval> = Vec::new();
+        for text in &self.approved_by {
+            if let Some(approval) = problems.check(BodyApproval::parse(text)) {
+                if !approvals.iter().any(|a| a.body.eq_ignore_ascii_case(&approval.body)) {
+                    approvals.push(approval);
+                }
+            }
+        }
         problems.finish()?;
         // Every value missing here recorded a problem, so `finish` returned it above.
         let (Some(title), Some(provider), Some(completed_on), Some(hours), Some(cost), Some(notes)) =
@@ -240,7 +322,7 @@ impl ActivityForm {
         else {
             return Err(Error::invalid("form", "the activity could not be read"));
         };
-        Ok(ValidActivity { title, provider, completed_on, hours, cost, categories, notes, overrides })
+        Ok(ValidActivity { title, provider, completed_on, hours, cost, categories, notes, overrides, approvals })
     }
 
     /// The completion date as typed (ISO or US `MM/DD/YYYY`), read as the form reads it.
@@ -274,9 +356,87 @@ pub enum CreditDecision {
         #[serde(skip_serializing_if = "Option::is_none")]
         late_for_cycle_end: Option<NaiveDate>,
     },
+    /// Credited once the body accepts it: stored, shown, not counted.
+    Pending {
+        units: Units,
+        category: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        late_for_cycle_end: Option<NaiveDate>,
+        /// "counts once NASM accepts a petition ($25.00)".
+        reason: String,
+    },
     NotCredited {
         reason: String,
     },
+}
+
+/// Where a course comes from, as a body judges it: its title and tags, provider and approvals.
+#[derive(Debug, Clone, Copy)]
+pub struct CourseSource<'a> {
+    pub title: &'a str,
+    pub categories: &'a [String],
+    pub provider: Option<&'a str>,
+    pub approvals: &'a [BodyApproval],
+}
+
+impl<'a> CourseSource<'a> {
+    pub fn of(activity: &'a Activity) -> Self {
+        Self {
+            title: &activity.title,
+            categories: &activity.categories,
+            provider: activity.provider.as_deref(),
+            approvals: &activity.approvals,
+        }
+    }
+
+    pub fn of_valid(activity: &'a ValidActivity) -> Self {
+        Self {
+            title: &activity.title,
+            categories: &activity.categories,
+            provider: activity.provider.as_deref(),
+            approvals: &activity.approvals,
+        }
+    }
+}
+
+/// `decision` as `credential`'s body takes the course: a kind of course the body never credits is
+/// not credited, and one it must approve first is pending until it does. Units the user typed
+/// are what the body granted, and count.
+pub fn as_body_accepts(credential: &Credential, decision: CreditDecision, course: CourseSource<'_>) -> CreditDecision {
+    use crate::rules::Approval;
+    let CreditDecision::Credited { units, category, overridden: false, late_for_cycle_end, .. } = &decision else {
+        return decision;
+    };
+    let Some(acceptance) = &credential.rules.acceptance else { return decision };
+    let body = &credential.body_short;
+    if acceptance.never_credits.iter().any(|kind| kind == "cpr") && is_cpr_course(course.title, course.categories) {
+        return CreditDecision::NotCredited {
+            reason: format!("{body} gives no units for a CPR/AED course: the card is a requirement, not a credit"),
+        };
+    }
+    let exempt = category.as_ref().is_some_and(|key| acceptance.approval_not_needed_for.iter().any(|k| k == key));
+    let approved = course.approvals.iter().any(|approval| credential.is_body_named(&approval.body))
+        || course.provider.is_some_and(|provider| credential.is_provided_by_body(provider));
+    if acceptance.approval == Approval::AnyRelevant || exempt || approved {
+        return decision;
+    }
+    CreditDecision::Pending {
+        units: *units,
+        category: category.clone(),
+        late_for_cycle_end: *late_for_cycle_end,
+        reason: petition_reason(credential),
+    }
+}
+
+/// Why a course waits for `credential`'s body: "counts once NASM accepts a petition ($25.00)".
+pub fn petition_reason(credential: &Credential) -> String {
+    let fee = credential.rules.acceptance.as_ref().and_then(|a| a.petition_fee);
+    let petition = match fee {
+        Some(fee) if fee.0 > 0 => format!("a petition ({fee})"),
+        Some(_) => "a petition".to_string(),
+        None => "a petition (fee unknown)".to_string(),
+    };
+    format!("counts once {} accepts {petition}", credential.body_short)
 }
 
 /// Decides how many units an activity earns toward `credential`: converted from hours in the
@@ -382,6 +542,7 @@ mod tests {
             notes: None,
             proof: None,
             opening_balance_for: None,
+            approvals: Vec::new(),
         };
         let changes = ActivityChanges { hours: Some("2h".into()), provider: Some(String::new()), ..Default::default() };
         let valid = changes.to_form(&activity).validate(d("2026-11-23")).unwrap();

@@ -16,8 +16,8 @@ use crate::credential::CredentialKind;
 use crate::error::{Error, Result};
 use crate::period::Period;
 use crate::rules::{
-    CategoryRule, Coverage, CycleRule, FeeBySource, JointFee, LateFeeTier, LateReportingStart, ProrationTier,
-    Provenance, RenewalRules, RenewsFrom,
+    Acceptance, Approval, CategoryRule, Coverage, CycleRule, FeeBySource, JointFee, LateFeeTier, LateReportingStart,
+    ProrationTier, Provenance, RenewalRules, RenewsFrom,
 };
 
 const CATALOG_JSON: &str = include_str!("../data/catalog.json");
@@ -85,6 +85,9 @@ pub struct Preset {
     /// A later first day for holders who used the body's late-reporting period (NSCA).
     #[serde(default)]
     pub late_reporting_start: Option<LateReportingStart>,
+    /// How the body accepts courses; `null`: any relevant course.
+    #[serde(default)]
+    pub acceptance: Option<PresetAcceptance>,
     /// The end of the last cycle these rules describe, where the body publishes them per cycle.
     #[serde(default)]
     pub rules_valid_through: Option<NaiveDate>,
@@ -119,6 +122,18 @@ pub struct PresetCategory {
     /// A course in this category earns this many units whatever its length.
     #[serde(default)]
     pub units_per_course: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PresetAcceptance {
+    pub approval: Approval,
+    #[serde(default)]
+    pub petition_fee_usd: Option<f64>,
+    #[serde(default)]
+    pub approval_not_needed_for: Vec<String>,
+    #[serde(default)]
+    pub never_credits: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -207,6 +222,12 @@ impl Preset {
                 .as_ref()
                 .map(|fee| FeeBySource { provider: fee.provider.clone(), fee: Cents(hundredths(fee.fee_usd)) }),
             late_reporting_start: self.late_reporting_start.clone(),
+            acceptance: self.acceptance.as_ref().map(|acceptance| Acceptance {
+                approval: acceptance.approval,
+                petition_fee: acceptance.petition_fee_usd.map(|d| Cents(hundredths(d))),
+                approval_not_needed_for: acceptance.approval_not_needed_for.clone(),
+                never_credits: acceptance.never_credits.clone(),
+            }),
             late_fees: self.late_fees_usd.as_ref().map(|tiers| {
                 tiers.iter().map(|t| LateFeeTier { through: t.through, fee: Cents(hundredths(t.fee)) }).collect()
             }),
@@ -408,6 +429,7 @@ impl Preset {
         push("renewal_fee_member_usd".into(), self.renewal_fee_member_usd);
         push("joint_fee_usd.fee".into(), self.joint_fee_usd.as_ref().map(|j| j.fee));
         push("fee_when_all_credits_from.fee_usd".into(), self.fee_when_all_credits_from.as_ref().map(|f| f.fee_usd));
+        push("acceptance.petition_fee_usd".into(), self.acceptance.as_ref().and_then(|a| a.petition_fee_usd));
         for (i, category) in self.categories.iter().enumerate() {
             push(format!("categories[{i}].min"), category.min);
             push(format!("categories[{i}].max"), category.max);

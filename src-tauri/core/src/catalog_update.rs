@@ -48,7 +48,25 @@ pub fn plan(
         let Some(preset_id) = &credential.preset_id else { continue };
         let Some(theirs) = to.preset(preset_id) else { continue };
         let base = from.preset(preset_id).map(|preset| preset.rules());
-        let (rules, kept_fields) = merge(&credential.rules, base.as_ref(), &theirs.rules())?;
+        let (rules, kept_fields) = match merge(&credential.rules, base.as_ref(), &theirs.rules()) {
+            Ok(merged) => merged,
+            // The user's values and the new catalog's do not make a valid rule set together
+            // (a minimum above a new maximum): the credential stays as it is, and says why.
+            Err(error) => {
+                updates.push(CredentialUpdate {
+                    credential_id: credential.id,
+                    abbreviation: credential.abbreviation.clone(),
+                    changes: Vec::new(),
+                    kept: vec![FieldChange {
+                        field: "rules",
+                        before: "kept as they are".into(),
+                        after: format!("the new rules do not fit your own values: {error}"),
+                    }],
+                    updated: credential.clone(),
+                });
+                continue;
+            }
+        };
         let mut updated = credential.clone();
         updated.rules = rules;
         // A deadline Recert worked out follows the new rule; one the user typed, recorded by a

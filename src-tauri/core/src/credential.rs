@@ -62,6 +62,28 @@ pub struct Credential {
     pub rules: RenewalRules,
 }
 
+impl Credential {
+    /// Whether `name` is this credential's body, by its short or its full name.
+    pub fn is_body_named(&self, name: &str) -> bool {
+        let name = name.trim();
+        name.eq_ignore_ascii_case(&self.body_short) || name.eq_ignore_ascii_case(&self.body)
+    }
+
+    /// Whether a course's provider, as typed ("ISSA", "issa online", the full name), is this
+    /// credential's body.
+    pub fn is_provided_by_body(&self, provider: &str) -> bool {
+        mentions(provider, &self.body_short, &self.body)
+    }
+}
+
+/// Whether `typed` names `short` as a word ("issa online", not "Classic Fitness") or holds `full`.
+pub fn mentions(typed: &str, short: &str, full: &str) -> bool {
+    let typed = typed.trim().to_lowercase();
+    let short = short.to_lowercase();
+    typed.split(|c: char| !c.is_alphanumeric()).any(|word| !word.is_empty() && word == short)
+        || (!full.trim().is_empty() && typed.contains(&full.trim().to_lowercase()))
+}
+
 /// A closed cycle, kept as history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PastCycle {
@@ -110,6 +132,8 @@ pub struct CredentialForm {
     /// The holder used the body's late-reporting period, so credits of the cycle it names count
     /// from a later day (NSCA 2021–23 late reporters: from Feb 1, 2024).
     pub late_reporting: bool,
+    /// For a credential typed in: its body accepts only courses it approved (others by petition).
+    pub approved_courses_only: bool,
     pub due_soon_days: Option<String>,
     /// Units already earned this cycle, each `UNITS[:CATEGORY]` (see `opening::parse_opening`).
     pub already_earned: Vec<String>,
@@ -149,6 +173,8 @@ pub struct CredentialChanges {
     pub covers_first_aid: Option<bool>,
     /// Whether the holder used the body's late-reporting period (see `CredentialForm`).
     pub late_reporting: Option<bool>,
+    /// Whether the body accepts only courses it approved (`false`: any relevant course).
+    pub approved_courses_only: Option<bool>,
 }
 
 pub(crate) fn clean_text(field: &str, text: &str, required: bool) -> Result<Option<String>> {
@@ -193,6 +219,16 @@ fn optional_amount<T>(text: &Option<String>, parse: impl Fn(&str) -> Result<T>) 
     match text.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
         Some(text) => parse(text).map(Some),
+    }
+}
+
+/// A body that accepts only courses it approved, with no petition fee known.
+fn approved_courses_only() -> crate::rules::Acceptance {
+    crate::rules::Acceptance {
+        approval: crate::rules::Approval::ApprovedProviders,
+        petition_fee: None,
+        approval_not_needed_for: Vec::new(),
+        never_credits: Vec::new(),
     }
 }
 
@@ -329,6 +365,7 @@ impl CredentialForm {
             covers: card_coverage(self.cpr_card, self.covers_first_aid),
             fee_when_all_credits_from: None,
             late_reporting_start: None,
+            acceptance: self.approved_courses_only.then(approved_courses_only),
             typed: Default::default(),
         };
         // Use the body's short name as typed: custom bodies have no separate long name.
@@ -431,6 +468,7 @@ impl CredentialChanges {
             ("requires_cpr_aed", self.requires_cpr_aed.is_some()),
             ("categories", self.categories.is_some()),
             ("covers", self.covers_first_aid.is_some()),
+            ("acceptance", self.approved_courses_only.is_some()),
         ];
         rules.typed.extend(typed.iter().filter(|(_, set)| *set).map(|(field, _)| field.to_string()));
         if let Some(first_aid) = self.covers_first_aid {
@@ -438,6 +476,16 @@ impl CredentialChanges {
                 return Err(Error::invalid("covers-first-aid", "only a CPR/AED card covers First Aid"));
             }
             rules.covers = card_coverage(true, Some(first_aid));
+        }
+        if let Some(only) = self.approved_courses_only {
+            rules.acceptance = match (only, rules.acceptance.take()) {
+                (false, _) => None,
+                // Keep what the catalog says of the body's petitions.
+                (true, Some(acceptance)) if acceptance.approval == crate::rules::Approval::ApprovedProviders => {
+                    Some(acceptance)
+                }
+                (true, _) => Some(approved_courses_only()),
+            };
         }
         if self.cycle_rule.is_some() || self.cycle_years.is_some() {
             let years = match &self.cycle_years {

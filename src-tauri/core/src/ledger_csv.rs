@@ -9,13 +9,13 @@ use std::io::Write;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::activity::{Activity, ActivityForm, Credit, CreditChoice};
+use crate::activity::{Activity, ActivityForm, Credit, CreditChoice, Standing};
 use crate::credential::{Credential, CredentialKind};
 use crate::dates::parse_typed_date;
 use crate::error::{Error, Result};
 
 /// The columns Recert writes before the credentials' own.
-const FIXED_COLUMNS: [&str; 6] = ["date", "title", "provider", "hours", "cost", "categories"];
+const FIXED_COLUMNS: [&str; 7] = ["date", "title", "provider", "hours", "cost", "categories", "approved_by"];
 const PROOF_COLUMN: &str = "proof_sha256";
 /// How categories are joined in one cell (a comma would need quoting in every spreadsheet).
 const CATEGORY_SEPARATOR: &str = "; ";
@@ -52,10 +52,24 @@ pub fn write_csv(mut out: impl Write, entries: &[(Activity, Vec<Credit>)], crede
             plain(activity.hours.0),
             plain(activity.cost.0),
             activity.categories.join(CATEGORY_SEPARATOR),
+            activity
+                .approvals
+                .iter()
+                .map(crate::activity::BodyApproval::spec)
+                .collect::<Vec<_>>()
+                .join(CATEGORY_SEPARATOR),
         ];
         for credential in &held {
             let credit = credits.iter().find(|c| c.credential_id == credential.id);
-            row.push(credit.map(|c| plain(c.units.0)).unwrap_or_default());
+            // A credit the body has not accepted says so: a spreadsheet must not add it up.
+            row.push(
+                credit
+                    .map(|c| match c.standing {
+                        Standing::Counted => plain(c.units.0),
+                        standing => format!("{} {}", plain(c.units.0), standing.as_str()),
+                    })
+                    .unwrap_or_default(),
+            );
         }
         row.push(activity.proof.as_ref().map(|p| p.sha256.clone()).unwrap_or_default());
         writer.write_record(&row).map_err(csv_error)?;
@@ -173,6 +187,10 @@ pub fn read_csv(bytes: &[u8], credentials: &[Credential]) -> (Vec<SheetRow>, Vec
                 categories,
                 notes: optional("notes"),
                 proof_file: None,
+                // "NASM; ACE:CEP-1234": the bodies that approved it, with their numbers.
+                approved_by: optional("approved_by")
+                    .map(|text| text.split(';').map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect())
+                    .unwrap_or_default(),
                 credit_to: Vec::new(),
             },
             credential_cells,
@@ -217,6 +235,14 @@ pub fn credit_choices(row: &SheetRow, computed: &HashMap<i64, Option<String>>) -
         .iter()
         .filter_map(|(id, cell)| {
             let cell = cell.as_ref()?;
+            // "0.80 pending": the rules decide again (with the approvals of the row); "refused":
+            // not credited.
+            if cell.trim_end().ends_with(Standing::Refused.as_str()) {
+                return None;
+            }
+            if cell.trim_end().ends_with(Standing::Pending.as_str()) {
+                return Some(CreditChoice { credential_id: *id, units: None });
+            }
             let same = computed.get(id).and_then(|c| c.as_ref()).is_some_and(|c| same_amount(c, cell));
             Some(CreditChoice { credential_id: *id, units: (!same).then(|| cell.clone()) })
         })

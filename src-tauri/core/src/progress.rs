@@ -18,6 +18,8 @@ pub struct CycleTotals {
     /// The providers of the counted credits (`None`: none typed), read only for a credential whose
     /// fee depends on them (`RenewalRules::fee_when_all_credits_from`).
     pub providers: Vec<Option<String>>,
+    /// Units credited but waiting for the body's approval: shown, never counted.
+    pub pending: Units,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

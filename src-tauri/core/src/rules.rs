@@ -307,6 +307,32 @@ impl Coverage {
     }
 }
 
+/// How a body accepts continuing education.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Acceptance {
+    /// Any relevant course counts, or only courses the body (or its approved providers) approved.
+    pub approval: Approval,
+    /// What a petition for a course the body has not approved costs, per course; `None`: unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub petition_fee: Option<Cents>,
+    /// Categories that need no approval (the CPR/AED card NASM credits, CSCCa's own quiz).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub approval_not_needed_for: Vec<String>,
+    /// Kinds of course the body never credits: `cpr` (NSCA: the card is a requirement, not a
+    /// credit).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub never_credits: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Approval {
+    /// Any course relevant to the work counts without asking the body first.
+    AnyRelevant,
+    /// Only courses of the body or its approved providers; anything else needs a petition.
+    ApprovedProviders,
+}
+
 /// A renewal fee that depends on where the credits came from (ISSA: $0 when every CEU came
 /// through ISSA, otherwise $99).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -388,6 +414,10 @@ pub struct RenewalRules {
     /// A later first day for holders who used the body's late-reporting period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub late_reporting_start: Option<LateReportingStart>,
+    /// How the body accepts courses; `None`: every relevant course counts (a credential typed in,
+    /// unless the user says its body wants approved courses only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acceptance: Option<Acceptance>,
     /// `None`: unknown; `Some(empty)`: no late fee.
     pub late_fees: Option<Vec<LateFeeTier>>,
     /// How long after the cycle end late renewal is accepted. `Some(0 days)`: none. Rule sets

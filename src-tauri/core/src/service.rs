@@ -55,6 +55,10 @@ impl Recert {
         if access != Access::Read {
             // What a killed `log` or `backup` left behind; failing to tidy must not stop the command.
             let _ = recert.tidy_proofs();
+            // A read-only start reads the credentials as they are; the next one that may write
+            // refreshes them. Failing to (a damaged file, which the command then reports, or a
+            // restore mends) leaves the request for the next start.
+            let _ = recert.refresh_from_older_catalog(now);
             crate::partial::remove_abandoned(&data_dir.join(BACKUPS_DIR));
         }
         Ok((recert, made))
@@ -145,6 +149,9 @@ fn totals_with_providers(
     let mut totals = store.current_cycle_totals()?;
     for credential in credentials.iter().filter(|c| c.rules.fee_when_all_credits_from.is_some()) {
         totals.entry(credential.id).or_default().providers = store.current_cycle_providers(credential.id)?;
+    }
+    for (credential_id, units) in store.pending_units()? {
+        totals.entry(credential_id).or_default().pending = units;
     }
     Ok(totals)
 }

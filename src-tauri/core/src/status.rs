@@ -186,10 +186,11 @@ pub fn renewal_fee(credential: &Credential, totals: &CycleTotals) -> Option<Cent
 /// Whether a course's provider, as typed, is `provider` (the body's short name) or the body's
 /// full name.
 fn provider_is(typed: &str, provider: &str, credential: &Credential) -> bool {
-    let typed = typed.trim().to_lowercase();
-    let words: Vec<&str> = typed.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    words.contains(&provider.to_lowercase().as_str())
-        || (provider.eq_ignore_ascii_case(&credential.body_short) && typed.contains(&credential.body.to_lowercase()))
+    if provider.eq_ignore_ascii_case(&credential.body_short) {
+        credential.is_provided_by_body(typed)
+    } else {
+        crate::credential::mentions(typed, provider, "")
+    }
 }
 
 /// What the fee depends on, where it depends on where the credits came from.
@@ -273,6 +274,8 @@ pub struct CredentialReport {
     pub confirm_expiry_reason: Option<String>,
     pub course_costs: Cents,
     pub activity_count: u32,
+    /// Units credited this cycle that wait for the body's approval (not counted).
+    pub units_pending: crate::amount::Units,
     /// Rule values the sources don't give, worded for the user ("renewal fee unknown — check
     /// with NSCA").
     pub unknowns: Vec<String>,
@@ -353,6 +356,7 @@ pub fn report(
         confirm_expiry_reason,
         course_costs: totals.course_costs,
         activity_count: totals.activity_count,
+        units_pending: totals.pending,
         unknowns,
         unknown_fields,
         next_action,

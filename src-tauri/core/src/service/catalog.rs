@@ -12,6 +12,12 @@ use crate::store::{LoadedCatalog, Read};
 use super::credentials::recomputed_credits;
 use super::Recert;
 
+/// The built-in catalog of the release before catalogs had versions (2026.11): the values
+/// credentials added then were copied from.
+const CATALOG_2026_11: &str = include_str!("../../data/catalog-2026.11.json");
+/// Set by migration 0009: the held credentials still hold the 2026.11 catalog's values.
+const REFRESH_SETTING: &str = "catalog_refresh_from";
+
 /// Which catalog is in use, for Settings and `recert catalog`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CatalogInfo {
@@ -92,7 +98,7 @@ impl Recert {
         today: NaiveDate,
     ) -> Result<CatalogChange> {
         let new = Catalog::parse(text)?;
-        let current = self.catalog();
+        let current = self.catalog().clone();
         if new.published_on() < current.published_on() {
             return Err(Error::invalid(
                 "rules-file",
@@ -104,7 +110,7 @@ impl Recert {
                 ),
             ));
         }
-        let change = self.move_to_catalog(&new, apply, now, today, |tx| {
+        let change = self.move_between(&current, &new, apply, now, today, |tx| {
             tx.insert_catalog(new.version(), new.published_on(), text, now).map(drop)
         })?;
         if apply {
@@ -122,7 +128,8 @@ impl Recert {
         }
         let (previous, _) = active_catalog(&loaded[1..]);
         let previous = previous.unwrap_or_else(|| Catalog::builtin().clone());
-        let change = self.move_to_catalog(&previous, true, now, today, |tx| {
+        let current = self.catalog().clone();
+        let change = self.move_between(&current, &previous, true, now, today, |tx| {
             if tx.remove_newest_catalog()? {
                 Ok(())
             } else {
@@ -133,17 +140,32 @@ impl Recert {
         Ok(change)
     }
 
-    /// Works out what moving to `to` changes and, with `apply`, writes it with `store_catalog`.
-    fn move_to_catalog(
+    /// Credentials added before a release whose catalog changed still hold that catalog's values:
+    /// the first start that may write moves what nobody changed to the catalog in use, once
+    /// (migration 0009 asks for it).
+    pub(super) fn refresh_from_older_catalog(&mut self, now: DateTime<Utc>) -> Result<()> {
+        if self.store.setting(REFRESH_SETTING)?.as_deref() != Some("2026.11") {
+            return Ok(());
+        }
+        let older = Catalog::parse(CATALOG_2026_11)?;
+        let to = self.catalog().clone();
+        self.move_between(&older, &to, true, now, now.date_naive(), |tx| tx.remove_setting(REFRESH_SETTING))?;
+        Ok(())
+    }
+
+    /// Works out what moving the held credentials from catalog `from` to `to` changes (see
+    /// `catalog_update::plan`) and, with `apply`, writes it, with `store_catalog`, in one
+    /// transaction.
+    fn move_between(
         &mut self,
+        from: &Catalog,
         to: &Catalog,
         apply: bool,
         now: DateTime<Utc>,
         today: NaiveDate,
         store_catalog: impl FnOnce(&crate::store::Tx<'_>) -> Result<()>,
     ) -> Result<CatalogChange> {
-        let from = self.catalog().clone();
-        let (added, removed, changed) = compare_presets(&from, to);
+        let (added, removed, changed) = compare_presets(from, to);
         let summary = |credentials: Vec<CredentialUpdate>, applied: bool| CatalogChange {
             from_version: from.version().to_string(),
             from_published_on: from.published_on(),
@@ -157,11 +179,11 @@ impl Recert {
         };
         if !apply {
             let credentials = held_with_renewals(&self.store)?;
-            return Ok(summary(plan(&credentials, &from, to, today)?, false));
+            return Ok(summary(plan(&credentials, from, to, today)?, false));
         }
         let updates = self.store.write(|tx| {
             let credentials = held_with_renewals(tx)?;
-            let updates = plan(&credentials, &from, to, today)?;
+            let updates = plan(&credentials, from, to, today)?;
             for update in &updates {
                 if update.changes.is_empty() {
                     continue;

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::activity::{convert_credit, Credit, CreditDecision};
+use crate::activity::{as_body_accepts, convert_credit, CourseSource, Credit, CreditDecision, Standing};
 use crate::amount::Cents;
 use crate::credential::{Credential, CredentialChanges, CredentialForm, PastCycle};
 use crate::dates::parse_typed_date;
@@ -236,15 +236,21 @@ impl Recert {
 pub(super) fn recomputed_credits(store: &impl Read, credential: &Credential) -> Result<Vec<Credit>> {
     let mut credits = Vec::new();
     for credit in store.credits_for_credential(credential.id)? {
-        if credit.overridden || !credit.counts_toward(credential.cycle) {
+        // Typed units and a body's refusal are the user's record; earlier cycles stay as counted.
+        if credit.overridden || credit.standing == Standing::Refused || !credit.counts_toward(credential.cycle) {
             credits.push(credit);
             continue;
         }
         let activity = store.activity(credit.activity_id)?;
-        if let CreditDecision::Credited { units, category, .. } =
-            convert_credit(credential, activity.hours, &activity.categories, None)
-        {
-            credits.push(Credit { units, category, ..credit });
+        let converted = convert_credit(credential, activity.hours, &activity.categories, None);
+        match as_body_accepts(credential, converted, CourseSource::of(&activity)) {
+            CreditDecision::Credited { units, category, .. } => {
+                credits.push(Credit { units, category, standing: Standing::Counted, ..credit })
+            }
+            CreditDecision::Pending { units, category, .. } => {
+                credits.push(Credit { units, category, standing: Standing::Pending, ..credit })
+            }
+            CreditDecision::NotCredited { .. } => {}
         }
     }
     Ok(credits)

@@ -346,7 +346,7 @@ fn plan_import(
                 .map(|o| {
                     let units = match o.decision {
                         CreditDecision::Credited { units, .. } => Some(units.to_string()),
-                        CreditDecision::NotCredited { .. } => None,
+                        CreditDecision::Pending { .. } | CreditDecision::NotCredited { .. } => None,
                     };
                     (o.credential_id, units)
                 })

@@ -6,12 +6,14 @@ use std::path::PathBuf;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
+use crate::activity::BodyApproval;
 use crate::activity::{
-    decide_credit, is_cpr_course, Activity, ActivityChanges, ActivityForm, Credit, CreditDecision, ProofChange,
-    ValidActivity,
+    as_body_accepts, decide_credit, is_cpr_course, Activity, ActivityChanges, ActivityForm, CourseSource, Credit,
+    CreditDecision, ProofChange, Standing, ValidActivity,
 };
 use crate::amount::{Hours, Units};
-use crate::credential::CredentialKind;
+use crate::catalog::Catalog;
+use crate::credential::{Credential, CredentialKind};
 use crate::error::{Error, FieldError, Result};
 use crate::proofs;
 use crate::store::Read;
@@ -83,7 +85,7 @@ pub struct ActivityWithCredits {
 impl Recert {
     /// What logging `form` would credit to each held credential, without saving anything.
     pub fn preview_credits(&self, form: &ActivityForm, today: NaiveDate) -> Result<Vec<CreditOutcome>> {
-        let activity = form.validate(today)?;
+        let activity = self.valid_activity(form, today)?;
         credit_outcomes(&self.store, &activity, selection(&activity.overrides), None)
     }
 
@@ -98,7 +100,7 @@ impl Recert {
     ) -> Result<ActivityPreview> {
         let completed_on = form.completed_on().ok();
         let hours = form.hours().ok();
-        let activity = match form.validate(today) {
+        let activity = match self.valid_activity(form, today) {
             Ok(activity) => activity,
             Err(error) if error.code() == "invalid" => {
                 return Ok(ActivityPreview { completed_on, hours, outcomes: None, problems: error.field_errors() })
@@ -125,7 +127,7 @@ impl Recert {
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Result<LoggedActivity> {
-        let activity = form.validate(today)?;
+        let activity = self.valid_activity(form, today)?;
         // Refuse what can be refused before copying a proof; the decisions are taken again in
         // the write transaction, from what the database holds then.
         credit_outcomes(&self.store, &activity, selection(&activity.overrides), None)?;
@@ -167,6 +169,7 @@ impl Recert {
         let proof_link_target = staged.as_ref().and_then(|staged| staged.link_target.clone());
         let data_dir = &self.data_dir;
         let mut placed_new = None;
+        let bodies = known_bodies(self.catalog(), &self.store.credentials()?);
         let edited = self.store.write(|tx| {
             let old = tx.activity(id)?;
             if let Some(credential_id) = old.opening_balance_for {
@@ -176,7 +179,8 @@ impl Recert {
                     format!("this is the units earned before Recert of credential {credential_id}: change them from that credential (recert edit {credential_id} --already-earned)"),
                 ));
             }
-            let activity = changes.to_form(&old).validate(today)?;
+            let mut activity = changes.to_form(&old).validate(today)?;
+            name_approvals(&mut activity.approvals, &bodies)?;
             let chosen = match &changes.credit_to {
                 None => Selection::Keep,
                 Some(_) => selection(&activity.overrides),
@@ -221,6 +225,48 @@ impl Recert {
                 Err(error)
             }
         }
+    }
+
+    /// The form checked as logging checks it, with each approving body named by its short name.
+    fn valid_activity(&self, form: &ActivityForm, today: NaiveDate) -> Result<ValidActivity> {
+        let mut activity = form.validate(today)?;
+        if !activity.approvals.is_empty() {
+            name_approvals(&mut activity.approvals, &known_bodies(self.catalog(), &self.store.credentials()?))?;
+        }
+        Ok(activity)
+    }
+
+    /// Records a body's answer to a course that waited for its approval: accepted with the units
+    /// it granted (they count from now on), or refused (they never count). An answer can be
+    /// changed; a credit that never needed approval has none to record.
+    pub fn settle_credit(&mut self, activity_id: i64, credential_id: i64, granted: Option<Units>) -> Result<Credit> {
+        if granted.is_some_and(|units| units.0 <= 0) {
+            return Err(Error::invalid(
+                "accepted",
+                "the units the body granted must be more than 0 (or record it refused)",
+            ));
+        }
+        self.store.write(|tx| {
+            let credential = tx.credential(credential_id)?;
+            let credit = tx
+                .credits_for_activity(activity_id)?
+                .into_iter()
+                .find(|credit| credit.credential_id == credential_id)
+                .ok_or_else(|| Error::not_found("credit of activity", activity_id))?;
+            let answered_before =
+                credit.standing == Standing::Refused || (credit.standing == Standing::Counted && credit.overridden);
+            if credit.standing == Standing::Counted && !answered_before {
+                return Err(Error::invalid(
+                    "credit",
+                    format!("{} counts this course already: there is no petition to answer", credential.abbreviation),
+                ));
+            }
+            tx.settle_credit(activity_id, credential_id, granted)?;
+            tx.credits_for_activity(activity_id)?
+                .into_iter()
+                .find(|credit| credit.credential_id == credential_id)
+                .ok_or_else(|| Error::not_found("credit of activity", activity_id))
+        })
     }
 
     pub fn activities(&self) -> Result<Vec<ActivityWithCredits>> {
@@ -319,9 +365,11 @@ pub(super) fn credit_outcomes(
             };
             let decision = match choice {
                 None => CreditDecision::NotCredited { reason: "not selected".into() },
-                Some(typed) => {
-                    decide_credit(credential, activity.completed_on, activity.hours, &activity.categories, typed)
-                }
+                Some(typed) => as_body_accepts(
+                    credential,
+                    decide_credit(credential, activity.completed_on, activity.hours, &activity.categories, typed),
+                    CourseSource::of_valid(activity),
+                ),
             };
             outcome(decision, false)
         })
@@ -343,24 +391,73 @@ pub(super) fn credit_outcomes(
     Ok(outcomes)
 }
 
+/// Every body an approval may name, as (short name, full name): those of the catalog in use and
+/// of the credentials held (a body typed in has no catalog entry).
+pub(super) fn known_bodies(catalog: &Catalog, credentials: &[Credential]) -> Vec<(String, String)> {
+    let mut bodies: Vec<(String, String)> = Vec::new();
+    let pairs = catalog
+        .presets()
+        .iter()
+        .map(|p| (&p.body_short, &p.body))
+        .chain(credentials.iter().map(|c| (&c.body_short, &c.body)));
+    for (short, full) in pairs {
+        if !bodies.iter().any(|(known, _)| known.eq_ignore_ascii_case(short)) {
+            bodies.push((short.clone(), full.clone()));
+        }
+    }
+    bodies
+}
+
+/// Names each approval by its body's short name; a body Recert does not know is refused with the
+/// names it knows.
+pub(super) fn name_approvals(approvals: &mut [BodyApproval], bodies: &[(String, String)]) -> Result<()> {
+    for approval in approvals.iter_mut() {
+        let typed = approval.body.trim();
+        match bodies.iter().find(|(short, full)| short.eq_ignore_ascii_case(typed) || full.eq_ignore_ascii_case(typed))
+        {
+            Some((short, _)) => approval.body = short.clone(),
+            None => {
+                let names: Vec<&str> = bodies.iter().map(|(short, _)| short.as_str()).collect();
+                return Err(Error::invalid(
+                    "approved-by",
+                    format!(
+                        "\"{}\" is not a body Recert knows; use a short or full name: {}",
+                        crate::quote::value(typed),
+                        names.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The credits the outcomes describe, dated `completed_on` (kept ones keep their own).
 pub(super) fn credits_of(outcomes: &[CreditOutcome], completed_on: NaiveDate, old: &[Credit]) -> Vec<Credit> {
     outcomes
         .iter()
-        .filter_map(|outcome| match &outcome.decision {
-            CreditDecision::Credited { units, category, overridden, late_for_cycle_end, .. } => Some(Credit {
+        .filter_map(|outcome| {
+            let kept = old.iter().find(|c| outcome.kept && c.credential_id == outcome.credential_id);
+            let credit = |units: Units, category: &Option<String>, overridden, late_for_cycle_end, standing| Credit {
                 activity_id: 0,
                 credential_id: outcome.credential_id,
-                completed_on: old
-                    .iter()
-                    .find(|c| outcome.kept && c.credential_id == outcome.credential_id)
-                    .map_or(completed_on, |c| c.completed_on),
-                units: *units,
+                completed_on: kept.map_or(completed_on, |c| c.completed_on),
+                units,
                 category: category.clone(),
-                overridden: *overridden,
-                late_for_cycle_end: *late_for_cycle_end,
-            }),
-            CreditDecision::NotCredited { .. } => None,
+                overridden,
+                late_for_cycle_end,
+                // A credit kept from a closed cycle keeps its standing.
+                standing: kept.map_or(standing, |c| c.standing),
+            };
+            match &outcome.decision {
+                CreditDecision::Credited { units, category, overridden, late_for_cycle_end, .. } => {
+                    Some(credit(*units, category, *overridden, *late_for_cycle_end, Standing::Counted))
+                }
+                CreditDecision::Pending { units, category, late_for_cycle_end, .. } => {
+                    Some(credit(*units, category, false, *late_for_cycle_end, Standing::Pending))
+                }
+                CreditDecision::NotCredited { .. } => None,
+            }
         })
         .collect()
 }

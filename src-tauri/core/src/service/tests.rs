@@ -1,5 +1,5 @@
 use super::*;
-use crate::activity::{ActivityChanges, ActivityForm, CreditChoice, CreditDecision};
+use crate::activity::{ActivityChanges, ActivityForm, CreditChoice, CreditDecision, Standing};
 use crate::amount::{Cents, Hours, Units};
 use crate::backups::BackupKind;
 use crate::credential::{CredentialChanges, CredentialForm};
@@ -25,11 +25,18 @@ fn renewal(date: &str, fee: Option<&str>) -> RenewalForm {
     RenewalForm { date: date.into(), fee: fee.map(str::to_string), expires: None, confirmed: true }
 }
 
+/// The bodies that want approved courses approved the courses of these tests, which are about
+/// other rules (what a body accepts is tested on its own).
+fn approved_everywhere() -> Vec<String> {
+    ["NASM", "NCCPT", "ACE", "AFAA", "ISSA", "CSCCa", "NESTA"].map(String::from).to_vec()
+}
+
 fn course(hours: &str) -> ActivityForm {
     ActivityForm {
         title: "Course".into(),
         completed_on: "2026-04-01".into(),
         hours: hours.into(),
+        approved_by: approved_everywhere(),
         ..Default::default()
     }
 }
@@ -230,6 +237,7 @@ fn course_on(date: &str, hours: &str) -> ActivityForm {
         title: format!("Course {date}"),
         completed_on: date.into(),
         hours: hours.into(),
+        approved_by: approved_everywhere(),
         ..Default::default()
     }
 }
@@ -594,6 +602,7 @@ fn a_spreadsheet_exported_by_recert_imports_back_unchanged() {
         recert.log_activity(&form, now(), today).unwrap();
     };
     log("Kettlebell workshop", "2026-03-01", "8", &[], vec![]);
+
     log("Late NASM course", "2026-11-20", "5", &[], vec![]); // NASM's late window after 2026-11-01
     log(
         "Quiz",
@@ -602,26 +611,39 @@ fn a_spreadsheet_exported_by_recert_imports_back_unchanged() {
         &["D"],
         vec![CreditChoice { credential_id: held[0].id, units: Some("0.25".into()) }],
     );
+    // One course NASM approved (it counts), the others wait for NASM's approval: both come back.
+    let approved = ActivityForm {
+        title: "NASM course".into(),
+        completed_on: "2026-05-01".into(),
+        hours: "2".into(),
+        approved_by: vec!["NASM:NASM-77".into()],
+        ..Default::default()
+    };
+    recert.log_activity(&approved, now(), today).unwrap();
     let before = status_summary(&recert);
     let mut sheet = Vec::new();
-    assert_eq!(recert.export_csv(&mut sheet).unwrap(), 4, "three courses and the opening balance");
+    assert_eq!(recert.export_csv(&mut sheet).unwrap(), 5, "four courses and the opening balance");
     let text = String::from_utf8(sheet.clone()).unwrap();
     assert!(
         text.starts_with(
-            "\u{FEFF}date,title,provider,hours,cost,categories,CSCS (CEU),NASM-CPT (CEU),proof_sha256\r\n"
+            "\u{FEFF}date,title,provider,hours,cost,categories,approved_by,CSCS (CEU),NASM-CPT (CEU),proof_sha256\r\n"
         ),
         "{text}"
     );
     assert!(text.contains("\"Acme, \"\"Inc\"\"\""), "quoted as spreadsheets expect: {text}");
+    assert!(text.contains(",NASM:NASM-77,"), "the approval and its number: {text}");
+    assert!(text.contains(",0.80,0.80 pending,"), "a credit waiting for NASM says so: {text}");
+    let pending = recert.status(today).unwrap().into_iter().find(|r| r.credential.abbreviation == "NASM-CPT");
+    assert!(pending.unwrap().units_pending.0 > 0, "pending units are shown, not counted");
 
     let (_other_dir, mut fresh) = open();
     trainer(&mut fresh, false);
     let dry = fresh.import_csv(&sheet, ImportOptions { dry_run: true, ..Default::default() }, now(), today).unwrap();
     assert!(dry.ok(), "{:?}", dry.errors);
-    assert_eq!((dry.rows.len(), dry.imported), (4, 0));
+    assert_eq!((dry.rows.len(), dry.imported), (5, 0));
     assert!(fresh.activities().unwrap().is_empty(), "a dry run writes nothing");
     let report = fresh.import_csv(&sheet, ImportOptions::default(), now(), today).unwrap();
-    assert_eq!(report.imported, 4, "{:?}", report.errors);
+    assert_eq!(report.imported, 5, "{:?}", report.errors);
     assert_eq!(status_summary(&fresh), before);
     assert_eq!(
         fresh.store().current_cycle_totals().unwrap(),
@@ -630,10 +652,10 @@ fn a_spreadsheet_exported_by_recert_imports_back_unchanged() {
 
     // The same file again: every line is a likely duplicate, and nothing is added.
     let again = fresh.import_csv(&sheet, ImportOptions::default(), now(), today).unwrap();
-    assert_eq!((again.errors.len(), again.imported), (4, 0));
+    assert_eq!((again.errors.len(), again.imported), (5, 0));
     assert!(again.errors[0].to_string().contains("already in the ledger"), "{}", again.errors[0]);
     let forced = fresh.import_csv(&sheet, ImportOptions { allow_duplicates: true, ..Default::default() }, now(), today);
-    assert_eq!(forced.unwrap().imported, 4);
+    assert_eq!(forced.unwrap().imported, 5);
 }
 
 #[test]
@@ -954,4 +976,198 @@ fn open_notifications_are_kept_for_another_process_to_take_over() {
         recert.notifications_to_take_over("unix:old-session", now()).unwrap().is_empty(),
         "forgotten when another session took over"
     );
+}
+
+/// A trainer with a CSCS (NSCA takes any relevant course, no CPR course), a NASM-CPT (approved
+/// courses, others by a $25 petition) and an ACE-CPT (approved courses, petition fee unknown).
+fn three_bodies(recert: &mut Recert) -> (Credential, Credential, Credential) {
+    (
+        add(recert, "nsca-cscs", "2015-06-01"),
+        add(recert, "nasm-cpt", "2025-02-10"),
+        add(recert, "ace-cpt", "2025-03-01"),
+    )
+}
+
+fn outcome<'a>(logged: &'a LoggedActivity, credential: &Credential) -> &'a CreditDecision {
+    &logged.outcomes.iter().find(|o| o.credential_id == credential.id).unwrap().decision
+}
+
+// NASM: "courses from other providers require a petition" ($25 per course, an older NASM page);
+// ACE: pre-approved courses with a CEP number, others by petition (fee not published); NSCA:
+// relevant events need no pre-approval, but CPR/AED is a requirement, not a CEU.
+#[test]
+fn a_course_counts_only_where_its_body_accepts_it() {
+    let (_dir, mut recert) = open();
+    let today = d("2026-11-23");
+    let (cscs, nasm, ace) = three_bodies(&mut recert);
+    let plain = ActivityForm {
+        title: "Kettlebell workshop".into(),
+        provider: Some("StrongFirst".into()),
+        completed_on: "2026-03-01".into(),
+        hours: "8".into(),
+        ..Default::default()
+    };
+    let logged = recert.log_activity(&plain, now(), today).unwrap();
+    assert!(matches!(outcome(&logged, &cscs), CreditDecision::Credited { units: Units(80), .. }));
+    match outcome(&logged, &nasm) {
+        CreditDecision::Pending { units, reason, .. } => {
+            assert_eq!(*units, Units(80));
+            assert_eq!(reason, "counts once NASM accepts a petition ($25.00)");
+        }
+        other => panic!("NASM: {other:?}"),
+    }
+    match outcome(&logged, &ace) {
+        CreditDecision::Pending { reason, .. } => {
+            assert_eq!(reason, "counts once ACE accepts a petition (fee unknown)")
+        }
+        other => panic!("ACE: {other:?}"),
+    }
+    let report = |recert: &Recert, credential: &Credential| {
+        recert.status(today).unwrap().into_iter().find(|r| r.credential.id == credential.id).unwrap()
+    };
+    assert_eq!(
+        (report(&recert, &nasm).progress.units_earned, report(&recert, &nasm).units_pending),
+        (Units(0), Units(80))
+    );
+    assert_eq!(
+        (report(&recert, &cscs).progress.units_earned, report(&recert, &cscs).units_pending),
+        (Units(80), Units(0))
+    );
+
+    // NASM accepts the petition and grants 0.7; ACE refuses.
+    let activity = logged.activity.id;
+    let accepted = recert.settle_credit(activity, nasm.id, Some(Units(70))).unwrap();
+    assert_eq!((accepted.standing, accepted.units), (Standing::Counted, Units(70)));
+    recert.settle_credit(activity, ace.id, None).unwrap();
+    assert_eq!(
+        (report(&recert, &nasm).progress.units_earned, report(&recert, &nasm).units_pending),
+        (Units(70), Units(0))
+    );
+    assert_eq!(
+        (report(&recert, &ace).progress.units_earned, report(&recert, &ace).units_pending),
+        (Units(0), Units(0))
+    );
+    assert_eq!(
+        recert.store().current_cycle_totals().unwrap(),
+        recert.store().current_cycle_totals_from_ledger().unwrap()
+    );
+    let again = recert.settle_credit(activity, cscs.id, None).unwrap_err();
+    assert!(again.to_string().contains("CSCS counts this course already"), "{again}");
+    assert!(recert.settle_credit(activity, nasm.id, Some(Units(0))).is_err(), "0 units granted is a refusal");
+
+    // Approved by NASM (short or full name, with its course number) or given by NASM: counted.
+    for (approved_by, provider) in [
+        (vec!["NASM:NASM-2041".to_string()], None),
+        (vec!["national academy of sports medicine".to_string()], None),
+        (vec![], Some("NASM")),
+    ] {
+        let form = ActivityForm { approved_by, provider: provider.map(str::to_string), ..plain.clone() };
+        let logged = recert.log_activity(&form, now(), today).unwrap();
+        assert!(matches!(outcome(&logged, &nasm), CreditDecision::Credited { .. }), "{form:?}");
+        assert!(matches!(outcome(&logged, &ace), CreditDecision::Pending { .. }), "{form:?}");
+    }
+    let stored = recert.activities().unwrap();
+    assert!(stored.iter().any(|a| a.activity.approvals
+        == vec![crate::activity::BodyApproval { body: "NASM".into(), number: Some("NASM-2041".into()) }]));
+    assert!(
+        stored.iter().any(|a| a.activity.approvals.iter().any(|x| x.body == "NASM" && x.number.is_none())),
+        "a full name is stored as the short name"
+    );
+
+    // A body Recert does not know is refused, with the names it knows.
+    let unknown = ActivityForm { approved_by: vec!["Fitness Guild".into()], ..plain.clone() };
+    let error = recert.log_activity(&unknown, now(), today).unwrap_err();
+    assert_eq!(error.field(), Some("approved-by"));
+    assert!(error.to_string().contains("NASM, ACE"), "{error}");
+
+    // A CPR course: no NSCA CEU; NASM credits the card's 0.1 without a petition.
+    let cpr = ActivityForm {
+        title: "Heartsaver CPR AED".into(),
+        completed_on: "2026-04-01".into(),
+        hours: "3".into(),
+        categories: vec!["cpr".into()],
+        ..Default::default()
+    };
+    let logged = recert.log_activity(&cpr, now(), today).unwrap();
+    match outcome(&logged, &cscs) {
+        CreditDecision::NotCredited { reason } => assert!(reason.contains("NSCA gives no units for a CPR/AED course")),
+        other => panic!("CSCS: {other:?}"),
+    }
+    assert!(
+        matches!(outcome(&logged, &nasm), CreditDecision::Credited { category: Some(c), .. } if c == "cpr"),
+        "{logged:?}"
+    );
+    // Units the user typed are what the body granted: they count.
+    let typed = ActivityForm {
+        credit_to: vec![CreditChoice { credential_id: ace.id, units: Some("0.5".into()) }],
+        ..plain.clone()
+    };
+    let logged = recert.log_activity(&typed, now(), today).unwrap();
+    assert!(matches!(outcome(&logged, &ace), CreditDecision::Credited { units: Units(50), overridden: true, .. }));
+}
+
+#[test]
+fn a_credential_typed_in_accepts_every_course_unless_its_body_wants_approved_ones() {
+    let (_dir, mut recert) = open();
+    let today = d("2026-11-23");
+    let custom = |only: bool| CredentialForm {
+        name: Some(format!("Kettlebell coach {only}")),
+        body: Some("Girya Guild".into()),
+        cycle_years: Some("2".into()),
+        units_required: Some("10".into()),
+        unit: Some("CEU".into()),
+        hours_per_unit: Some("1".into()),
+        earned_on: "2025-06-01".into(),
+        approved_courses_only: only,
+        ..Default::default()
+    };
+    let open_to_all = recert.add_credential(&custom(false), now(), today).unwrap();
+    let strict = recert.add_credential(&custom(true), now(), today).unwrap();
+    let course = ActivityForm {
+        title: "Clinic".into(),
+        completed_on: "2026-03-01".into(),
+        hours: "2".into(),
+        ..Default::default()
+    };
+    let logged = recert.log_activity(&course, now(), today).unwrap();
+    assert!(matches!(outcome(&logged, &open_to_all), CreditDecision::Credited { .. }));
+    assert!(matches!(outcome(&logged, &strict), CreditDecision::Pending { .. }));
+    // Saying so later works too, and credits the cycle again.
+    let changes = CredentialChanges { approved_courses_only: Some(true), ..Default::default() };
+    recert.edit_credential(open_to_all.id, &changes, now(), today).unwrap();
+    let report = recert.status(today).unwrap().into_iter().find(|r| r.credential.id == open_to_all.id).unwrap();
+    assert_eq!((report.progress.units_earned, report.units_pending), (Units(0), Units(200)));
+    // The guild approved it: the body typed in is known by its name.
+    let approved = ActivityForm { approved_by: vec!["girya guild".into()], ..course };
+    let logged = recert.log_activity(&approved, now(), today).unwrap();
+    assert!(matches!(outcome(&logged, &strict), CreditDecision::Credited { .. }));
+}
+
+// Credentials added with the 2026.11 catalog keep what the user typed and take the rest of the
+// 2026.12 catalog at the next start that may write: NASM's limit before the anniversary, what
+// NASM accepts.
+#[test]
+fn credentials_of_the_older_catalog_take_the_new_values_nobody_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut recert = Recert::open(dir.path(), now()).unwrap();
+    let nasm = add(&mut recert, "nasm-cpt", "2025-02-10");
+    let older = crate::catalog::Catalog::parse(include_str!("../../data/catalog-2026.11.json")).unwrap();
+    let mut old_rules = older.preset("nasm-cpt").unwrap().rules();
+    old_rules.renewal_fee = Some(crate::amount::Cents(9900));
+    old_rules.typed.insert("renewal_fee".into());
+    let as_before = Credential { rules: old_rules, ..nasm.clone() };
+    recert
+        .store_mut()
+        .write(|tx| {
+            tx.update_credential(&as_before, &tx.credits_for_credential(nasm.id)?, None, now())?;
+            tx.set_setting("catalog_refresh_from", "2026.11")
+        })
+        .unwrap();
+    drop(recert);
+    let recert = Recert::open(dir.path(), now()).unwrap();
+    let refreshed = recert.credential(nasm.id).unwrap();
+    assert_eq!(refreshed.rules.grace, Some(crate::period::Period::YearsLessADay(1)));
+    assert!(refreshed.rules.acceptance.is_some());
+    assert_eq!(refreshed.rules.renewal_fee, Some(crate::amount::Cents(9900)), "the fee the user typed stays");
+    assert_eq!(recert.store().setting("catalog_refresh_from").unwrap(), None, "once");
 }

@@ -327,6 +327,7 @@ fn insert_opening_balance(
                 category: entry.category.clone(),
                 overridden: true,
                 late_for_cycle_end: None,
+                standing: crate::activity::Standing::Counted,
             }],
         )?;
     }

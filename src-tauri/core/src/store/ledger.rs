@@ -6,15 +6,16 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, Row};
 
 use super::{date, timestamp, Tx};
-use crate::activity::{Activity, Credit, Proof, ValidActivity};
+use crate::activity::{Activity, BodyApproval, Credit, Proof, Standing, ValidActivity};
 use crate::amount::{Cents, Hours, Units};
 use crate::error::{Error, Result};
 use crate::progress::CycleTotals;
 
 pub(super) fn insert_credits(conn: &Connection, credits: &[Credit]) -> Result<()> {
     let mut insert = conn.prepare_cached(
-        "INSERT INTO credits (activity_id, credential_id, completed_on, units, category, overridden, late_for_cycle_end)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO credits (activity_id, credential_id, completed_on, units, category, overridden, late_for_cycle_end,
+                              standing)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     for credit in credits {
         insert.execute(params![
@@ -25,7 +26,18 @@ pub(super) fn insert_credits(conn: &Connection, credits: &[Credit]) -> Result<()
             credit.category,
             credit.overridden,
             credit.late_for_cycle_end.map(|end| end.to_string()),
+            credit.standing.as_str(),
         ])?;
+    }
+    Ok(())
+}
+
+fn insert_approvals(conn: &Connection, activity_id: i64, approvals: &[BodyApproval]) -> Result<()> {
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO activity_approvals (activity_id, position, body, number) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (position, approval) in approvals.iter().enumerate() {
+        insert.execute(params![activity_id, position as i64, approval.body, approval.number])?;
     }
     Ok(())
 }
@@ -39,11 +51,19 @@ fn insert_categories(conn: &Connection, activity_id: i64, categories: &[String])
     Ok(())
 }
 
-/// Whether credit `cr` counts toward the current cycle of credential `c`: its date falls in the
-/// cycle, or it was completed in the late window after this cycle's end. Every total uses it.
-const COUNTS_IN_CURRENT_CYCLE: &str =
-    "((cr.late_for_cycle_end IS NULL AND cr.completed_on BETWEEN c.cycle_start AND c.cycle_end) \
-     OR cr.late_for_cycle_end = c.cycle_end)";
+/// Whether credit `cr` falls in the current cycle of credential `c`: its date falls in the
+/// cycle, or it was completed in the late window after this cycle's end.
+macro_rules! in_current_cycle {
+    () => {
+        "((cr.late_for_cycle_end IS NULL AND cr.completed_on BETWEEN c.cycle_start AND c.cycle_end) \
+         OR cr.late_for_cycle_end = c.cycle_end)"
+    };
+}
+const IN_CURRENT_CYCLE: &str = in_current_cycle!();
+
+/// Whether credit `cr` counts toward the current cycle of credential `c`: it falls in the cycle
+/// and the body accepted it. Every total uses it.
+const COUNTS_IN_CURRENT_CYCLE: &str = concat!("(cr.standing = 'counted' AND ", in_current_cycle!(), ")");
 
 /// Adds (`sign` 1) or removes (`sign` -1) one activity's credits to the running totals of the
 /// credentials whose current cycle holds them.
@@ -126,6 +146,7 @@ pub(super) fn read_activities(conn: &Connection, filter: &str, id: Option<i64>) 
         None => statement.query_map([], read)?.collect::<rusqlite::Result<Vec<_>>>()?,
     };
     let mut categories = activity_categories(conn, id)?;
+    let mut approvals = activity_approvals(conn, id)?;
     rows.into_iter()
         .map(|(id, title, provider, completed_on, hours, cost, notes, (path, name, sha), opening_balance_for)| {
             let proof = match (path, name, sha) {
@@ -145,6 +166,7 @@ pub(super) fn read_activities(conn: &Connection, filter: &str, id: Option<i64>) 
                 notes,
                 proof,
                 opening_balance_for,
+                approvals: approvals.remove(&id).unwrap_or_default(),
             })
         })
         .collect()
@@ -164,13 +186,39 @@ fn activity_categories(conn: &Connection, id: Option<i64>) -> Result<HashMap<i64
     Ok(map)
 }
 
+fn activity_approvals(conn: &Connection, id: Option<i64>) -> Result<HashMap<i64, Vec<BodyApproval>>> {
+    let mut statement = conn.prepare(
+        "SELECT activity_id, body, number FROM activity_approvals
+         WHERE ?1 IS NULL OR activity_id = ?1 ORDER BY activity_id, position",
+    )?;
+    let mut map: HashMap<i64, Vec<BodyApproval>> = HashMap::new();
+    let rows = statement
+        .query_map([id], |row| Ok((row.get::<_, i64>(0)?, BodyApproval { body: row.get(1)?, number: row.get(2)? })))?;
+    for row in rows {
+        let (activity_id, approval) = row?;
+        map.entry(activity_id).or_default().push(approval);
+    }
+    Ok(map)
+}
+
+/// Units pending a body's approval in each credential's current cycle.
+pub(super) fn pending_units(conn: &Connection) -> Result<HashMap<i64, Units>> {
+    let mut statement = conn.prepare(&format!(
+        "SELECT c.id, SUM(cr.units) FROM credentials c
+         JOIN credits cr ON cr.credential_id = c.id AND cr.standing = 'pending' AND {IN_CURRENT_CYCLE}
+         GROUP BY c.id"
+    ))?;
+    let rows = statement.query_map([], |row| Ok((row.get::<_, i64>(0)?, Units(row.get(1)?))))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 pub(super) fn activity(conn: &Connection, id: i64) -> Result<Activity> {
     read_activities(conn, "WHERE id = ?1", Some(id))?.pop().ok_or_else(|| Error::not_found("activity", id))
 }
 
 pub(super) fn read_credits(conn: &Connection, column: &str, id: i64) -> Result<Vec<Credit>> {
     let mut statement = conn.prepare(&format!(
-        "SELECT activity_id, credential_id, completed_on, units, category, overridden, late_for_cycle_end
+        "SELECT activity_id, credential_id, completed_on, units, category, overridden, late_for_cycle_end, standing
          FROM credits WHERE {column} = ?1 ORDER BY completed_on DESC, activity_id DESC"
     ))?;
     let rows = statement
@@ -183,11 +231,12 @@ pub(super) fn read_credits(conn: &Connection, column: &str, id: i64) -> Result<V
                 row.get::<_, Option<String>>(4)?,
                 row.get::<_, bool>(5)?,
                 row.get::<_, Option<String>>(6)?,
+                row.get::<_, String>(7)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()
-        .map(|(activity_id, credential_id, completed_on, units, category, overridden, late_for)| {
+        .map(|(activity_id, credential_id, completed_on, units, category, overridden, late_for, standing)| {
             Ok(Credit {
                 activity_id,
                 credential_id,
@@ -196,6 +245,7 @@ pub(super) fn read_credits(conn: &Connection, column: &str, id: i64) -> Result<V
                 category,
                 overridden,
                 late_for_cycle_end: late_for.map(date).transpose()?,
+                standing: Standing::parse(&standing)?,
             })
         })
         .collect()
@@ -269,6 +319,7 @@ impl Tx<'_> {
         )?;
         let activity_id = self.tx.last_insert_rowid();
         insert_categories(&self.tx, activity_id, &activity.categories)?;
+        insert_approvals(&self.tx, activity_id, &activity.approvals)?;
         let credits: Vec<Credit> = credits.iter().map(|c| Credit { activity_id, ..c.clone() }).collect();
         insert_credits(&self.tx, &credits)?;
         adjust_totals_for_activity(&self.tx, activity_id, 1)?;
@@ -303,6 +354,8 @@ impl Tx<'_> {
         }
         self.tx.execute("DELETE FROM activity_categories WHERE activity_id = ?1", [id])?;
         insert_categories(&self.tx, id, &activity.categories)?;
+        self.tx.execute("DELETE FROM activity_approvals WHERE activity_id = ?1", [id])?;
+        insert_approvals(&self.tx, id, &activity.approvals)?;
         self.tx.execute("DELETE FROM credits WHERE activity_id = ?1", [id])?;
         let credits: Vec<Credit> = credits.iter().map(|c| Credit { activity_id: id, ..c.clone() }).collect();
         insert_credits(&self.tx, &credits)?;
@@ -319,6 +372,27 @@ impl Tx<'_> {
             return Err(Error::not_found("activity", id));
         }
         Ok(())
+    }
+
+    /// Records a body's answer for a pending credit: counted with the units it granted, or
+    /// refused. The running totals follow.
+    pub fn settle_credit(&self, activity_id: i64, credential_id: i64, outcome: Option<Units>) -> Result<()> {
+        adjust_totals_for_activity(&self.tx, activity_id, -1)?;
+        let changed = match outcome {
+            Some(units) => self.tx.execute(
+                "UPDATE credits SET standing = 'counted', units = ?3, overridden = 1
+                 WHERE activity_id = ?1 AND credential_id = ?2",
+                params![activity_id, credential_id, units.0],
+            )?,
+            None => self.tx.execute(
+                "UPDATE credits SET standing = 'refused' WHERE activity_id = ?1 AND credential_id = ?2",
+                params![activity_id, credential_id],
+            )?,
+        };
+        if changed == 0 {
+            return Err(Error::not_found("credit of activity", activity_id));
+        }
+        adjust_totals_for_activity(&self.tx, activity_id, 1)
     }
 
     /// Removes an activity and its credits.

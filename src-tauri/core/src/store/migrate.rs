@@ -26,6 +26,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ),
     ("0007_open_notifications.sql", include_str!("../../../../migrations/0007_open_notifications.sql")),
     ("0008_catalogs_and_renewals.sql", include_str!("../../../../migrations/0008_catalogs_and_renewals.sql")),
+    ("0009_acceptance.sql", include_str!("../../../../migrations/0009_acceptance.sql")),
 ];
 
 pub fn latest_version() -> i64 {

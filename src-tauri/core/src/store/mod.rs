@@ -164,6 +164,11 @@ pub trait Read: sealed::Connected {
         catalogs::newest_loaded(self.conn())
     }
 
+    /// Units waiting for a body's approval in each credential's current cycle.
+    fn pending_units(&self) -> Result<HashMap<i64, crate::amount::Units>> {
+        ledger::pending_units(self.conn())
+    }
+
     fn current_cycle_totals_from_ledger(&self) -> Result<HashMap<i64, CycleTotals>> {
         ledger::totals_from_ledger(self.conn())
     }

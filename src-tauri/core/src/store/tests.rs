@@ -107,6 +107,7 @@ fn cycle_totals_count_only_the_current_cycle() {
         categories: vec![],
         notes: None,
         overrides: vec![],
+        approvals: Vec::new(),
     };
     let credit = |day: &str, units: i64, category: &str| Credit {
         activity_id: 0,
@@ -116,6 +117,7 @@ fn cycle_totals_count_only_the_current_cycle() {
         category: Some(category.into()),
         overridden: false,
         late_for_cycle_end: None,
+        standing: Default::default(),
     };
     store
         .write(|tx| tx.insert_activity(&activity("2023-06-01", 100), None, &[credit("2023-06-01", 60, "A")], now()))
@@ -148,6 +150,7 @@ fn removing_a_credential_keeps_the_activities() {
         categories: vec!["A".into()],
         notes: None,
         overrides: vec![],
+        approvals: Vec::new(),
     };
     let credit = Credit {
         activity_id: 0,
@@ -157,6 +160,7 @@ fn removing_a_credential_keeps_the_activities() {
         category: None,
         overridden: false,
         late_for_cycle_end: None,
+        standing: Default::default(),
     };
     let activity_id = store.write(|tx| tx.insert_activity(&activity, None, &[credit], now())).unwrap();
     store.write(|tx| tx.delete_credential(id)).unwrap();

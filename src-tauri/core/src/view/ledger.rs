@@ -19,6 +19,9 @@ pub struct CreditOutcomeView {
     /// Completed inside the late window after the cycle ending on this date, and counted toward it.
     pub late_for_cycle_end: Option<NaiveDate>,
     pub reason: Option<String>,
+    /// Credited once the body accepts it ("counts once NASM accepts a petition ($25.00)"): the
+    /// units are shown, not counted.
+    pub pending: bool,
     /// Editing: counted toward a cycle that has since closed, and kept as counted.
     pub kept: bool,
 }
@@ -37,6 +40,7 @@ impl From<&crate::service::CreditOutcome> for CreditOutcomeView {
             overridden: false,
             late_for_cycle_end: None,
             reason: None,
+            pending: false,
             kept: outcome.kept,
         };
         match &outcome.decision {
@@ -47,6 +51,14 @@ impl From<&crate::service::CreditOutcome> for CreditOutcomeView {
                 capped: *capped,
                 overridden: *overridden,
                 late_for_cycle_end: *late_for_cycle_end,
+                ..base
+            },
+            CreditDecision::Pending { units, category, late_for_cycle_end, reason } => Self {
+                pending: true,
+                units: Some(number(*units)),
+                category: category.clone(),
+                late_for_cycle_end: *late_for_cycle_end,
+                reason: Some(reason.clone()),
                 ..base
             },
             CreditDecision::NotCredited { reason } => Self { reason: Some(reason.clone()), ..base },
@@ -109,6 +121,8 @@ pub struct ActivityCreditView {
     pub units: f64,
     pub category: Option<String>,
     pub overridden: bool,
+    /// Counted, or pending (or refused by) the body's approval.
+    pub standing: crate::activity::Standing,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -124,6 +138,8 @@ pub struct ActivityView {
     pub proof: Option<crate::activity::Proof>,
     /// The credential this activity is the opening balance of ("Earned before Recert").
     pub opening_balance_for: Option<i64>,
+    /// The bodies that approved it, each `BODY` or `BODY:NUMBER`.
+    pub approved_by: Vec<String>,
     pub credits: Vec<ActivityCreditView>,
 }
 
@@ -141,6 +157,7 @@ impl From<&crate::service::ActivityWithCredits> for ActivityView {
             notes: a.notes.clone(),
             proof: a.proof.clone(),
             opening_balance_for: a.opening_balance_for,
+            approved_by: a.approvals.iter().map(crate::activity::BodyApproval::spec).collect(),
             credits: entry
                 .credits
                 .iter()
@@ -149,6 +166,7 @@ impl From<&crate::service::ActivityWithCredits> for ActivityView {
                     units: number(c.units),
                     category: c.category.clone(),
                     overridden: c.overridden,
+                    standing: c.standing,
                 })
                 .collect(),
         }

@@ -68,6 +68,8 @@ pub struct StatusView {
     pub grace_ends: Option<NaiveDate>,
     pub units_required: Option<f64>,
     pub units_earned: f64,
+    /// Units credited this cycle that wait for the body's approval: shown, not counted.
+    pub units_pending: f64,
     pub unit: Option<String>,
     pub shortfall: Option<f64>,
     pub pace_per_month: Option<f64>,
@@ -113,6 +115,7 @@ impl From<&CredentialReport> for StatusView {
             grace_ends: report.grace_ends,
             units_required: progress.units_required.map(number),
             units_earned: number(progress.units_earned),
+            units_pending: number(report.units_pending),
             unit: credential.rules.unit.clone(),
             shortfall: progress.shortfall.map(number),
             pace_per_month: progress.pace_per_month.map(number),
@@ -192,6 +195,10 @@ pub struct CreditLineView {
     pub overridden: bool,
     pub counts_in_current_cycle: bool,
     pub has_proof: bool,
+    /// Counted, or pending (or refused by) the body's approval.
+    pub standing: crate::activity::Standing,
+    /// Why it waits, while it waits: "counts once NASM accepts a petition ($25.00)".
+    pub pending_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -230,6 +237,9 @@ impl From<&crate::service::CredentialDetail> for DetailView {
                     overridden: credit.overridden,
                     counts_in_current_cycle: credit.counts_toward(credential.cycle),
                     has_proof: activity.proof.is_some(),
+                    standing: credit.standing,
+                    pending_reason: (credit.standing == crate::activity::Standing::Pending)
+                        .then(|| crate::activity::petition_reason(credential)),
                 })
                 .collect(),
             past_cycles: detail
