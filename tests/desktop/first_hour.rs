@@ -151,7 +151,18 @@ async fn a_met_requirement_reads_as_met() {
         );
         crate::support::cli(
             dir,
-            &["log", "--title", "Corrective exercise", "--date", "2026-03-01", "--hours", "19", "--json"],
+            &[
+                "log",
+                "--title",
+                "Corrective exercise",
+                "--date",
+                "2026-03-01",
+                "--hours",
+                "19",
+                "--approved-by",
+                "NASM",
+                "--json",
+            ],
         );
     })
     .await;

@@ -151,7 +151,20 @@ async fn a_logged_activity_is_edited_in_the_window() {
         support::cli(dir, &["add", "--preset", "nasm-cpt", "--earned", "2025-02-10", "--json"]);
         support::cli(
             dir,
-            &["log", "--title", "Kettlebel workshop", "--date", "2026-05-01", "--hours", "4", "--cost", "79", "--json"],
+            &[
+                "log",
+                "--title",
+                "Kettlebel workshop",
+                "--date",
+                "2026-05-01",
+                "--hours",
+                "4",
+                "--cost",
+                "79",
+                "--approved-by",
+                "NASM",
+                "--json",
+            ],
         );
     })
     .await;

@@ -128,9 +128,27 @@ async fn a_trainer_adds_logs_and_renews_in_the_window() {
     assert_eq!(app.cli(&["activities", "--json"]), serde_json::json!([]), "nothing was saved");
     app.type_into("#log-title", "Kettlebell workshop").await;
 
-    // Fix the date: the preview shows both credentials, then one save credits both.
+    // Fix the date: the preview shows both credentials; NASM counts only courses it approved.
     app.type_into("#log-date", "2026-05-01").await;
     app.eventually("a preview row per credential", || async { app.find_all(".preview-row").await.len() == 2 }).await;
+    let nasm_row = format!(".preview-row[data-credential-id='{nasm}']");
+    app.eventually("NASM waits for its approval", || async {
+        app.find(&nasm_row)
+            .await
+            .text()
+            .await
+            .unwrap_or_default()
+            .contains("counts once NASM accepts a petition ($25.00)")
+    })
+    .await;
+    app.screenshot("log-needs-approval").await;
+    // StrongFirst's workshop was NASM-approved: ticked, it counts for both.
+    app.click("#approved-NASM").await;
+    app.type_into("#approved-NASM-number", "SF-2026").await;
+    app.eventually("NASM counts it", || async {
+        app.find(&nasm_row).await.text().await.unwrap_or_default().contains("+0.8 CEU")
+    })
+    .await;
     app.screenshot("log").await;
     app.click("#save-activity").await;
     app.wait_for(".credential-card").await;
@@ -158,6 +176,20 @@ async fn a_trainer_adds_logs_and_renews_in_the_window() {
             == serde_json::json!(true)
     })
     .await;
+
+    // NASM never approved that course: its page says why it waits, and records NASM's answer.
+    app.client.goto_hash_free(&format!("#/credential/{nasm}")).await;
+    let pending = app.wait_for(".pending-credit").await.text().await.unwrap();
+    assert!(pending.contains("counts once NASM accepts a petition ($25.00)"), "{pending}");
+    let earned = |app: &App| {
+        let status = app.cli(&["status", "--json"]);
+        status.as_array().unwrap().iter().find(|s| s["id"] == nasm).unwrap()["units_earned"].as_f64().unwrap()
+    };
+    assert!((earned(&app) - 0.8).abs() < 1e-9);
+    app.click(".pending-credit .accept-credit").await;
+    app.eventually("NASM's answer counts", || async { (earned(&app) - 0.9).abs() < 1e-9 }).await;
+    app.client.goto_hash_free(&format!("#/credential/{cscs}")).await;
+    app.wait_for("#renew-date").await;
 
     // Renew the CSCS while short of its 6.0 CEU: the window asks first; "Cancel" records nothing.
     app.type_into("#renew-date", "2026-11-20").await;

@@ -58,17 +58,19 @@ async fn a_rules_file_is_previewed_used_and_undone_in_settings() {
     assert_eq!(fee_of("CSCS"), serde_json::Value::Null, "a preview changes nothing");
     app.screenshot("rules-file-preview").await;
 
-    app.click("#rules-apply").await;
-    app.eventually("the new rules are in use", || async {
-        app.find("#rules-in-use").await.text().await.unwrap_or_default().contains("version 2027.01, from a rules file")
+    // The section is drawn anew: read its text by script, never through a stale element. The
+    // reminder list above it may grow meanwhile and move the button: click until it took.
+    let in_use = "return document.querySelector('#rules-in-use')?.textContent ?? '';";
+    app.click_until("#rules-apply", "using the rules file", || async {
+        app.script(in_use).await.as_str().unwrap_or_default().contains("version 2027.01, from a rules file")
     })
     .await;
+    app.screenshot("rules-file-applied").await;
     assert_eq!(fee_of("CSCS"), 34500);
     assert_eq!(fee_of("ISSA-CPT"), 12000, "the fee the user typed stays");
 
-    app.click("#rules-undo").await;
-    app.eventually("back to the built-in rules", || async {
-        app.find("#rules-in-use").await.text().await.unwrap_or_default().contains("built into Recert")
+    app.click_until("#rules-undo", "going back", || async {
+        app.script(in_use).await.as_str().unwrap_or_default().contains("built into Recert")
     })
     .await;
     assert_eq!(fee_of("CSCS"), serde_json::Value::Null);

@@ -44,7 +44,7 @@ export async function rulesSection() {
           try {
             const applied = await updateCatalog(path, true);
             await draw();
-            replaceChildren(result, h('p', null, `✓ Now using the rules of ${applied.to_published_on}.`), changeList(applied));
+            replaceChildren(result, h('p', null, '✓ Now using the rules as of ', dateElement(applied.to_published_on), '.'), changeList(applied));
             flash('Rules updated.');
           } catch (error) {
             apply.disabled = false;
@@ -52,7 +52,7 @@ export async function rulesSection() {
           }
         });
         replaceChildren(result,
-          h('p', null, `This file has the rules of ${change.to_published_on} (version ${change.to_version}). Nothing is changed until you use them.`),
+          h('p', null, 'This file has the rules as of ', dateElement(change.to_published_on), ` (version ${change.to_version}). Nothing changes until you use them.`),
           changeList(change), apply);
       } catch (error) {
         failed(error);
@@ -65,7 +65,7 @@ export async function rulesSection() {
       try {
         const change = await undoCatalog();
         await draw();
-        replaceChildren(result, h('p', null, `✓ Back to the rules of ${change.to_published_on}.`), changeList(change));
+        replaceChildren(result, h('p', null, '✓ Back to the rules as of ', dateElement(change.to_published_on), '.'), changeList(change));
       } catch (error) {
         failed(error);
       }
