@@ -315,10 +315,10 @@ pub fn import_csv(
 }
 
 #[tauri::command]
-pub fn export_csv(state: State<'_, AppState>, path: String) -> Reply<usize> {
+pub fn export_csv(state: State<'_, AppState>, path: String, replace: bool) -> Reply<usize> {
     let recert = state.recert()?;
-    // The save dialog asked before replacing a file.
-    let target = recert.output(std::path::Path::new(&path), true)?;
+    // An existing file only when the user said so (the view asks on `needs_confirmation`).
+    let target = recert.output(std::path::Path::new(&path), replace)?;
     Ok(recert.export_csv_to(&target)?)
 }
 

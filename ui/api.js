@@ -73,7 +73,7 @@ export const chooseFile = (purpose) => call('choose_file', { purpose });
 export const chooseSavePath = (purpose, suggested) => call('choose_save_path', { purpose, suggested });
 export const importCsv = (path, dryRun, allowDuplicates = false) =>
   call('import_csv', { path, dryRun, allowDuplicates });
-export const exportCsv = (path) => call('export_csv', { path });
+export const exportCsv = (path, replace) => call('export_csv', { path, replace });
 export const setCalendarFile = (path) => call('set_calendar_file', { path });
 export const listBackups = () => call('list_backups');
 export const restoreBackup = (path, confirmed = false) => call('restore_backup', { path, confirmed });

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use recert_core::activity::CreditDecision;
 use recert_core::backups::BackupKind;
 use recert_core::files::OutputTarget;
-use recert_core::service::{ImportOptions, ImportReport, RestoreOutcome};
+use recert_core::service::{AuditPacket, ImportOptions, ImportReport, RestoreOutcome};
 use recert_core::{Error, Recert};
 
 use super::output::{one_line, out, print_json, Outcome};
@@ -71,28 +71,45 @@ pub fn audit_packet(
     force: bool,
     json: bool,
     today: NaiveDate,
-) -> Outcome {
+) -> Outcome<i32> {
     let which = recert_core::audit::AuditCycle::parse(cycle)?;
     recert.check_audit_cycle(id, which)?;
     if is_stdout(out) {
         // A zip needs to seek back to its start: built in memory, then written out.
         let mut zip = std::io::Cursor::new(Vec::new());
-        recert.audit_packet_into(id, which, &mut zip, today)?;
-        return write_stdout(zip.get_ref());
+        let packet = recert.audit_packet_into(id, which, &mut zip, today)?;
+        write_stdout(zip.get_ref())?;
+        return Ok(warn_changed_proofs(&packet));
     }
     let target = output_target(recert, out, force)?;
     let packet = recert.audit_packet(id, which, &target, today)?;
     if json {
-        return print_json(&packet);
+        print_json(&packet)?;
+    } else {
+        out!(
+            "Wrote the audit packet for the cycle {} to {} ({} activities, {} proof files) to {}",
+            packet.cycle_start,
+            packet.cycle_end,
+            packet.activities,
+            packet.proofs,
+            packet.path.display()
+        )?;
     }
-    out!(
-        "Wrote the audit packet for the cycle {} to {} ({} activities, {} proof files) to {}",
-        packet.cycle_start,
-        packet.cycle_end,
-        packet.activities,
-        packet.proofs,
-        packet.path.display()
-    )
+    Ok(warn_changed_proofs(&packet))
+}
+
+/// Names each proof whose file differs from its recorded SHA-256; the exit code (1 if any).
+fn warn_changed_proofs(packet: &AuditPacket) -> i32 {
+    for proof in &packet.changed_proofs {
+        warn!(
+            "recert: {} differs from the SHA-256 recorded when it was logged ({}…, now {}…): the file was changed \
+             since; the packet says so in PROOF-CHECK.txt",
+            proof.name,
+            &proof.recorded_sha256.get(..12).unwrap_or_default(),
+            &proof.found_sha256.get(..12).unwrap_or_default()
+        );
+    }
+    i32::from(!packet.changed_proofs.is_empty())
 }
 
 /// Bytes to standard output as they are (a zip, a calendar), through the same buffer as `out!`.
@@ -114,6 +131,14 @@ pub fn import_csv(
         print_json(&recert_core::view::ImportReportView::from(&report))?;
     } else {
         print_report(&report, options)?;
+    }
+    let left_behind = report.proofs_left_behind();
+    if report.ok() && left_behind > 0 {
+        let verb = if options.dry_run { "would come" } else { "came" };
+        warn!(
+            "recert: {left_behind} activities {verb} in without their proof file (a spreadsheet names a proof by its \
+             SHA-256 but cannot carry it); attach each again with recert edit-activity ID --proof FILE"
+        );
     }
     if !report.ok() {
         let shown =

@@ -425,6 +425,8 @@ fn run_changes(recert: &mut Recert, command: Command, now: chrono::DateTime<Utc>
     let code = if let Command::ImportCsv { file, dry_run, allow_duplicates, json } = &command {
         let options = recert_core::service::ImportOptions { dry_run: *dry_run, allow_duplicates: *allow_duplicates };
         exchange::import_csv(recert, file, options, *json, now, today)?
+    } else if let Command::AuditPacket { id, out, force, cycle, json } = &command {
+        exchange::audit_packet(recert, *id, cycle, out, *force, *json, today)?
     } else {
         run_command(recert, command, now, today)?;
         0
@@ -473,7 +475,7 @@ fn writes(command: &Command) -> bool {
 /// The subcommands that print and report errors only (no exit code of their own).
 fn run_command(recert: &mut Recert, command: Command, now: chrono::DateTime<Utc>, today: NaiveDate) -> Outcome {
     match command {
-        Command::Remind { .. } | Command::ImportCsv { .. } => {
+        Command::Remind { .. } | Command::ImportCsv { .. } | Command::AuditPacket { .. } => {
             unreachable!("handled by execute")
         }
         Command::Catalog(CatalogArgs { action: None, query, json }) => {
@@ -489,9 +491,6 @@ fn run_command(recert: &mut Recert, command: Command, now: chrono::DateTime<Utc>
         Command::ExportCsv { out, force } => exchange::export_csv(recert, &out, force),
         Command::Backups { json } => exchange::list_backups(recert, json),
         Command::Restore { file, yes, json } => exchange::restore(recert, &file, yes, json, now),
-        Command::AuditPacket { id, out, force, cycle, json } => {
-            exchange::audit_packet(recert, id, &cycle, &out, force, json, today)
-        }
         Command::Calendar { out, force } => exchange::calendar(recert, &out, force, today),
         Command::Add(args) => credentials::add(recert, args, now, today),
         Command::Log(args) => ledger::log(recert, args, now, today),

@@ -399,3 +399,277 @@ fn restore_refuses_a_foreign_layout_under_recerts_table_names() {
     assert_restore_refused(&recert, &foreign_path, "not Recert's");
     let _ = std::fs::remove_file(foreign_path);
 }
+
+/// A spreadsheet of `rows` distinct courses in 2026.
+fn long_sheet(dir: &Path, rows: usize) -> PathBuf {
+    let mut text = String::from("date,title,hours\r\n");
+    for n in 0..rows {
+        text.push_str(&format!("2026-{:02}-{:02},Course number {n},1\r\n", n % 10 + 1, n % 28 + 1));
+    }
+    let path = dir.join(format!("long-{rows}.csv"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn importing_twenty_thousand_rows_takes_seconds_and_keeps_other_writers_going() {
+    let recert = Recert::new();
+    with_course(&recert);
+    let outside = tempfile::tempdir().unwrap();
+    let sheet = long_sheet(outside.path(), 20_000);
+    let started = Instant::now();
+    let mut import = recert
+        .command(super::TODAY, &["import-csv", sheet.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let logged = run_within(
+        &recert,
+        &["log", "--title", "Meanwhile", "--date", "2026-06-01", "--hours", "1"],
+        Duration::from_secs(60),
+    )
+    .expect("log ends");
+    assert_eq!(logged.code, 0, "a log beside an import: {}", logged.stderr);
+    assert!(started.elapsed() < Duration::from_secs(15), "the log waited {:?}", started.elapsed());
+    let mut waited = 0;
+    while import.try_wait().unwrap().is_none() {
+        std::thread::sleep(Duration::from_millis(100));
+        waited += 1;
+        if waited > 600 {
+            let _ = import.kill();
+            panic!("20,000 rows took more than a minute");
+        }
+    }
+    let output = import.wait_with_output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(recert.ok(&["activities", "--json"]).json().as_array().unwrap().len(), 20_002);
+}
+
+#[test]
+fn a_cell_with_thousands_of_categories_is_refused_at_once() {
+    let recert = Recert::new();
+    with_course(&recert);
+    let outside = tempfile::tempdir().unwrap();
+    let categories: Vec<String> = (0..100_000).map(|n| format!("c{n}")).collect();
+    let sheet = outside.path().join("categories.csv");
+    std::fs::write(&sheet, format!("date,title,hours,categories\r\n2026-05-02,Wide,1,{}\r\n", categories.join(";")))
+        .unwrap();
+    let run =
+        run_within(&recert, &["import-csv", sheet.to_str().unwrap()], Duration::from_secs(20)).expect("no long wait");
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("categories"), "{}", run.stderr);
+}
+
+#[test]
+fn import_refuses_a_fifo_instead_of_waiting_on_it() {
+    let recert = Recert::new();
+    with_course(&recert);
+    let outside = tempfile::tempdir().unwrap();
+    let fifo = outside.path().join("courses.csv");
+    mkfifo(&fifo);
+    for args in [vec!["import-csv", fifo.to_str().unwrap()], vec!["import-csv", fifo.to_str().unwrap(), "--dry-run"]] {
+        let run = run_within(&recert, &args, Duration::from_secs(20)).expect("no hang on a FIFO");
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+    }
+}
+
+/// Unpacks a zip beside it; returns the folder.
+fn unzip(packet: &Path) -> PathBuf {
+    let unpacked = packet.with_extension("unpacked");
+    let status = std::process::Command::new("python3")
+        .args(["-m", "zipfile", "-e"])
+        .arg(packet)
+        .arg(&unpacked)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    unpacked
+}
+
+fn write_sheet(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn duplicates_are_found_by_what_the_hours_mean() {
+    let recert = Recert::new();
+    recert.add("nsca-cscs", "2015-06-01");
+    recert.ok(&["log", "--title", "Clinic", "--date", "2026-05-01", "--hours", "1.5"]);
+    recert.ok(&["log", "--title", "Short", "--date", "2026-05-03", "--hours", "1"]);
+    let outside = tempfile::tempdir().unwrap();
+    for hours in ["90 min", "1h30", "1.50"] {
+        let sheet = write_sheet(outside.path(), "same.csv", &format!("date,title,hours\n2026-05-01,Clinic,{hours}\n"));
+        let run = recert.run(&["import-csv", &sheet]);
+        assert_eq!(run.code, 2, "{hours}: {}", run.stderr);
+        assert!(run.stderr.contains("already in the ledger"), "{hours}: {}", run.stderr);
+    }
+    let both =
+        write_sheet(outside.path(), "both.csv", "date,title,hours\n2026-05-04,Twice,90 min\n2026-05-04,Twice,1h30\n");
+    let run = recert.run(&["import-csv", &both]);
+    assert!(run.stderr.contains("the same course as line 2"), "{}", run.stderr);
+    // 10 hours is not 1 hour.
+    let ten = write_sheet(outside.path(), "ten.csv", "date,title,hours\n2026-05-03,Short,10\n");
+    recert.ok(&["import-csv", &ten]);
+}
+
+#[test]
+fn formulas_are_written_as_text_and_read_back_unchanged() {
+    let recert = Recert::new();
+    recert.add("nsca-cscs", "2015-06-01");
+    let titles = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "'=already quoted", "Plain"];
+    for (n, title) in titles.iter().enumerate() {
+        recert.ok(&["log", &format!("--title={title}"), "--date", &format!("2026-05-0{}", n + 1), "--hours", "1"]);
+    }
+    let outside = tempfile::tempdir().unwrap();
+    let sheet = outside.path().join("ledger.csv");
+    recert.ok(&["export-csv", "--out", sheet.to_str().unwrap()]);
+    let packet = outside.path().join("audit.zip");
+    recert.ok(&["audit-packet", "1", "--out", packet.to_str().unwrap()]);
+    let unpacked = unzip(&packet);
+    for text in
+        [std::fs::read_to_string(&sheet).unwrap(), std::fs::read_to_string(unpacked.join("activities.csv")).unwrap()]
+    {
+        for line in text.lines().skip(1) {
+            let title = line.split(',').nth(1).unwrap_or("").trim_start_matches('"');
+            assert!(!title.starts_with(['=', '+', '-', '@']), "a cell a spreadsheet would run: {line}");
+        }
+    }
+    let other = Recert::new();
+    other.add("nsca-cscs", "2015-06-01");
+    other.ok(&["import-csv", sheet.to_str().unwrap()]);
+    let activities = other.ok(&["activities", "--json"]).json();
+    let mut imported: Vec<String> =
+        activities.as_array().unwrap().iter().map(|a| a["title"].as_str().unwrap().to_string()).collect();
+    imported.sort();
+    let mut expected: Vec<String> = titles.iter().map(|t| t.to_string()).collect();
+    expected.sort();
+    assert_eq!(imported, expected);
+}
+
+#[test]
+fn a_proof_changed_on_disk_is_named_by_the_audit_packet() {
+    let recert = Recert::new();
+    recert.add("nsca-cscs", "2015-06-01");
+    let outside = tempfile::tempdir().unwrap();
+    let proof = outside.path().join("cert.pdf");
+    std::fs::write(&proof, b"certificate").unwrap();
+    log_with_proof(&recert, "Clinic", &proof);
+    let stored = recert.proof_files().pop().unwrap();
+    std::fs::write(&stored, b"something else").unwrap();
+    let packet = outside.path().join("audit.zip");
+    let run = recert.run(&["audit-packet", "1", "--out", packet.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let name = stored.file_name().unwrap().to_str().unwrap();
+    assert!(run.stderr.contains(name) && run.stderr.contains("SHA-256"), "{}", run.stderr);
+    let unpacked = unzip(&packet);
+    let note = std::fs::read_to_string(unpacked.join("PROOF-CHECK.txt")).unwrap();
+    assert!(note.contains(name), "{note}");
+}
+
+#[test]
+fn credentials_sharing_an_abbreviation_round_trip_by_their_own_columns() {
+    let recert = Recert::new();
+    let first = recert.add("nasm-cpt", "2025-02-10");
+    let second = recert.add("nasm-cpt", "2025-03-10");
+    recert.ok(&[
+        "log",
+        "--title",
+        "Clinic",
+        "--date",
+        "2026-05-01",
+        "--hours",
+        "8",
+        "--for",
+        &format!("{first}=0.3"),
+        "--for",
+        &format!("{second}=0.7"),
+    ]);
+    let outside = tempfile::tempdir().unwrap();
+    let proof = outside.path().join("cert.pdf");
+    std::fs::write(&proof, b"certificate").unwrap();
+    log_with_proof(&recert, "With proof", &proof);
+    let sheet = outside.path().join("ledger.csv");
+    recert.ok(&["export-csv", "--out", sheet.to_str().unwrap()]);
+    let header = std::fs::read_to_string(&sheet).unwrap().lines().next().unwrap().to_string();
+    let columns: Vec<&str> = header.split(',').collect();
+    let unique: std::collections::HashSet<&str> = columns.iter().copied().collect();
+    assert_eq!(unique.len(), columns.len(), "every column has its own name: {header}");
+
+    let other = Recert::new();
+    other.add("nasm-cpt", "2025-02-10");
+    other.add("nasm-cpt", "2025-03-10");
+    let run = other.ok(&["import-csv", sheet.to_str().unwrap()]);
+    assert!(run.stderr.contains("proof"), "a proof left behind is said: {}", run.stderr);
+    let units = |recert: &Recert, id: i64| recert.status_of(id)["units_earned"].as_f64().unwrap();
+    assert_eq!((units(&other, first), units(&other, second)), (units(&recert, first), units(&recert, second)));
+}
+
+#[test]
+fn a_backup_with_another_page_size_restores() {
+    let recert = Recert::new();
+    with_course(&recert);
+    let wide = changed_copy(&recert, "wide", "PRAGMA journal_mode = DELETE; PRAGMA page_size = 8192; VACUUM;");
+    recert.ok(&["log", "--title", "After", "--date", "2026-05-02", "--hours", "1"]);
+    let run = recert.run(&["restore", wide.to_str().unwrap(), "--yes"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(recert.ok(&["activities", "--json"]).json().as_array().unwrap().len(), 1);
+    let _ = std::fs::remove_file(wide);
+}
+
+#[test]
+fn a_damaged_database_with_a_pending_wal_is_left_as_it_is() {
+    let recert = Recert::new();
+    with_course(&recert);
+    let database = recert.data_dir().join("recert.sqlite3");
+    let wal = recert.data_dir().join("recert.sqlite3-wal");
+    {
+        let conn = rusqlite::Connection::open(&database).unwrap();
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true).unwrap();
+        conn.execute("UPDATE settings SET value = value WHERE 0", []).unwrap();
+        conn.execute("INSERT INTO settings (key, value) VALUES ('pending', 'in the WAL')", []).unwrap();
+    }
+    assert!(std::fs::metadata(&wal).unwrap().len() > 0, "a pending WAL");
+    let mut bytes = std::fs::read(&database).unwrap();
+    let page_size = 4096;
+    for byte in &mut bytes[page_size..2 * page_size] {
+        *byte = 0xa5;
+    }
+    std::fs::write(&database, &bytes).unwrap();
+    let wal_before = std::fs::read(&wal).unwrap();
+    let run = recert.run(&["status"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("will not read or change it"), "{}", run.stderr);
+    assert_eq!(std::fs::read(&database).unwrap(), bytes, "the database is as it was");
+    assert_eq!(std::fs::read(&wal).unwrap(), wal_before, "the WAL is as it was");
+}
+
+#[test]
+fn a_utf16_file_and_an_unclosed_quote_are_named_for_what_they_are() {
+    let recert = Recert::new();
+    with_course(&recert);
+    let outside = tempfile::tempdir().unwrap();
+    let utf16: Vec<u8> = "\u{feff}date,title,hours\r\n2026-05-02,Clinic,1\r\n"
+        .encode_utf16()
+        .flat_map(|unit| unit.to_le_bytes())
+        .collect();
+    let path = outside.path().join("utf16.csv");
+    std::fs::write(&path, utf16).unwrap();
+    let run = recert.run(&["import-csv", path.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("UTF-16") && run.stderr.contains("UTF-8"), "{}", run.stderr);
+    let quote = write_sheet(
+        outside.path(),
+        "quote.csv",
+        "date,title,hours\n2026-05-02,\"Clinic, part 1,1\n2026-05-03,Other,2\n",
+    );
+    let run = recert.run(&["import-csv", &quote]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("line 2") && run.stderr.contains("quote"), "{}", run.stderr);
+    assert!(!run.stderr.contains("hours is required"), "{}", run.stderr);
+}

@@ -46,6 +46,21 @@ async fn import_export_and_restore_in_the_window() {
     .await;
     assert!(std::fs::read_to_string(&out).unwrap().contains("Clinic"));
 
+    // The same path again: the file exists, so the window asks before replacing it.
+    std::fs::write(&out, "the user's own notes").unwrap();
+    app.click("#export-button").await;
+    let question = app.wait_for("#confirm-dialog").await.text().await.unwrap();
+    assert!(question.contains("exists"), "{question}");
+    app.click("#confirm-no").await;
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "the user's own notes", "kept when the user says no");
+    app.click("#export-button").await;
+    app.wait_for("#confirm-dialog").await;
+    app.click("#confirm-yes").await;
+    app.eventually("replaced when the user says yes", || async {
+        std::fs::read_to_string(&out).unwrap_or_default().contains("Clinic")
+    })
+    .await;
+
     // Restore the backup written before the import: the imported courses are gone.
     app.click("#backup-list .restore-backup").await;
     let question = app.wait_for("#confirm-dialog").await.text().await.unwrap();

@@ -79,7 +79,10 @@ export function importSection(app) {
     try {
       const report = await importCsv(path, dryRun, allowDuplicates);
       if (!dryRun && report.imported > 0) {
-        flash(`Imported ${formatNumber(report.imported)} activities from the spreadsheet.`);
+        const behind = report.proofs_left_behind
+          ? ` ${formatNumber(report.proofs_left_behind)} had a proof file, which a spreadsheet cannot carry: attach those again.`
+          : '';
+        flash(`Imported ${formatNumber(report.imported)} activities from the spreadsheet.${behind}`);
         app.refresh();
         return;
       }
@@ -113,12 +116,20 @@ export function exportSection() {
   const root = h('section', { class: 'panel', id: 'export', 'aria-labelledby': 'export-title' });
   const result = status('export-result');
   const button = h('button', { type: 'button', class: 'button', id: 'export-button' }, 'Export');
+  const failed = (error) => replaceChildren(result, h('p', { class: 'form-error', role: 'alert' }, error.message));
   button.addEventListener('click', async () => {
-    try {
-      const count = await exportCsv(pathOf(root, 'export-path'));
+    const path = pathOf(root, 'export-path');
+    const write = async (replace) => {
+      const count = await exportCsv(path, replace);
       replaceChildren(result, `✓ Exported ${formatNumber(count)} activities.`);
+    };
+    try {
+      await write(false);
     } catch (error) {
-      replaceChildren(result, h('p', { class: 'form-error', role: 'alert' }, error.message));
+      if (error.code !== 'needs_confirmation') return failed(error);
+      // A typed path names a file that exists: replaced only when the user says so.
+      const sure = await confirmDialog({ title: 'Replace the file?', message: `${path} exists. Replace it with the export?`, confirmLabel: 'Replace' });
+      if (sure) await write(true).catch(failed);
     }
   });
   return filled(root,

@@ -385,7 +385,11 @@ function auditSection(detail) {
     result.textContent = '';
     try {
       const packet = await auditPacket(credential.id, cycle.value);
-      if (packet) result.textContent = `✓ Saved ${packet.path}: ${packet.activities} activities, ${packet.proofs} proof files, with checksums.`;
+      if (!packet) return;
+      const changed = packet.changed_proofs.map((proof) => proof.name);
+      result.textContent = changed.length
+        ? `Saved ${packet.path}, but ${changed.length === 1 ? 'this proof file differs' : 'these proof files differ'} from the checksum recorded when logged: ${changed.join(', ')}. The packet says so in PROOF-CHECK.txt.`
+        : `✓ Saved ${packet.path}: ${packet.activities} activities, ${packet.proofs} proof files, with checksums.`;
     } catch (error) {
       result.textContent = `The audit packet could not be written: ${error.message}`;
     }

@@ -255,6 +255,8 @@ pub struct ValidActivity {
 }
 
 /// At most 24 hours a day for a year: anything larger is a typo.
+/// The most category tags one activity may carry (a body's categories are a handful).
+pub const MAX_CATEGORIES: usize = 20;
 const MAX_HOURS: Hours = Hours(24 * 366 * 100);
 
 impl ActivityForm {
@@ -285,7 +287,13 @@ impl ActivityForm {
             Some(text) => Cents::parse("cost", text),
         });
         let mut categories = Vec::new();
-        for tag in &self.categories {
+        if self.categories.len() > MAX_CATEGORIES {
+            problems.add(Error::invalid(
+                "category",
+                format!("{} categories: an activity has at most {MAX_CATEGORIES}", self.categories.len()),
+            ));
+        }
+        for tag in self.categories.iter().take(MAX_CATEGORIES) {
             if let Some(Some(tag)) = problems.check(clean_text("category", tag, false)) {
                 if !categories.iter().any(|t: &String| t.eq_ignore_ascii_case(&tag)) {
                     categories.push(tag);

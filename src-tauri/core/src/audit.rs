@@ -13,6 +13,7 @@ use zip::write::SimpleFileOptions;
 use crate::activity::{Activity, Credit};
 use crate::credential::{Credential, PastCycle};
 use crate::error::{Error, Result};
+use crate::ledger_csv::cell_as_written;
 use crate::progress::Progress;
 use crate::rules::Cycle;
 
@@ -169,11 +170,11 @@ pub fn transcript_csv(content: &AuditContent<'_>) -> Result<Vec<u8>> {
         writer
             .write_record([
                 activity.completed_on.to_string(),
-                activity.title.clone(),
-                activity.provider.clone().unwrap_or_default(),
+                cell_as_written(&activity.title).into_owned(),
+                cell_as_written(activity.provider.as_deref().unwrap_or_default()).into_owned(),
                 activity.hours.to_string(),
                 credit.units.to_string(),
-                credit.category.clone().unwrap_or_default(),
+                cell_as_written(credit.category.as_deref().unwrap_or_default()).into_owned(),
                 packed_proof_name(activity).unwrap_or_default(),
                 activity.proof.as_ref().map(|p| p.sha256.clone()).unwrap_or_default(),
             ])
@@ -182,8 +183,21 @@ pub fn transcript_csv(content: &AuditContent<'_>) -> Result<Vec<u8>> {
     writer.into_inner().map_err(|e| Error::Corrupt(format!("the transcript could not be written: {e}")))
 }
 
-/// Writes the packet: transcript, CSV, each proof (streamed from `data_dir`), and SHA256SUMS.
-pub fn write_packet(out: impl Write + Seek, content: &AuditContent<'_>, data_dir: &Path) -> Result<()> {
+/// A proof whose file no longer has the SHA-256 recorded when it was logged.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChangedProof {
+    /// Its name in the packet (`proofs/…`).
+    pub name: String,
+    pub recorded_sha256: String,
+    pub found_sha256: String,
+}
+
+/// The name of the note a packet holds when a proof differs from its record.
+pub const PROOF_CHECK_FILE: &str = "PROOF-CHECK.txt";
+
+/// Writes the packet: transcript, CSV, each proof (streamed from `data_dir`, checked against its
+/// recorded SHA-256), a note naming the proofs that differ, and SHA256SUMS. Returns those.
+pub fn write_packet(out: impl Write + Seek, content: &AuditContent<'_>, data_dir: &Path) -> Result<Vec<ChangedProof>> {
     let zip_error = |e: zip::result::ZipError| Error::Corrupt(format!("the audit packet could not be written: {e}"));
     let mut zip = zip::ZipWriter::new(out);
     let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
@@ -197,6 +211,7 @@ pub fn write_packet(out: impl Write + Seek, content: &AuditContent<'_>, data_dir
     add(&mut zip, "transcript.html", transcript_html(content).as_bytes())?;
     add(&mut zip, "activities.csv", &transcript_csv(content)?)?;
     let mut packed = std::collections::HashSet::new();
+    let mut changed = Vec::new();
     for (activity, _) in &content.credits {
         let (Some(proof), Some(name)) = (&activity.proof, packed_proof_name(activity)) else { continue };
         if !packed.insert(name.clone()) {
@@ -218,12 +233,32 @@ pub fn write_packet(out: impl Write + Seek, content: &AuditContent<'_>, data_dir
             hasher.update(&buffer[..read]);
             zip.write_all(&buffer[..read]).map_err(|e| Error::io("writing the audit packet", e))?;
         }
-        let _ = writeln!(sums, "{:x}  {name}", hasher.finalize());
+        let found = format!("{:x}", hasher.finalize());
+        let _ = writeln!(sums, "{found}  {name}");
+        if !found.eq_ignore_ascii_case(&proof.sha256) {
+            changed.push(ChangedProof { name, recorded_sha256: proof.sha256.clone(), found_sha256: found });
+        }
+    }
+    if !changed.is_empty() {
+        let mut note = String::from(
+            "These proof files differ from the SHA-256 recorded when their activity was logged: the file in\n\
+             Recert's data folder was changed or replaced since. SHA256SUMS lists what the packet holds.\n\n",
+        );
+        for proof in &changed {
+            let _ = writeln!(
+                note,
+                "{}\n  recorded {}\n  found    {}",
+                proof.name, proof.recorded_sha256, proof.found_sha256
+            );
+        }
+        zip.start_file(PROOF_CHECK_FILE, options).map_err(zip_error)?;
+        zip.write_all(note.as_bytes()).map_err(|e| Error::io("writing the audit packet", e))?;
+        let _ = writeln!(sums, "{:x}  {PROOF_CHECK_FILE}", Sha256::digest(note.as_bytes()));
     }
     zip.start_file("SHA256SUMS", options).map_err(zip_error)?;
     zip.write_all(sums.as_bytes()).map_err(|e| Error::io("writing the audit packet", e))?;
     zip.finish().map_err(zip_error)?;
-    Ok(())
+    Ok(changed)
 }
 
 #[cfg(test)]

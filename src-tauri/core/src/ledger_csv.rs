@@ -28,6 +28,50 @@ pub fn credential_column(credential: &Credential) -> String {
     }
 }
 
+/// The column of each held credential, unique in the file: "NASM-CPT (CEU)", or, where two
+/// credentials share that name, "NASM-CPT (CEU) #2" with the credential's number.
+fn unique_columns(held: &[&Credential]) -> Vec<String> {
+    let names: Vec<String> = held.iter().map(|c| credential_column(c)).collect();
+    held.iter()
+        .zip(&names)
+        .map(|(credential, name)| {
+            if names.iter().filter(|n| n.eq_ignore_ascii_case(name)).count() > 1 {
+                format!("{name} #{}", credential.id)
+            } else {
+                name.clone()
+            }
+        })
+        .collect()
+}
+
+/// Whether a spreadsheet would take `text` for a formula (OWASP's CSV injection list: `=`, `+`,
+/// `-`, `@`, a tab or a carriage return first), counting a text already quoted as one.
+fn looks_like_formula(text: &str) -> bool {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => true,
+        Some('\'') => looks_like_formula(&text[1..]),
+        _ => false,
+    }
+}
+
+/// A cell as written: text a spreadsheet would run as a formula gets a leading `'`, which a
+/// spreadsheet shows as text and [`cell_as_read`] removes again.
+pub fn cell_as_written(text: &str) -> std::borrow::Cow<'_, str> {
+    if looks_like_formula(text) {
+        format!("'{text}").into()
+    } else {
+        text.into()
+    }
+}
+
+/// A cell as read: the `'` [`cell_as_written`] put before a formula-like text is removed.
+pub fn cell_as_read(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if looks_like_formula(rest) => rest,
+        _ => text,
+    }
+}
+
 /// Credentials that collect units get a column; CPR/AED cards don't.
 fn columned(credentials: &[Credential]) -> Vec<&Credential> {
     credentials.iter().filter(|c| c.kind == CredentialKind::Credential).collect()
@@ -41,23 +85,26 @@ pub fn write_csv(mut out: impl Write, entries: &[(Activity, Vec<Credit>)], crede
     let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);
     let csv_error = |e: csv::Error| Error::Corrupt(format!("the spreadsheet could not be written: {e}"));
     let mut header: Vec<String> = FIXED_COLUMNS.iter().map(|c| c.to_string()).collect();
-    header.extend(held.iter().map(|c| credential_column(c)));
+    header.extend(unique_columns(&held));
     header.push(PROOF_COLUMN.into());
     writer.write_record(&header).map_err(csv_error)?;
     for (activity, credits) in entries {
         let mut row = vec![
             activity.completed_on.to_string(),
-            activity.title.clone(),
-            activity.provider.clone().unwrap_or_default(),
+            cell_as_written(&activity.title).into_owned(),
+            cell_as_written(activity.provider.as_deref().unwrap_or_default()).into_owned(),
             plain(activity.hours.0),
             plain(activity.cost.0),
-            activity.categories.join(CATEGORY_SEPARATOR),
-            activity
-                .approvals
-                .iter()
-                .map(crate::activity::BodyApproval::spec)
-                .collect::<Vec<_>>()
-                .join(CATEGORY_SEPARATOR),
+            cell_as_written(&activity.categories.join(CATEGORY_SEPARATOR)).into_owned(),
+            cell_as_written(
+                &activity
+                    .approvals
+                    .iter()
+                    .map(crate::activity::BodyApproval::spec)
+                    .collect::<Vec<_>>()
+                    .join(CATEGORY_SEPARATOR),
+            )
+            .into_owned(),
         ];
         for credential in &held {
             let credit = credits.iter().find(|c| c.credential_id == credential.id);
@@ -92,6 +139,8 @@ pub struct SheetRow {
     pub form: ActivityForm,
     /// The cell of each credential column, when the file has them: `None` for an empty cell.
     pub credential_cells: Vec<(i64, Option<String>)>,
+    /// The SHA-256 of the proof the activity had where it was exported (its file stays there).
+    pub proof_sha256: Option<String>,
 }
 
 /// A problem with one line (or with the whole file, `line` 0), and the column it is in.
@@ -119,6 +168,9 @@ pub fn read_csv(bytes: &[u8], credentials: &[Credential]) -> (Vec<SheetRow>, Vec
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut errors = Vec::new();
     let whole = |message: String| SheetError { line: 0, column: None, message };
+    if let Some(problem) = unreadable_as_text(bytes) {
+        return (Vec::new(), vec![problem]);
+    }
     let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(bytes);
     let header: Vec<String> = match reader.headers() {
         Ok(header) => header.iter().map(|h| h.trim().to_lowercase()).collect(),
@@ -138,28 +190,60 @@ pub fn read_csv(bytes: &[u8], credentials: &[Credential]) -> (Vec<SheetRow>, Vec
         );
     }
     let held = columned(credentials);
-    let credential_columns: Vec<(i64, usize)> = held
+    let unique = unique_columns(&held);
+    // A column names one credential: by the name Recert gives it, else by its abbreviation
+    // where no other held credential shares it.
+    let mut credential_columns: Vec<(i64, usize)> = Vec::new();
+    for (credential, own) in held.iter().zip(&unique) {
+        let mut names = vec![own.to_lowercase()];
+        let shared = |name: &str| held.iter().filter(|c| credential_column(c).eq_ignore_ascii_case(name)).count() > 1;
+        if !shared(&credential_column(credential)) {
+            let abbreviation = credential.abbreviation.to_lowercase();
+            if held.iter().filter(|c| c.abbreviation.to_lowercase() == abbreviation).count() == 1 {
+                names.push(abbreviation);
+            }
+        }
+        if let Some(index) = header.iter().position(|h| names.contains(h)) {
+            credential_columns.push((credential.id, index));
+        }
+    }
+    let ambiguous: Option<&String> = header
         .iter()
-        .filter_map(|credential| {
-            let names = [credential_column(credential).to_lowercase(), credential.abbreviation.to_lowercase()];
-            header.iter().position(|h| names.contains(h)).map(|index| (credential.id, index))
-        })
-        .collect();
+        .find(|h| !h.is_empty() && held.iter().filter(|c| credential_column(c).to_lowercase() == **h).count() > 1);
+    if let Some(name) = ambiguous {
+        return (
+            Vec::new(),
+            vec![whole(format!(
+                "the column {} fits {} credentials: name each as Recert exports it ({})",
+                crate::quote::value(name),
+                held.iter().filter(|c| credential_column(c).to_lowercase() == *name).count(),
+                unique
+                    .iter()
+                    .filter(|u| u.to_lowercase().starts_with(name.as_str()))
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))],
+        );
+    }
     let mut rows = Vec::new();
+    let mut lines = LineCounter::default();
     for record in reader.records() {
         let record = match record {
             Ok(record) => record,
             Err(error) => {
-                let line = error.position().map_or(0, |p| line_at(bytes, p.byte()));
+                let line = error.position().map_or(0, |p| lines.line_at(bytes, p.byte()));
                 errors.push(SheetError { line, column: None, message: format!("not readable: {error}") });
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| line_at(bytes, p.byte()));
+        let line = record.position().map_or(0, |p| lines.line_at(bytes, p.byte()));
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue; // Spreadsheets leave empty rows at the end.
         }
-        let cell = |name: &str| column(name).and_then(|i| record.get(i)).map(str::to_string).unwrap_or_default();
+        let cell = |name: &str| {
+            column(name).and_then(|i| record.get(i)).map(|c| cell_as_read(c).to_string()).unwrap_or_default()
+        };
         let optional = |name: &str| Some(cell(name)).filter(|text| !text.trim().is_empty());
         let date_text = cell("date");
         let completed_on = match sheet_date(&date_text) {
@@ -194,20 +278,81 @@ pub fn read_csv(bytes: &[u8], credentials: &[Credential]) -> (Vec<SheetRow>, Vec
                 credit_to: Vec::new(),
             },
             credential_cells,
+            proof_sha256: optional(PROOF_COLUMN),
         });
     }
     (rows, errors)
 }
 
-/// The line a record starts on, counting from 1 (the csv crate's own line count is off by one for
-/// files with CRLF line ends, which is how spreadsheets write them).
-fn line_at(bytes: &[u8], byte: u64) -> u64 {
-    // A record's position may point at the line end before it (the "\n" of a "\r\n").
-    let mut start = (byte as usize).min(bytes.len());
-    while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
-        start += 1;
+/// What makes a file unreadable as the CSV text Recert reads, named for what it is: UTF-16 (what
+/// "Unicode text" in Excel saves), or a quote that opens a cell and never closes (the reader
+/// would take the rest of the file as that one cell).
+fn unreadable_as_text(bytes: &[u8]) -> Option<SheetError> {
+    let utf16 = bytes.starts_with(b"\xFF\xFE")
+        || bytes.starts_with(b"\xFE\xFF")
+        || (bytes.len() >= 4
+            && (bytes[..4].iter().step_by(2).all(|b| *b == 0) || bytes[1..4].iter().step_by(2).all(|b| *b == 0)));
+    if utf16 {
+        return Some(SheetError {
+            line: 0,
+            column: None,
+            message:
+                "the file is UTF-16 text, which Recert does not read: save it as \"CSV UTF-8\" and import it again"
+                    .into(),
+        });
     }
-    bytes[..start].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+    // A quote opens a cell only at its start; inside a quoted cell "" is a quote, and a quote
+    // in the middle of an unquoted cell (5" plates) is just a character.
+    let mut line = 1u64;
+    let mut opened_on = None;
+    let mut field_start = true;
+    let mut index = 0;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        if byte == b'\n' {
+            line += 1;
+        }
+        match (opened_on, byte) {
+            (None, b'"') if field_start => opened_on = Some(line),
+            (Some(_), b'"') if bytes.get(index + 1) == Some(&b'"') => index += 1,
+            (Some(_), b'"') => opened_on = None,
+            _ => {}
+        }
+        field_start = opened_on.is_none() && matches!(byte, b',' | b'\n' | b'\r');
+        index += 1;
+    }
+    opened_on.map(|line| SheetError {
+        line,
+        column: None,
+        message: "a quote (\") opens a cell here and is never closed: close it, or remove it, and import again".into(),
+    })
+}
+
+/// The line a record starts on, counting from 1 (the csv crate's own line count is off by one for
+/// files with CRLF line ends, which is how spreadsheets write them). Records come in order, so
+/// the newlines are counted from the previous record on: the whole file is read once.
+#[derive(Default)]
+struct LineCounter {
+    /// The byte up to which newlines are counted, and how many there are before it.
+    counted_to: usize,
+    newlines: u64,
+}
+
+impl LineCounter {
+    fn line_at(&mut self, bytes: &[u8], byte: u64) -> u64 {
+        // A record's position may point at the line end before it (the "\n" of a "\r\n").
+        let mut start = (byte as usize).min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start < self.counted_to {
+            // Out of order (never, from the csv reader): count from the beginning.
+            *self = Self::default();
+        }
+        self.newlines += bytes[self.counted_to..start].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.counted_to = start;
+        self.newlines + 1
+    }
 }
 
 /// A date as spreadsheets write it: ISO `YYYY-MM-DD`, or US `MM/DD/YYYY`, read as logging reads
@@ -219,13 +364,10 @@ pub fn sheet_date(text: &str) -> std::result::Result<NaiveDate, String> {
     })
 }
 
-/// The key two rows share when they are likely the same course.
-pub fn duplicate_key(date: &str, title: &str, hours: &str) -> (String, String, String) {
-    (
-        date.to_string(),
-        title.trim().to_lowercase(),
-        hours.trim().trim_end_matches('0').trim_end_matches('.').to_string(),
-    )
+/// The key two rows share when they are likely the same course: the same day, title (in any
+/// case) and hours, compared by value ("90 min", "1h30" and "1.5" are the same).
+pub fn duplicate_key(date: NaiveDate, title: &str, hours: crate::amount::Hours) -> (NaiveDate, String, i64) {
+    (date, title.trim().to_lowercase(), hours.0)
 }
 
 /// Where each credential column's units go: typed units where the cell differs from what the
@@ -282,6 +424,19 @@ mod tests {
         assert_eq!(errors[0].to_string(), "line 3, column date: 02/30/2026 is not a real calendar date (MM/DD/YYYY)");
         let (_, errors) = read_csv(b"when,what\n2026-01-01,x\n", &[cscs]);
         assert!(errors[0].message.starts_with("the file has no date, title, hours column"), "{:?}", errors);
+    }
+
+    #[test]
+    fn formulas_are_quoted_as_text_and_read_back() {
+        for text in ["=1+1", "+1", "-1", "@A1", "\tx", "'=x", "''+y"] {
+            let written = cell_as_written(text);
+            assert!(written.starts_with('\''), "{text}");
+            assert_eq!(cell_as_read(&written), text);
+        }
+        for text in ["Plain", "it's", "'quoted", "1-2"] {
+            assert_eq!(cell_as_written(text), text);
+            assert_eq!(cell_as_read(text), text);
+        }
     }
 
     #[test]

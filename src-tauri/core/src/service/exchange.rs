@@ -37,6 +37,9 @@ pub struct ImportRow {
     pub date: String,
     pub title: String,
     pub outcomes: Vec<CreditOutcome>,
+    /// The line names a proof (`proof_sha256`, from a Recert export) whose file a spreadsheet
+    /// cannot carry: the activity comes in without it.
+    pub proof_left_behind: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -50,6 +53,11 @@ impl ImportReport {
     pub fn ok(&self) -> bool {
         self.errors.is_empty()
     }
+
+    /// How many activities come in without the proof the file names.
+    pub fn proofs_left_behind(&self) -> usize {
+        self.rows.iter().filter(|row| row.proof_left_behind).count()
+    }
 }
 
 /// What an audit packet holds, once written.
@@ -60,6 +68,9 @@ pub struct AuditPacket {
     pub cycle_end: NaiveDate,
     pub activities: usize,
     pub proofs: usize,
+    /// Proofs whose file differs from the SHA-256 recorded when they were logged (named in the
+    /// packet's PROOF-CHECK.txt too).
+    pub changed_proofs: Vec<crate::audit::ChangedProof>,
 }
 
 /// The largest spreadsheet an import reads (a ledger of 100 000 courses is about 10 MB).
@@ -70,6 +81,24 @@ pub const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
 pub fn read_import_file(path: &Path) -> Result<Vec<u8>> {
     use std::io::Read as _;
     let shown = crate::quote::path(path);
+    // Opening a FIFO waits for a writer, and reading a device may never end: only files.
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::invalid("file", format!("file not found: {shown}")))
+        }
+        Ok(meta) if meta.is_dir() => {
+            return Err(Error::invalid("file", format!("{shown} is a folder, not a spreadsheet")))
+        }
+        Ok(meta) if !meta.is_file() => {
+            return Err(Error::invalid(
+                "file",
+                format!(
+                    "{shown} is not a regular file (a device, pipe or socket): save the spreadsheet as a file first"
+                ),
+            ))
+        }
+        _ => {}
+    }
     let file = std::fs::File::open(path).map_err(|e| Error::io(format!("reading {shown}"), e))?;
     let mut bytes = Vec::new();
     file.take(MAX_IMPORT_BYTES + 1).read_to_end(&mut bytes).map_err(|e| Error::io(format!("reading {shown}"), e))?;
@@ -155,13 +184,14 @@ impl Recert {
             credits: pairs.clone(),
             generated_on: today,
         };
-        write_packet(out, &content, &self.data_dir)?;
+        let changed_proofs = write_packet(out, &content, &self.data_dir)?;
         Ok(AuditPacket {
             path: PathBuf::from("-"),
             cycle_start: cycle.start,
             cycle_end: cycle.end,
             activities: pairs.len(),
             proofs: proofs.len(),
+            changed_proofs,
         })
     }
 
@@ -258,8 +288,27 @@ impl Recert {
             let (rows, errors, _) = plan_import(&self.store, bytes, options, today)?;
             return Ok(ImportReport { rows, errors, imported: 0 });
         }
-        // Checked and written in one write transaction: the duplicates looked for and the
-        // credentials credited are those the import is written beside.
+        // Read and checked outside the write transaction (a large file takes seconds, and other
+        // writers must not wait for it), then written in one short transaction if nothing
+        // changed meanwhile: the duplicates looked for and the credentials credited are those
+        // the import is written beside. Changed: checked again (at most three times, then
+        // inside the transaction).
+        for _ in 0..3 {
+            let seen = self.store.data_version()?;
+            let (rows, errors, batch) = plan_import(&self.store, bytes, options, today)?;
+            if !errors.is_empty() {
+                return Ok(ImportReport { rows, errors, imported: 0 });
+            }
+            let written = self.store.write(|tx| {
+                if tx.data_version()? != seen {
+                    return Ok(None);
+                }
+                Ok(Some(tx.insert_activities(&batch, now)?.len()))
+            })?;
+            if let Some(imported) = written {
+                return Ok(ImportReport { rows, errors, imported });
+            }
+        }
         self.store.write(|tx| {
             let (rows, errors, batch) = plan_import(tx, bytes, options, today)?;
             let imported = if errors.is_empty() { tx.insert_activities(&batch, now)?.len() } else { 0 };
@@ -299,13 +348,13 @@ fn plan_import(
 ) -> Result<(Vec<ImportRow>, Vec<SheetError>, Vec<(crate::activity::ValidActivity, Vec<Credit>)>)> {
     let credentials = store.credentials()?;
     let (sheet, mut errors) = read_csv(bytes, &credentials);
-    let in_ledger: HashMap<(String, String, String), i64> = store
+    let in_ledger: HashMap<(NaiveDate, String, i64), i64> = store
         .activities()?
         .into_iter()
         .filter(|a| a.opening_balance_for.is_none())
-        .map(|a| (duplicate_key(&a.completed_on.to_string(), &a.title, &a.hours.to_string()), a.id))
+        .map(|a| (duplicate_key(a.completed_on, &a.title, a.hours), a.id))
         .collect();
-    let mut seen: HashMap<(String, String, String), u64> = HashMap::new();
+    let mut seen: HashMap<(NaiveDate, String, i64), u64> = HashMap::new();
     let mut rows = Vec::new();
     let mut batch = Vec::new();
     for row in &sheet {
@@ -326,7 +375,7 @@ fn plan_import(
                 continue;
             }
         };
-        let key = duplicate_key(&row.form.completed_on, &row.form.title, &row.form.hours);
+        let key = duplicate_key(plain.completed_on, &plain.title, plain.hours);
         if !options.allow_duplicates {
             if let Some(first) = seen.get(&key) {
                 let message = format!("the same course as line {first} (import with duplicates allowed to keep both)");
@@ -368,6 +417,7 @@ fn plan_import(
                     date: row.form.completed_on.clone(),
                     title: activity.title.clone(),
                     outcomes,
+                    proof_left_behind: row.proof_sha256.is_some(),
                 });
                 batch.push((activity, credits));
             }

@@ -191,6 +191,13 @@ pub trait Read: sealed::Connected {
     fn setting(&self, key: &str) -> Result<Option<String>> {
         reminders::setting(self.conn(), key)
     }
+
+    /// A number that changes whenever another connection commits a change to the file (SQLite's
+    /// `data_version`): the same number before and inside a transaction means nothing read in
+    /// between has changed.
+    fn data_version(&self) -> Result<i64> {
+        Ok(self.conn().query_row("PRAGMA data_version", [], |row| row.get(0))?)
+    }
 }
 
 /// Switches the file to the WAL journal (kept in the file: a no-op after its first start). Two

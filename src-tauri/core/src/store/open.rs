@@ -111,6 +111,9 @@ fn connect(database: &Path, access: Access) -> Result<(Connection, bool)> {
     // Before the first read: another process may be creating or migrating this file.
     conn.busy_timeout(BUSY_TIMEOUT)?;
     super::configure_defensively(&conn)?;
+    // Until the file has passed the checks (`Store::open`), closing the connection must not
+    // checkpoint a pending WAL into it: a damaged database is left exactly as it was found.
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
     let writable = !conn.is_readonly(rusqlite::MAIN_DB)?;
     match (schema_state(&conn), writable) {
         (Ok(_), true) => Ok((conn, false)),
@@ -162,6 +165,7 @@ impl Store {
         if version == 0 && has_tables {
             return Err(damaged(database, "it holds tables but no Recert schema: not a Recert database"));
         }
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)?;
         Self::configure(&conn, read_only)?;
         if version < migrate::latest_version() {
             if read_only {

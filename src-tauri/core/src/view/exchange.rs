@@ -10,6 +10,8 @@ pub struct ImportReportView {
     pub rows: Vec<ImportRowView>,
     pub errors: Vec<crate::ledger_csv::SheetError>,
     pub imported: usize,
+    /// Activities that come in without the proof file the spreadsheet names.
+    pub proofs_left_behind: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -35,6 +37,7 @@ impl From<&crate::service::ImportReport> for ImportReportView {
                 .collect(),
             errors: report.errors.clone(),
             imported: report.imported,
+            proofs_left_behind: report.proofs_left_behind(),
         }
     }
 }
