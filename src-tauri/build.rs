@@ -39,6 +39,7 @@ const COMMANDS: &[&str] = &[
     "catalog_info",
     "update_catalog",
     "undo_catalog",
+    "read_date",
 ];
 
 fn main() {

@@ -108,6 +108,7 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
             commands::catalog_info,
             commands::update_catalog,
             commands::undo_catalog,
+            commands::read_date,
         ])
         .setup(move |app| {
             let notifier = Arc::new(Mutex::new(NotifierStatus::default()));

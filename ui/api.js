@@ -104,6 +104,8 @@ export const catalogInfo = () => call('catalog_info');
 /** What the rules file at `path` changes (`apply`: use it). */
 export const updateCatalog = (path, apply) => call('update_catalog', { path, apply });
 export const undoCatalog = () => call('undo_catalog');
+/** The ISO day the core reads in `text` (ISO or MM/DD/YYYY), or null. */
+export const readDate = (text) => call('read_date', { text });
 
 /**
  * Calls `handler(payload)` on every backend event `name`. Resolves to a function that stops

@@ -2,9 +2,12 @@
 // (the core reads ISO and MM/DD/YYYY), or open the calendar and pick a day, which writes it as
 // YYYY-MM-DD and tells the form (an `input` event). Keyboard: arrows move by a day or a week,
 // Page Up/Down by a month, Home/End to the start/end of the week, Enter or Space picks, Escape
-// closes and returns to the button.
+// closes and returns to the button. `dateField` is a whole date field: the text field, its calendar
+// and the day the core read in it ("= Dec 6, 2026"), as every form but the log form uses it (that
+// one reads the date back from its credit preview).
 
-import { h, replaceChildren, svg, uniqueId } from './dom.js';
+import { readDate as readTypedDate } from './api.js';
+import { h, replaceChildren, svg, textField, uniqueId } from './dom.js';
 import { formatDate, formatMonth, parseIsoDate, toIsoDate } from './format.js';
 
 const weekdayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short' });
@@ -158,4 +161,44 @@ export function attachDatePicker(input, { label, max = null, readDate = () => nu
   });
 
   return button;
+}
+
+/**
+ * A labelled date field (`textField`'s options) with its calendar and, under it, the day the core
+ * reads in what was typed: "= Dec 6, 2026", nothing while it reads no date. `max` as for the calendar.
+ */
+export function dateField({ max = null, ...options }) {
+  const field = textField({ placeholder: 'YYYY-MM-DD', ...options });
+  const input = field.querySelector('input');
+  const echo = h('p', { class: 'echo', id: `${options.id}-echo`, 'aria-live': 'polite' });
+  let read = null; // the ISO day last read, so the calendar opens on a US date typed a moment ago
+  attachDatePicker(input, {
+    label: options.label,
+    max,
+    readDate: () => (parseIsoDate(input.value.trim()) ? input.value.trim() : read),
+  });
+  input.closest('.input-row').after(echo);
+  input.setAttribute('aria-describedby', [input.getAttribute('aria-describedby'), echo.id].filter(Boolean).join(' '));
+  let asked = 0;
+  async function readBack() {
+    const text = input.value.trim();
+    asked += 1;
+    const thisAsk = asked;
+    let day = null;
+    if (text) {
+      try {
+        day = await readTypedDate(text);
+      } catch (error) {
+        console.error('Could not read the date back:', error);
+      }
+    }
+    // A later keystroke's answer wins.
+    if (thisAsk !== asked) return;
+    read = day;
+    echo.textContent = day ? `= ${formatDate(day)}` : '';
+    echo.dataset.date = day ?? '';
+  }
+  input.addEventListener('input', readBack);
+  if (input.value.trim()) readBack();
+  return field;
 }
