@@ -31,6 +31,7 @@ const SCREENS: &[(&str, &str)] = &[
     ("costs", "#/costs"),
     ("settings", "#/settings"),
     ("detail", "#/credential/1"),
+    ("welcome", "#/welcome"),
 ];
 
 async fn show(app: &App, name: &str, hash: &str) {
@@ -40,21 +41,22 @@ async fn show(app: &App, name: &str, hash: &str) {
     tokio::time::sleep(Duration::from_millis(300)).await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn every_screen_passes_axe_and_the_skip_link_leads_to_the_content() {
-    let app = App::launch_with(trainer).await;
-    app.client.set_window_size(1280, 800).await.unwrap();
+/// Runs axe-core on every screen of `app`; prints the violations by impact per screen and answers
+/// the serious and critical ones.
+async fn axe_every_screen(app: &App, scheme: &str) -> Vec<String> {
     let axe_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/axe-core/axe.min.js");
     let axe = std::fs::read_to_string(&axe_path)
         .unwrap_or_else(|e| panic!("{}: {e} (scripts/install-deps.sh test installs it)", axe_path.display()));
     // Through WebDriver only: the app itself never loads it (its CSP allows only its own scripts).
     app.client.execute(&format!("{axe}\nreturn typeof window.axe;"), vec![]).await.unwrap();
     assert_eq!(app.script("return typeof window.axe;").await, "object");
+    let dark = app.script("return matchMedia('(prefers-color-scheme: dark)').matches;").await;
+    assert_eq!(dark, scheme == "dark", "the window is not in the {scheme} scheme");
 
     let mut serious = Vec::new();
-    eprintln!("axe-core {}: violations by impact per screen", app.script("return axe.version;").await);
+    eprintln!("axe-core {} ({scheme}): violations by impact per screen", app.script("return axe.version;").await);
     for (name, hash) in SCREENS {
-        show(&app, name, hash).await;
+        show(app, name, hash).await;
         let found = app
             .client
             .execute_async(
@@ -81,12 +83,29 @@ async fn every_screen_passes_axe_and_the_skip_link_leads_to_the_content() {
         for v in violations {
             eprintln!("    {} [{}] {} — {} node(s) {}", v["id"], v["impact"], v["help"], v["nodes"], v["targets"]);
             if v["impact"] == "serious" || v["impact"] == "critical" {
-                serious.push(format!("{name}: {} {}", v["id"], v["targets"]));
+                serious.push(format!("{scheme} {name}: {} {}", v["id"], v["targets"]));
             }
         }
     }
-    assert!(serious.is_empty(), "serious or critical violations: {serious:#?}");
+    serious
+}
 
+#[tokio::test(flavor = "multi_thread")]
+async fn every_screen_passes_axe_in_light_and_dark() {
+    let mut serious = Vec::new();
+    for (scheme, theme) in [("light", "Adwaita"), ("dark", "Adwaita:dark")] {
+        let app = App::launch_with_env(trainer, &[], &[("GTK_THEME", std::ffi::OsStr::new(theme))]).await;
+        app.client.set_window_size(1280, 800).await.unwrap();
+        serious.extend(axe_every_screen(&app, scheme).await);
+        app.close().await;
+    }
+    assert!(serious.is_empty(), "serious or critical violations: {serious:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_skip_link_leads_to_the_content() {
+    let app = App::launch_with(trainer).await;
+    app.client.set_window_size(1280, 800).await.unwrap();
     // The skip link: the first thing Tab reaches, shown when focused, and it moves the focus to
     // the view without leaving it (the hash is the router's).
     show(&app, "costs", "#/costs").await;
