@@ -178,6 +178,19 @@ async fn ctrl_plus_zooms_and_every_screen_works_at_200_percent() {
             .await;
         assert_eq!(reachable, true, "{name}: the navigation at 200 %");
     }
+    // The calendar beside a date field fits the window too.
+    show(&app, "log", "#/log").await;
+    // Clicked from the page: WebKitWebDriver's own click misses its target on a zoomed page.
+    app.script("const b = document.getElementById('log-date-calendar'); b.scrollIntoView(); b.click();").await;
+    app.wait_for("#log-date ~ .calendar-popup .calendar-day").await;
+    app.screenshot("zoom200-calendar").await;
+    let inside = app
+        .script(
+            "const r = document.querySelector('#log-date ~ .calendar-popup').getBoundingClientRect();
+             return r.left >= 0 && r.right <= document.documentElement.clientWidth;",
+        )
+        .await;
+    assert_eq!(inside, true, "the calendar is cut off at 200 %");
     app.close().await;
 }
 
@@ -215,6 +228,16 @@ async fn typed_date_echoes(app: &App, input: &str) {
     app.click(&format!("#{input}-calendar")).await;
 }
 
+/// Whether the calendar of `input` offers the day after today (the tests' today is Nov 23, 2026).
+async fn offers_tomorrow(app: &App, input: &str) -> bool {
+    app.type_into(&format!("#{input}"), "2026-11-06").await; // the calendar opens on that month
+    app.click(&format!("#{input}-calendar")).await;
+    let tomorrow = app.wait_for(&format!("#{input} ~ .calendar-popup .calendar-day[data-date='2026-11-24']")).await;
+    let offered = tomorrow.attr("disabled").await.unwrap().is_none();
+    app.click(&format!("#{input}-calendar")).await;
+    offered
+}
+
 /// On the screen at `hash`: each of `inputs` reads a typed date back and has a working calendar.
 async fn check_date_fields(app: &App, hash: &str, inputs: &[&str]) {
     app.script(&format!("location.hash = '{hash}';")).await;
@@ -243,10 +266,14 @@ async fn every_date_field_has_a_calendar_and_reads_the_date_back() {
         let echo = pick_the_sixth(&app, input).await;
         assert!(echo.starts_with("= ") && echo.contains(" 6, "), "{input}: {echo}");
     }
+    // Earned (as renewed) cannot be in the future: the calendar offers no later day; an expiry can.
+    assert!(!offers_tomorrow(&app, "w-0-earned").await, "an earned date after today");
+    assert!(offers_tomorrow(&app, "w-0-expires").await, "an expiry after today");
     app.screenshot("dates-welcome").await;
 
     // Adding a credential.
     check_date_fields(&app, "#/add", &["earned-on", "expires"]).await;
+    assert!(!offers_tomorrow(&app, "earned-on").await, "an earned date after today");
     app.screenshot("dates-add").await;
     app.close().await;
 
@@ -257,6 +284,7 @@ async fn every_date_field_has_a_calendar_and_reads_the_date_back() {
     .await;
     app.client.set_window_size(1280, 800).await.unwrap();
     check_date_fields(&app, "#/credential/1", &["renew-date", "renew-expires"]).await;
+    assert!(!offers_tomorrow(&app, "renew-date").await, "a renewal after today");
     app.script("location.hash = '#/credential/1/edit';").await;
     app.wait_for("#edit-expires").await;
     // The expiry starts as it is, read back at once.

@@ -183,7 +183,7 @@ function certificatePart(alreadyEarned) {
   return h('fieldset', { class: 'form-section' },
     h('legend', null, 'Your certificate'),
     h('div', { class: 'field-grid' },
-      dateField({ id: 'earned-on', label: 'Earned on', placeholder: DATE_HINT, field: 'earned', hint: 'The date on your certificate or card: YYYY-MM-DD or MM/DD/YYYY, or pick it from the calendar.' }),
+      dateField({ notAfterToday: true, id: 'earned-on', label: 'Earned on', placeholder: DATE_HINT, field: 'earned', hint: 'The date on your certificate or card: YYYY-MM-DD or MM/DD/YYYY, or pick it from the calendar.' }),
       dateField({ id: 'expires', label: 'Current expiry (if you know it)', placeholder: DATE_HINT, field: 'expires', hint: 'From your certificate or account: it wins over the computed date. Enough on its own.' }),
       textField({ id: 'number', label: 'Certificate number (optional)', field: 'number' })),
     checkboxField({ id: 'member', label: 'I am a member of this body (member renewal fee applies)', field: 'member' }),

@@ -180,7 +180,7 @@ function renewSection(detail, app) {
     : `The fee you paid; usually ${formatMoney(status.renewal_fee_cents)}.`;
   const form = h('form', { id: 'renew-form', class: 'form', novalidate: true },
     h('div', { class: 'field-grid' },
-      dateField({ id: 'renew-date', label: 'Renewed on', field: 'date', required: true, hint: 'The day you completed the renewal: YYYY-MM-DD or MM/DD/YYYY, or pick it from the calendar.' }),
+      dateField({ notAfterToday: true, id: 'renew-date', label: 'Renewed on', field: 'date', required: true, hint: 'The day you completed the renewal: YYYY-MM-DD or MM/DD/YYYY, or pick it from the calendar.' }),
       textField({ id: 'renew-fee', label: 'Fee paid (USD, optional)', inputmode: 'decimal', field: 'fee', hint: feeHint }),
       dateField({ id: 'renew-expires', label: 'New expiry (optional)', field: 'expires', hint: 'Only if your new certificate shows a different date than the rule gives.' })),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button primary', id: 'renew-button' }, 'Record renewal')));

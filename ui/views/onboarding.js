@@ -108,7 +108,7 @@ function credentialRow(index, preset) {
     h('legend', null, title),
     identity,
     h('div', { class: 'field-grid' },
-      dateField({ id: `w-${index}-earned`, label: isCard ? 'Issued on' : 'Earned on', placeholder: 'YYYY-MM-DD', field: `${index}.earned`,
+      dateField({ notAfterToday: true, id: `w-${index}-earned`, label: isCard ? 'Issued on' : 'Earned on', placeholder: 'YYYY-MM-DD', field: `${index}.earned`,
         hint: preset ? 'The date on your certificate or card.' : 'Optional when you give the expiry.' }),
       dateField({ id: `w-${index}-expires`, label: 'Current expiry (if you know it)', placeholder: 'YYYY-MM-DD', field: `${index}.expires`,
         hint: 'From your certificate or account: it wins over the computed date.' }),
