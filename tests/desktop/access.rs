@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use serde_json::Value;
 
@@ -109,13 +110,15 @@ async fn the_skip_link_leads_to_the_content() {
     // The skip link: the first thing Tab reaches, shown when focused, and it moves the focus to
     // the view without leaving it (the hash is the router's).
     show(&app, "costs", "#/costs").await;
-    let first = app.script(
-        "const all = [...document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')]
-             .filter((e) => e.tabIndex >= 0 && !e.disabled);
-         return all[0]?.id ?? null;",
-    );
-    assert_eq!(first.await, "skip-link");
-    app.script("document.getElementById('skip-link').focus();").await;
+    app.script("document.activeElement?.blur();").await;
+    let tab = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: Key::Tab.into() })
+        .then(KeyAction::Up { value: Key::Tab.into() });
+    app.client.perform_actions(tab).await.unwrap();
+    app.eventually("Tab reaches the skip link first", || async {
+        app.script("return document.activeElement?.id ?? null;").await == "skip-link"
+    })
+    .await;
     let shown = app.script(
         "const r = document.getElementById('skip-link').getBoundingClientRect();
          return r.width > 20 && r.height > 10 && r.top >= 0 && r.left >= 0;",
@@ -334,6 +337,8 @@ async fn settings_buttons_calendar_stop_backup_times_category_table_and_pace() {
         )
         .await;
     assert_eq!(wide, Value::Array(vec![]), "full-width buttons in Settings");
+    app.script("document.getElementById('export').scrollIntoView();").await;
+    app.screenshot("settings-paths").await;
 
     // No calendar file kept: nothing to stop. Once one is kept, Stop appears, and goes again.
     assert_eq!(app.script("return document.getElementById('calendar-stop')?.hidden ?? true;").await, true);
