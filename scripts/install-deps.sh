@@ -2,7 +2,8 @@
 # Installs what building, running and testing Recert needs and this machine lacks.
 # Idempotent: it checks before it installs, so `make run` and `make test` can call it every time.
 #   scripts/install-deps.sh run    system packages to build and open the app
-#   scripts/install-deps.sh test   also Xvfb, D-Bus, a notification server, WebKitWebDriver, tauri-driver
+#   scripts/install-deps.sh test   also Xvfb, D-Bus, a notification server, WebKitWebDriver, tauri-driver,
+#                                  and axe-core from npm (the window tests' accessibility check)
 #   scripts/install-deps.sh package  also Node.js + npm (the prebuilt Tauri CLI) and the tools that
 #                                    check the packages (desktop-file-validate, appstreamcli, rpm)
 set -euo pipefail
@@ -20,7 +21,7 @@ case "$mode" in
   package) packages+=("${test_packages[@]}" "${package_packages[@]}") ;;
 esac
 # Node.js may come from elsewhere than Debian (NodeSource, nvm): only its commands matter.
-if [ "$mode" = package ]; then
+if [ "$mode" != run ]; then
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
   command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
@@ -57,4 +58,11 @@ fi
 if [ "$mode" != run ] && ! command -v tauri-driver >/dev/null 2>&1; then
   echo "install-deps: installing tauri-driver (WebDriver bridge for the end-to-end tests)"
   cargo install tauri-driver --locked --version '^2'
+fi
+
+# axe-core (package.json, pinned): the window tests inject it to check each screen's accessibility.
+root="$(cd "$(dirname "$0")/.." && pwd)"
+if [ "$mode" != run ] && [ ! -f "$root/node_modules/axe-core/axe.min.js" ]; then
+  echo "install-deps: installing axe-core from npm (accessibility checks in the window tests)"
+  (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -40,6 +40,7 @@ const COMMANDS: &[&str] = &[
     "update_catalog",
     "undo_catalog",
     "settle_credit",
+    "read_date",
 ];
 
 fn main() {

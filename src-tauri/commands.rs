@@ -22,6 +22,13 @@ pub fn get_status(state: State<'_, AppState>) -> Reply<Vec<StatusView>> {
     Ok(state.recert()?.status(state.today())?.iter().map(StatusView::from).collect())
 }
 
+/// The day the core reads in a date field as typed (ISO or MM/DD/YYYY), for the "= Dec 6, 2026"
+/// shown under it; none when it reads no date (the form's own check says why on saving).
+#[tauri::command]
+pub fn read_date(text: String) -> Option<NaiveDate> {
+    recert_core::dates::parse_typed_date("date", &text).ok()
+}
+
 #[tauri::command]
 pub fn get_catalog(state: State<'_, AppState>) -> Reply<Vec<PresetView>> {
     Ok(state.recert()?.catalog().presets().iter().map(PresetView::from).collect())

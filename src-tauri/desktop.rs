@@ -109,6 +109,7 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
             commands::update_catalog,
             commands::undo_catalog,
             commands::settle_credit,
+            commands::read_date,
         ])
         .setup(move |app| {
             let notifier = Arc::new(Mutex::new(NotifierStatus::default()));

@@ -107,6 +107,8 @@ export const undoCatalog = () => call('undo_catalog');
 /** A body's answer to a course it had to approve: the units it granted, or null (refused). */
 export const settleCredit = (activityId, credentialId, acceptedUnits) =>
   call('settle_credit', { activityId, credentialId, acceptedUnits });
+/** The ISO day the core reads in `text` (ISO or MM/DD/YYYY), or null. */
+export const readDate = (text) => call('read_date', { text });
 
 /**
  * Calls `handler(payload)` on every backend event `name`. Resolves to a function that stops

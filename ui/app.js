@@ -136,11 +136,21 @@ function listenToBackend() {
   for (const listener of listeners) listener.catch((error) => console.error('Could not listen to the backend:', error));
 }
 
+/** The skip link moves the focus into the view without touching the hash (the router's). */
+function skipToContent(event) {
+  event.preventDefault();
+  const viewRoot = document.getElementById('view');
+  const heading = viewRoot.querySelector('h1');
+  if (heading && !heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+  (heading ?? document.getElementById('main')).focus();
+}
+
 function start() {
   if (!backendAvailable()) {
     showBanner('Recert’s backend is not reachable: this window only works inside the Recert app.', 'warning');
   }
   window.addEventListener('hashchange', showCurrentRoute);
+  document.getElementById('skip-link').addEventListener('click', skipToContent);
   // Before the first view, so an event sent while it loads is not missed.
   listenToBackend();
   showCurrentRoute();

@@ -2,9 +2,12 @@
 // (the core reads ISO and MM/DD/YYYY), or open the calendar and pick a day, which writes it as
 // YYYY-MM-DD and tells the form (an `input` event). Keyboard: arrows move by a day or a week,
 // Page Up/Down by a month, Home/End to the start/end of the week, Enter or Space picks, Escape
-// closes and returns to the button.
+// closes and returns to the button. `dateField` is a whole date field: the text field, its calendar
+// and the day the core read in it ("= Dec 6, 2026"), as every form but the log form uses it (that
+// one reads the date back from its credit preview).
 
-import { h, replaceChildren, svg, uniqueId } from './dom.js';
+import { appInfo, readDate as readTypedDate } from './api.js';
+import { h, replaceChildren, svg, textField, uniqueId } from './dom.js';
 import { formatDate, formatMonth, parseIsoDate, toIsoDate } from './format.js';
 
 const weekdayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short' });
@@ -30,7 +33,8 @@ function calendarIcon() {
 
 /**
  * Puts a calendar button beside `input` (inside a `.input-row` wrapper, so errors land after
- * both). `max` (ISO) disables later days, e.g. today for a completion date. `readDate` returns
+ * both). `max` (ISO, or a function answering it) disables later days, e.g. today for a completion
+ * date. `readDate` returns
  * the date the field currently holds as the core read it (ISO) or null; the calendar opens there.
  */
 export function attachDatePicker(input, { label, max = null, readDate = () => null }) {
@@ -44,7 +48,7 @@ export function attachDatePicker(input, { label, max = null, readDate = () => nu
   input.replaceWith(row);
   row.append(input, button, popup);
 
-  const maxDate = parseIsoDate(max);
+  let maxDate = null; // read again each time the calendar opens
   let shown = null; // first day of the month on screen
   let focused = null; // the day that has the keyboard focus
 
@@ -121,6 +125,7 @@ export function attachDatePicker(input, { label, max = null, readDate = () => nu
   }
 
   function open() {
+    maxDate = parseIsoDate(typeof max === 'function' ? max() : max);
     popup.hidden = false;
     button.setAttribute('aria-expanded', 'true');
     document.addEventListener('pointerdown', closeOnOutside, true);
@@ -158,4 +163,59 @@ export function attachDatePicker(input, { label, max = null, readDate = () => nu
   });
 
   return button;
+}
+
+// Recert's today (the clock, or --today), asked once: the calendar of a day that cannot be in the
+// future (earned, renewed) offers no later day.
+let today = null;
+let askedForToday = false;
+function recertToday() {
+  if (!askedForToday) {
+    askedForToday = true;
+    appInfo().then((info) => { today = info.today; }).catch((error) => console.error('Could not read today:', error));
+  }
+  return today;
+}
+
+/**
+ * A labelled date field (`textField`'s options) with its calendar and, under it, the day the core
+ * reads in what was typed: "= Dec 6, 2026", nothing while it reads no date. `notAfterToday`: the
+ * calendar offers no day after today (the core refuses a future date there).
+ */
+export function dateField({ notAfterToday = false, ...options }) {
+  const max = notAfterToday ? recertToday : null;
+  const field = textField({ placeholder: 'YYYY-MM-DD', ...options });
+  const input = field.querySelector('input');
+  const echo = h('p', { class: 'echo', id: `${options.id}-echo`, 'aria-live': 'polite' });
+  let read = null; // the ISO day last read, so the calendar opens on a US date typed a moment ago
+  if (notAfterToday) recertToday();
+  attachDatePicker(input, {
+    label: options.label,
+    max,
+    readDate: () => (parseIsoDate(input.value.trim()) ? input.value.trim() : read),
+  });
+  input.closest('.input-row').after(echo);
+  input.setAttribute('aria-describedby', [input.getAttribute('aria-describedby'), echo.id].filter(Boolean).join(' '));
+  let asked = 0;
+  async function readBack() {
+    const text = input.value.trim();
+    asked += 1;
+    const thisAsk = asked;
+    let day = null;
+    if (text) {
+      try {
+        day = await readTypedDate(text);
+      } catch (error) {
+        console.error('Could not read the date back:', error);
+      }
+    }
+    // A later keystroke's answer wins.
+    if (thisAsk !== asked) return;
+    read = day;
+    echo.textContent = day ? `= ${formatDate(day)}` : '';
+    echo.dataset.date = day ?? '';
+  }
+  input.addEventListener('input', readBack);
+  if (input.value.trim()) readBack();
+  return field;
 }

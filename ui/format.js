@@ -19,7 +19,10 @@ const countFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 
 export function parseIsoDate(iso) {
   const match = ISO_DATE.exec(iso ?? '');
   if (!match) return null;
-  return new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  const [year, month, day] = [Number(match[1]), Number(match[2]) - 1, Number(match[3])];
+  const date = new Date(year, month, day);
+  // Date rolls an impossible day over (2026-13-45 would be Feb 14, 2027): that is no date.
+  return date.getFullYear() === year && date.getMonth() === month && date.getDate() === day ? date : null;
 }
 
 export function toIsoDate(date) {

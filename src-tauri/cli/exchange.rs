@@ -206,7 +206,12 @@ pub fn list_backups(recert: &Recert, json: bool) -> Outcome {
             BackupKind::BeforeMigration => "before an upgrade",
             BackupKind::BeforeRestore => "before a restore",
         };
-        let when = backup.written_at.clone().unwrap_or_else(|| "date unknown".into());
+        // In the user's local time where the name holds the moment; a daily backup's name holds the day.
+        let when = match (backup.written_at_utc, &backup.written_at) {
+            (Some(moment), _) => moment.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S").to_string(),
+            (None, Some(day)) => day.clone(),
+            (None, None) => "date unknown".into(),
+        };
         out!("{when:<24} {kind:<18} {:>8} KB  {}", backup.size_bytes.div_ceil(1024), backup.path.display())?;
     }
     Ok(())

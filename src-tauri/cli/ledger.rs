@@ -136,18 +136,24 @@ pub fn activities(recert: &Recert, json: bool) -> Outcome {
     if list.is_empty() {
         out!("No activities logged yet. Log one: recert log --title T --date YYYY-MM-DD --hours H")?;
     }
+    // Credentials by name ("CSCS"), in their own unit, as the rest of the output names them.
+    let held = recert.credentials()?;
+    let named = |id: i64| held.iter().find(|c| c.id == id);
     for entry in &list {
         let a = &entry.activity;
-        if a.opening_balance_for.is_some() {
+        if let Some(id) = a.opening_balance_for {
             let credit = entry.credits.first();
             let units = credit.map(|c| c.units.to_string()).unwrap_or_default();
             let category = credit.and_then(|c| c.category.as_ref()).map(|c| format!(" in {c}")).unwrap_or_default();
-            let whose = a.opening_balance_for.map(|id| format!("credential {id}")).unwrap_or_default();
-            out!("{}  #{} {} — {units} units{category} for {whose}", a.completed_on, a.id, a.title)?;
+            let unit = named(id).and_then(|c| c.rules.unit.clone()).unwrap_or_else(|| "units".into());
+            let whose = named(id).map(|c| c.abbreviation.clone()).unwrap_or_else(|| format!("credential {id}"));
+            out!("{}  #{} {} — {units} {unit}{category} for {whose}", a.completed_on, a.id, a.title)?;
             continue;
         }
         let provider = a.provider.as_ref().map(|p| format!(" ({p})")).unwrap_or_default();
-        out!("{}  #{} {}{provider} — {} h, {}", a.completed_on, a.id, a.title, a.hours, a.cost)?;
+        // A course logged without a cost has none: "$0.00" would say it was free.
+        let cost = if a.cost.0 == 0 { "no cost given".to_string() } else { a.cost.to_string() };
+        out!("{}  #{} {}{provider} — {} h, {cost}", a.completed_on, a.id, a.title, a.hours)?;
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{approx, Recert};
+use super::{approx, Recert, Run, TODAY};
 
 fn units_of(logged: &Value, credential: i64) -> f64 {
     logged["outcomes"].as_array().unwrap().iter().find(|o| o["credential_id"] == credential).unwrap()["units"]
@@ -213,4 +213,34 @@ fn a_course_waits_for_the_bodies_that_must_approve_it() {
     let nasm_again = other.add("nasm-cpt", "2025-02-10");
     other.ok(&["import-csv", sheet.to_str().unwrap()]);
     assert!(approx(&other.status_of(nasm_again)["units_earned"], 0.7));
+}
+
+#[test]
+fn the_activity_list_names_credentials_and_says_when_no_cost_was_given() {
+    let recert = Recert::new();
+    recert.ok(&["add", "--preset", "nsca-cscs", "--earned", "2015-06-01", "--already-earned", "3.0:A"]);
+    recert.ok(&["log", "--title", "Mobility webinar", "--date", "2026-05-01", "--hours", "2"]);
+    recert.ok(&["log", "--title", "Workshop", "--date", "2026-05-02", "--hours", "8", "--cost", "149"]);
+    let text = recert.ok(&["activities"]).stdout;
+    assert!(text.contains("Earned before Recert — 3.0 CEU in A for CSCS"), "{text}");
+    assert!(text.contains("Mobility webinar — 2.0 h, no cost given"), "{text}");
+    assert!(text.contains("Workshop — 8.0 h, $149.00"), "{text}");
+    assert!(!text.contains("credential 1") && !text.contains("$0.00"), "{text}");
+}
+
+#[test]
+fn backups_are_listed_in_local_time() {
+    let recert = Recert::new();
+    recert.add("nsca-cscs", "2015-06-01");
+    let backups = recert.data_dir().join("backups");
+    std::fs::create_dir_all(&backups).unwrap();
+    std::fs::copy(recert.data_dir().join("recert.sqlite3"), backups.join("recert-20261128T091500Z.sqlite3")).unwrap();
+    let run = Run::from(recert.command(TODAY, &["backups"]).env("TZ", "America/New_York").output().unwrap());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let line = run.stdout.lines().find(|l| l.contains("recert-20261128T091500Z")).unwrap();
+    assert!(line.starts_with("2026-11-28 04:15:00 "), "09:15 UTC is 04:15 in New York: {line}");
+    // The window gets the moment itself.
+    let listed = recert.ok(&["backups", "--json"]).json();
+    let manual = listed.as_array().unwrap().iter().find(|b| b["kind"] == "manual").unwrap();
+    assert_eq!(manual["written_at_utc"], "2026-11-28T09:15:00Z");
 }

@@ -1,6 +1,7 @@
 //! End-to-end tests of the real Recert window (WebKitGTK through tauri-driver), run by
 //! `make test` under Xvfb with a private D-Bus session.
 
+mod access;
 mod background;
 mod first_hour;
 mod logging;

@@ -4,6 +4,7 @@
 import { addCredential, getCatalog, searchCatalog } from '../api.js';
 import { checkboxField, h, replaceChildren, selectField, textField } from '../dom.js';
 import { clearErrors, clearFieldError, flash, showError } from '../feedback.js';
+import { dateField } from '../date-picker.js';
 import { formatNumber } from '../format.js';
 import { alreadyEarnedFields, alreadyEarnedValues } from './already-earned.js';
 import { provenanceList, rulesFromPreset, rulesList } from './rules.js';
@@ -189,8 +190,8 @@ function certificatePart(alreadyEarned) {
   return h('fieldset', { class: 'form-section' },
     h('legend', null, 'Your certificate'),
     h('div', { class: 'field-grid' },
-      textField({ id: 'earned-on', label: 'Earned on', placeholder: DATE_HINT, field: 'earned', hint: 'The date on your certificate or card (YYYY-MM-DD).' }),
-      textField({ id: 'expires', label: 'Current expiry (if you know it)', placeholder: DATE_HINT, field: 'expires', hint: 'From your certificate or account: it wins over the computed date. Enough on its own.' }),
+      dateField({ notAfterToday: true, id: 'earned-on', label: 'Earned on', placeholder: DATE_HINT, field: 'earned', hint: 'The date on your certificate or card: YYYY-MM-DD or MM/DD/YYYY, or pick it from the calendar.' }),
+      dateField({ id: 'expires', label: 'Current expiry (if you know it)', placeholder: DATE_HINT, field: 'expires', hint: 'From your certificate or account: it wins over the computed date. Enough on its own.' }),
       textField({ id: 'number', label: 'Certificate number (optional)', field: 'number' })),
     checkboxField({ id: 'member', label: 'I am a member of this body (member renewal fee applies)', field: 'member' }),
     alreadyEarned,

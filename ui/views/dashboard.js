@@ -151,7 +151,7 @@ function credentialCard(status, app) {
   const deadlineId = uniqueId('card-deadline');
   const actionId = uniqueId('card-action');
   const open = () => app.navigate(`#/credential/${status.id}`);
-  return h('article', {
+  return h('div', { // a link to the detail (an article may not take the link role)
     class: `credential-card status-${status.status}`,
     'data-credential-id': String(status.id),
     'data-status': status.status,

@@ -7,7 +7,7 @@ import {
 } from '../api.js';
 import { checkboxField, h, replaceChildren, textField } from '../dom.js';
 import { confirmDialog, flash } from '../feedback.js';
-import { formatNumber, formatUnits } from '../format.js';
+import { dateElement, dateTimeElement, formatNumber, formatUnits } from '../format.js';
 
 /** A path field with a button that fills it from the desktop's dialog. */
 export function pathField({ id, label, hint, choose }) {
@@ -17,7 +17,10 @@ export function pathField({ id, label, hint, choose }) {
     const path = await choose();
     if (path) field.querySelector('input').value = path;
   });
-  field.querySelector('input').after(button);
+  const input = field.querySelector('input');
+  const row = h('div', { class: 'input-row path-row' });
+  input.replaceWith(row);
+  row.append(input, button);
   return field;
 }
 
@@ -148,10 +151,13 @@ export function calendarSection(settings) {
     ? ['Kept up to date: ', h('code', { class: 'path', id: 'calendar-current' }, settings.calendar_file)]
     : ['No calendar file is kept up to date.']);
   const shown = h('p', { id: 'calendar-state' }, current());
+  // Stop is offered only while a file is kept: there is nothing to stop otherwise.
+  const stop = h('button', { type: 'button', class: 'button', id: 'calendar-stop', hidden: !settings.calendar_file, on: { click: () => save('') } }, 'Stop');
   const save = async (path) => {
     try {
       settings.calendar_file = await setCalendarFile(path);
       replaceChildren(shown, current());
+      stop.hidden = !settings.calendar_file;
       replaceChildren(result, path ? '✓ Written now, and after every change.' : 'Stopped.');
     } catch (error) {
       replaceChildren(result, h('p', { class: 'form-error', role: 'alert' }, error.message));
@@ -165,11 +171,17 @@ export function calendarSection(settings) {
     pathField({ id: 'calendar-path', label: 'Calendar file (.ics)', choose: () => chooseSavePath('calendar', 'recert-deadlines.ics') }),
     h('div', { class: 'actions start' },
       h('button', { type: 'button', class: 'button primary', id: 'calendar-save', on: { click: () => save(pathOf(root, 'calendar-path')) } }, 'Keep it up to date'),
-      h('button', { type: 'button', class: 'button', id: 'calendar-stop', on: { click: () => save('') } }, 'Stop')),
+      stop),
     result);
 }
 
 // --- backups ----------------------------------------------------------------------------------------
+
+/** When a backup was written, in local time; a daily backup's name holds only the day. */
+function writtenAt(backup) {
+  if (backup.written_at_utc) return dateTimeElement(backup.written_at_utc, 'backup-time');
+  return backup.written_at ? dateElement(backup.written_at, 'backup-time') : 'date unknown';
+}
 
 const KIND_WORDS = { daily: 'Daily', manual: 'On demand', before_migration: 'Before an upgrade', before_restore: 'Before a restore' };
 
@@ -203,7 +215,7 @@ export async function backupsSection(app) {
   }
   const list = backups.length
     ? h('ul', { class: 'plain-list backup-list', id: 'backup-list' }, backups.map((backup) => h('li', { 'data-file': backup.file_name },
-      h('span', null, h('strong', null, KIND_WORDS[backup.kind] ?? backup.kind), ` · ${backup.written_at ?? 'date unknown'} · ${formatNumber(Math.ceil(backup.size_bytes / 1024))} KB `),
+      h('span', null, h('strong', null, KIND_WORDS[backup.kind] ?? backup.kind), ' · ', writtenAt(backup), ` · ${formatNumber(Math.ceil(backup.size_bytes / 1024))} KB `),
       h('button', { type: 'button', class: 'button small restore-backup', on: { click: () => restoreFlow(backup.path, app, result) } }, 'Restore'))))
     : h('p', { class: 'hint', id: 'backup-list' }, 'No backups yet. Recert writes one each day you change something.');
   return h('section', { class: 'panel', id: 'backups', 'aria-labelledby': 'backups-title' },

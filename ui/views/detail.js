@@ -4,6 +4,7 @@
 import {
   auditPacket, credentialDetail, editCredential, openProof, removeCredential, renewCredential, settleCredit, undoRenewal,
 } from '../api.js';
+import { dateField } from '../date-picker.js';
 import { checkboxField, h, selectField, textField } from '../dom.js';
 import { clearErrors, clearFieldError, confirmDialog, flash, showError } from '../feedback.js';
 import {
@@ -64,7 +65,7 @@ function progressSection(status, app) {
       status.kind === 'cpr_aed' ? '' : ` · ${formatNumber(status.activity_count)} ${status.activity_count === 1 ? 'activity' : 'activities'} logged`),
     progressBlock(status, app),
     status.shortfall > 0 ? h('p', null, `Still needed: ${formatUnits(status.shortfall, status.unit)}`,
-      status.pace_per_month ? ` (about ${formatUnits(status.pace_per_month, status.unit)} a month)` : '') : null,
+      status.pace_text ? ` (${status.pace_text})` : '') : null,
     categoriesTable(status),
     status.categories.length ? h('p', { class: 'hint' }, '“Credited” is what your courses gave; “Counts” is what remains after each category’s maximum.') : null);
 }
@@ -159,7 +160,7 @@ function creditsSection(detail, app) {
     h('td', null, standingCell(credit, status, app)),
     h('td', null, proofButton(credit, statusLine))));
   return section('Credits', 'credits',
-    table(['Date', 'Activity', 'Units', 'Category', 'Cycle', 'Counts', 'Proof'], rows, 'Credits'), statusLine);
+    table(['Date', 'Activity', 'Units', 'Category', 'Cycle', 'Counts', 'Proof'], rows, 'Credits, one row per activity'), statusLine);
 }
 
 function pastCyclesSection(detail, app) {
@@ -204,9 +205,9 @@ function renewSection(detail, app) {
     : `The fee you paid; usually ${formatMoney(status.renewal_fee_cents)}.`;
   const form = h('form', { id: 'renew-form', class: 'form', novalidate: true },
     h('div', { class: 'field-grid' },
-      textField({ id: 'renew-date', label: 'Renewed on', placeholder: 'YYYY-MM-DD', field: 'date', required: true, hint: 'The day you completed the renewal (YYYY-MM-DD).' }),
+      dateField({ notAfterToday: true, id: 'renew-date', label: 'Renewed on', field: 'date', required: true, hint: 'The day you completed the renewal: YYYY-MM-DD or MM/DD/YYYY, or pick it from the calendar.' }),
       textField({ id: 'renew-fee', label: 'Fee paid (USD, optional)', inputmode: 'decimal', field: 'fee', hint: feeHint }),
-      textField({ id: 'renew-expires', label: 'New expiry (optional)', placeholder: 'YYYY-MM-DD', field: 'expires', hint: 'Only if your new certificate shows a different date than the rule gives.' })),
+      dateField({ id: 'renew-expires', label: 'New expiry (optional)', field: 'expires', hint: 'Only if your new certificate shows a different date than the rule gives.' })),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button primary', id: 'renew-button' }, 'Record renewal')));
   form.addEventListener('input', (event) => clearFieldError(event.target.closest('.field')));
   form.addEventListener('submit', async (event) => {
@@ -254,7 +255,7 @@ function editableFields(credential) {
   const fields = [
     text('edit-name', 'name', 'Name', 'name', credential.name),
     text('edit-number', 'number', 'Certificate number', 'number', credential.number),
-    text('edit-expires', 'expires', 'Current cycle ends', 'expires', credential.cycle_end, { placeholder: 'YYYY-MM-DD', hint: 'The expiry on your certificate (YYYY-MM-DD).' }),
+    { ...text('edit-expires', 'expires', 'Current cycle ends', 'expires', credential.cycle_end), build: () => dateField({ id: 'edit-expires', label: 'Current cycle ends', field: 'expires', value: credential.cycle_end, hint: 'The expiry on your certificate (YYYY-MM-DD or MM/DD/YYYY).' }) },
   ];
   if (credential.kind !== 'cpr_aed') {
     fields.push(

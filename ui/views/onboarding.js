@@ -6,6 +6,7 @@
 import { getCatalog, searchCatalog, setUp } from '../api.js';
 import { checkboxField, h, replaceChildren, textField } from '../dom.js';
 import { clearErrors, clearFieldError, flash, showError } from '../feedback.js';
+import { dateField } from '../date-picker.js';
 import { formatNumber } from '../format.js';
 import { alreadyEarnedFields, alreadyEarnedValues } from './already-earned.js';
 
@@ -107,9 +108,9 @@ function credentialRow(index, preset) {
     h('legend', null, title),
     identity,
     h('div', { class: 'field-grid' },
-      textField({ id: `w-${index}-earned`, label: isCard ? 'Issued on' : 'Earned on', placeholder: 'YYYY-MM-DD', field: `${index}.earned`,
+      dateField({ notAfterToday: true, id: `w-${index}-earned`, label: isCard ? 'Issued on' : 'Earned on', placeholder: 'YYYY-MM-DD', field: `${index}.earned`,
         hint: preset ? 'The date on your certificate or card.' : 'Optional when you give the expiry.' }),
-      textField({ id: `w-${index}-expires`, label: 'Current expiry (if you know it)', placeholder: 'YYYY-MM-DD', field: `${index}.expires`,
+      dateField({ id: `w-${index}-expires`, label: 'Current expiry (if you know it)', placeholder: 'YYYY-MM-DD', field: `${index}.expires`,
         hint: 'From your certificate or account: it wins over the computed date.' }),
       isCard ? null : textField({ id: `w-${index}-number`, label: 'Credential number (optional)', field: `${index}.number` })),
     isCard ? null : checkboxField({ id: `w-${index}-member`, label: `I am a member of ${preset?.body_short ?? 'this body'}`, field: `${index}.member` }),

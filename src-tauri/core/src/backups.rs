@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -34,6 +34,9 @@ pub struct Backup {
     pub kind: BackupKind,
     /// When it was written, read from its name (UTC).
     pub written_at: Option<String>,
+    /// The moment it was written, where its name holds the time (every kind but the daily one,
+    /// whose name holds the day): for showing it in the user's local time.
+    pub written_at_utc: Option<DateTime<Utc>>,
     pub size_bytes: u64,
 }
 
@@ -74,6 +77,14 @@ fn written_at(name: &str) -> Option<String> {
     })
 }
 
+/// "20261128T091500Z" in a name, as a moment.
+fn written_instant(name: &str) -> Option<DateTime<Utc>> {
+    name.split(|c: char| !c.is_ascii_alphanumeric()).find_map(|part| {
+        let stamp = NaiveDateTime::parse_from_str(part.strip_suffix('Z')?, "%Y%m%dT%H%M%S").ok()?;
+        Some(stamp.and_utc())
+    })
+}
+
 /// Every backup in `data_dir/backups/`, newest first.
 pub fn list(data_dir: &Path) -> Result<Vec<Backup>> {
     let dir = data_dir.join(BACKUPS_DIR);
@@ -93,6 +104,7 @@ pub fn list(data_dir: &Path) -> Result<Vec<Backup>> {
             path: entry.path(),
             kind: kind_of(&name),
             written_at: written_at(&name),
+            written_at_utc: written_instant(&name),
             size_bytes,
             file_name: name,
         });
@@ -169,5 +181,10 @@ mod tests {
         assert_eq!(kind_of("recert-v3-before-migration-20261128T091500Z.sqlite3"), BackupKind::BeforeMigration);
         assert_eq!(written_at("recert-20261128T091500Z.sqlite3").as_deref(), Some("2026-11-28 09:15:00 UTC"));
         assert_eq!(written_at("recert-auto-20261128.sqlite3").as_deref(), Some("2026-11-28"));
+        assert_eq!(
+            written_instant("recert-before-restore-20261128T091500Z.sqlite3").map(|t| t.to_rfc3339()).as_deref(),
+            Some("2026-11-28T09:15:00+00:00")
+        );
+        assert_eq!(written_instant("recert-auto-20261128.sqlite3"), None);
     }
 }

@@ -188,8 +188,9 @@ pub fn candidates(report: &CredentialReport, lead_times: &LeadTimes, today: Naiv
             push(ReminderKind::Deadline, lead, due_on, title, body);
             if let (Some(short), Some(unit)) = (report.progress.shortfall, &rules.unit) {
                 if short.0 > 0 {
-                    let pace =
-                        report.progress.pace_per_month.map(|p| format!(" (about {p} a month)")).unwrap_or_default();
+                    let pace = crate::status::pace_phrase(report.progress.pace_per_month, (end - today).num_days())
+                        .map(|phrase| format!(" ({phrase})"))
+                        .unwrap_or_default();
                     push(
                         ReminderKind::Shortfall,
                         lead,

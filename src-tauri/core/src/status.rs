@@ -4,7 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use crate::amount::Cents;
+use crate::amount::{Cents, Units};
 use crate::credential::{Credential, CredentialKind};
 use crate::progress::{progress, CycleTotals, Progress};
 use crate::rules::Coverage;
@@ -461,7 +461,10 @@ fn next_action(
                     }
                     text
                 }
-                None => format!("Log {short} more {unit} by {end} (about {pace} a month)"),
+                None => match pace_phrase(Some(pace), (end - today).num_days()) {
+                    Some(phrase) => format!("Log {short} more {unit} by {end} ({phrase})"),
+                    None => format!("Log {short} more {unit} by {end}"),
+                },
             },
             (Some(short), None) if short.0 > 0 => format!("Log {short} more {unit} by {end}"),
             (None, _) if progress.prorated => format!(
@@ -473,6 +476,19 @@ fn next_action(
             _ => format!("Requirements met: renew by {end} — {}", money(fee)),
         },
     }
+}
+
+/// How soon the units are needed, as a person says it: "about 0.4 a month" (rounded up to a
+/// tenth) while two months or more are left, else the days left ("25 days left"): a monthly pace
+/// larger than what is left to do ("about 3.96 a month" with 25 days to go) says nothing.
+pub fn pace_phrase(pace_per_month: Option<Units>, days_left: i64) -> Option<String> {
+    let pace = pace_per_month?;
+    Some(match days_left {
+        ..=0 => return None,
+        1 => "1 day left".to_string(),
+        2..=59 => format!("{days_left} days left"),
+        _ => format!("about {} a month", Units((pace.0 + 9) / 10 * 10)),
+    })
 }
 
 #[cfg(test)]
@@ -559,6 +575,18 @@ mod tests {
         assert!(r.unknowns.contains(&"renewal fee unknown — check with NSCA".to_string()), "{:?}", r.unknowns);
         assert_eq!(r.renewal_fee, None);
         assert_eq!(r.amount_due, None);
+    }
+
+    #[test]
+    fn the_pace_is_said_as_a_person_says_it() {
+        // 3.3 CEU short with 25 days left: not "about 4.02 a month", which is more than is left.
+        assert_eq!(pace_phrase(Some(Units(402)), 25).as_deref(), Some("25 days left"));
+        assert_eq!(pace_phrase(Some(Units(3000)), 1).as_deref(), Some("1 day left"));
+        // Months ahead: a monthly pace, rounded up to a tenth.
+        assert_eq!(pace_phrase(Some(Units(121)), 400).as_deref(), Some("about 1.3 a month"));
+        assert_eq!(pace_phrase(Some(Units(40)), 60).as_deref(), Some("about 0.4 a month"));
+        assert_eq!(pace_phrase(None, 25), None);
+        assert_eq!(pace_phrase(Some(Units(100)), 0), None);
     }
 
     #[test]

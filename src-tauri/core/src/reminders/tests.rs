@@ -152,7 +152,8 @@ fn text_says_what_by_when_and_how_much() {
     assert_eq!(deadline.title, "ACSM-CPT renewal due in 14 days");
     assert_eq!(deadline.body, "Renew ACSM-CPT by Dec 31, 2026 — $60.00.");
     let shortfall = due.iter().find(|r| r.kind == ReminderKind::Shortfall).unwrap();
-    assert!(shortfall.body.starts_with("Log 45.0 more CEC by Dec 31, 2026 (about"), "{}", shortfall.body);
+    // 45 CEC in 14 days: the days left, not "about 97.8 a month".
+    assert_eq!(shortfall.body, "Log 45.0 more CEC by Dec 31, 2026 (14 days left) to renew ACSM-CPT.");
     assert_eq!(deadline.key, "1:2026-12-31:deadline:14");
 }
 

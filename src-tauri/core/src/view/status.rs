@@ -73,6 +73,8 @@ pub struct StatusView {
     pub unit: Option<String>,
     pub shortfall: Option<f64>,
     pub pace_per_month: Option<f64>,
+    /// The pace in words: "about 0.4 a month", or "25 days left" when under two months remain.
+    pub pace_text: Option<String>,
     /// Clock hours of courses that would close the shortfall, where the body's rate is known.
     pub hours_needed: Option<f64>,
     pub prorated: bool,
@@ -119,6 +121,7 @@ impl From<&CredentialReport> for StatusView {
             unit: credential.rules.unit.clone(),
             shortfall: progress.shortfall.map(number),
             pace_per_month: progress.pace_per_month.map(number),
+            pace_text: crate::status::pace_phrase(progress.pace_per_month, report.days_left),
             hours_needed: progress.hours_needed.map(|h| h.as_f64()),
             prorated: progress.prorated,
             categories: progress
