@@ -32,7 +32,10 @@ export function fillInButton(status, key, app) {
       click: async (event) => {
         event.stopPropagation();
         const { openFillIn } = await import('./fill-in.js');
-        openFillIn(button, { credentialId: status.id, key, abbreviation: status.abbreviation, kind: status.kind, app });
+        openFillIn(button, {
+          credentialId: status.id, key, abbreviation: status.abbreviation, kind: status.kind, app,
+          hint: key === 'renewal_fee' && status.last_published_fee ? `Last published: ${status.last_published_fee}. Not this cycle’s fee: check with ${status.body_short}.` : null,
+        });
       },
     },
   }, 'Enter');
@@ -50,19 +53,26 @@ export function progressBlock(status, app) {
       h('span', { class: 'unknown' }, unknownText), ' ', app ? fillInButton(status, 'units_required', app) : null);
   }
   const textId = uniqueId('progress-text');
-  const met = earned >= required;
+  // Met only when nothing is short, category minimums included: 2.1 CEU of courses without the
+  // CPR/AED card NASM counts is not a full bar.
+  const short = status.shortfall ?? 0;
+  const met = short <= 0 && earned >= required;
+  const toward = Math.min(status.units_toward ?? earned, required);
   // <progress> needs a positive max; a requirement of 0 (prorated away) counts as done.
   const bar = h('progress', {
     class: `progress${met ? ' progress-met' : ''}`,
     max: String(Math.max(required, 0.01)),
-    value: String(required > 0 ? Math.min(earned, required) : 0.01),
+    value: String(required > 0 ? toward : 0.01),
     'aria-labelledby': textId,
     'data-earned': String(earned),
     'data-required': String(required),
   });
-  const label = required > 0
+  let label = required > 0
     ? `${formatUnits(earned, unit)} of ${formatUnits(required, unit)}`
     : `No ${unit ?? 'units'} required this cycle`;
+  if (required > 0 && short > 0 && earned >= required) {
+    label = `${formatUnits(toward, unit)} of ${formatUnits(required, unit)} counted (${formatNumber(earned)} logged)`;
+  }
   return h('div', { class: 'progress-row' }, bar,
     h('span', { class: 'progress-text', id: textId }, label, status.prorated ? ' (prorated)' : ''));
 }
@@ -74,7 +84,9 @@ export function moneyLine(status, app) {
     h('span', null, `${renewalCostName(status.kind)}: `,
       h('span', { class: feeUnknown ? 'unknown' : 'amount' },
         moneyOrUnknown(status.renewal_fee_cents, status.body_short)),
-      feeUnknown && app ? [' ', fillInButton(status, 'renewal_fee', app)] : null),
+      feeUnknown && app ? [' ', fillInButton(status, 'renewal_fee', app)] : null,
+      feeUnknown && status.last_published_fee
+        ? h('span', { class: 'hint last-published-fee' }, ` (last published: ${status.last_published_fee})`) : null),
   ];
   if (status.fee_note) parts.push(h('span', { class: 'hint fee-note' }, ` (${status.fee_note})`));
   if (status.status === 'grace') {
@@ -114,8 +126,10 @@ export function confirmExpiryPanel(status, app, { withReason = false } = {}) {
       withReason ? h('span', { class: 'hint block' }, status.confirm_expiry_reason) : null),
     h('div', { class: 'actions' },
       // Inside a card the buttons keep Enter and clicks to themselves (the card opens the detail).
-      h('button', { type: 'button', class: 'button small primary confirm-expiry-button', on: { click: confirm, keydown: stopHere } }, 'The date is right'),
-      h('button', { type: 'button', class: 'button small change-expiry-button', on: { click: change, keydown: stopHere } }, 'Enter the date')),
+      h('button', { type: 'button', class: 'button small primary confirm-expiry-button', on: { click: confirm, keydown: stopHere } },
+        status.confirm_expiry_question ? 'Yes, I renewed' : 'The date is right'),
+      h('button', { type: 'button', class: 'button small change-expiry-button', on: { click: change, keydown: stopHere } },
+        status.confirm_expiry_question ? 'No: enter my expiry' : 'Enter the date')),
     statusLine);
 }
 

@@ -190,13 +190,15 @@ pub fn candidates(report: &CredentialReport, lead_times: &LeadTimes, today: Naiv
                 if short.0 > 0 {
                     let pace =
                         report.progress.pace_per_month.map(|p| format!(" (about {p} a month)")).unwrap_or_default();
-                    push(
-                        ReminderKind::Shortfall,
-                        lead,
-                        due_on,
-                        format!("{name}: {short} {unit} still needed"),
-                        format!("Log {short} more {unit} by {}{pace} to renew {name}.", human_date(end)),
-                    );
+                    // What is missing is a category (NASM's CPR/AED card): say which, not hours.
+                    let body = match crate::status::category_only(&report.progress)
+                        .then(|| crate::status::category_action(credential, &report.progress))
+                        .flatten()
+                    {
+                        Some(action) => format!("{}.", action.replace(&end.to_string(), &human_date(end))),
+                        None => format!("Log {short} more {unit} by {}{pace} to renew {name}.", human_date(end)),
+                    };
+                    push(ReminderKind::Shortfall, lead, due_on, format!("{name}: {short} {unit} still needed"), body);
                 }
             }
         }
@@ -240,7 +242,11 @@ pub fn candidates(report: &CredentialReport, lead_times: &LeadTimes, today: Naiv
             ReminderKind::LateFee,
             0,
             after,
-            format!("{name} deadline passed: late fee now applies"),
+            match report.late_fee {
+                Some(fee) if fee.0 > 0 => format!("{name} deadline passed: a {fee} late fee now applies"),
+                Some(_) => format!("{name} deadline passed: renew in the grace period"),
+                None => format!("{name} deadline passed: late fee now applies (amount unknown)"),
+            },
             format!(
                 "Renew {name} by {} with {late} ({}).",
                 human_date(last),
@@ -252,7 +258,7 @@ pub fn candidates(report: &CredentialReport, lead_times: &LeadTimes, today: Naiv
             let consequence = rules
                 .after_grace
                 .clone()
-                .unwrap_or_else(|| format!("check with {} what follows", credential.body_short));
+                .unwrap_or_else(|| format!("check with {} what follows.", credential.body_short));
             push(
                 ReminderKind::GraceEnding,
                 lead,

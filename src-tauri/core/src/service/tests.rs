@@ -314,9 +314,9 @@ fn an_assumed_deadline_stays_unconfirmed_until_the_user_says() {
     let report = &recert.status(today).unwrap()[0];
     assert_eq!(
         report.confirm_expiry.as_deref(),
-        Some("Check 2026-12-31 against your certificate or your NSCA account.")
+        Some("Did you renew in 2023? Then 2026-12-31 is your deadline, as for everyone who holds CSCS.")
     );
-    assert!(report.confirm_expiry_reason.as_deref().unwrap().contains("assuming every earlier renewal"));
+    assert!(report.confirm_expiry_reason.as_deref().unwrap().contains("assumed you renewed"));
     assert!(recert.confirm_expiry(cscs.id).unwrap().expiry_confirmed);
     assert_eq!(recert.status(today).unwrap()[0].confirm_expiry, None);
 
@@ -434,6 +434,7 @@ fn an_opening_balance_counts_from_the_first_minute_and_can_be_replaced() {
     assert_eq!((earned_in(cscs_report, "A"), earned_in(cscs_report, "C")), (Units(300), Units(150)));
     let nasm_report = reports.iter().find(|r| r.credential.id == nasm.id).unwrap();
     assert_eq!(nasm_report.progress.units_earned, Units(0), "credited only to its own credential");
+    assert_eq!(cscs_report.activity_count, 0, "a balance is not an activity: Costs counts courses");
 
     // The balance is in the ledger, visible, dated on the cycle's first day.
     let ledger = recert.activities().unwrap();
@@ -613,6 +614,8 @@ fn a_spreadsheet_exported_by_recert_imports_back_unchanged() {
         "{text}"
     );
     assert!(text.contains("\"Acme, \"\"Inc\"\"\""), "quoted as spreadsheets expect: {text}");
+    // The opening balance is marked as one, with no made-up date, hours or cost.
+    assert!(text.contains("\r\n,Earned before Recert,,,,C,1.50,,\r\n"), "{text}");
 
     let (_other_dir, mut fresh) = open();
     trainer(&mut fresh, false);
@@ -623,6 +626,11 @@ fn a_spreadsheet_exported_by_recert_imports_back_unchanged() {
     let report = fresh.import_csv(&sheet, ImportOptions::default(), now(), today).unwrap();
     assert_eq!(report.imported, 4, "{:?}", report.errors);
     assert_eq!(status_summary(&fresh), before);
+    let balance = fresh.activities().unwrap().into_iter().find(|a| a.activity.opening_balance_for.is_some());
+    assert!(balance.is_some(), "imported back as the balance it was, not as a course");
+    let mut again_sheet = Vec::new();
+    fresh.export_csv(&mut again_sheet).unwrap();
+    assert_eq!(again_sheet, sheet, "and exported again, the same file");
     assert_eq!(
         fresh.store().current_cycle_totals().unwrap(),
         fresh.store().current_cycle_totals_from_ledger().unwrap()
@@ -631,7 +639,12 @@ fn a_spreadsheet_exported_by_recert_imports_back_unchanged() {
     // The same file again: every line is a likely duplicate, and nothing is added.
     let again = fresh.import_csv(&sheet, ImportOptions::default(), now(), today).unwrap();
     assert_eq!((again.errors.len(), again.imported), (4, 0));
-    assert!(again.errors[0].to_string().contains("already in the ledger"), "{}", again.errors[0]);
+    assert!(
+        again.errors[0].to_string().contains("CSCS already has a balance earned before Recert"),
+        "{:?}",
+        again.errors
+    );
+    assert!(again.errors[1].to_string().contains("already in the ledger"), "{}", again.errors[1]);
     let forced = fresh.import_csv(&sheet, ImportOptions { allow_duplicates: true, ..Default::default() }, now(), today);
     assert_eq!(forced.unwrap().imported, 4);
 }
