@@ -287,6 +287,15 @@ pub fn is_resolved(kind: &str, cycle_end: &str, report: Option<&CredentialReport
     }
 }
 
+/// Whether the reminder with `key` (`credential:cycle_end:kind:lead_days`) no longer applies to
+/// the credentials as `reports` show them. A key Recert cannot read is kept (not resolved).
+pub fn key_is_resolved(key: &str, reports: &[CredentialReport]) -> bool {
+    let mut parts = key.splitn(4, ':');
+    let (Some(id), Some(cycle_end), Some(kind)) = (parts.next(), parts.next(), parts.next()) else { return false };
+    let Ok(id) = id.parse::<i64>() else { return false };
+    is_resolved(kind, cycle_end, reports.iter().find(|r| r.credential.id == id))
+}
+
 fn rules_lead_times(report: &CredentialReport, global: &LeadTimes) -> LeadTimes {
     report
         .credential

@@ -968,3 +968,43 @@ fn open_notifications_are_kept_for_another_process_to_take_over() {
         "forgotten when another session took over"
     );
 }
+
+#[test]
+fn a_notification_raised_only_by_a_mistaken_renewal_is_withdrawn_when_it_is_undone() {
+    use crate::reminders::{OpenNotification, ReminderKind};
+    let (_dir, mut recert) = open();
+    let today = d("2026-12-06");
+    // ACSM-CPT due Dec 31, 2026; the card is valid through Jan 31, 2027: no problem yet.
+    let form = CredentialForm {
+        preset: Some("acsm-cpt".into()),
+        earned_on: "2023-05-01".into(),
+        expires: Some("2026-12-31".into()),
+        ..Default::default()
+    };
+    let acsm = recert.add_credential(&form, now(), today).unwrap();
+    add_on(&mut recert, "cpr-aed-aha", "2025-01-10", "2026-12-06");
+    let before = recert.claim_due_reminders(today, now(), |_| true).unwrap();
+    assert!(before.iter().all(|r| r.kind != ReminderKind::Prerequisite), "{before:?}");
+    let shown = |id: u32, reminders: &[crate::reminders::Reminder]| OpenNotification {
+        bus: "unix:a".into(),
+        id,
+        title: reminders[0].title.clone(),
+        body: reminders[0].body.clone(),
+        reminder_keys: reminders.iter().map(|r| r.key.clone()).collect(),
+    };
+    recert.note_open_notification(&shown(1, &before), now()).unwrap();
+
+    // A renewal recorded by mistake: ACSM now runs to 2029, and the card lapses before it.
+    recert.renew(acsm.id, &renewal("2026-12-06", None), today).unwrap();
+    let mistaken = recert.claim_due_reminders(today, now(), |_| true).unwrap();
+    let card: Vec<_> = mistaken.into_iter().filter(|r| r.kind == ReminderKind::Prerequisite).collect();
+    assert_eq!(card.len(), 1, "the seconds of the mistake raise the card reminder");
+    recert.note_open_notification(&shown(2, &card), now()).unwrap();
+
+    recert.undo_renewal(acsm.id).unwrap();
+    let withdrawn = recert.withdraw_resolved_notifications("unix:a", today).unwrap();
+    assert_eq!(withdrawn.iter().map(|n| n.id).collect::<Vec<_>>(), vec![2], "only the mistake's notification");
+    let left = recert.notifications_to_take_over("unix:a", now()).unwrap();
+    assert_eq!(left.iter().map(|n| n.id).collect::<Vec<_>>(), vec![1], "the deadline's own notification stays");
+    assert!(recert.withdraw_resolved_notifications("unix:a", today).unwrap().is_empty());
+}
