@@ -188,9 +188,9 @@ function credentialCard(status, app) {
   confirmExpiryPanel(status, app),
   progressBlock(status, app),
   h('p', { class: 'next-action', id: actionId }, sentenceWithDates(status.next_action)),
-  // While units are still short, the next action says so; a category left short after the total
-  // is met is the one thing the card must add.
-  warningsList(status, { requirementProblems: !(status.shortfall > 0) || status.units_earned >= (status.units_required ?? Infinity) }),
+  // While anything is short the next action says what, category minimums included (NASM's CPR/AED
+  // card); the card adds the requirement's other problems only once nothing is short.
+  warningsList(status, { requirementProblems: !(status.shortfall > 0) }),
   moneyLine(status, app));
 }
 

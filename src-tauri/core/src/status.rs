@@ -457,9 +457,8 @@ pub fn category_action(credential: &Credential, progress: &Progress) -> Option<S
             let missing = category.missing;
             if category.is_cpr_card() {
                 format!(
-                    "Renew or record your CPR/AED card by {end}: {who} still needs the {missing} {unit} it counts \
-                     (\u{201c}{}\u{201d}), which no other course replaces",
-                    category.name
+                    "Renew or record your CPR/AED card by {end}: {who} counts it as {missing} {unit}, which no \
+                     other course replaces"
                 )
             } else {
                 format!(
