@@ -237,3 +237,16 @@ fn a_late_fee_of_unknown_amount_says_so() {
         .collect();
     assert_eq!(late[0].title, "ACE-CPT deadline passed: late fee now applies (amount unknown)");
 }
+
+#[test]
+fn a_missing_cpr_card_credit_is_named_not_hours_of_courses() {
+    let nasm = held(1, "nasm-cpt", "2025-03-01", None);
+    let mut totals = HashMap::from([(
+        1,
+        CycleTotals { by_category: vec![(Some("courses".into()), crate::amount::Units(210))], ..Default::default() },
+    )]);
+    let reports = reports(&[nasm], &mut totals, d("2026-12-06"), 90);
+    let due = due_now(&reports, &LeadTimes::default(), &ReminderHistory::default(), d("2026-12-06"));
+    let shortfall = due.iter().find(|r| r.kind == ReminderKind::Shortfall).unwrap();
+    assert!(shortfall.body.starts_with("Renew or record your CPR/AED card by Mar 1, 2027"), "{}", shortfall.body);
+}
