@@ -103,6 +103,19 @@ async fn the_dashboard_costs_and_log_tell_one_truth() {
     shot(&app, "#upcoming-costs", "truth-costs").await;
     shot(&app, "#late-fees", "truth-late-fees").await;
 
+    // The detail pages agree: ACE is due by the end of grace, and a CPR card has no late fee.
+    app.script(&format!("location.hash = '#/credential/{}'; return true;", ids["ace"])).await;
+    let on_ace_page = "return (document.querySelector('h1')?.textContent ?? '').includes('ACE');";
+    app.eventually("ACE's page", || async { app.script(on_ace_page).await == true }).await;
+    let money = text_of(&app, "#money").await;
+    assert!(money.contains("Due by Feb 28, 2027, with the late fee"), "{money}");
+    shot(&app, "#money", "truth-ace-detail").await;
+    app.script(&format!("location.hash = '#/credential/{}'; return true;", ids["card"])).await;
+    let on_card_page = "return (document.querySelector('h1')?.textContent ?? '').includes('Heartsaver');";
+    app.eventually("the card's page", || async { app.script(on_card_page).await == true }).await;
+    let money = text_of(&app, "#money").await;
+    assert!(!money.contains("Late fee"), "{money}");
+
     // The log: a balance, with no made-up date or hours.
     app.script("location.hash = '#/log'; return true;").await;
     let balance = format!(".activity-item.opening-balance[data-balance-for='{}']", ids["cscs"]);
