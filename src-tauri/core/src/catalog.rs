@@ -557,7 +557,7 @@ mod tests {
         "not found",
         "seed",
         "third-party",
-        "third party",
+        "third part",
         "seo",
         "not directly confirmed",
         "details not",
