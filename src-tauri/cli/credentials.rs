@@ -137,7 +137,7 @@ fn print_status(view: &StatusView, report: &CredentialReport) -> Outcome {
     for problem in view.prerequisite_problems.iter().chain(&view.requirement_problems) {
         out!("  ! {problem}")?;
     }
-    for note in view.prerequisite_notes.iter().chain(&view.requirement_notes) {
+    for note in view.prerequisite_notes.iter().chain(&view.requirement_notes).chain(&view.requirement_hints) {
         out!("  · {note}")?;
     }
     if is_credential {

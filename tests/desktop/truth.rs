@@ -41,6 +41,8 @@ async fn the_dashboard_costs_and_log_tell_one_truth() {
             "cscs",
             id_in(dir, &["add", "--preset", "nsca-cscs", "--earned", "2015-06-01", "--already-earned", "2.0:A"]),
         );
+        // NSCA-CPT with nothing logged yet: the two-category rule is a note, not a warning.
+        ids.insert("nsca_cpt", id_in(dir, &["add", "--preset", "nsca-cpt", "--earned", "2015-06-01"]));
     })
     .await;
     let card = |key: &str| format!(".credential-card[data-credential-id='{}']", ids[key]);
@@ -102,6 +104,18 @@ async fn the_dashboard_costs_and_log_tell_one_truth() {
     assert_eq!(cscs_activities.await, serde_json::json!("0"), "a balance is not an activity");
     shot(&app, "#upcoming-costs", "truth-costs").await;
     shot(&app, "#late-fees", "truth-late-fees").await;
+
+    // Nothing logged yet: "at least 2 categories" is a note on the detail page, not a warning.
+    app.script("location.hash = '#/dashboard'; return true;").await;
+    let nsca_cpt = text_of(&app, &card("nsca_cpt")).await;
+    assert!(!nsca_cpt.contains("categories"), "{nsca_cpt}");
+    app.script(&format!("location.hash = '#/credential/{}'; return true;", ids["nsca_cpt"])).await;
+    let reason = text_of(&app, ".confirm-expiry .hint").await;
+    assert!(reason.contains("the cycle that ended Dec 31, 2023"), "dates as the window writes them: {reason}");
+    let hint = text_of(&app, ".requirement-hint").await;
+    assert_eq!(hint, "ℹ credits must come from at least 2 categories");
+    assert!(app.find_all(".requirement-note").await.is_empty(), "no warning");
+    shot(&app, ".requirement-hint", "truth-categories-note").await;
 
     // The detail pages agree: ACE is due by the end of grace, and a CPR card has no late fee.
     app.script(&format!("location.hash = '#/credential/{}'; return true;", ids["ace"])).await;

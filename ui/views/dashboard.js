@@ -123,7 +123,7 @@ export function confirmExpiryPanel(status, app, { withReason = false } = {}) {
   };
   return h('div', { class: 'confirm-expiry', 'data-credential-id': String(status.id) },
     h('p', null, h('span', { class: 'warning-icon', 'aria-hidden': 'true' }, '? '), sentenceWithDates(status.confirm_expiry),
-      withReason ? h('span', { class: 'hint block' }, status.confirm_expiry_reason) : null),
+      withReason ? h('span', { class: 'hint block' }, sentenceWithDates(status.confirm_expiry_reason)) : null),
     h('div', { class: 'actions' },
       // Inside a card the buttons keep Enter and clicks to themselves (the card opens the detail).
       h('button', { type: 'button', class: 'button small primary confirm-expiry-button', on: { click: confirm, keydown: stopHere } },
@@ -146,6 +146,7 @@ export function warningsList(status, { withNotes = false, requirementProblems = 
   if (withNotes) {
     problems.push(
       ...(status.prerequisite_notes ?? []).map((text) => ({ text, className: 'quiet-note', icon: 'ℹ ' })),
+      ...(status.requirement_hints ?? []).map((text) => ({ text, className: 'quiet-note requirement-hint', icon: 'ℹ ' })),
       ...(status.requirement_notes ?? []).map((text) => ({ text, className: 'quiet-note met-note', icon: '✓ ' })),
     );
   }

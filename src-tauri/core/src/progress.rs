@@ -52,6 +52,9 @@ pub struct Progress {
     pub problems: Vec<String>,
     /// Facts that need no action ("0.3 credited, only 0.1 counts": the minimum is met).
     pub notes: Vec<String>,
+    /// Rules to keep in mind that nothing breaks yet: on a cycle's first day, "credits must come
+    /// from at least 2 categories" (a note, not a warning, and not a met fact either).
+    pub hints: Vec<String>,
     /// Clock hours of courses that would close the shortfall, where the body's rate is known.
     pub hours_needed: Option<crate::amount::Hours>,
     /// Units that count toward the requirement once category minimums are taken into account:
@@ -118,6 +121,7 @@ pub fn progress(credential: &Credential, totals: &CycleTotals, today: NaiveDate)
     let unit = credential.rules.unit.clone().unwrap_or_else(|| "units".into());
     let mut problems = Vec::new();
     let mut notes = Vec::new();
+    let mut hints = Vec::new();
     let mut category_deficit = Units::ZERO;
     let mut category_shortfalls = Vec::new();
     for category in &categories {
@@ -146,7 +150,7 @@ pub fn progress(credential: &Credential, totals: &CycleTotals, today: NaiveDate)
         if required.0 > 0 && categories_used < min_used {
             // Nothing logged yet (the first day of a cycle) is no warning: a note says the rule.
             if categories_used == 0 {
-                notes.push(format!("credits must come from at least {min_used} categories"));
+                hints.push(format!("credits must come from at least {min_used} categories"));
             } else {
                 problems
                     .push(format!("credits must come from at least {min_used} categories (so far {categories_used})"));
@@ -180,6 +184,7 @@ pub fn progress(credential: &Credential, totals: &CycleTotals, today: NaiveDate)
         categories_used,
         problems,
         notes,
+        hints,
         hours_needed,
         units_toward: match (requirement.units_required, shortfall) {
             (Some(required), Some(short)) => required.saturating_sub(short),
@@ -278,6 +283,7 @@ mod tests {
         let cscs = held("nsca-cscs", "2019-01-01");
         let p = progress(&cscs, &totals(&[]), d("2027-01-01"));
         assert!(p.problems.is_empty(), "{:?}", p.problems);
-        assert!(p.notes.iter().any(|m| m.contains("at least 2 categories")), "{:?}", p.notes);
+        assert_eq!(p.hints, vec!["credits must come from at least 2 categories"]);
+        assert!(p.notes.is_empty(), "not a met fact: {:?}", p.notes);
     }
 }

@@ -81,6 +81,9 @@ pub struct StatusView {
     pub requirement_problems: Vec<String>,
     /// Facts about the requirement that need no action ("0.3 credited, only 0.1 counts").
     pub requirement_notes: Vec<String>,
+    /// Rules to keep in mind that nothing breaks yet ("credits must come from at least 2
+    /// categories" on a cycle's first day).
+    pub requirement_hints: Vec<String>,
     /// Prerequisites to act on now.
     pub prerequisite_problems: Vec<String>,
     /// Prerequisite problems still far off (a card lapsing before a deadline years away).
@@ -142,6 +145,7 @@ impl From<&CredentialReport> for StatusView {
                 .collect(),
             requirement_problems: progress.problems.clone(),
             requirement_notes: progress.notes.clone(),
+            requirement_hints: progress.hints.clone(),
             prerequisite_problems: report
                 .prerequisite_problems
                 .iter()
