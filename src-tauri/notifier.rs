@@ -43,6 +43,31 @@ fn show_text(title: &str, body: &str, buttons: Buttons, replaces: Option<u32>) -
     notification.show().map_err(|error| format!("no notification could be shown: {error}"))
 }
 
+/// Closes notification `id` on the freedesktop notification server: one whose reminders no longer
+/// apply (a mistaken renewal undone). Elsewhere there are no ids to close by.
+#[cfg(target_os = "linux")]
+pub fn close(id: u32) -> Result<(), String> {
+    zbus::block_on(async {
+        let connection = zbus::Connection::session().await?;
+        connection
+            .call_method(
+                Some("org.freedesktop.Notifications"),
+                "/org/freedesktop/Notifications",
+                Some("org.freedesktop.Notifications"),
+                "CloseNotification",
+                &(id,),
+            )
+            .await?;
+        Ok::<(), zbus::Error>(())
+    })
+    .map_err(|error| format!("notification {id} could not be closed: {error}"))
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn close(_id: u32) -> Result<(), String> {
+    Ok(())
+}
+
 /// The id the notification server gave a notification: only the freedesktop protocol (Linux and
 /// the BSDs) has one, and only there does a process take another's notifications over.
 #[cfg(all(unix, not(target_os = "macos")))]

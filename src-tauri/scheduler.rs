@@ -168,6 +168,7 @@ impl<H: Host> Scheduler<H> {
             match message {
                 Ok(SchedulerMsg::Changed) => {
                     self.after_change();
+                    self.withdraw_resolved();
                     self.check(true);
                 }
                 Ok(SchedulerMsg::SetUp) => {
@@ -195,6 +196,21 @@ impl<H: Host> Scheduler<H> {
         }
         if let Err(error) = self.recert.refresh_calendar(self.today()) {
             warn!("recert: the calendar file was not updated: {error}");
+        }
+    }
+
+    /// Closes the notifications on screen whose reminders no longer apply after a change (a
+    /// mistaken renewal undone: the card reminder it raised goes with it).
+    fn withdraw_resolved(&mut self) {
+        let withdrawn = match self.recert.withdraw_resolved_notifications(&notifier::session(), self.today()) {
+            Ok(withdrawn) => withdrawn,
+            Err(error) => return warn!("recert: finding notifications that no longer apply: {error}"),
+        };
+        for notification in withdrawn {
+            self.followed.remove(&notification.id);
+            if let Err(error) = notifier::close(notification.id) {
+                warn!("recert: {error}");
+            }
         }
     }
 
@@ -230,6 +246,7 @@ impl<H: Host> Scheduler<H> {
             }
         };
         let stamp = DataStamp::of(&database);
+        let changed = *seen != Some(stamp);
         let asked = message.is_ok();
         let taking_over = !*had_turn;
         let due = asked || taking_over || *seen != Some(stamp) || checked_at.is_none_or(|at| at.elapsed() >= TICK);
@@ -241,6 +258,10 @@ impl<H: Host> Scheduler<H> {
             // The window process (or an agent before this one) ended: its notifications' buttons
             // would do nothing now, so this process takes them over.
             self.take_over_notifications();
+        }
+        if changed || taking_over {
+            // The data changed (`recert undo-renewal` in a terminal): what no longer applies goes.
+            self.withdraw_resolved();
         }
         let raised = match message {
             Ok(SchedulerMsg::SetUp) => self.check_with(true, recert_core::reminders::setup_notices),

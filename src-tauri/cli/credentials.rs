@@ -115,7 +115,14 @@ fn print_status(view: &StatusView, report: &CredentialReport) -> Outcome {
     out!("  {} · {days} · deadline {}{unconfirmed}", view.status_label, who.cycle_end)?;
     if let (Some(request), Some(reason)) = (&view.confirm_expiry, &view.confirm_expiry_reason) {
         out!("  ? {request} {reason}")?;
-        out!("    Then {}.", how_to_confirm(who.id))?;
+        if view.confirm_expiry_question {
+            out!(
+                "    If you did, run `recert confirm {id}`; if not, `recert edit {id} --expires YYYY-MM-DD`.",
+                id = who.id
+            )?;
+        } else {
+            out!("    Then {}.", how_to_confirm(who.id))?;
+        }
     }
     if let (Some(unit), true) = (&view.unit, is_credential) {
         let required = match (report.progress.units_required, view.prorated) {
@@ -135,7 +142,7 @@ fn print_status(view: &StatusView, report: &CredentialReport) -> Outcome {
     for problem in view.prerequisite_problems.iter().chain(&view.requirement_problems) {
         out!("  ! {problem}")?;
     }
-    for note in view.prerequisite_notes.iter().chain(&view.requirement_notes) {
+    for note in view.prerequisite_notes.iter().chain(&view.requirement_notes).chain(&view.requirement_hints) {
         out!("  · {note}")?;
     }
     if is_credential {

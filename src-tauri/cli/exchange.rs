@@ -178,7 +178,9 @@ fn print_report(report: &ImportReport, options: ImportOptions) -> Outcome {
                 })
                 .collect();
             let earned = if earned.is_empty() { "counts for no credential".to_string() } else { earned.join(" · ") };
-            out!("line {:>4}  {}  {} — {earned}", row.line, row.date, row.title)?;
+            // An opening balance has no date of its own.
+            let date = if row.date.is_empty() { "(balance)" } else { row.date.as_str() };
+            out!("line {:>4}  {date:<10}  {} — {earned}", row.line, row.title)?;
         }
     }
     if report.ok() {

@@ -136,18 +136,19 @@ pub fn activities(recert: &Recert, json: bool) -> Outcome {
     if list.is_empty() {
         out!("No activities logged yet. Log one: recert log --title T --date YYYY-MM-DD --hours H")?;
     }
-    // Credentials by name ("CSCS"), in their own unit, as the rest of the output names them.
-    let held = recert.credentials()?;
-    let named = |id: i64| held.iter().find(|c| c.id == id);
+    let held =
+        if list.iter().any(|e| e.activity.opening_balance_for.is_some()) { recert.credentials()? } else { Vec::new() };
     for entry in &list {
         let a = &entry.activity;
-        if let Some(id) = a.opening_balance_for {
+        if let Some(whose) = a.opening_balance_for {
+            // A balance read off the body's account, not a course: no date or hours of its own.
+            let credential = held.iter().find(|c| c.id == whose);
+            let unit = credential.and_then(|c| c.rules.unit.clone()).unwrap_or_else(|| "units".into());
             let credit = entry.credits.first();
             let units = credit.map(|c| c.units.to_string()).unwrap_or_default();
-            let category = credit.and_then(|c| c.category.as_ref()).map(|c| format!(" in {c}")).unwrap_or_default();
-            let unit = named(id).and_then(|c| c.rules.unit.clone()).unwrap_or_else(|| "units".into());
-            let whose = named(id).map(|c| c.abbreviation.clone()).unwrap_or_else(|| format!("credential {id}"));
-            out!("{}  #{} {} — {units} {unit}{category} for {whose}", a.completed_on, a.id, a.title)?;
+            let category = credit.and_then(|c| c.category.as_ref()).map(|c| format!(" ({c})")).unwrap_or_default();
+            let name = credential.map_or_else(|| format!("credential {whose}"), |c| c.abbreviation.clone());
+            out!("#{} {}: {units} {unit}{category}, {name}", a.id, a.title)?;
             continue;
         }
         let provider = a.provider.as_ref().map(|p| format!(" ({p})")).unwrap_or_default();

@@ -222,7 +222,7 @@ fn the_activity_list_names_credentials_and_says_when_no_cost_was_given() {
     recert.ok(&["log", "--title", "Mobility webinar", "--date", "2026-05-01", "--hours", "2"]);
     recert.ok(&["log", "--title", "Workshop", "--date", "2026-05-02", "--hours", "8", "--cost", "149"]);
     let text = recert.ok(&["activities"]).stdout;
-    assert!(text.contains("Earned before Recert — 3.0 CEU in A for CSCS"), "{text}");
+    assert!(text.contains("Earned before Recert: 3.0 CEU (A), CSCS"), "{text}");
     assert!(text.contains("Mobility webinar — 2.0 h, no cost given"), "{text}");
     assert!(text.contains("Workshop — 8.0 h, $149.00"), "{text}");
     assert!(!text.contains("credential 1") && !text.contains("$0.00"), "{text}");

@@ -9,6 +9,7 @@ mod notifications;
 mod platform;
 mod rules_file;
 mod support;
+mod truth;
 mod your_data;
 
 use support::App;

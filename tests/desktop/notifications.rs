@@ -42,10 +42,16 @@ pub(crate) struct Monitor {
 
 impl Monitor {
     pub(crate) fn start() -> Monitor {
+        Self::start_for("Notify")
+    }
+
+    /// Watches calls of one method of the notification server (`Notify`, `CloseNotification`).
+    pub(crate) fn start_for(member: &str) -> Monitor {
         assert!(std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(), "needs a D-Bus session: run with `make test`");
         let log = tempfile::NamedTempFile::new().unwrap();
+        let rule = format!("interface='org.freedesktop.Notifications',member='{member}'");
         let child = Command::new("dbus-monitor")
-            .args(["--session", "interface='org.freedesktop.Notifications',member='Notify'"])
+            .args(["--session", &rule])
             .stdout(Stdio::from(log.reopen().unwrap()))
             .stderr(Stdio::null())
             .spawn()

@@ -16,7 +16,31 @@ function alertInline(section, error) {
   section.prepend(h('p', { class: 'form-error', role: 'alert' }, error.message));
 }
 
+/**
+ * An opening balance is a balance, not a course: "Earned before Recert: 2.0 CEU (A)", with no date
+ * or hours (Recert never knew them).
+ */
+function balanceItem(activity, held, { onDelete }) {
+  const id = String(activity.id);
+  const credit = activity.credits[0];
+  const status = held.get(activity.opening_balance_for);
+  const amount = credit ? formatUnits(credit.units, status?.unit) : '';
+  const category = credit?.category ? ` (${credit.category})` : '';
+  return h('li', { class: 'activity-item opening-balance', 'data-activity-id': id, 'data-balance-for': String(activity.opening_balance_for) },
+    h('div', { class: 'activity-main' },
+      h('strong', { class: 'activity-title' }, `${activity.title}: ${amount}${category}`),
+      h('span', { class: 'block hint activity-credits' },
+        `${status?.abbreviation ?? 'A credential'}: a balance you read off your ${status?.body_short ?? 'body’s'} account, not a course`)),
+    h('div', { class: 'activity-actions' },
+      h('button', {
+        type: 'button', class: 'button small danger delete-activity', 'data-activity-id': id,
+        'aria-label': `Delete the balance earned before Recert${status ? ` for ${status.abbreviation}` : ''}`,
+        on: { click: () => onDelete(activity) },
+      }, 'Delete')));
+}
+
 function activityItem(activity, held, { onEdit, onDelete, section }) {
+  if (activity.opening_balance_for != null) return balanceItem(activity, held, { onDelete });
   const credits = activity.credits.map((credit) => creditText(credit, held));
   const id = String(activity.id);
   return h('li', { class: 'activity-item', 'data-activity-id': id },

@@ -16,15 +16,26 @@ export function alreadyEarnedFields({ idPrefix, field, preset }) {
   if (!categories.length) {
     return textField({ id: `${idPrefix}-units`, label: `${unit} already earned this cycle`, inputmode: 'decimal', field, hint });
   }
+  // Units in general, beside the categories, where no category takes ordinary courses (ACE counts
+  // college, prep and CPR courses apart; everything else is ordinary CECs).
+  const general = hasGeneral(preset)
+    ? [textField({ id: `${idPrefix}-general`, label: `Ordinary courses (no category)`, inputmode: 'decimal', field: `${field}-general` })]
+    : [];
   return h('fieldset', { class: 'already-earned field', 'data-field': field },
     h('legend', null, `${unit} already earned this cycle`),
     h('p', { class: 'hint' }, hint),
-    h('div', { class: 'field-grid' }, categories.map((category) => textField({
+    h('div', { class: 'field-grid' }, [...general, ...categories.map((category) => textField({
       id: `${idPrefix}-${category.key}`,
       label: category.name,
       inputmode: 'decimal',
       field: `${field}-${category.key}`,
-    }))));
+    }))]));
+}
+
+/** Whether ordinary courses fall in no category: none of the preset's categories is the default. */
+function hasGeneral(preset) {
+  const categories = preset?.rules.categories ?? [];
+  return categories.length > 0 && !categories.some((category) => category.default);
 }
 
 /** What was typed, as the core's `already_earned` list. */
@@ -33,8 +44,9 @@ export function alreadyEarnedValues(root, { idPrefix, preset }) {
   const typed = (id) => root.querySelector(`#${id}`)?.value.trim() ?? '';
   const categories = preset?.rules.categories ?? [];
   if (!categories.length) return typed(`${idPrefix}-units`) ? [typed(`${idPrefix}-units`)] : [];
-  return categories
+  const general = hasGeneral(preset) && typed(`${idPrefix}-general`) ? [typed(`${idPrefix}-general`)] : [];
+  return [...general, ...categories
     .map((category) => [typed(`${idPrefix}-${category.key}`), category.key])
     .filter(([units]) => units)
-    .map(([units, key]) => `${units}:${key}`);
+    .map(([units, key]) => `${units}:${key}`)];
 }

@@ -64,7 +64,9 @@ function courseSpendingSection(statuses) {
 }
 
 function lateFeesSection(statuses) {
-  const atRisk = statuses.filter((status) => status.status === 'due_soon' || status.status === 'grace');
+  // A CPR/AED card has no late fee, and a body that charges none puts nothing at risk.
+  const atRisk = statuses.filter((status) => status.kind !== 'cpr_aed' && status.late_fee_cents !== 0
+    && (status.status === 'due_soon' || status.status === 'grace'));
   return h('section', { class: 'panel', id: 'late-fees' },
     h('h2', null, 'Late fees at risk'),
     atRisk.length

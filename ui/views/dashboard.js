@@ -32,7 +32,10 @@ export function fillInButton(status, key, app) {
       click: async (event) => {
         event.stopPropagation();
         const { openFillIn } = await import('./fill-in.js');
-        openFillIn(button, { credentialId: status.id, key, abbreviation: status.abbreviation, kind: status.kind, app });
+        openFillIn(button, {
+          credentialId: status.id, key, abbreviation: status.abbreviation, kind: status.kind, app,
+          hint: key === 'renewal_fee' && status.last_published_fee ? `Last published: ${status.last_published_fee}. Not this cycle’s fee: check with ${status.body_short}.` : null,
+        });
       },
     },
   }, 'Enter');
@@ -50,23 +53,30 @@ export function progressBlock(status, app) {
       h('span', { class: 'unknown' }, unknownText), ' ', app ? fillInButton(status, 'units_required', app) : null);
   }
   const textId = uniqueId('progress-text');
-  const met = earned >= required;
+  // Met only when nothing is short, category minimums included: 2.1 CEU of courses without the
+  // CPR/AED card NASM counts is not a full bar.
+  const short = status.shortfall ?? 0;
+  const met = short <= 0 && earned >= required;
+  const toward = Math.min(status.units_toward ?? earned, required);
   // <progress> needs a positive max; a requirement of 0 (prorated away) counts as done.
   const bar = h('progress', {
     class: `progress${met ? ' progress-met' : ''}`,
     max: String(Math.max(required, 0.01)),
-    value: String(required > 0 ? Math.min(earned, required) : 0.01),
+    value: String(required > 0 ? toward : 0.01),
     'aria-labelledby': textId,
     'data-earned': String(earned),
     'data-required': String(required),
   });
-  const label = required > 0
+  let label = required > 0
     ? `${formatUnits(earned, unit)} of ${formatUnits(required, unit)}`
     : `No ${unit ?? 'units'} required this cycle`;
   // Courses waiting for the body's approval are shown beside the bar, never in it.
   const pending = status.units_pending > 0
     ? h('span', { class: 'hint units-pending' }, ` · ${formatUnits(status.units_pending, unit)} pending ${status.body_short}'s approval`)
     : null;
+  if (required > 0 && short > 0 && earned >= required) {
+    label = `${formatUnits(toward, unit)} of ${formatUnits(required, unit)} counted (${formatNumber(earned)} logged)`;
+  }
   return h('div', { class: 'progress-row' }, bar,
     h('span', { class: 'progress-text', id: textId }, label, status.prorated ? ' (prorated)' : '', pending));
 }
@@ -78,7 +88,9 @@ export function moneyLine(status, app) {
     h('span', null, `${renewalCostName(status.kind)}: `,
       h('span', { class: feeUnknown ? 'unknown' : 'amount' },
         moneyOrUnknown(status.renewal_fee_cents, status.body_short)),
-      feeUnknown && app ? [' ', fillInButton(status, 'renewal_fee', app)] : null),
+      feeUnknown && app ? [' ', fillInButton(status, 'renewal_fee', app)] : null,
+      feeUnknown && status.last_published_fee
+        ? h('span', { class: 'hint last-published-fee' }, ` (last published: ${status.last_published_fee})`) : null),
   ];
   if (status.fee_note) parts.push(h('span', { class: 'hint fee-note' }, ` (${status.fee_note})`));
   if (status.status === 'grace') {
@@ -115,11 +127,13 @@ export function confirmExpiryPanel(status, app, { withReason = false } = {}) {
   };
   return h('div', { class: 'confirm-expiry', 'data-credential-id': String(status.id) },
     h('p', null, h('span', { class: 'warning-icon', 'aria-hidden': 'true' }, '? '), sentenceWithDates(status.confirm_expiry),
-      withReason ? h('span', { class: 'hint block' }, status.confirm_expiry_reason) : null),
+      withReason ? h('span', { class: 'hint block' }, sentenceWithDates(status.confirm_expiry_reason)) : null),
     h('div', { class: 'actions' },
       // Inside a card the buttons keep Enter and clicks to themselves (the card opens the detail).
-      h('button', { type: 'button', class: 'button small primary confirm-expiry-button', on: { click: confirm, keydown: stopHere } }, 'The date is right'),
-      h('button', { type: 'button', class: 'button small change-expiry-button', on: { click: change, keydown: stopHere } }, 'Enter the date')),
+      h('button', { type: 'button', class: 'button small primary confirm-expiry-button', on: { click: confirm, keydown: stopHere } },
+        status.confirm_expiry_question ? 'Yes, I renewed' : 'The date is right'),
+      h('button', { type: 'button', class: 'button small change-expiry-button', on: { click: change, keydown: stopHere } },
+        status.confirm_expiry_question ? 'No: enter my expiry' : 'Enter the date')),
     statusLine);
 }
 
@@ -136,6 +150,7 @@ export function warningsList(status, { withNotes = false, requirementProblems = 
   if (withNotes) {
     problems.push(
       ...(status.prerequisite_notes ?? []).map((text) => ({ text, className: 'quiet-note', icon: 'ℹ ' })),
+      ...(status.requirement_hints ?? []).map((text) => ({ text, className: 'quiet-note requirement-hint', icon: 'ℹ ' })),
       ...(status.requirement_notes ?? []).map((text) => ({ text, className: 'quiet-note met-note', icon: '✓ ' })),
     );
   }
@@ -178,9 +193,9 @@ function credentialCard(status, app) {
   confirmExpiryPanel(status, app),
   progressBlock(status, app),
   h('p', { class: 'next-action', id: actionId }, sentenceWithDates(status.next_action)),
-  // While units are still short, the next action says so; a category left short after the total
-  // is met is the one thing the card must add.
-  warningsList(status, { requirementProblems: !(status.shortfall > 0) || status.units_earned >= (status.units_required ?? Infinity) }),
+  // While anything is short the next action says what, category minimums included (NASM's CPR/AED
+  // card); the card adds the requirement's other problems only once nothing is short.
+  warningsList(status, { requirementProblems: !(status.shortfall > 0) }),
   moneyLine(status, app));
 }
 

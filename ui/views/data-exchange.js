@@ -54,7 +54,7 @@ function previewTable(report) {
       : '';
     return h('tr', { class: errors.length ? 'import-line bad' : 'import-line', 'data-line': String(line) },
       h('td', null, String(line)),
-      h('td', null, preview ? `${preview.date} — ${preview.title}` : ''),
+      h('td', null, preview ? (preview.date ? `${preview.date} — ${preview.title}` : preview.title) : ''),
       h('td', null, earned,
         errors.map((error) => h('p', { class: 'field-error', role: 'alert' },
           h('span', { class: 'error-icon', 'aria-hidden': 'true' }, '⚠ '),

@@ -73,12 +73,19 @@ function progressSection(status, app) {
 function moneySection(status, app) {
   const rows = [
     [renewalCostName(status.kind), [moneyOrUnknown(status.renewal_fee_cents, status.body_short),
-      status.renewal_fee_cents === null ? [' ', fillInButton(status, 'renewal_fee', app)] : null]],
+      status.renewal_fee_cents === null ? [' ', fillInButton(status, 'renewal_fee', app)] : null,
+      status.renewal_fee_cents === null && status.last_published_fee
+        ? h('span', { class: 'hint block last-published-fee' }, `Last published: ${status.last_published_fee}. Not this cycle’s fee.`) : null]],
   ];
-  if (status.status === 'grace' || status.status === 'due_soon') {
+  // A CPR/AED card has no late fee: it is renewed by a course.
+  if (status.kind !== 'cpr_aed' && (status.status === 'grace' || status.status === 'due_soon')) {
     rows.push(['Late fee if past the deadline', moneyOrUnknown(status.late_fee_cents, status.body_short)]);
   }
-  if (status.status === 'grace') rows.push(['Due now, with the late fee', moneyOrUnknown(status.amount_due_cents, status.body_short)]);
+  if (status.status === 'grace') {
+    // By the last day of grace, as the card and Costs say: not "now".
+    rows.push([status.grace_ends ? ['Due by ', dateElement(status.grace_ends), ', with the late fee'] : 'Due with the late fee',
+      moneyOrUnknown(status.amount_due_cents, status.body_short)]);
+  }
   if (status.fee_note) rows.splice(1, 0, ['How the fee is worked out', status.fee_note]);
   rows.push(['Courses this cycle', formatMoney(status.course_costs_cents)]);
   return section('Money', 'money',

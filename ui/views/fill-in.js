@@ -20,12 +20,16 @@ const FIELDS = {
 export const canFillIn = (key) => key in FIELDS;
 
 /** Replaces `button` with a small form that saves `key` for credential `credentialId`. */
-export function openFillIn(button, { credentialId, key, abbreviation, kind, app }) {
-  const spec = key === 'renewal_fee' ? { ...FIELDS[key], label: `${renewalCostName(kind)} (USD)` } : FIELDS[key];
+export function openFillIn(button, { credentialId, key, abbreviation, kind, app, hint = null }) {
+  // A hint (the last fee the body published) sits beside the field, never in it: no placeholder
+  // that could pass for the value.
+  const spec = key === 'renewal_fee'
+    ? { ...FIELDS[key], label: `${renewalCostName(kind)} (USD)`, ...(hint ? { placeholder: undefined, hint } : {}) }
+    : FIELDS[key];
   const id = uniqueId(`fill-${key}`);
   const input = spec.choice
     ? selectField({ id, label: spec.label, field: spec.field, options: [['yes', 'Yes'], ['no', 'No']], value: 'yes' })
-    : textField({ id, label: spec.label, field: spec.field, inputmode: spec.inputmode, placeholder: spec.placeholder });
+    : textField({ id, label: spec.label, field: spec.field, inputmode: spec.inputmode, placeholder: spec.placeholder, hint: spec.hint });
   const cancel = h('button', { type: 'button', class: 'button small' }, 'Cancel');
   const form = h('form', { class: 'fill-in-form', novalidate: true, 'data-fills': key },
     input, h('div', { class: 'actions' }, cancel, h('button', { type: 'submit', class: 'button small primary fill-in-save' }, 'Save')));

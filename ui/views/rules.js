@@ -32,6 +32,7 @@ function rulesFromView(rules, { body_short: bodyShort, kind }) {
     confidence: rules.confidence,
     notes: rules.notes,
     unverified: rules.unverified ?? {},
+    lastPublishedFee: rules.last_published_fee,
     dueSoonDays: rules.due_soon_days,
     isCprCard: kind === 'cpr_aed',
   };
@@ -127,7 +128,10 @@ function unitRows(rules) {
 
 function moneyRows(rules) {
   const { bodyShort } = rules;
-  const rows = [row('Renewal fee', valueOrUnknown(rules.feeCents, bodyShort, formatMoney), unverifiedMark(rules, 'renewal_fee'))];
+  const lastPublished = (rules.feeCents === null || rules.feeCents === undefined) && rules.lastPublishedFee
+    ? h('span', { class: 'hint block last-published-fee' }, `Last published: ${rules.lastPublishedFee}. Not this cycle’s fee.`)
+    : null;
+  const rows = [row('Renewal fee', valueOrUnknown(rules.feeCents, bodyShort, formatMoney), lastPublished, unverifiedMark(rules, 'renewal_fee'))];
   if (rules.jointFee) {
     rows.push(row('Several credentials', `${formatMoney(rules.jointFee.fee_cents)} in all for ${formatNumber(rules.jointFee.min_credentials)} or more ${rules.jointFee.group} credentials renewed together`));
   }

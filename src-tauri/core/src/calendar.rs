@@ -78,6 +78,12 @@ pub fn milestones(reports: &[CredentialReport]) -> Vec<Milestone> {
             (None, _) => format!("The renewal fee is unknown: check with {body}."),
         };
         let credits = match (report.progress.shortfall, &credential.rules.unit) {
+            // A missing category (NASM's CPR/AED card) is named, not counted as units of courses.
+            (Some(_), Some(_)) if crate::status::category_only(&report.progress) => {
+                crate::status::category_action(credential, &report.progress)
+                    .map(|a| format!(" {a}."))
+                    .unwrap_or_default()
+            }
             (Some(short), Some(unit)) if short.0 > 0 => format!(" Log {short} more {unit} first."),
             _ => String::new(),
         };

@@ -94,6 +94,10 @@ pub struct Preset {
     /// Where to check the body's current rules ("nsca.com").
     #[serde(default)]
     pub check_at: Option<String>,
+    /// The last fee the body published, where it gives none for the current cycle: a hint shown
+    /// beside the fee to fill in ("$65 member / $90 non-member, 2018–20"), never the value.
+    #[serde(default)]
+    pub last_published_fee: Option<String>,
     pub late_fees_usd: Option<Vec<PresetLateFee>>,
     pub grace: Option<Period>,
     #[serde(default)]
@@ -246,6 +250,7 @@ impl Preset {
                 unverified: self.unverified.clone(),
                 rules_valid_through: self.rules_valid_through,
                 check_at: self.check_at.clone(),
+                last_published_fee: self.last_published_fee.clone(),
             },
             typed: Default::default(),
         }
@@ -567,5 +572,99 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Words and signs of research notes, which a user must never read as the app's own sentence.
+    const RESEARCH_WORDING: [&str; 10] = [
+        "not found",
+        "seed",
+        "third-party",
+        "third part",
+        "seo",
+        "not directly confirmed",
+        "details not",
+        "not captured",
+        "low confidence",
+        "was found",
+    ];
+
+    /// Problems of one sentence-like text shown to the user: research wording, unbalanced
+    /// parentheses, no full stop at the end.
+    fn wording_problems(text: &str, sentence: bool) -> Vec<String> {
+        let lower = text.to_lowercase();
+        let mut problems: Vec<String> =
+            RESEARCH_WORDING.iter().filter(|w| lower.contains(*w)).map(|w| format!("says \"{w}\"")).collect();
+        let mut depth = 0i32;
+        for c in text.chars() {
+            depth += match c {
+                '(' => 1,
+                ')' => -1,
+                _ => 0,
+            };
+            if depth < 0 {
+                break;
+            }
+        }
+        if depth != 0 {
+            problems.push("unbalanced parentheses".into());
+        }
+        // "As CSCS": a cross-reference in the research, not a sentence.
+        if lower.starts_with("as ") && text.split_whitespace().count() <= 3 {
+            problems.push("a cross-reference, not a sentence".into());
+        }
+        if sentence && !text.trim_end().ends_with(['.', '?', '!']) {
+            problems.push("no full stop".into());
+        }
+        problems
+    }
+
+    /// Every text of the catalog a user reads on their screens (the rules, the card, reminders):
+    /// after_grace, cycle_note, other_requirements, the unverified notes shown beside values and
+    /// as the reason to check a date, the late-reporting question, category names and the last
+    /// published fee. Research notes (`notes`, sources, confidence) stay under "Where this comes
+    /// from", and are checked for research wording too.
+    #[test]
+    fn every_text_a_user_reads_is_written_for_them() {
+        let mut problems = Vec::new();
+        for preset in Catalog::builtin().presets() {
+            let id = &preset.id;
+            let mut check = |field: String, text: &str, sentence: bool| {
+                for problem in wording_problems(text, sentence) {
+                    problems.push(format!("{id}.{field} {problem}: {text}"));
+                }
+            };
+            for (field, text) in [("after_grace", &preset.after_grace), ("cycle_note", &preset.cycle_note)] {
+                if let Some(text) = text {
+                    check(field.into(), text, true);
+                }
+            }
+            for (i, text) in preset.other_requirements.iter().enumerate() {
+                check(format!("other_requirements[{i}]"), text, true);
+            }
+            for (field, text) in &preset.unverified {
+                check(format!("unverified.{field}"), text, true);
+            }
+            if let Some(start) = &preset.late_reporting_start {
+                check("late_reporting_start.question".into(), &start.question, true);
+            }
+            for category in &preset.categories {
+                check(format!("categories.{}", category.key), &category.name, false);
+            }
+            if let Some(fee) = &preset.last_published_fee {
+                check("last_published_fee".into(), fee, false);
+            }
+            if let Some(notes) = &preset.notes {
+                check("notes".into(), notes, true);
+            }
+        }
+        assert!(problems.is_empty(), "{} texts read as research:\n{}", problems.len(), problems.join("\n"));
+    }
+
+    #[test]
+    fn the_wording_check_catches_research() {
+        assert!(!wording_problems("Certification expires; reinstatement policy (details not found", true).is_empty());
+        assert!(!wording_problems("Exam seed fee $340/$475 not directly confirmed.", true).is_empty());
+        assert!(!wording_problems("2 years from issue date", true).is_empty());
+        assert!(wording_problems("Valid for two years (through the month end).", true).is_empty());
     }
 }

@@ -26,7 +26,8 @@ pub struct UpcomingCost {
 }
 
 /// Renewal fees due from `today` through `months` ahead, the current cycle first, then the
-/// cycles after it as the rule projects them. A credential in grace owes its fee and late fee now.
+/// cycles after it as the rule projects them. A credential in grace owes its fee and late fee by
+/// the end of its grace period.
 pub fn upcoming_costs(
     credentials: &[Credential],
     totals: &HashMap<i64, CycleTotals>,
@@ -50,7 +51,8 @@ pub fn upcoming_costs(
                 costs.push(UpcomingCost {
                     credential_id: credential.id,
                     abbreviation: credential.abbreviation.clone(),
-                    due_on: today,
+                    // Due by the last day of grace, the day the dashboard says to renew by.
+                    due_on: crate::status::grace_ends(credential).unwrap_or(today).max(today),
                     amount: money_on(credential, totals, today).amount_due,
                     what: "renewal fee with late fee".into(),
                     joint_fee: None,
@@ -155,7 +157,8 @@ mod tests {
         };
         let acsm = Credential { id: 1, ..form.to_credential(Catalog::builtin(), d("2026-11-23")).unwrap() };
         let costs = upcoming_costs(&[acsm], &HashMap::new(), d("2026-11-23"), 24);
-        assert_eq!(costs[0].due_on, d("2026-11-23"));
+        // Due by the last day of grace, as the dashboard says: "renew by Apr 30, 2027".
+        assert_eq!(costs[0].due_on, d("2027-04-30"));
         assert_eq!(costs[0].amount, Some(Cents(14000)));
     }
 }

@@ -89,12 +89,14 @@ pub fn write_csv(mut out: impl Write, entries: &[(Activity, Vec<Credit>)], crede
     header.push(PROOF_COLUMN.into());
     writer.write_record(&header).map_err(csv_error)?;
     for (activity, credits) in entries {
+        // An opening balance is a balance, not a course: no date, hours or cost of its own.
+        let balance = activity.opening_balance_for.is_some();
         let mut row = vec![
-            activity.completed_on.to_string(),
+            if balance { String::new() } else { activity.completed_on.to_string() },
             cell_as_written(&activity.title).into_owned(),
             cell_as_written(activity.provider.as_deref().unwrap_or_default()).into_owned(),
-            plain(activity.hours.0),
-            plain(activity.cost.0),
+            if balance { String::new() } else { plain(activity.hours.0) },
+            if balance { String::new() } else { plain(activity.cost.0) },
             cell_as_written(&activity.categories.join(CATEGORY_SEPARATOR)).into_owned(),
             cell_as_written(
                 &activity
@@ -141,6 +143,16 @@ pub struct SheetRow {
     pub credential_cells: Vec<(i64, Option<String>)>,
     /// The SHA-256 of the proof the activity had where it was exported (its file stays there).
     pub proof_sha256: Option<String>,
+    /// An opening balance ("Earned before Recert" with no date and no hours), as Recert exports
+    /// one: units already earned, not a course.
+    pub balance: bool,
+}
+
+/// Whether a row is an opening balance as Recert writes one: its title, no date, no hours.
+fn is_balance_row(title: &str, date: &str, hours: &str) -> bool {
+    title.trim().eq_ignore_ascii_case(crate::opening::OPENING_TITLE)
+        && date.trim().is_empty()
+        && hours.trim().is_empty()
 }
 
 /// A problem with one line (or with the whole file, `line` 0), and the column it is in.
@@ -246,7 +258,9 @@ pub fn read_csv(bytes: &[u8], credentials: &[Credential]) -> (Vec<SheetRow>, Vec
         };
         let optional = |name: &str| Some(cell(name)).filter(|text| !text.trim().is_empty());
         let date_text = cell("date");
+        let balance = is_balance_row(&cell("title"), &date_text, &cell("hours"));
         let completed_on = match sheet_date(&date_text) {
+            _ if balance => String::new(),
             Ok(date) => date.to_string(),
             Err(message) => {
                 errors.push(SheetError { line, column: Some("date".into()), message });
@@ -279,6 +293,7 @@ pub fn read_csv(bytes: &[u8], credentials: &[Credential]) -> (Vec<SheetRow>, Vec
             },
             credential_cells,
             proof_sha256: optional(PROOF_COLUMN),
+            balance,
         });
     }
     (rows, errors)

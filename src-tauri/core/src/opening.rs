@@ -1,7 +1,8 @@
 //! Opening balances: the units a user had already earned in a credential's current cycle before
 //! using Recert (many read them off their body's portal), so progress, pace and reminders are true
-//! from the first minute. Each is kept in the ledger as a visible activity, "Earned before Recert",
-//! credited only to that credential.
+//! from the first minute. Each is kept in the ledger as an activity, "Earned before Recert",
+//! credited only to that credential; it is shown and exported as a balance (no date, hours or
+//! cost of its own) and not counted as an activity.
 
 use crate::amount::{Hours, Units};
 use crate::credential::{Credential, CredentialKind};

@@ -54,8 +54,31 @@ pub struct Progress {
     pub problems: Vec<String>,
     /// Facts that need no action ("0.3 credited, only 0.1 counts": the minimum is met).
     pub notes: Vec<String>,
+    /// Rules to keep in mind that nothing breaks yet: on a cycle's first day, "credits must come
+    /// from at least 2 categories" (a note, not a warning, and not a met fact either).
+    pub hints: Vec<String>,
     /// Clock hours of courses that would close the shortfall, where the body's rate is known.
     pub hours_needed: Option<crate::amount::Hours>,
+    /// Units that count toward the requirement once category minimums are taken into account:
+    /// the requirement less the shortfall (what a progress bar may show as done).
+    pub units_toward: Units,
+    /// Categories whose minimum is not met, with the units each still needs.
+    pub category_shortfalls: Vec<CategoryShortfall>,
+}
+
+/// A category minimum not yet met: what is missing is that category, not just any course.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CategoryShortfall {
+    pub key: String,
+    pub name: String,
+    pub missing: Units,
+}
+
+impl CategoryShortfall {
+    /// A CPR/AED card's credit: renewing or recording the card closes it, not hours of courses.
+    pub fn is_cpr_card(&self) -> bool {
+        self.key.eq_ignore_ascii_case("cpr") || self.name.contains("CPR")
+    }
 }
 
 /// Average days in a month (365.2425 / 12), in hundredths of a day, for the pace figure.
@@ -100,11 +123,19 @@ pub fn progress(credential: &Credential, totals: &CycleTotals, today: NaiveDate)
     let unit = credential.rules.unit.clone().unwrap_or_else(|| "units".into());
     let mut problems = Vec::new();
     let mut notes = Vec::new();
+    let mut hints = Vec::new();
     let mut category_deficit = Units::ZERO;
+    let mut category_shortfalls = Vec::new();
     for category in &categories {
         if let Some(min) = category.min {
             if category.earned < min {
-                category_deficit += min.saturating_sub(category.earned);
+                let missing = min.saturating_sub(category.earned);
+                category_deficit += missing;
+                category_shortfalls.push(CategoryShortfall {
+                    key: category.key.clone(),
+                    name: category.name.clone(),
+                    missing,
+                });
                 problems.push(format!("{}: {} of at least {min} {unit}", category.name, category.earned));
             }
         }
@@ -119,7 +150,13 @@ pub fn progress(credential: &Credential, totals: &CycleTotals, today: NaiveDate)
     }
     if let (Some(min_used), Some(required)) = (credential.rules.min_categories_used, requirement.units_required) {
         if required.0 > 0 && categories_used < min_used {
-            problems.push(format!("credits must come from at least {min_used} categories (so far {categories_used})"));
+            // Nothing logged yet (the first day of a cycle) is no warning: a note says the rule.
+            if categories_used == 0 {
+                hints.push(format!("credits must come from at least {min_used} categories"));
+            } else {
+                problems
+                    .push(format!("credits must come from at least {min_used} categories (so far {categories_used})"));
+            }
         }
     }
     let shortfall =
@@ -149,7 +186,13 @@ pub fn progress(credential: &Credential, totals: &CycleTotals, today: NaiveDate)
         categories_used,
         problems,
         notes,
+        hints,
         hours_needed,
+        units_toward: match (requirement.units_required, shortfall) {
+            (Some(required), Some(short)) => required.saturating_sub(short),
+            _ => units_earned,
+        },
+        category_shortfalls,
     }
 }
 
@@ -235,5 +278,14 @@ mod tests {
         let p = progress(&cscs, &totals(&[]), d("2026-11-23"));
         assert_eq!(p.units_required, Some(Units(200)));
         assert!(p.prorated);
+    }
+
+    #[test]
+    fn no_category_yet_on_the_first_day_is_a_note() {
+        let cscs = held("nsca-cscs", "2019-01-01");
+        let p = progress(&cscs, &totals(&[]), d("2027-01-01"));
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        assert_eq!(p.hints, vec!["credits must come from at least 2 categories"]);
+        assert!(p.notes.is_empty(), "not a met fact: {:?}", p.notes);
     }
 }

@@ -191,13 +191,15 @@ pub fn candidates(report: &CredentialReport, lead_times: &LeadTimes, today: Naiv
                     let pace = crate::status::pace_phrase(report.progress.pace_per_month, (end - today).num_days())
                         .map(|phrase| format!(" ({phrase})"))
                         .unwrap_or_default();
-                    push(
-                        ReminderKind::Shortfall,
-                        lead,
-                        due_on,
-                        format!("{name}: {short} {unit} still needed"),
-                        format!("Log {short} more {unit} by {}{pace} to renew {name}.", human_date(end)),
-                    );
+                    // What is missing is a category (NASM's CPR/AED card): say which, not hours.
+                    let body = match crate::status::category_only(&report.progress)
+                        .then(|| crate::status::category_action(credential, &report.progress))
+                        .flatten()
+                    {
+                        Some(action) => format!("{}.", action.replace(&end.to_string(), &human_date(end))),
+                        None => format!("Log {short} more {unit} by {}{pace} to renew {name}.", human_date(end)),
+                    };
+                    push(ReminderKind::Shortfall, lead, due_on, format!("{name}: {short} {unit} still needed"), body);
                 }
             }
         }
@@ -241,7 +243,11 @@ pub fn candidates(report: &CredentialReport, lead_times: &LeadTimes, today: Naiv
             ReminderKind::LateFee,
             0,
             after,
-            format!("{name} deadline passed: late fee now applies"),
+            match report.late_fee {
+                Some(fee) if fee.0 > 0 => format!("{name} deadline passed: a {fee} late fee now applies"),
+                Some(_) => format!("{name} deadline passed: renew in the grace period"),
+                None => format!("{name} deadline passed: late fee now applies (amount unknown)"),
+            },
             format!(
                 "Renew {name} by {} with {late} ({}).",
                 human_date(last),
@@ -253,7 +259,7 @@ pub fn candidates(report: &CredentialReport, lead_times: &LeadTimes, today: Naiv
             let consequence = rules
                 .after_grace
                 .clone()
-                .unwrap_or_else(|| format!("check with {} what follows", credential.body_short));
+                .unwrap_or_else(|| format!("check with {} what follows.", credential.body_short));
             push(
                 ReminderKind::GraceEnding,
                 lead,
@@ -280,6 +286,15 @@ pub fn is_resolved(kind: &str, cycle_end: &str, report: Option<&CredentialReport
         "late_fee" | "grace_ending" => report.status != Status::Grace,
         _ => false,
     }
+}
+
+/// Whether the reminder with `key` (`credential:cycle_end:kind:lead_days`) no longer applies to
+/// the credentials as `reports` show them. A key Recert cannot read is kept (not resolved).
+pub fn key_is_resolved(key: &str, reports: &[CredentialReport]) -> bool {
+    let mut parts = key.splitn(4, ':');
+    let (Some(id), Some(cycle_end), Some(kind)) = (parts.next(), parts.next(), parts.next()) else { return false };
+    let Ok(id) = id.parse::<i64>() else { return false };
+    is_resolved(kind, cycle_end, reports.iter().find(|r| r.credential.id == id))
 }
 
 fn rules_lead_times(report: &CredentialReport, global: &LeadTimes) -> LeadTimes {

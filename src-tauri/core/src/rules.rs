@@ -279,6 +279,10 @@ pub struct Provenance {
     /// Where to check the body's current rules, in a few words ("nsca.com").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_at: Option<String>,
+    /// The last fee the body published where it gives none for this cycle, as a hint beside the
+    /// fee to fill in ("$65 member / $90 non-member, 2018–20"); never used as the fee.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_published_fee: Option<String>,
 }
 
 impl Provenance {

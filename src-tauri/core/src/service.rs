@@ -147,6 +147,12 @@ fn totals_with_providers(
     credentials: &[Credential],
 ) -> Result<std::collections::HashMap<i64, CycleTotals>> {
     let mut totals = store.current_cycle_totals()?;
+    // An opening balance is not an activity: Costs counts courses.
+    for (id, balances) in store.opening_balances_in_current_cycle()? {
+        if let Some(entry) = totals.get_mut(&id) {
+            entry.activity_count = entry.activity_count.saturating_sub(balances);
+        }
+    }
     for credential in credentials.iter().filter(|c| c.rules.fee_when_all_credits_from.is_some()) {
         totals.entry(credential.id).or_default().providers = store.current_cycle_providers(credential.id)?;
     }

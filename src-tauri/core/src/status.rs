@@ -272,6 +272,9 @@ pub struct CredentialReport {
     /// certificate or your NSCA account."), and why Recert is not sure of it.
     pub confirm_expiry: Option<String>,
     pub confirm_expiry_reason: Option<String>,
+    /// The request is a yes-or-no question about a renewal Recert assumed ("Did you renew in
+    /// 2023?"), answered "Yes" (confirm) or with the expiry date.
+    pub confirm_expiry_question: bool,
     pub course_costs: Cents,
     pub activity_count: u32,
     /// Units credited this cycle that wait for the body's approval (not counted).
@@ -333,11 +336,11 @@ pub fn report(
     let (unknown_fields, unknowns) = unknowns.into_iter().unzip();
     let prerequisite_problems = prerequisite_problems(credential, cards, today, warn_within_days);
     let next_action = next_action(credential, status, &progress, renewal_fee, today);
-    let (confirm_expiry, confirm_expiry_reason) = match credential.expiry_confirmed {
-        true => (None, None),
+    let (confirm_expiry, confirm_expiry_reason, confirm_expiry_question) = match credential.expiry_confirmed {
+        true => (None, None, false),
         false => {
-            let (request, reason) = confirm_expiry_request(credential);
-            (Some(request), Some(reason))
+            let (request, reason, question) = confirm_expiry_request(credential);
+            (Some(request), Some(reason), question)
         }
     };
     CredentialReport {
@@ -354,6 +357,7 @@ pub fn report(
         rules_outdated: rules_outdated(credential),
         confirm_expiry,
         confirm_expiry_reason,
+        confirm_expiry_question,
         course_costs: totals.course_costs,
         activity_count: totals.activity_count,
         units_pending: totals.pending,
@@ -367,15 +371,35 @@ pub fn report(
 const MAX_REALISTIC_HOURS_PER_WEEK: i64 = 20;
 
 /// Asks the user to check a deadline Recert worked out rather than read from them: the request,
-/// and the reason.
-fn confirm_expiry_request(credential: &Credential) -> (String, String) {
+/// the reason, and whether the request is a yes-or-no question. Where the body's cycle is the same
+/// for everyone (NSCA: Dec 31, 2026), the date is not in doubt: what Recert assumed is the renewal
+/// before it, so that is what it asks about ("Did you renew in 2023?").
+fn confirm_expiry_request(credential: &Credential) -> (String, String, bool) {
+    let body = &credential.body_short;
+    let unverified = credential.rules.provenance.unverified.get("cycle");
+    let assumed_renewal = credential.cycle.start.pred_opt().filter(|end| *end >= credential.earned_on);
+    if let (crate::rules::CycleRule::Fixed { .. }, None, Some(previous_end)) =
+        (&credential.rules.cycle, unverified, assumed_renewal)
+    {
+        let request = format!(
+            "Did you renew in {}? Then {} is your deadline, as for everyone who holds {}.",
+            previous_end.year(),
+            credential.cycle.end,
+            credential.abbreviation
+        );
+        let reason = format!(
+            "{body}'s cycle ends on the same day for everyone. Recert assumed you renewed for the cycle that \
+             ended {previous_end}; if you did not, your certification may have expired then: enter that date."
+        );
+        return (request, reason, true);
+    }
     let holder = if credential.kind == CredentialKind::CprAed { "your card" } else { "your certificate" };
-    let request = format!("Check {} against {holder} or your {} account.", credential.cycle.end, credential.body_short);
-    let reason = match credential.rules.provenance.unverified.get("cycle") {
-        Some(why) => format!("Recert worked it out by a rule {} has not confirmed. {why}", credential.body_short),
+    let request = format!("Check {} against {holder} or your {body} account.", credential.cycle.end);
+    let reason = match unverified {
+        Some(why) => format!("Recert worked it out by a rule {body} has not confirmed. {why}"),
         None => "Recert worked it out assuming every earlier renewal was on time.".to_string(),
     };
-    (request, reason)
+    (request, reason, false)
 }
 
 /// Several credentials of one body renewed together pay one joint fee (NCSF: $100 for two or
@@ -416,6 +440,56 @@ fn money(fee: Option<Cents>) -> String {
     fee.map_or_else(|| "fee unknown".to_string(), |fee| fee.to_string())
 }
 
+/// Whether all that is missing is category minimums: the total is met (NASM: 2.1 CEU of courses,
+/// no CPR/AED card), so no hour of ordinary courses closes it.
+pub fn category_only(progress: &Progress) -> bool {
+    let missing: Units = progress.category_shortfalls.iter().map(|c| c.missing).sum();
+    let total_short = progress.units_required.map_or(Units::ZERO, |r| r.saturating_sub(progress.units_earned));
+    !progress.category_shortfalls.is_empty() && total_short <= missing
+}
+
+/// What closes category minimums left short: "Renew or record your CPR/AED card by …" for a card's
+/// credit, "Log 1.0 CEU of Ethics by …" for any other.
+pub fn category_action(credential: &Credential, progress: &Progress) -> Option<String> {
+    let end = credential.cycle.end;
+    let unit = credential.rules.unit.as_deref().unwrap_or("units");
+    let who = &credential.abbreviation;
+    let parts: Vec<String> = progress
+        .category_shortfalls
+        .iter()
+        .map(|category| {
+            let missing = category.missing;
+            if category.is_cpr_card() {
+                format!(
+                    "Renew or record your CPR/AED card by {end}: {who} counts it as {missing} {unit}, which no \
+                     other course replaces"
+                )
+            } else {
+                format!(
+                    "Log {missing} {unit} in \u{201c}{}\u{201d} by {end}: {who} needs at least that much there, \
+                     whatever else is logged",
+                    category.name
+                )
+            }
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(". "))
+}
+
+/// ", including 2.0 CEU in “CPR”" when part of a shortfall is a category minimum.
+fn including(progress: &Progress, unit: &str) -> String {
+    let parts: Vec<String> = progress
+        .category_shortfalls
+        .iter()
+        .map(|c| format!("{} {unit} in \u{201c}{}\u{201d}", c.missing, c.name))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(", including {}", join_names(&parts))
+    }
+}
+
 fn next_action(
     credential: &Credential,
     status: Status,
@@ -428,7 +502,7 @@ fn next_action(
     if credential.kind == CredentialKind::CprAed {
         return match status {
             Status::Lapsed | Status::Grace => format!("Expired {end}: take a CPR/AED course and record the new card"),
-            _ => format!("Valid through {end}: take a renewal course before then"),
+            _ => "Take a renewal course and record the new card before this one expires".to_string(),
         };
     }
     let already = "If you have already renewed, record the renewal";
@@ -442,11 +516,15 @@ fn next_action(
             format!("Past the deadline: renew by {last} with the late fee to avoid losing it. {already}.")
         }
         Status::Current | Status::DueSoon => match (progress.shortfall, progress.pace_per_month) {
+            (Some(short), _) if short.0 > 0 && category_only(progress) => {
+                category_action(credential, progress).unwrap_or_default()
+            }
             (Some(short), Some(pace)) if short.0 > 0 => match progress.hours_needed {
                 Some(hours) => {
                     let days = (end - today).num_days().max(1);
                     let mut text = format!(
-                        "Log {short} more {unit} by {end}: about {} h of courses in the next {days} {}",
+                        "Log {short} more {unit} by {end}{}: about {} h of courses in the next {days} {}",
+                        including(progress, unit),
                         (hours.0 + 99) / 100,
                         if days == 1 { "day" } else { "days" }
                     );
@@ -462,11 +540,13 @@ fn next_action(
                     text
                 }
                 None => match pace_phrase(Some(pace), (end - today).num_days()) {
-                    Some(phrase) => format!("Log {short} more {unit} by {end} ({phrase})"),
-                    None => format!("Log {short} more {unit} by {end}"),
+                    Some(phrase) => format!("Log {short} more {unit} by {end}{} ({phrase})", including(progress, unit)),
+                    None => format!("Log {short} more {unit} by {end}{}", including(progress, unit)),
                 },
             },
-            (Some(short), None) if short.0 > 0 => format!("Log {short} more {unit} by {end}"),
+            (Some(short), None) if short.0 > 0 => {
+                format!("Log {short} more {unit} by {end}{}", including(progress, unit))
+            }
             (None, _) if progress.prorated => format!(
                 "Renew by {end} — {}; the prorated requirement is unknown: ask {} and enter it",
                 money(fee),
@@ -499,7 +579,6 @@ mod tests {
     fn held(id: i64, preset: &str, earned: &str, expires: Option<&str>) -> Credential {
         held_on(id, preset, earned, expires, "2026-01-01")
     }
-    use crate::amount::Units;
 
     #[test]
     fn status_through_the_deadline_grace_and_lapse() {
@@ -606,5 +685,38 @@ mod tests {
         );
         let twenty_a_week = report(&cscs, &CycleTotals::default(), &[], d("2026-12-10"), 90);
         assert!(!twenty_a_week.next_action.contains("more than most"), "{}", twenty_a_week.next_action);
+    }
+
+    #[test]
+    fn a_missing_category_minimum_is_named_with_its_action() {
+        // NASM-CPT: 2.1 CEU of courses, none for the CPR/AED card. No hour of courses closes it.
+        let nasm = held(1, "nasm-cpt", "2025-03-01", None);
+        let totals = CycleTotals { by_category: vec![(Some("courses".into()), Units(210))], ..Default::default() };
+        let r = report(&nasm, &totals, &[], d("2026-12-06"), 90);
+        assert_eq!(r.progress.shortfall, Some(Units(10)));
+        assert_eq!(r.progress.units_toward, Units(190), "the bar shows what counts toward the requirement");
+        assert!(!r.next_action.contains("h of courses"), "{}", r.next_action);
+        assert!(r.next_action.contains("CPR/AED"), "{}", r.next_action);
+        assert!(r.next_action.starts_with("Renew or record your CPR/AED card"), "{}", r.next_action);
+        // Short in total and in a category: both are said.
+        let ncsf = held(2, "ncsf-cpt", "2025-03-14", None);
+        let totals = CycleTotals { by_category: vec![(Some("general".into()), Units(500))], ..Default::default() };
+        let r = report(&ncsf, &totals, &[], d("2026-12-06"), 90);
+        assert!(r.next_action.contains("including"), "{}", r.next_action);
+    }
+
+    #[test]
+    fn a_cpr_card_says_its_date_once() {
+        let card = held(1, "cpr-aed-aha", "2025-09-12", None);
+        let r = report(&card, &CycleTotals::default(), &[], d("2026-12-06"), 90);
+        assert!(!r.next_action.contains("Valid through"), "the deadline line says it: {}", r.next_action);
+    }
+
+    #[test]
+    fn a_shared_cycle_asks_about_the_renewal_recert_assumed() {
+        let cscs = held(1, "nsca-cscs", "2015-06-01", None);
+        let r = report(&cscs, &CycleTotals::default(), &[], d("2026-12-06"), 90);
+        let request = r.confirm_expiry.unwrap();
+        assert!(request.starts_with("Did you renew in 2023?"), "{request}");
     }
 }

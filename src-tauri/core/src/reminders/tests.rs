@@ -97,6 +97,7 @@ fn late_fee_then_grace_ending() {
     assert_eq!(raise(&credentials, &mut history, "2027-01-01"), vec![s("late_fee", 0)]);
     let late = plan(&credentials, &ReminderHistory::default(), "2027-01-01");
     assert!(late[0].body.contains("$80.00 late fee"), "{}", late[0].body);
+    assert_eq!(late[0].title, "ACSM-CPT deadline passed: a $80.00 late fee now applies");
     assert!(late[0].body.contains("Jun 30, 2027"), "{}", late[0].body);
     // Grace ends 2027-06-30: warnings 30, 14, 7 and 1 days before.
     assert_eq!(raise(&credentials, &mut history, "2027-05-31"), vec![s("grace_ending", 30)]);
@@ -226,4 +227,27 @@ fn after_setting_up_everything_due_comes_as_one_summary() {
     assert_eq!(summary.len(), 1);
     assert_eq!(summary[0].title, format!("Recert is set up: {} things to look at", due.len()));
     assert_eq!(summary[0].reminders.len(), due.len(), "every reminder is recorded with it");
+}
+
+#[test]
+fn a_late_fee_of_unknown_amount_says_so() {
+    let ace = held(1, "ace-cpt", "2024-06-06", Some("2026-06-06"));
+    let late: Vec<Reminder> = plan(&[ace], &ReminderHistory::default(), "2026-06-07")
+        .into_iter()
+        .filter(|r| r.kind == ReminderKind::LateFee)
+        .collect();
+    assert_eq!(late[0].title, "ACE-CPT deadline passed: late fee now applies (amount unknown)");
+}
+
+#[test]
+fn a_missing_cpr_card_credit_is_named_not_hours_of_courses() {
+    let nasm = held(1, "nasm-cpt", "2025-03-01", None);
+    let mut totals = HashMap::from([(
+        1,
+        CycleTotals { by_category: vec![(Some("courses".into()), crate::amount::Units(210))], ..Default::default() },
+    )]);
+    let reports = reports(&[nasm], &mut totals, d("2026-12-06"), 90);
+    let due = due_now(&reports, &LeadTimes::default(), &ReminderHistory::default(), d("2026-12-06"));
+    let shortfall = due.iter().find(|r| r.kind == ReminderKind::Shortfall).unwrap();
+    assert!(shortfall.body.starts_with("Renew or record your CPR/AED card by Mar 1, 2027"), "{}", shortfall.body);
 }

@@ -16,7 +16,8 @@ use crate::calendar::{milestones, to_ics};
 use crate::credential::Credential;
 use crate::error::{Error, Result};
 use crate::files::{checked_output, write_atomically, write_output, OutputTarget};
-use crate::ledger_csv::{credit_choices, duplicate_key, read_csv, write_csv, SheetError};
+use crate::ledger_csv::{credential_column, credit_choices, duplicate_key, read_csv, write_csv, SheetError, SheetRow};
+use crate::opening::{parse_opening, OpeningEntry};
 use crate::progress::{progress, CycleTotals};
 use crate::rules::Cycle;
 use crate::store::Read;
@@ -285,7 +286,7 @@ impl Recert {
         today: NaiveDate,
     ) -> Result<ImportReport> {
         if options.dry_run {
-            let (rows, errors, _) = plan_import(&self.store, bytes, options, today)?;
+            let (rows, errors, _, _) = plan_import(&self.store, bytes, options, today)?;
             return Ok(ImportReport { rows, errors, imported: 0 });
         }
         // Read and checked outside the write transaction (a large file takes seconds, and other
@@ -295,7 +296,7 @@ impl Recert {
         // inside the transaction).
         for _ in 0..3 {
             let seen = self.store.data_version()?;
-            let (rows, errors, batch) = plan_import(&self.store, bytes, options, today)?;
+            let (rows, errors, batch, balances) = plan_import(&self.store, bytes, options, today)?;
             if !errors.is_empty() {
                 return Ok(ImportReport { rows, errors, imported: 0 });
             }
@@ -303,18 +304,33 @@ impl Recert {
                 if tx.data_version()? != seen {
                     return Ok(None);
                 }
-                Ok(Some(tx.insert_activities(&batch, now)?.len()))
+                Ok(Some(write_import(tx, &batch, &balances, now)?))
             })?;
             if let Some(imported) = written {
                 return Ok(ImportReport { rows, errors, imported });
             }
         }
         self.store.write(|tx| {
-            let (rows, errors, batch) = plan_import(tx, bytes, options, today)?;
-            let imported = if errors.is_empty() { tx.insert_activities(&batch, now)?.len() } else { 0 };
+            let (rows, errors, batch, balances) = plan_import(tx, bytes, options, today)?;
+            let imported = if errors.is_empty() { write_import(tx, &batch, &balances, now)? } else { 0 };
             Ok(ImportReport { rows, errors, imported })
         })
     }
+}
+
+/// Writes a checked import: its courses and the opening balances it holds; returns how many.
+fn write_import(
+    tx: &crate::store::Tx<'_>,
+    batch: &[(crate::activity::ValidActivity, Vec<crate::activity::Credit>)],
+    balances: &[(Credential, Vec<crate::opening::OpeningEntry>)],
+    now: DateTime<Utc>,
+) -> Result<usize> {
+    let mut imported = tx.insert_activities(batch, now)?.len();
+    for (credential, entries) in balances {
+        tx.add_opening_balance(credential, entries, now)?;
+        imported += entries.len();
+    }
+    Ok(imported)
 }
 
 /// The cycle an audit packet of `credential` is about, and the renewal that closed it.
@@ -338,14 +354,19 @@ fn audit_cycle<'p>(
 }
 
 /// What importing `bytes` into what `store` holds would write: a row per course, every bad line,
-/// and the activities with their credits.
+/// the activities with their credits, and the opening balances ("Earned before Recert" rows).
 #[allow(clippy::type_complexity)]
 fn plan_import(
     store: &impl Read,
     bytes: &[u8],
     options: ImportOptions,
     today: NaiveDate,
-) -> Result<(Vec<ImportRow>, Vec<SheetError>, Vec<(crate::activity::ValidActivity, Vec<Credit>)>)> {
+) -> Result<(
+    Vec<ImportRow>,
+    Vec<SheetError>,
+    Vec<(crate::activity::ValidActivity, Vec<Credit>)>,
+    Vec<(Credential, Vec<OpeningEntry>)>,
+)> {
     let credentials = store.credentials()?;
     let (sheet, mut errors) = read_csv(bytes, &credentials);
     let in_ledger: HashMap<(NaiveDate, String, i64), i64> = store
@@ -357,7 +378,16 @@ fn plan_import(
     let mut seen: HashMap<(NaiveDate, String, i64), u64> = HashMap::new();
     let mut rows = Vec::new();
     let mut batch = Vec::new();
+    // Per credential, the balance texts (`UNITS[:CATEGORY]`) and the first line giving one.
+    let mut balance_texts: Vec<(i64, u64, Vec<String>)> = Vec::new();
     for row in &sheet {
+        if row.balance {
+            match plan_balance(store, row, &credentials, options, &mut balance_texts)? {
+                Ok(import_row) => rows.push(import_row),
+                Err(error) => errors.push(error),
+            }
+            continue;
+        }
         let column_of = |field: &str| match field {
             "date" | "title" | "hours" | "cost" | "provider" | "notes" => Some(field.to_string()),
             "category" => Some("categories".into()),
@@ -430,9 +460,85 @@ fn plan_import(
             }
         }
     }
+    let mut balances = Vec::new();
+    for (id, line, texts) in balance_texts {
+        let Some(credential) = credentials.iter().find(|c| c.id == id) else { continue };
+        match parse_opening(&texts, credential) {
+            Ok(entries) => balances.push((credential.clone(), entries)),
+            Err(error) => {
+                let message = match &error {
+                    crate::Error::Invalid { message, .. } => message.clone(),
+                    other => other.to_string(),
+                };
+                errors.push(SheetError { line, column: Some(credential_column(credential)), message });
+            }
+        }
+    }
     if sheet.is_empty() && errors.is_empty() {
         errors.push(SheetError { line: 0, column: None, message: "the file has no rows to import".into() });
     }
     errors.sort_by_key(|e| e.line);
-    Ok((rows, errors, batch))
+    Ok((rows, errors, batch, balances))
+}
+
+/// One "Earned before Recert" row: units already earned by the credentials whose columns hold
+/// them, kept as their opening balance (never as a course with made-up hours). A credential that
+/// already has a balance is refused unless duplicates are allowed.
+fn plan_balance(
+    store: &impl Read,
+    row: &SheetRow,
+    credentials: &[Credential],
+    options: ImportOptions,
+    balance_texts: &mut Vec<(i64, u64, Vec<String>)>,
+) -> Result<std::result::Result<ImportRow, SheetError>> {
+    let error = |message: String| Ok(Err(SheetError { line: row.line, column: None, message }));
+    let cells: Vec<(&Credential, &String)> = row
+        .credential_cells
+        .iter()
+        .filter_map(|(id, cell)| Some((credentials.iter().find(|c| c.id == *id)?, cell.as_ref()?)))
+        .collect();
+    if cells.is_empty() {
+        return error("a balance earned before Recert needs its units in a credential column".into());
+    }
+    let mut outcomes = Vec::new();
+    for (credential, cell) in cells {
+        if !options.allow_duplicates && !store.opening_balance_activities(credential.id)?.is_empty() {
+            return error(format!(
+                "{} already has a balance earned before Recert (import with duplicates allowed to add this one)",
+                credential.abbreviation
+            ));
+        }
+        let category = row.form.categories.first();
+        let text = category.map_or_else(|| cell.clone(), |category| format!("{cell}:{category}"));
+        let entry = match parse_opening(std::slice::from_ref(&text), credential) {
+            Ok(mut entries) if entries.len() == 1 => entries.remove(0),
+            Ok(_) => return error("a balance earned before Recert needs its units".into()),
+            Err(crate::Error::Invalid { message, .. }) => return error(message),
+            Err(other) => return Err(other),
+        };
+        match balance_texts.iter_mut().find(|(id, _, _)| *id == credential.id) {
+            Some((_, _, texts)) => texts.push(text),
+            None => balance_texts.push((credential.id, row.line, vec![text])),
+        }
+        outcomes.push(CreditOutcome {
+            credential_id: credential.id,
+            abbreviation: credential.abbreviation.clone(),
+            unit: credential.rules.unit.clone(),
+            decision: CreditDecision::Credited {
+                units: entry.units,
+                category: entry.category,
+                overridden: true,
+                capped: false,
+                late_for_cycle_end: None,
+            },
+            kept: false,
+        });
+    }
+    Ok(Ok(ImportRow {
+        line: row.line,
+        date: String::new(),
+        title: row.form.title.trim().to_string(),
+        outcomes,
+        proof_left_behind: false,
+    }))
 }

@@ -75,6 +75,24 @@ impl Recert {
         self.store.write(|tx| tx.notifications_to_take_over(bus, now - NOTIFICATIONS_STAY_AT_MOST))
     }
 
+    /// The notifications of session `bus` whose every reminder no longer applies on `today` — the
+    /// renewal that raised them was undone, the credits were logged, the card added — forgotten
+    /// here for the caller to close: a reminder raised only by a mistake does not stay on screen.
+    pub fn withdraw_resolved_notifications(&mut self, bus: &str, today: NaiveDate) -> Result<Vec<OpenNotification>> {
+        self.store.write(|tx| {
+            let reports = status(tx, today)?;
+            let mut withdrawn = Vec::new();
+            for notification in tx.open_notifications(bus)? {
+                let keys = &notification.reminder_keys;
+                if !keys.is_empty() && keys.iter().all(|key| reminders::key_is_resolved(key, &reports)) {
+                    tx.forget_notification(bus, notification.id)?;
+                    withdrawn.push(notification);
+                }
+            }
+            Ok(withdrawn)
+        })
+    }
+
     pub fn snooze_reminder(&mut self, key: &str, days: u32, today: NaiveDate) -> Result<NaiveDate> {
         if !(1..=365).contains(&days) {
             return Err(Error::invalid("days", "a snooze lasts 1 to 365 days"));

@@ -322,9 +322,9 @@ fn an_assumed_deadline_stays_unconfirmed_until_the_user_says() {
     let report = &recert.status(today).unwrap()[0];
     assert_eq!(
         report.confirm_expiry.as_deref(),
-        Some("Check 2026-12-31 against your certificate or your NSCA account.")
+        Some("Did you renew in 2023? Then 2026-12-31 is your deadline, as for everyone who holds CSCS.")
     );
-    assert!(report.confirm_expiry_reason.as_deref().unwrap().contains("assuming every earlier renewal"));
+    assert!(report.confirm_expiry_reason.as_deref().unwrap().contains("assumed you renewed"));
     assert!(recert.confirm_expiry(cscs.id).unwrap().expiry_confirmed);
     assert_eq!(recert.status(today).unwrap()[0].confirm_expiry, None);
 
@@ -442,6 +442,7 @@ fn an_opening_balance_counts_from_the_first_minute_and_can_be_replaced() {
     assert_eq!((earned_in(cscs_report, "A"), earned_in(cscs_report, "C")), (Units(300), Units(150)));
     let nasm_report = reports.iter().find(|r| r.credential.id == nasm.id).unwrap();
     assert_eq!(nasm_report.progress.units_earned, Units(0), "credited only to its own credential");
+    assert_eq!(cscs_report.activity_count, 0, "a balance is not an activity: Costs counts courses");
 
     // The balance is in the ledger, visible, dated on the cycle's first day.
     let ledger = recert.activities().unwrap();
@@ -635,6 +636,8 @@ fn a_spreadsheet_exported_by_recert_imports_back_unchanged() {
     assert!(text.contains(",0.80,0.80 pending,"), "a credit waiting for NASM says so: {text}");
     let pending = recert.status(today).unwrap().into_iter().find(|r| r.credential.abbreviation == "NASM-CPT");
     assert!(pending.unwrap().units_pending.0 > 0, "pending units are shown, not counted");
+    // The opening balance is marked as one, with no made-up date, hours or cost.
+    assert!(text.contains("\r\n,Earned before Recert,,,,C,,1.50,,\r\n"), "{text}");
 
     let (_other_dir, mut fresh) = open();
     trainer(&mut fresh, false);
@@ -645,6 +648,11 @@ fn a_spreadsheet_exported_by_recert_imports_back_unchanged() {
     let report = fresh.import_csv(&sheet, ImportOptions::default(), now(), today).unwrap();
     assert_eq!(report.imported, 5, "{:?}", report.errors);
     assert_eq!(status_summary(&fresh), before);
+    let balance = fresh.activities().unwrap().into_iter().find(|a| a.activity.opening_balance_for.is_some());
+    assert!(balance.is_some(), "imported back as the balance it was, not as a course");
+    let mut again_sheet = Vec::new();
+    fresh.export_csv(&mut again_sheet).unwrap();
+    assert_eq!(again_sheet, sheet, "and exported again, the same file");
     assert_eq!(
         fresh.store().current_cycle_totals().unwrap(),
         fresh.store().current_cycle_totals_from_ledger().unwrap()
@@ -653,7 +661,12 @@ fn a_spreadsheet_exported_by_recert_imports_back_unchanged() {
     // The same file again: every line is a likely duplicate, and nothing is added.
     let again = fresh.import_csv(&sheet, ImportOptions::default(), now(), today).unwrap();
     assert_eq!((again.errors.len(), again.imported), (5, 0));
-    assert!(again.errors[0].to_string().contains("already in the ledger"), "{}", again.errors[0]);
+    assert!(
+        again.errors[0].to_string().contains("CSCS already has a balance earned before Recert"),
+        "{:?}",
+        again.errors
+    );
+    assert!(again.errors[1].to_string().contains("already in the ledger"), "{}", again.errors[1]);
     let forced = fresh.import_csv(&sheet, ImportOptions { allow_duplicates: true, ..Default::default() }, now(), today);
     assert_eq!(forced.unwrap().imported, 5);
 }
@@ -1170,4 +1183,44 @@ fn credentials_of_the_older_catalog_take_the_new_values_nobody_changed() {
     assert!(refreshed.rules.acceptance.is_some());
     assert_eq!(refreshed.rules.renewal_fee, Some(crate::amount::Cents(9900)), "the fee the user typed stays");
     assert_eq!(recert.store().setting("catalog_refresh_from").unwrap(), None, "once");
+}
+
+#[test]
+fn a_notification_raised_only_by_a_mistaken_renewal_is_withdrawn_when_it_is_undone() {
+    use crate::reminders::{OpenNotification, ReminderKind};
+    let (_dir, mut recert) = open();
+    let today = d("2026-12-06");
+    // ACSM-CPT due Dec 31, 2026; the card is valid through Jan 31, 2027: no problem yet.
+    let form = CredentialForm {
+        preset: Some("acsm-cpt".into()),
+        earned_on: "2023-05-01".into(),
+        expires: Some("2026-12-31".into()),
+        ..Default::default()
+    };
+    let acsm = recert.add_credential(&form, now(), today).unwrap();
+    add_on(&mut recert, "cpr-aed-aha", "2025-01-10", "2026-12-06");
+    let before = recert.claim_due_reminders(today, now(), |_| true).unwrap();
+    assert!(before.iter().all(|r| r.kind != ReminderKind::Prerequisite), "{before:?}");
+    let shown = |id: u32, reminders: &[crate::reminders::Reminder]| OpenNotification {
+        bus: "unix:a".into(),
+        id,
+        title: reminders[0].title.clone(),
+        body: reminders[0].body.clone(),
+        reminder_keys: reminders.iter().map(|r| r.key.clone()).collect(),
+    };
+    recert.note_open_notification(&shown(1, &before), now()).unwrap();
+
+    // A renewal recorded by mistake: ACSM now runs to 2029, and the card lapses before it.
+    recert.renew(acsm.id, &renewal("2026-12-06", None), today).unwrap();
+    let mistaken = recert.claim_due_reminders(today, now(), |_| true).unwrap();
+    let card: Vec<_> = mistaken.into_iter().filter(|r| r.kind == ReminderKind::Prerequisite).collect();
+    assert_eq!(card.len(), 1, "the seconds of the mistake raise the card reminder");
+    recert.note_open_notification(&shown(2, &card), now()).unwrap();
+
+    recert.undo_renewal(acsm.id).unwrap();
+    let withdrawn = recert.withdraw_resolved_notifications("unix:a", today).unwrap();
+    assert_eq!(withdrawn.iter().map(|n| n.id).collect::<Vec<_>>(), vec![2], "only the mistake's notification");
+    let left = recert.notifications_to_take_over("unix:a", now()).unwrap();
+    assert_eq!(left.iter().map(|n| n.id).collect::<Vec<_>>(), vec![1], "the deadline's own notification stays");
+    assert!(recert.withdraw_resolved_notifications("unix:a", today).unwrap().is_empty());
 }

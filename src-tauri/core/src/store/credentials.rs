@@ -223,6 +223,17 @@ impl Tx<'_> {
         rebuild_totals(&self.tx, credential.id)
     }
 
+    /// Adds opening-balance entries to a credential (an import of a Recert spreadsheet).
+    pub fn add_opening_balance(
+        &self,
+        credential: &Credential,
+        opening: &[OpeningEntry],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<()> {
+        insert_opening_balance(&self.tx, credential, opening, now)?;
+        rebuild_totals(&self.tx, credential.id)
+    }
+
     /// Removes a credential, its history and its credits; the activities stay in the ledger.
     pub fn delete_credential(&self, id: i64) -> Result<()> {
         if self.tx.execute("DELETE FROM credentials WHERE id = ?1", [id])? == 0 {
@@ -332,6 +343,20 @@ fn insert_opening_balance(
         )?;
     }
     Ok(())
+}
+
+pub(super) fn opening_balances_in_current_cycle(conn: &Connection) -> Result<std::collections::HashMap<i64, u32>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT c.id, COUNT(*) FROM activities a
+           JOIN credentials c ON c.id = a.opening_balance_for
+           JOIN credits cr ON cr.activity_id = a.id AND cr.credential_id = c.id
+          WHERE cr.completed_on BETWEEN c.cycle_start AND c.cycle_end AND cr.late_for_cycle_end IS NULL
+          GROUP BY c.id",
+    )?;
+    let counts = statement
+        .query_map([], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, u32>(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(counts)
 }
 
 pub(super) fn opening_balance_activities(conn: &Connection, credential_id: i64) -> Result<Vec<i64>> {

@@ -118,6 +118,12 @@ pub trait Read: sealed::Connected {
         credentials::opening_balance_activities(self.conn(), credential_id)
     }
 
+    /// Per credential, how many of the activities its current cycle counts are its opening
+    /// balance: a balance is not an activity (Costs counts courses).
+    fn opening_balances_in_current_cycle(&self) -> Result<HashMap<i64, u32>> {
+        credentials::opening_balances_in_current_cycle(self.conn())
+    }
+
     /// What this database holds, for a confirmation ("4 credentials, 120 activities").
     fn summary(&self) -> Result<DatabaseSummary> {
         let count = |table: &str| -> Result<i64> {

@@ -163,6 +163,11 @@ impl Tx<'_> {
             "DELETE FROM open_notifications WHERE bus <> ?1 OR shown_at < ?2",
             params![bus, timestamp(shown_since)],
         )?;
+        self.open_notifications(bus)
+    }
+
+    /// The notifications of session `bus` that may still be on screen, oldest first.
+    pub fn open_notifications(&self, bus: &str) -> Result<Vec<OpenNotification>> {
         let mut statement = self.tx.prepare(
             "SELECT notification_id, summary, body, reminder_keys FROM open_notifications
              WHERE bus = ?1 ORDER BY shown_at, notification_id",

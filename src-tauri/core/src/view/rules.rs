@@ -49,6 +49,9 @@ pub struct RulesView {
     pub notes: Option<String>,
     /// Values that rest on a third party or an inference, by field, with where they come from.
     pub unverified: std::collections::BTreeMap<String, String>,
+    /// The last fee the body published where it gives none for this cycle: a hint beside the
+    /// fee to fill in, never the fee.
+    pub last_published_fee: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -133,6 +136,7 @@ impl From<&RenewalRules> for RulesView {
             cycle_note: rules.provenance.cycle_note.clone(),
             notes: rules.provenance.notes.clone(),
             unverified: rules.provenance.unverified.clone(),
+            last_published_fee: rules.provenance.last_published_fee.clone(),
         }
     }
 }

@@ -70,6 +70,9 @@ pub struct StatusView {
     pub units_earned: f64,
     /// Units credited this cycle that wait for the body's approval: shown, not counted.
     pub units_pending: f64,
+    /// What counts toward the requirement once category minimums are taken into account (NASM:
+    /// 2.1 CEU of courses and no CPR/AED card is 1.9 of 2.0): what the bar shows as done.
+    pub units_toward: f64,
     pub unit: Option<String>,
     pub shortfall: Option<f64>,
     pub pace_per_month: Option<f64>,
@@ -82,11 +85,17 @@ pub struct StatusView {
     pub requirement_problems: Vec<String>,
     /// Facts about the requirement that need no action ("0.3 credited, only 0.1 counts").
     pub requirement_notes: Vec<String>,
+    /// Rules to keep in mind that nothing breaks yet ("credits must come from at least 2
+    /// categories" on a cycle's first day).
+    pub requirement_hints: Vec<String>,
     /// Prerequisites to act on now.
     pub prerequisite_problems: Vec<String>,
     /// Prerequisite problems still far off (a card lapsing before a deadline years away).
     pub prerequisite_notes: Vec<String>,
     pub renewal_fee_cents: Option<i64>,
+    /// Where the renewal fee is unknown and the body once published one: that fee as a hint
+    /// ("$65 member / $90 non-member, 2018–20"), never the value.
+    pub last_published_fee: Option<String>,
     pub late_fee_cents: Option<i64>,
     pub amount_due_cents: Option<i64>,
     /// How the renewal fee was worked out: a share of a joint fee, or a fee that depends on where
@@ -97,6 +106,8 @@ pub struct StatusView {
     /// While the deadline is unconfirmed: what to check, and why Recert is not sure of it.
     pub confirm_expiry: Option<String>,
     pub confirm_expiry_reason: Option<String>,
+    /// `confirm_expiry` is a yes-or-no question about a renewal Recert assumed.
+    pub confirm_expiry_question: bool,
     pub course_costs_cents: i64,
     pub activity_count: u32,
     pub unknowns: Vec<String>,
@@ -118,6 +129,7 @@ impl From<&CredentialReport> for StatusView {
             units_required: progress.units_required.map(number),
             units_earned: number(progress.units_earned),
             units_pending: number(report.units_pending),
+            units_toward: number(progress.units_toward),
             unit: credential.rules.unit.clone(),
             shortfall: progress.shortfall.map(number),
             pace_per_month: progress.pace_per_month.map(number),
@@ -139,6 +151,7 @@ impl From<&CredentialReport> for StatusView {
                 .collect(),
             requirement_problems: progress.problems.clone(),
             requirement_notes: progress.notes.clone(),
+            requirement_hints: progress.hints.clone(),
             prerequisite_problems: report
                 .prerequisite_problems
                 .iter()
@@ -152,12 +165,18 @@ impl From<&CredentialReport> for StatusView {
                 .map(|p| p.message.clone())
                 .collect(),
             renewal_fee_cents: cents(report.renewal_fee),
+            last_published_fee: report
+                .renewal_fee
+                .is_none()
+                .then(|| credential.rules.provenance.last_published_fee.clone())
+                .flatten(),
             late_fee_cents: cents(report.late_fee),
             amount_due_cents: cents(report.amount_due),
             fee_note: report.fee_note.clone(),
             rules_outdated: report.rules_outdated.clone(),
             confirm_expiry: report.confirm_expiry.clone(),
             confirm_expiry_reason: report.confirm_expiry_reason.clone(),
+            confirm_expiry_question: report.confirm_expiry_question,
             course_costs_cents: report.course_costs.0,
             activity_count: report.activity_count,
             unknowns: report.unknowns.clone(),
