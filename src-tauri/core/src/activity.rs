@@ -116,12 +116,20 @@ pub struct Credit {
 }
 
 impl Credit {
-    /// Whether this credit counts toward `cycle`.
-    pub fn counts_toward(&self, cycle: crate::rules::Cycle) -> bool {
+    /// Whether this credit belongs to `cycle`: its date falls in it, or it was completed in the
+    /// late window after the cycle's end. (Whether it counts also depends on its standing.)
+    pub fn falls_in(&self, cycle: crate::rules::Cycle) -> bool {
         match self.late_for_cycle_end {
             Some(end) => end == cycle.end,
             None => cycle.contains(self.completed_on),
         }
+    }
+
+    /// Whether this credit counts toward `cycle`: it falls in it and the body accepted it. The
+    /// store's totals use the same condition in SQL (`COUNTS_IN_CURRENT_CYCLE`); a store test
+    /// runs both over the same cases.
+    pub fn counts_in(&self, cycle: crate::rules::Cycle) -> bool {
+        self.standing == Standing::Counted && self.falls_in(cycle)
     }
 }
 

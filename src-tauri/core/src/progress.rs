@@ -81,6 +81,26 @@ impl CategoryShortfall {
     }
 }
 
+impl CycleTotals {
+    /// Adds one credit of a course that cost `cost`.
+    pub fn add(&mut self, credit: &crate::activity::Credit, cost: Cents) {
+        self.by_category.push((credit.category.clone(), credit.units));
+        self.course_costs += cost;
+        self.activity_count += 1;
+    }
+
+    /// The totals of these credits (each with its activity), as the store sums a cycle's.
+    pub fn from_credits<'a>(
+        credits: impl IntoIterator<Item = (&'a crate::activity::Credit, &'a crate::activity::Activity)>,
+    ) -> Self {
+        let mut totals = Self::default();
+        for (credit, activity) in credits {
+            totals.add(credit, activity.cost);
+        }
+        totals
+    }
+}
+
 /// Average days in a month (365.2425 / 12), in hundredths of a day, for the pace figure.
 const HUNDREDTH_DAYS_PER_MONTH: i64 = 3044;
 

@@ -237,7 +237,7 @@ pub(super) fn recomputed_credits(store: &impl Read, credential: &Credential) -> 
     let mut credits = Vec::new();
     for credit in store.credits_for_credential(credential.id)? {
         // Typed units and a body's refusal are the user's record; earlier cycles stay as counted.
-        if credit.overridden || credit.standing == Standing::Refused || !credit.counts_toward(credential.cycle) {
+        if credit.overridden || credit.standing == Standing::Refused || !credit.falls_in(credential.cycle) {
             credits.push(credit);
             continue;
         }

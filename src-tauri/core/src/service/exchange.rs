@@ -159,18 +159,13 @@ impl Recert {
         let past = self.store.past_cycles(id)?;
         let (cycle, renewal) = audit_cycle(&credential, &past, which)?;
         let credits: Vec<Credit> =
-            self.store.credits_for_credential(id)?.into_iter().filter(|c| c.counts_toward(cycle)).collect();
+            self.store.credits_for_credential(id)?.into_iter().filter(|c| c.counts_in(cycle)).collect();
         let mut activities = Vec::new();
         for credit in &credits {
             activities.push(self.store.activity(credit.activity_id)?);
         }
         // Progress as it stands for that cycle, from exactly these credits.
-        let mut totals = CycleTotals::default();
-        for (credit, activity) in credits.iter().zip(&activities) {
-            totals.by_category.push((credit.category.clone(), credit.units));
-            totals.course_costs += activity.cost;
-            totals.activity_count += 1;
-        }
+        let totals = CycleTotals::from_credits(credits.iter().zip(&activities));
         let in_cycle = Credential { cycle, ..credential.clone() };
         let progress = progress(&in_cycle, &totals, today);
         let mut pairs: Vec<(&crate::activity::Activity, &Credit)> = activities.iter().zip(&credits).collect();

@@ -332,7 +332,7 @@ pub(super) fn credit_outcomes(
                 kept,
             };
             let existing = old_credits.iter().find(|c| c.credential_id == credential.id);
-            if let Some(credit) = existing.filter(|c| !c.counts_toward(credential.cycle)) {
+            if let Some(credit) = existing.filter(|c| !c.falls_in(credential.cycle)) {
                 let decision = CreditDecision::Credited {
                     units: credit.units,
                     category: credit.category.clone(),

@@ -1064,6 +1064,15 @@ fn a_course_counts_only_where_its_body_accepts_it() {
         recert.store().current_cycle_totals().unwrap(),
         recert.store().current_cycle_totals_from_ledger().unwrap()
     );
+    // The audit packet lists what counts: NASM's accepted 0.7; ACE's refused course is not in it.
+    let nasm_packet = recert
+        .audit_packet_into(nasm.id, crate::audit::AuditCycle::Current, std::io::Cursor::new(Vec::new()), today)
+        .unwrap();
+    assert_eq!(nasm_packet.activities, 1);
+    let ace_packet = recert
+        .audit_packet_into(ace.id, crate::audit::AuditCycle::Current, std::io::Cursor::new(Vec::new()), today)
+        .unwrap();
+    assert_eq!(ace_packet.activities, 0, "a course ACE refused is no evidence for ACE");
     let again = recert.settle_credit(activity, cscs.id, None).unwrap_err();
     assert!(again.to_string().contains("CSCS counts this course already"), "{again}");
     assert!(recert.settle_credit(activity, nasm.id, Some(Units(0))).is_err(), "0 units granted is a refusal");

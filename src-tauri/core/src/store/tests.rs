@@ -176,3 +176,60 @@ fn settings_round_trip() {
     store.write(|tx| tx.set_setting("lead_days", "60")).unwrap();
     assert_eq!(store.setting("lead_days").unwrap().as_deref(), Some("60"));
 }
+
+/// The store sums what counts toward a current cycle in SQL (`COUNTS_IN_CURRENT_CYCLE`) and the
+/// rules ask the same in Rust (`Credit::counts_in`): both over the same cases, the dates at the
+/// cycle's edges, the late window and every standing.
+#[test]
+fn what_counts_in_sql_is_what_counts_in_rust() {
+    use crate::activity::Standing;
+    let mut store = Store::open_in_memory().unwrap();
+    let cscs = form("nsca-cscs", "2019-01-01").to_credential(Catalog::builtin(), d("2026-11-23")).unwrap();
+    let id = store.write(|tx| tx.insert_credential(&cscs, &[], now())).unwrap();
+    let cycle = store.credential(id).unwrap().cycle;
+    assert_eq!((cycle.start, cycle.end), (d("2024-01-01"), d("2026-12-31")));
+    let cases: Vec<(&str, Option<&str>, Standing)> = vec![
+        ("2023-12-31", None, Standing::Counted),
+        ("2024-01-01", None, Standing::Counted),
+        ("2026-12-31", None, Standing::Counted),
+        ("2027-01-01", None, Standing::Counted),
+        ("2027-02-01", Some("2026-12-31"), Standing::Counted),
+        ("2027-02-01", Some("2023-12-31"), Standing::Counted),
+        ("2025-06-01", None, Standing::Pending),
+        ("2025-06-01", None, Standing::Refused),
+        ("2027-02-01", Some("2026-12-31"), Standing::Pending),
+    ];
+    for (index, (day, late_for, standing)) in cases.iter().enumerate() {
+        let activity = ValidActivity {
+            title: format!("Case {index}"),
+            provider: None,
+            completed_on: d(day),
+            hours: Hours(100),
+            cost: Cents(0),
+            categories: vec![],
+            notes: None,
+            overrides: vec![],
+            approvals: vec![],
+        };
+        // A unit of its own per case (1, 2, 4, …): the sum says which cases counted.
+        let credit = Credit {
+            activity_id: 0,
+            credential_id: id,
+            completed_on: d(day),
+            units: Units(1 << index),
+            category: None,
+            overridden: false,
+            late_for_cycle_end: late_for.map(d),
+            standing: *standing,
+        };
+        store.write(|tx| tx.insert_activity(&activity, None, &[credit], now())).unwrap();
+    }
+    let in_rust: i64 =
+        store.credits_for_credential(id).unwrap().iter().filter(|c| c.counts_in(cycle)).map(|c| c.units.0).sum();
+    let in_sql = |totals: HashMap<i64, crate::progress::CycleTotals>| -> i64 {
+        totals.get(&id).map_or(0, |t| t.by_category.iter().map(|(_, units)| units.0).sum())
+    };
+    assert_eq!(in_rust, 0b000010110, "hand-checked: the cycle's first and last day, and the late window");
+    assert_eq!(in_sql(store.current_cycle_totals_from_ledger().unwrap()), in_rust);
+    assert_eq!(in_sql(store.current_cycle_totals().unwrap()), in_rust);
+}

@@ -257,7 +257,7 @@ impl From<&crate::service::CredentialDetail> for DetailView {
                     units: number(credit.units),
                     category: credit.category.clone(),
                     overridden: credit.overridden,
-                    counts_in_current_cycle: credit.counts_toward(credential.cycle),
+                    counts_in_current_cycle: credit.counts_in(credential.cycle),
                     has_proof: activity.proof.is_some(),
                     standing: credit.standing,
                     pending_reason: (credit.standing == crate::activity::Standing::Pending)
