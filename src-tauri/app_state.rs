@@ -24,7 +24,7 @@ impl AppState {
     }
 
     pub fn today(&self) -> NaiveDate {
-        self.fixed_today.unwrap_or_else(|| chrono::Local::now().date_naive())
+        recert_core::dates::today_or(self.fixed_today)
     }
 
     /// Tells the reminder scheduler the data changed, so reminders follow at once.

@@ -145,7 +145,7 @@ struct Scheduler<H: Host> {
 
 impl<H: Host> Scheduler<H> {
     fn today(&self) -> NaiveDate {
-        self.fixed_today.unwrap_or_else(|| chrono::Local::now().date_naive())
+        recert_core::dates::today_or(self.fixed_today)
     }
 
     fn run(mut self, receiver: Receiver<SchedulerMsg>) {
@@ -191,11 +191,8 @@ impl<H: Host> Scheduler<H> {
 
     /// After a change: the day's backup, and the calendar file the user keeps up to date.
     fn after_change(&self) {
-        if let Err(error) = self.recert.automatic_backup(Utc::now()) {
-            warn!("recert: the daily backup was not written: {error}");
-        }
-        if let Err(error) = self.recert.refresh_calendar(self.today()) {
-            warn!("recert: the calendar file was not updated: {error}");
+        for warning in self.recert.after_change(Utc::now(), self.today()) {
+            warn!("recert: {warning}");
         }
     }
 

@@ -336,10 +336,7 @@ pub fn run(cli: Cli) -> i32 {
 }
 
 fn today_from(flag: Option<&str>) -> Result<NaiveDate, Error> {
-    match flag {
-        Some(text) => parse_date("today", text),
-        None => Ok(chrono::Local::now().date_naive()),
-    }
+    Ok(recert_core::dates::today_or(flag.map(|text| parse_date("today", text)).transpose()?))
 }
 
 /// Runs the subcommand; returns the exit code on success (0, or EXIT_NOT_SHOWN for remind).
@@ -432,19 +429,9 @@ fn run_changes(recert: &mut Recert, command: Command, now: chrono::DateTime<Utc>
         0
     };
     if writes && code == 0 {
-        // The day's backup and the calendar file the user subscribes to follow every change; the
-        // change itself is already saved, so either failing is a warning, not a failure.
-        if let Err(error) = recert.automatic_backup(now) {
-            warn!(
-                "recert: the daily backup was not written: {}",
-                quote::message(&one_line(&error.to_string()), MAX_ERROR_CHARS)
-            );
-        }
-        if let Err(error) = recert.refresh_calendar(today) {
-            warn!(
-                "recert: the calendar file was not updated: {}",
-                quote::message(&one_line(&error.to_string()), MAX_ERROR_CHARS)
-            );
+        // The change itself is already saved: what follows it can only warn.
+        for warning in recert.after_change(now, today) {
+            warn!("recert: {}", quote::message(&one_line(&warning), MAX_ERROR_CHARS));
         }
     }
     Ok(code)

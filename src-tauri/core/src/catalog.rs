@@ -12,8 +12,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::amount::{Cents, Hours, Units};
-use crate::credential::CredentialKind;
 use crate::error::{Error, Result};
+use crate::kind::CredentialKind;
 use crate::period::Period;
 use crate::rules::{
     Acceptance, Approval, CategoryRule, Coverage, CycleRule, FeeBySource, JointFee, LateFeeTier, LateReportingStart,

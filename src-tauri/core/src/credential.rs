@@ -15,31 +15,7 @@ use crate::rules::{
 
 pub const MAX_TEXT_CHARS: usize = 500;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CredentialKind {
-    /// A certification that collects continuing-education units.
-    Credential,
-    /// A CPR/AED (or First Aid) card that other credentials require.
-    CprAed,
-}
-
-impl CredentialKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Credential => "credential",
-            Self::CprAed => "cpr_aed",
-        }
-    }
-
-    pub fn parse(text: &str) -> Result<Self> {
-        match text {
-            "credential" => Ok(Self::Credential),
-            "cpr_aed" => Ok(Self::CprAed),
-            other => Err(Error::Corrupt(format!("unknown credential kind {other:?}"))),
-        }
-    }
-}
+pub use crate::kind::CredentialKind;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Credential {

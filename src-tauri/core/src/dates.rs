@@ -80,6 +80,13 @@ pub fn whole_months_between(from: NaiveDate, to: NaiveDate) -> i32 {
     months
 }
 
+/// The day the user lives in: `fixed` (`--today`, for tests and demos) or the local calendar's
+/// today. The one place the programs read the day from the clock; everything else takes it as a
+/// parameter.
+pub fn today_or(fixed: Option<NaiveDate>) -> NaiveDate {
+    fixed.unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,7 @@ pub mod dates;
 pub mod error;
 pub mod files;
 pub mod joint_fee;
+pub mod kind;
 pub mod ledger_csv;
 pub mod opening;
 pub mod partial;

@@ -37,6 +37,21 @@ impl Recert {
 
     /// After a change: the day's automatic backup, if it is not written yet, and the automatic
     /// backups past the 7 days and 4 weeks kept removed. Returns the backup written, if any.
+    /// What follows every change to the data, whoever made it (the CLI after a writing command,
+    /// the window's or the agent's scheduler on a change): the day's backup and the calendar file
+    /// the user keeps up to date. The change is already saved, so each failing is a warning,
+    /// returned as a sentence for the caller to show.
+    pub fn after_change(&self, now: DateTime<Utc>, today: NaiveDate) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if let Err(error) = self.automatic_backup(now) {
+            warnings.push(format!("the daily backup was not written: {error}"));
+        }
+        if let Err(error) = self.refresh_calendar(today) {
+            warnings.push(format!("the calendar file was not updated: {error}"));
+        }
+        warnings
+    }
+
     pub fn automatic_backup(&self, now: DateTime<Utc>) -> Result<Option<PathBuf>> {
         let existing = self.backups()?;
         let today = now.date_naive();

@@ -84,7 +84,7 @@ pub fn newest_good_backup(dir: &Path) -> Option<PathBuf> {
 fn is_good_backup(path: &Path) -> bool {
     // A backup never changes once written: read it as immutable, with no lock and no -shm file.
     let Ok(conn) = Connection::open_with_flags(
-        super::open::read_only_uri(path, true),
+        super::uri::read_only_uri(path, true),
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     ) else {
         return false;

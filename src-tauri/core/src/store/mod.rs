@@ -14,6 +14,7 @@ pub mod migrate;
 mod open;
 mod reminders;
 mod restore;
+mod uri;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags};
 
 use super::damage::{backups_dir, damaged, is_damage, is_read_only, newest_good_backup, quick_check};
+use super::uri::read_only_uri;
 use super::{migrate, Store, BUSY_TIMEOUT};
 use crate::error::{Error, Result};
 
@@ -31,20 +32,6 @@ pub enum Made {
 
 fn folder_of(database: &Path) -> PathBuf {
     database.parent().unwrap_or(Path::new(".")).to_path_buf()
-}
-
-/// A `file:` URI that opens `path` read-only. `immutable`: nothing can change the file while it
-/// is open, so SQLite takes no lock and needs no `-shm` file (which a read-only folder can't hold).
-pub(super) fn read_only_uri(path: &Path, immutable: bool) -> String {
-    let mut uri = String::from("file:");
-    for byte in path.as_os_str().as_encoded_bytes() {
-        match byte {
-            b'?' | b'#' | b'%' => uri.push_str(&format!("%{byte:02X}")),
-            _ => uri.push(char::from(*byte)),
-        }
-    }
-    uri.push_str(if immutable { "?immutable=1" } else { "?mode=ro" });
-    uri
 }
 
 /// Refuses to start a new database where one went missing, and to create anything for a command

@@ -223,7 +223,7 @@ fn check_copy(copy: &Path, shown: &str, page_size: Option<i64>, now: DateTime<Ut
 /// database (then no restore can bring it back either).
 pub(super) fn proof_paths_in(backup: &Path) -> Option<std::collections::HashSet<String>> {
     let conn = Connection::open_with_flags(
-        super::open::read_only_uri(backup, true),
+        super::uri::read_only_uri(backup, true),
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .ok()?;
