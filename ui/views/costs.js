@@ -3,7 +3,7 @@
 
 import { getStatus, upcomingCosts } from '../api.js';
 import { h } from '../dom.js';
-import { fillInButton } from './dashboard.js';
+import { fillInButton } from './credential-parts.js';
 import { dateElement, formatMoney, formatMonth, formatNumber, moneyOrUnknown, parseIsoDate, statusBadge } from '../format.js';
 
 const MONTHS_AHEAD = 24;

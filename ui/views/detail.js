@@ -11,7 +11,7 @@ import {
   centsToInput, dateElement, formatMoney, formatNumber, formatUnits, moneyOrUnknown, renewalCostName, sentenceWithDates,
   statusBadge,
 } from '../format.js';
-import { confirmExpiryPanel, deadlineLine, fillInButton, progressBlock, warningsList } from './dashboard.js';
+import { confirmExpiryPanel, deadlineLine, fillInButton, progressBlock, warningsList } from './credential-parts.js';
 import { provenanceList, rulesFromCredential, rulesList } from './rules.js';
 
 const textOrNull = (input) => (input.value.trim() === '' ? null : input.value);

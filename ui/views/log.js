@@ -4,163 +4,21 @@
 // (1.5, 1h30, 90 min); the form echoes what it read.
 
 import {
-  appInfo, editActivity, getStatus, logActivity, pickProofFile, previewCredits, renewCredential,
+  appInfo, editActivity, getStatus, logActivity, previewCredits, renewCredential,
 } from '../api.js';
 import { attachDatePicker } from '../date-picker.js';
-import { h, replaceChildren, textField } from '../dom.js';
+import { h, textField } from '../dom.js';
 import { clearErrors, clearFieldError, flash, showError } from '../feedback.js';
 import {
-  centsToInput, dateElement, fileName, formatDate, formatNumber, formatUnits, parseIsoDate, sentenceWithDates,
+  centsToInput, dateElement, formatDate, formatNumber, parseIsoDate,
 } from '../format.js';
 import { fillActivityLog, showListError } from './activity-list.js';
+import { CreditPreview, FILL_IN_MESSAGE, NONE_TICKED_MESSAGE, outcomeText } from './credit-preview.js';
+import { proofField } from './proof-field.js';
 
 const PREVIEW_DELAY_MS = 300;
-const NONE_TICKED_MESSAGE =
-  'No credential is ticked. Tick the credentials this activity counts toward (with none ticked nothing would be credited).';
-
-const FILL_IN_MESSAGE = 'Fill in the title, date and hours to see what each credential would receive.';
 
 const textOrNull = (input) => (input.value.trim() === '' ? null : input.value);
-
-/** "+0.8 CEU · category A", or why a credential gets nothing. */
-function outcomeText(outcome) {
-  if (outcome.pending) {
-    return [`Needs approval: +${formatUnits(outcome.units, outcome.unit)} `, sentenceWithDates(outcome.reason ?? '')];
-  }
-  if (!outcome.credited) return ['Not credited: ', sentenceWithDates(outcome.reason ?? 'not selected')];
-  const parts = [`+${formatUnits(outcome.units, outcome.unit)}`];
-  if (outcome.kept) {
-    parts.push(' · counted toward a cycle that has closed; kept as counted');
-    return parts;
-  }
-  if (outcome.category) parts.push(` · category ${outcome.category}`);
-  if (outcome.capped) parts.push(' · capped at the per-event maximum');
-  if (outcome.overridden) parts.push(' · units you typed');
-  return parts;
-}
-
-// --- the credit preview ----------------------------------------------------------------------
-
-/**
- * Rows of the preview, one per held credential, kept across previews (updated in place) so the
- * checkbox and override the user is typing into keep their focus and value.
- */
-class CreditPreview {
-  constructor(statuses, onChange) {
-    this.statuses = new Map(statuses.map((status) => [status.id, status]));
-    this.onChange = onChange;
-    this.rows = new Map(); // credential id -> { element, checkbox, override, outcomeLine, touched, initialOverride }
-    this.initialOverrides = new Map(); // editing: credential id -> units the user typed when logging
-    this.message = h('p', { class: 'preview-message', 'aria-live': 'polite' }, FILL_IN_MESSAGE);
-    this.list = h('ul', { class: 'preview-rows' });
-    this.element = h('section', { id: 'credit-preview', class: 'form-section', 'aria-labelledby': 'credit-preview-title' },
-      h('h2', { id: 'credit-preview-title' }, 'What it counts toward'),
-      h('p', { class: 'hint' }, 'Untick a credential to keep this activity away from it; type units to replace the computed ones (e.g. what the certificate says).'),
-      h('div', { class: 'preview-errors', 'data-field': 'for units' }),
-      this.message,
-      this.list);
-  }
-
-  /**
-   * True once the user chose credentials by hand; until then the backend credits every one it
-   * can (when editing: keeps the activity's current choice).
-   */
-  isRestricted() {
-    return [...this.rows.values()].some((row) => row.touched || row.override.value.trim() !== row.initialOverride);
-  }
-
-  /** Forgets every row, e.g. when an activity is opened for editing with its own typed units. */
-  reset(initialOverrides = new Map()) {
-    for (const row of this.rows.values()) row.element.remove();
-    this.rows.clear();
-    this.initialOverrides = initialOverrides;
-    this.showMessage(FILL_IN_MESSAGE);
-  }
-
-  /** `credit_to` for the form, or null when the user unticked everything. */
-  creditTo() {
-    if (!this.isRestricted()) return [];
-    const ticked = [...this.rows.entries()].filter(([, row]) => row.checkbox.checked);
-    if (!ticked.length) return null;
-    return ticked.map(([id, row]) => ({ credential_id: id, units: textOrNull(row.override) }));
-  }
-
-  showMessage(...content) {
-    replaceChildren(this.message, content);
-  }
-
-  row(outcome) {
-    const existing = this.rows.get(outcome.credential_id);
-    if (existing) return existing;
-    const id = outcome.credential_id;
-    const status = this.statuses.get(id);
-    const isCard = status?.kind === 'cpr_aed';
-    const checkbox = h('input', { type: 'checkbox', id: `credit-${id}`, class: 'credit-toggle', disabled: isCard });
-    const override = h('input', {
-      type: 'text', id: `override-${id}`, class: 'override-units', inputmode: 'decimal', autocomplete: 'off',
-      placeholder: outcome.unit ?? 'units',
-    });
-    const outcomeLine = h('p', { class: 'preview-outcome' });
-    const initialOverride = this.initialOverrides.get(id) ?? '';
-    override.value = initialOverride;
-    const row = {
-      checkbox, override, outcomeLine, touched: false, initialOverride, isCard,
-      element: h('li', { class: 'preview-row', 'data-credential-id': String(id) },
-        h('div', { class: 'preview-choice' }, checkbox,
-          h('label', { for: checkbox.id }, h('strong', null, outcome.abbreviation),
-            status ? ` · ${status.body_short}` : '')),
-        outcomeLine,
-        isCard ? null : h('div', { class: 'override' },
-          h('label', { for: override.id }, `Units instead (${outcome.unit ?? 'units'})`), override)),
-    };
-    checkbox.addEventListener('change', () => {
-      row.touched = true;
-      this.onChange();
-    });
-    override.addEventListener('input', () => {
-      // Typing units for a credential means the user wants it credited.
-      if (override.value.trim() !== '' && !checkbox.disabled) checkbox.checked = true;
-      this.onChange();
-    });
-    this.rows.set(id, row);
-    return row;
-  }
-
-  update(outcomes) {
-    const seen = new Set();
-    for (const outcome of outcomes) {
-      seen.add(outcome.credential_id);
-      const row = this.row(outcome);
-      // A course waiting for a body's approval is still credited to it, as pending.
-      if (!row.touched) row.checkbox.checked = outcome.credited || outcome.pending;
-      // A credit already counted toward a closed cycle stays as counted: nothing to choose.
-      row.checkbox.disabled = row.isCard || outcome.kept;
-      row.element.dataset.credited = String(outcome.credited);
-      row.element.dataset.pending = String(Boolean(outcome.pending));
-      row.element.classList.toggle('not-credited', !outcome.credited);
-      replaceChildren(row.outcomeLine, outcomeText(outcome));
-      this.list.append(row.element); // keeps the backend's order
-    }
-    for (const [id, row] of this.rows) {
-      if (!seen.has(id)) {
-        row.element.remove();
-        this.rows.delete(id);
-      }
-    }
-    const credited = outcomes.filter((outcome) => outcome.credited).length;
-    const pending = outcomes.filter((outcome) => outcome.pending).length;
-    const waiting = pending ? ` ${formatNumber(pending)} more once the body approves it.` : '';
-    this.showMessage(outcomes.length
-      ? `Counts toward ${formatNumber(credited)} of ${formatNumber(outcomes.length)} credentials.${waiting}`
-      : 'You hold no credentials yet: the activity is only kept in your log. Add a credential first to count it.');
-  }
-
-  /** Every ticked row shown as "not selected" without asking the backend (see NONE_TICKED_MESSAGE). */
-  showNoneTicked() {
-    for (const row of this.rows.values()) replaceChildren(row.outcomeLine, 'Not credited: not selected');
-    this.showMessage(NONE_TICKED_MESSAGE);
-  }
-}
 
 // --- the form ------------------------------------------------------------------------------
 
@@ -172,55 +30,6 @@ function categoriesHint(statuses) {
   return keys.length ? `${base} Your categories — ${keys.join('; ')}.` : base;
 }
 
-function proofField(state) {
-  const name = h('span', { id: 'proof-name', class: 'proof-name' }, 'No file chosen');
-  const clear = h('button', { type: 'button', class: 'button small', id: 'clear-proof', hidden: true }, 'Remove file');
-  const pick = h('button', { type: 'button', class: 'button', id: 'pick-proof', 'aria-describedby': 'proof-name proof-hint' }, 'Choose file…');
-  // While editing, the activity's own proof is kept unless a new file replaces it or the user
-  // removes it; the line says which will happen on Save.
-  const show = () => {
-    const current = state.editing?.proof?.original_name ?? null;
-    const kept = current && !state.removeProof ? current : null;
-    if (state.proofPath) {
-      name.textContent = current ? `${fileName(state.proofPath)} (replaces ${current})` : fileName(state.proofPath);
-    } else if (kept) {
-      name.textContent = `${kept} (kept)`;
-    } else if (current) {
-      name.textContent = `No proof: ${current} will be removed`;
-    } else {
-      name.textContent = 'No file chosen';
-    }
-    name.title = state.proofPath ?? '';
-    clear.hidden = !(state.proofPath || kept);
-    clear.textContent = state.proofPath ? 'Remove file' : 'Remove proof';
-    pick.textContent = state.proofPath || kept ? 'Replace…' : 'Choose file…';
-  };
-  state.showProof = show;
-  const container = h('fieldset', { class: 'form-section', id: 'proof-section', 'data-field': 'proof' },
-    h('legend', null, 'Proof (optional)'),
-    h('div', { class: 'input-row' }, pick, name, clear),
-    h('p', { class: 'hint', id: 'proof-hint' }, 'A certificate or receipt (PDF or image). Recert keeps its own copy in the data folder.'));
-  pick.addEventListener('click', async () => {
-    clearFieldError(container);
-    try {
-      const path = await pickProofFile();
-      if (path) {
-        state.proofPath = path;
-        state.removeProof = false;
-      }
-      show();
-    } catch (error) {
-      showError(container.closest('form') ?? container, { ...error, field: 'proof', message: error.message });
-    }
-  });
-  clear.addEventListener('click', () => {
-    if (state.proofPath) state.proofPath = null;
-    else state.removeProof = true;
-    show();
-    pick.focus();
-  });
-  return container;
-}
 
 /** "= May 10, 2019": what the core read from the field, shown under it. */
 function echoLine(id) {
