@@ -252,19 +252,48 @@ pub enum CatalogAction {
     },
 }
 
-impl Command {
-    /// What the command may do to the data folder: only commands that add data create it.
-    fn access(&self) -> Access {
+/// What a command does to the data folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Effect {
+    /// Reads, and creates nothing.
+    Reads,
+    /// Writes records of its own (a backup, the reminders raised), not the user's data.
+    KeepsRecords,
+    /// Changes the user's data that exists.
+    ChangesData,
+    /// Adds data, creating the data folder when there is none.
+    CreatesData,
+}
+
+impl Effect {
+    fn access(self) -> Access {
         match self {
-            Command::Add(_) | Command::Log(_) => Access::Create,
-            Command::Catalog(CatalogArgs { action: Some(CatalogAction::Update { yes: true, .. }), .. }) => {
-                Access::Create
-            }
-            Command::Catalog(CatalogArgs { action: Some(CatalogAction::Undo { .. }), .. }) => Access::Write,
+            Effect::Reads => Access::Read,
+            Effect::KeepsRecords | Effect::ChangesData => Access::Write,
+            Effect::CreatesData => Access::Create,
+        }
+    }
+
+    /// The day's backup and the calendar file follow a change of the user's data.
+    fn changes_data(self) -> bool {
+        matches!(self, Effect::ChangesData | Effect::CreatesData)
+    }
+}
+
+impl Command {
+    /// What the command does to the data folder, declared once per command: whether it may
+    /// create the folder, change it or only read it, and whether what it changes is the user's
+    /// data (then the day's backup and the calendar file follow).
+    fn effect(&self) -> Effect {
+        use Effect::*;
+        match self {
+            Command::Add(_) | Command::Log(_) => CreatesData,
             Command::Settings { lead_days, calendar_file, .. } if lead_days.is_some() || calendar_file.is_some() => {
-                Access::Create
+                CreatesData
             }
-            Command::Renew { .. }
+            Command::Catalog(CatalogArgs { action: Some(CatalogAction::Update { yes: true, .. }), .. }) => CreatesData,
+            Command::Catalog(CatalogArgs { action: Some(CatalogAction::Undo { .. }), .. })
+            | Command::Renew { .. }
             | Command::UndoRenewal { .. }
             | Command::Edit(_)
             | Command::Confirm { .. }
@@ -272,9 +301,13 @@ impl Command {
             | Command::EditActivity(_)
             | Command::RemoveActivity { .. }
             | Command::Petition { .. }
-            | Command::Restore { .. }
-            | Command::Backup => Access::Write,
-            Command::ImportCsv { dry_run: false, .. } | Command::Remind { dry_run: false, .. } => Access::Write,
+            | Command::ImportCsv { dry_run: false, .. }
+            | Command::Restore { yes: true, .. } => ChangesData,
+            // A backup, the reminders raised and a restore not confirmed write to the folder
+            // without changing the user's data.
+            Command::Backup | Command::Remind { dry_run: false, .. } | Command::Restore { yes: false, .. } => {
+                KeepsRecords
+            }
             Command::ImportCsv { dry_run: true, .. }
             | Command::Remind { dry_run: true, .. }
             | Command::Settings { .. }
@@ -287,8 +320,12 @@ impl Command {
             | Command::Calendar { .. }
             | Command::AuditPacket { .. }
             | Command::ExportCsv { .. }
-            | Command::Reminders { .. } => Access::Read,
+            | Command::Reminders { .. } => Reads,
         }
+    }
+
+    fn access(&self) -> Access {
+        self.effect().access()
     }
 
     /// Checks what can be checked without the database, so that bad input for a command that
@@ -418,7 +455,7 @@ fn run_changes(recert: &mut Recert, command: Command, now: chrono::DateTime<Utc>
     if let Command::Remind { dry_run, json } = command {
         return reminders::remind(recert, dry_run, json, now, today);
     }
-    let writes = writes(&command);
+    let writes = command.effect().changes_data();
     let code = if let Command::ImportCsv { file, dry_run, allow_duplicates, json } = &command {
         let options = recert_core::service::ImportOptions { dry_run: *dry_run, allow_duplicates: *allow_duplicates };
         exchange::import_csv(recert, file, options, *json, now, today)?
@@ -435,28 +472,6 @@ fn run_changes(recert: &mut Recert, command: Command, now: chrono::DateTime<Utc>
         }
     }
     Ok(code)
-}
-
-/// Commands that change the data (and so the day's backup and the calendar file).
-fn writes(command: &Command) -> bool {
-    match command {
-        Command::Add(_)
-        | Command::Log(_)
-        | Command::Renew { .. }
-        | Command::UndoRenewal { .. }
-        | Command::Edit(_)
-        | Command::Confirm { .. }
-        | Command::Remove { .. }
-        | Command::EditActivity(_)
-        | Command::Petition { .. }
-        | Command::RemoveActivity { .. } => true,
-        Command::ImportCsv { dry_run, .. } => !dry_run,
-        Command::Catalog(CatalogArgs { action: Some(CatalogAction::Update { yes, .. }), .. }) => *yes,
-        Command::Catalog(CatalogArgs { action: Some(CatalogAction::Undo { .. }), .. }) => true,
-        Command::Settings { lead_days, calendar_file, .. } => lead_days.is_some() || calendar_file.is_some(),
-        Command::Restore { yes, .. } => *yes,
-        _ => false,
-    }
 }
 
 /// The subcommands that print and report errors only (no exit code of their own).

@@ -165,3 +165,48 @@ fn migrate_start_at_login(app: &tauri::AppHandle) {
         Err(error) => warn!("recert: start at login still uses the old entry: {error}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    /// The names between the first `start` after `after` and the next `end`, each quoted or a
+    /// path whose last part is the name.
+    fn listed(text: &str, after: &str, end: &str, name: impl Fn(&str) -> Option<String>) -> BTreeSet<String> {
+        let from = text.find(after).unwrap_or_else(|| panic!("{after} not found"));
+        let rest = &text[from + after.len()..];
+        let list = &rest[..rest.find(end).unwrap_or_else(|| panic!("{end} not found"))];
+        list.split([',', '\n']).filter_map(|item| name(item.trim())).collect()
+    }
+
+    fn quoted(item: &str) -> Option<String> {
+        let inner = item.trim_start_matches('"');
+        inner.find('"').map(|end| inner[..end].to_string()).filter(|name| !name.is_empty())
+    }
+
+    /// The window's commands are named in four places that must agree: the handler list here,
+    /// the permissions build.rs declares, the capability that grants them and ui/api.js, the
+    /// only caller. Tauri derives none of them from another, so this test ties them.
+    #[test]
+    fn every_list_of_the_windows_commands_agrees() {
+        let handlers = listed(include_str!("desktop.rs"), "generate_handler![", "]", |item| {
+            item.strip_prefix("commands::").map(str::to_string)
+        });
+        let declared = listed(include_str!("build.rs"), "const COMMANDS: &[&str] = &[", "];", quoted);
+        let granted = listed(include_str!("capabilities/main.json"), "\"permissions\": [", "]", |item| {
+            quoted(item)?.strip_prefix("allow-").map(|name| name.replace('-', "_"))
+        });
+        let api = include_str!("../ui/api.js");
+        let called: BTreeSet<String> = api
+            .split("call('")
+            .skip(1)
+            .filter_map(|rest| rest.split('\'').next().map(str::to_string))
+            .filter(|name| name != "${command}")
+            .collect();
+        assert!(handlers.len() > 30, "{handlers:?}");
+        assert_eq!(declared, handlers, "build.rs and generate_handler!");
+        let granted: BTreeSet<String> = granted.into_iter().filter(|name| handlers.contains(name)).collect();
+        assert_eq!(granted, handlers, "the capability grants every command");
+        assert_eq!(called, handlers, "ui/api.js calls exactly the commands there are");
+    }
+}
