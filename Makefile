@@ -26,7 +26,7 @@ bench:
 bench-desktop:
 	scripts/install-deps.sh test
 	cargo build --release
-	cargo build --release --manifest-path scripts/bare-window/Cargo.toml --target-dir target
+	cargo build --release --manifest-path scripts/bare-window/Cargo.toml --target-dir $(TARGET_DIR)
 	scripts/with-display.sh python3 scripts/bench-desktop.py
 
 # Linux installers (.deb, .rpm) with Tauri's bundler and the prebuilt CLI from npm (package.json);

@@ -243,6 +243,10 @@ def main():
     deb, rpm = only("recert_*.deb"), only("recert-*.rpm")
     for path in (deb, rpm):
         print(f"test-package: {os.path.basename(path)}: {os.path.getsize(path) / 1048576:.1f} MiB ({os.path.getsize(path)} bytes)")
+    # The packaging issue's limit: a download a trainer does not think twice about.
+    check(os.path.getsize(deb) <= 8 * 1048576, f"the .deb is at most 8 MiB ({os.path.getsize(deb) / 1048576:.1f} MiB)")
+    check(subprocess.run(["dpkg-deb", "--info", deb], capture_output=True, text=True).returncode == 0,
+          "dpkg reads the recompressed .deb")
     if installed():
         sys.exit("test-package: a recert package is already installed here and this test would remove it;"
                  " remove it first (apt-get remove recert)")
