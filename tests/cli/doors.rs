@@ -656,3 +656,35 @@ fn a_utf16_file_and_an_unclosed_quote_are_named_for_what_they_are() {
     assert!(run.stderr.contains("line 2") && run.stderr.contains("quote"), "{}", run.stderr);
     assert!(!run.stderr.contains("hours is required"), "{}", run.stderr);
 }
+
+/// At a terminal `--out` asks before replacing a file (util-linux `script` gives it one).
+#[cfg(target_os = "linux")]
+#[test]
+fn at_a_terminal_replacing_a_file_is_asked() {
+    use std::io::Write;
+    let recert = Recert::new();
+    with_course(&recert);
+    let outside = tempfile::tempdir().unwrap();
+    let existing = outside.path().join("mine.csv");
+    for (answer, kept) in [("n\n", true), ("y\n", false)] {
+        std::fs::write(&existing, "my own file").unwrap();
+        let line = recert.command(super::TODAY, &["export-csv", "--out", existing.to_str().unwrap()]);
+        let shell = format!(
+            "{} {}",
+            line.get_program().to_string_lossy(),
+            line.get_args().map(|a| format!("'{}'", a.to_string_lossy())).collect::<Vec<_>>().join(" ")
+        );
+        let mut child = std::process::Command::new("script")
+            .args(["-qec", &shell, "/dev/null"])
+            .env_remove("RECERT_DATA_DIR")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("util-linux script runs");
+        child.stdin.take().unwrap().write_all(answer.as_bytes()).unwrap();
+        let output = child.wait_with_output().unwrap();
+        let shown = String::from_utf8_lossy(&output.stdout);
+        assert!(shown.contains("exists. Replace it? [y/N]"), "{shown}");
+        assert_eq!(std::fs::read_to_string(&existing).unwrap() == "my own file", kept, "{answer:?}: {shown}");
+    }
+}
