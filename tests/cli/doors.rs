@@ -628,6 +628,7 @@ fn a_damaged_database_with_a_pending_wal_is_left_as_it_is() {
     let run = recert.run(&["status"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("will not read or change it"), "{}", run.stderr);
+    assert!(run.stderr.contains("recert restore"), "how to put the backup back: {}", run.stderr);
     assert_eq!(std::fs::read(&database).unwrap(), bytes, "the database is as it was");
     assert_eq!(std::fs::read(&wal).unwrap(), wal_before, "the WAL is as it was");
 }

@@ -65,7 +65,11 @@ pub enum Error {
 fn restore_hint(backup: Option<&std::path::Path>, backups_dir: &std::path::Path) -> String {
     match backup {
         Some(backup) => {
-            format!("Newest good backup: {} (close Recert, then copy it over the database)", backup.display())
+            format!(
+                "Newest good backup: {} (run recert restore with it and --yes, or close Recert and copy it over the \
+                 database)",
+                backup.display()
+            )
         }
         None => format!("There is no good backup in {}/.", backups_dir.display()),
     }
