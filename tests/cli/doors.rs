@@ -689,3 +689,25 @@ fn at_a_terminal_replacing_a_file_is_asked() {
         assert_eq!(std::fs::read_to_string(&existing).unwrap() == "my own file", kept, "{answer:?}: {shown}");
     }
 }
+
+#[test]
+fn a_restore_that_cannot_get_the_lock_leaves_no_backup_behind() {
+    let recert = Recert::new();
+    with_course(&recert);
+    let good = changed_copy(&recert, "locked-out", "");
+    recert.ok(&["log", "--title", "After", "--date", "2026-05-02", "--hours", "1"]);
+    let backups = recert.ok(&["backups", "--json"]).json();
+    let before = recert.dump();
+    // Another process holds the write lock for longer than a restore waits (30 s).
+    let holder = rusqlite::Connection::open(recert.data_dir().join("recert.sqlite3")).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let run = run_within(&recert, &["restore", good.to_str().unwrap(), "--yes"], Duration::from_secs(90))
+        .expect("restore gives up");
+    holder.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("try again"), "{}", run.stderr);
+    assert_eq!(recert.ok(&["backups", "--json"]).json(), backups, "no stray backup");
+    assert_eq!(recert.dump(), before);
+    let _ = std::fs::remove_file(good);
+}
