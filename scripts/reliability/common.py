@@ -136,12 +136,30 @@ def check_folder(data_dir: Path, settled: bool) -> Findings:
             found.proofs.append(f"proof {relative} does not match its hash")
     proofs = data_dir / "proofs"
     if settled and proofs.is_dir():
+        # A proof a backup refers to stays: restoring that backup brings its activity back.
+        in_backups = proofs_in_backups(data_dir)
         for entry in proofs.iterdir():
             if entry.name.endswith(".partial"):
                 found.proofs.append(f"partial file left: {entry.name}")
-            elif f"proofs/{entry.name}" not in referred:
+            elif f"proofs/{entry.name}" not in referred and f"proofs/{entry.name}" not in in_backups:
                 found.proofs.append(f"copy no activity refers to: {entry.name}")
     return found
+
+
+def proofs_in_backups(data_dir: Path) -> set:
+    """The proof paths the backups in `backups/` refer to (a backup that can't be read: none)."""
+    paths = set()
+    for backup in sorted((data_dir / "backups").glob("*.sqlite3")):
+        try:
+            conn = sqlite3.connect(f"file:{backup}?mode=ro&immutable=1", uri=True)
+            try:
+                paths |= {row[0] for row in conn.execute(
+                    "SELECT proof_path FROM activities WHERE proof_path IS NOT NULL")}
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            pass
+    return paths
 
 
 def one_clean_line(run: Run) -> bool:

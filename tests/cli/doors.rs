@@ -645,6 +645,7 @@ fn a_damaged_database_with_a_pending_wal_is_left_as_it_is() {
     let run = recert.run(&["status"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("will not read or change it"), "{}", run.stderr);
+    assert!(run.stderr.contains("recert restore"), "how to put the backup back: {}", run.stderr);
     assert_eq!(std::fs::read(&database).unwrap(), bytes, "the database is as it was");
     assert_eq!(std::fs::read(&wal).unwrap(), wal_before, "the WAL is as it was");
 }
@@ -672,4 +673,58 @@ fn a_utf16_file_and_an_unclosed_quote_are_named_for_what_they_are() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("line 2") && run.stderr.contains("quote"), "{}", run.stderr);
     assert!(!run.stderr.contains("hours is required"), "{}", run.stderr);
+}
+
+/// At a terminal `--out` asks before replacing a file (util-linux `script` gives it one).
+#[cfg(target_os = "linux")]
+#[test]
+fn at_a_terminal_replacing_a_file_is_asked() {
+    use std::io::Write;
+    let recert = Recert::new();
+    with_course(&recert);
+    let outside = tempfile::tempdir().unwrap();
+    let existing = outside.path().join("mine.csv");
+    for (answer, kept) in [("n\n", true), ("y\n", false)] {
+        std::fs::write(&existing, "my own file").unwrap();
+        let line = recert.command(super::TODAY, &["export-csv", "--out", existing.to_str().unwrap()]);
+        let shell = format!(
+            "{} {}",
+            line.get_program().to_string_lossy(),
+            line.get_args().map(|a| format!("'{}'", a.to_string_lossy())).collect::<Vec<_>>().join(" ")
+        );
+        let mut child = std::process::Command::new("script")
+            .args(["-qec", &shell, "/dev/null"])
+            .env_remove("RECERT_DATA_DIR")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("util-linux script runs");
+        child.stdin.take().unwrap().write_all(answer.as_bytes()).unwrap();
+        let output = child.wait_with_output().unwrap();
+        let shown = String::from_utf8_lossy(&output.stdout);
+        assert!(shown.contains("exists. Replace it? [y/N]"), "{shown}");
+        assert_eq!(std::fs::read_to_string(&existing).unwrap() == "my own file", kept, "{answer:?}: {shown}");
+    }
+}
+
+#[test]
+fn a_restore_that_cannot_get_the_lock_leaves_no_backup_behind() {
+    let recert = Recert::new();
+    with_course(&recert);
+    let good = changed_copy(&recert, "locked-out", "");
+    recert.ok(&["log", "--title", "After", "--date", "2026-05-02", "--hours", "1"]);
+    let backups = recert.ok(&["backups", "--json"]).json();
+    let before = recert.dump();
+    // Another process holds the write lock for longer than a restore waits (30 s).
+    let holder = rusqlite::Connection::open(recert.data_dir().join("recert.sqlite3")).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let run = run_within(&recert, &["restore", good.to_str().unwrap(), "--yes"], Duration::from_secs(90))
+        .expect("restore gives up");
+    holder.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("try again"), "{}", run.stderr);
+    assert_eq!(recert.ok(&["backups", "--json"]).json(), backups, "no stray backup");
+    assert_eq!(recert.dump(), before);
+    let _ = std::fs::remove_file(good);
 }

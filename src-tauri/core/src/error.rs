@@ -47,6 +47,10 @@ pub enum Error {
     #[error("the database {} is empty, but this folder held Recert data (backups/, proofs/); Recert will not start a new one over it. {}", path.display(), restore_hint(backup.as_deref(), backups_dir))]
     EmptyDatabase { path: PathBuf, backup: Option<PathBuf>, backups_dir: PathBuf },
 
+    /// Another process held the database's write lock for longer than a command waits.
+    #[error("another Recert process kept the data locked for 30 seconds, so nothing was changed; try again when it has finished")]
+    Busy,
+
     /// A change asked of a data folder this user may only read.
     #[error("the data folder {} is read-only: nothing was changed", dir.display())]
     ReadOnlyFolder { dir: PathBuf },
@@ -65,7 +69,11 @@ pub enum Error {
 fn restore_hint(backup: Option<&std::path::Path>, backups_dir: &std::path::Path) -> String {
     match backup {
         Some(backup) => {
-            format!("Newest good backup: {} (close Recert, then copy it over the database)", backup.display())
+            format!(
+                "Newest good backup: {} (run recert restore with it and --yes, or close Recert and copy it over the \
+                 database)",
+                backup.display()
+            )
         }
         None => format!("There is no good backup in {}/.", backups_dir.display()),
     }
@@ -102,6 +110,7 @@ impl Error {
             Self::Damaged { .. } => "damaged",
             Self::EmptyDatabase { .. } => "empty_database",
             Self::ReadOnlyFolder { .. } => "read_only",
+            Self::Busy => "busy",
             Self::Database(_) => "database",
             Self::Io { .. } => "io",
             Self::Corrupt(_) => "corrupt",

@@ -294,8 +294,8 @@ impl Store {
     }
 
     /// What a backup holds, after the checks of a restore (on a copy, removed again).
-    pub fn inspect(data_dir: &Path, file: &Path) -> Result<DatabaseSummary> {
-        Ok(restore::stage(file, &data_dir.join(BACKUPS_DIR), None, Utc::now())?.summary)
+    pub fn inspect(data_dir: &Path, file: &Path, now: DateTime<Utc>) -> Result<DatabaseSummary> {
+        Ok(restore::stage(file, &data_dir.join(BACKUPS_DIR), None, now)?.summary)
     }
 
     /// The proof paths a backup refers to; `None` when it is no readable Recert database.

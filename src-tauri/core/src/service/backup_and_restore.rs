@@ -148,15 +148,29 @@ pub fn restore_over_unreadable(
         })
         .find(|path| !path.exists())
         .expect("some name is free");
-    let wal = |path: &Path| PathBuf::from(format!("{}-wal", path.display()));
-    if database.exists() {
-        std::fs::rename(&database, &saved).map_err(|e| Error::io(format!("moving {}", database.display()), e))?;
+    // The file and its journals move together: a WAL or hot journal left beside the restored
+    // file would be applied to it.
+    let with = |path: &Path, suffix: &str| PathBuf::from(format!("{}{suffix}", path.display()));
+    let mut moved = Vec::new();
+    for suffix in ["", "-wal", "-journal"] {
+        let (from, to) = (with(&database, suffix), with(&saved, suffix));
+        if from.exists() {
+            if let Err(e) = std::fs::rename(&from, &to) {
+                for (from, to) in moved.iter().rev() {
+                    let _ = std::fs::rename(to, from);
+                }
+                return Err(Error::io(format!("moving {}", from.display()), e));
+            }
+            moved.push((from, to));
+        }
     }
-    if wal(&database).exists() {
-        std::fs::rename(wal(&database), wal(&saved)).map_err(|e| Error::io("moving the WAL file", e))?;
+    let _ = std::fs::remove_file(with(&database, "-shm"));
+    if let Err(error) = candidate.put_in_place_of(&database) {
+        for (from, to) in moved.iter().rev() {
+            let _ = std::fs::rename(to, from);
+        }
+        return Err(error);
     }
-    let _ = std::fs::remove_file(format!("{}-shm", database.display()));
-    candidate.put_in_place_of(&database)?;
     let (store, _) = Store::open(&database, now, crate::store::Access::Write)?;
     Ok(RestoreOutcome { restored: store.summary()?, previous_data_saved_to: saved })
 }

@@ -57,6 +57,11 @@ pub(super) fn backups_dir(database: &Path) -> PathBuf {
 pub fn diagnose(error: Error, database: &Path) -> Error {
     match &error {
         Error::Database(inner) if is_damage(inner) => damaged(database, &inner.to_string()),
+        Error::Database(inner)
+            if matches!(inner.sqlite_error_code(), Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)) =>
+        {
+            Error::Busy
+        }
         Error::Database(inner) if is_read_only(inner) => {
             Error::ReadOnlyFolder { dir: database.parent().unwrap_or(Path::new(".")).to_path_buf() }
         }

@@ -95,7 +95,7 @@ pub(super) fn stage(source: &Path, dir: &Path, page_size: Option<i64>, now: Date
     let shown = quote::path(source);
     let refuse = |message: String| Error::invalid("backup", message);
     let meta = std::fs::metadata(source).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => refuse(format!("backup file not found: {shown}")),
+        std::io::ErrorKind::NotFound => refuse(format!("file not found: {shown}")),
         _ => Error::io(format!("reading {shown}"), e),
     })?;
     if meta.is_dir() {

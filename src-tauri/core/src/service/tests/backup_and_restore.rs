@@ -47,7 +47,7 @@ fn backup_change_restore_brings_the_data_back_and_keeps_what_it_replaced() {
     assert_eq!(recert.credentials().unwrap().len(), 1, "the change is gone");
     assert!(recert.activities().unwrap().is_empty());
     // What was replaced is in a backup that restores as well.
-    let saved = Store::inspect(dir.path(), &outcome.previous_data_saved_to).unwrap();
+    let saved = Store::inspect(dir.path(), &outcome.previous_data_saved_to, now()).unwrap();
     assert_eq!((saved.credentials, saved.activities), (2, 1));
     let reopened = Recert::open(dir.path(), now()).unwrap();
     assert_eq!(reopened.credential(cscs.id).unwrap().abbreviation, "CSCS", "another connection sees the restored data");
