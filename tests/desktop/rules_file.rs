@@ -105,5 +105,37 @@ async fn the_add_form_asks_the_questions_a_body_raises() {
     let status = app.cli(&["status", "--json"]);
     let cscs = status.as_array().unwrap().iter().find(|s| s["abbreviation"] == "CSCS").unwrap();
     assert_eq!(cscs["cycle_start"], "2024-02-01", "{cscs}");
+
+    // Both questions can be answered again on the credential's own page.
+    let id_of = |abbreviation: &str| {
+        let status = app.cli(&["status", "--json"]);
+        status.as_array().unwrap().iter().find(|s| s["abbreviation"] == abbreviation).unwrap()["id"].as_i64().unwrap()
+    };
+    let start_of =
+        |app: &App, id: i64| app.cli(&["show", &id.to_string(), "--json"])["credential"]["cycle_start"].clone();
+    let cscs_id = id_of("CSCS");
+    app.script(&format!("location.hash = '#/credential/{cscs_id}/edit';")).await;
+    app.wait_for("#edit-late-reporting").await;
+    assert_eq!(app.script("return document.querySelector('#edit-late-reporting').checked;").await, true);
+    app.click("#edit-late-reporting").await;
+    app.click("#save-edit").await;
+    app.eventually("the usual first day again", || async { start_of(&app, cscs_id) == "2024-01-01" }).await;
+    // The AHA card says it covers First Aid after all (the coach took the longer course).
+    let card_id = id_of("AHA CPR/AED");
+    app.script(&format!("location.hash = '#/credential/{card_id}/edit';")).await;
+    app.wait_for("#edit-first-aid").await;
+    app.script(
+        "const s = document.querySelector('#edit-first-aid'); s.value = 'yes';
+         s.dispatchEvent(new Event('change', { bubbles: true }));",
+    )
+    .await;
+    app.click("#save-edit").await;
+    app.eventually("SCCC's card warning is gone", || async {
+        let status = app.cli(&["status", "--json"]);
+        let sccc = status.as_array().unwrap().iter().find(|s| s["abbreviation"] == "SCCC").unwrap().clone();
+        sccc["prerequisite_problems"].as_array().is_some_and(|p| p.is_empty())
+            && sccc["prerequisite_notes"].as_array().is_some_and(|p| p.is_empty())
+    })
+    .await;
     app.close().await;
 }

@@ -300,6 +300,11 @@ function collectChanges(form, fields, cpr, credential) {
   }
   const member = form.querySelector('#edit-member').checked;
   if (member !== credential.member) changes.member = member;
+  const lateReporting = form.querySelector('#edit-late-reporting');
+  if (lateReporting && lateReporting.checked !== credential.late_reporting) changes.late_reporting = lateReporting.checked;
+  const firstAid = form.querySelector('#edit-first-aid');
+  const firstAidWas = credential.covers_first_aid === null ? '' : credential.covers_first_aid ? 'yes' : 'no';
+  if (firstAid && firstAid.value !== '' && firstAid.value !== firstAidWas) changes.covers_first_aid = firstAid.value === 'yes';
   const cprSelect = form.querySelector('#edit-requires-cpr');
   if (cprSelect && cprSelect.value !== cpr.initial && cprSelect.value !== '') changes.requires_cpr_aed = cprSelect.value === 'yes';
   return changes;
@@ -312,6 +317,17 @@ function editForm(detail, app) {
   const form = h('form', { id: 'edit-form', class: 'form', novalidate: true },
     h('div', { class: 'field-grid' }, fields.map((field) => field.build()), cpr ? cpr.build() : null),
     checkboxField({ id: 'edit-member', label: 'I am a member of this body (member renewal fee applies)', checked: credential.member, field: 'member' }),
+    // The questions a body raises: NSCA's late-reporting period; for a card, First Aid.
+    credential.late_reporting_question
+      ? checkboxField({ id: 'edit-late-reporting', label: credential.late_reporting_question, checked: credential.late_reporting, field: 'late-reporting' })
+      : null,
+    credential.kind === 'cpr_aed'
+      ? selectField({
+        id: 'edit-first-aid', label: 'Does this card also cover First Aid?', field: 'covers_first_aid',
+        value: credential.covers_first_aid === null ? '' : credential.covers_first_aid ? 'yes' : 'no',
+        options: [['', 'Not sure'], ['yes', 'Yes, First Aid too'], ['no', 'No, CPR and AED only']],
+      })
+      : null,
     notes.build(),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button primary', id: 'save-edit' }, 'Save changes')));
   form.addEventListener('input', (event) => clearFieldError(event.target.closest('.field')));

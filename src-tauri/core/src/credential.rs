@@ -219,17 +219,17 @@ fn card_coverage(cpr_card: bool, first_aid: Option<bool>) -> Option<Vec<Coverage
     }
 }
 
-/// `cycle` with its first day moved for a holder who used the body's late-reporting period
-/// (`used`), or back to where the rule starts it.
-fn with_late_reporting(rules: &RenewalRules, cycle: Cycle, used: bool) -> Result<Cycle> {
+/// `cycle` with its first day moved for a holder (earned on `earned_on`) who used the body's
+/// late-reporting period (`used`), or back to where the rule starts it.
+fn with_late_reporting(rules: &RenewalRules, earned_on: NaiveDate, cycle: Cycle, used: bool) -> Result<Cycle> {
     let Some(late) = &rules.late_reporting_start else {
         return Err(Error::invalid("late-reporting", "this credential's body has no late-reporting period"));
     };
     if cycle.end != late.cycle_ends_on {
         return Ok(cycle);
     }
-    let usual = rules.cycle.nominal_start(cycle.end).unwrap_or(cycle.start);
-    let start = if used { cycle.start.max(late.starts_on) } else { usual.max(cycle.start.min(late.starts_on)) };
+    let start =
+        if used { cycle.start.max(late.starts_on) } else { cycle_ending(&rules.cycle, earned_on, cycle.end).start };
     Ok(Cycle { start, end: cycle.end })
 }
 
@@ -282,7 +282,7 @@ impl CredentialForm {
         };
         let mut placement = current_cycle(&rules, earned_on, expires, today)?;
         if self.late_reporting {
-            placement.cycle = with_late_reporting(&rules, placement.cycle, true)?;
+            placement.cycle = with_late_reporting(&rules, earned_on, placement.cycle, true)?;
         }
         let expiry_confirmed =
             expires.is_some() || (placement.assumed_renewals == 0 && crate::rules::computed_end_is_confirmed(&rules));
@@ -543,7 +543,7 @@ impl CredentialChanges {
             changed.cycle.start = start;
         }
         if let Some(used) = self.late_reporting {
-            changed.cycle = with_late_reporting(&changed.rules, changed.cycle, used)?;
+            changed.cycle = with_late_reporting(&changed.rules, changed.earned_on, changed.cycle, used)?;
         }
         if changed.cycle.start > changed.cycle.end {
             return Err(Error::invalid(

@@ -471,6 +471,11 @@ fn nsca_late_reporters_and_rules_past_their_cycle() {
     assert_eq!(usual.cycle, cycle("2024-01-01", "2026-12-31"));
     let late = form(true).to_credential(Catalog::builtin(), d("2026-01-10")).unwrap();
     assert_eq!(late.cycle, cycle("2024-02-01", "2026-12-31"));
+    // Answered again "no": the usual first day.
+    let changes = crate::credential::CredentialChanges { late_reporting: Some(false), ..Default::default() };
+    assert_eq!(changes.apply(&late, d("2026-01-10")).unwrap().cycle, cycle("2024-01-01", "2026-12-31"));
+    let again = crate::credential::CredentialChanges { late_reporting: Some(true), ..Default::default() };
+    assert_eq!(again.apply(&usual, d("2026-01-10")).unwrap().cycle, cycle("2024-02-01", "2026-12-31"));
     assert!(matches!(decide_credit(&late, d("2024-01-20"), Hours(600), &[], None), CreditDecision::NotCredited { .. }));
     assert!(matches!(decide_credit(&usual, d("2024-01-20"), Hours(600), &[], None), CreditDecision::Credited { .. }));
     // The 2.0 per event rests on the 2018–20 document.

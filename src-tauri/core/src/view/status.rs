@@ -194,6 +194,12 @@ pub struct CredentialView {
     pub member: bool,
     pub notes: Option<String>,
     pub rules: RulesView,
+    /// The body's question about its late-reporting period, when it has one (NSCA 2021–23).
+    pub late_reporting_question: Option<String>,
+    /// The holder used it: this cycle's credits count from the later day.
+    pub late_reporting: bool,
+    /// For a card: whether it covers First Aid (`None`: not known).
+    pub covers_first_aid: Option<bool>,
 }
 
 impl From<&Credential> for CredentialView {
@@ -203,6 +209,15 @@ impl From<&Credential> for CredentialView {
             member: credential.member,
             notes: credential.notes.clone(),
             rules: RulesView::from(&credential.rules),
+            late_reporting_question: credential.rules.late_reporting_start.as_ref().map(|l| l.question.clone()),
+            late_reporting: credential.rules.late_reporting_start.as_ref().is_some_and(|late| {
+                credential.cycle.end == late.cycle_ends_on && credential.cycle.start == late.starts_on
+            }),
+            covers_first_aid: credential
+                .rules
+                .covers
+                .as_ref()
+                .map(|covers| covers.contains(&crate::rules::Coverage::FirstAid)),
         }
     }
 }
