@@ -9,6 +9,7 @@ mod credentials;
 mod exchange;
 mod ledger;
 pub mod output;
+mod plan;
 mod reminders;
 
 use std::path::PathBuf;
@@ -125,6 +126,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Which planned courses to take to stay certified for the least money; add, list, remove,
+    /// import and complete the courses you are considering
+    Plan(plan::PlanArgs),
     /// Renewal fees due over the coming months
     Costs {
         #[arg(long, default_value_t = 24)]
@@ -275,6 +279,12 @@ impl Command {
             | Command::Restore { .. }
             | Command::Backup => Access::Write,
             Command::ImportCsv { dry_run: false, .. } | Command::Remind { dry_run: false, .. } => Access::Write,
+            Command::Plan(plan::PlanArgs {
+                action: Some(plan::PlanAction::Add(_) | plan::PlanAction::Import { .. }),
+                ..
+            }) => Access::Create,
+            Command::Plan(plan::PlanArgs { action: Some(action), .. }) if action.writes() => Access::Write,
+            Command::Plan(_) => Access::Read,
             Command::ImportCsv { dry_run: true, .. }
             | Command::Remind { dry_run: true, .. }
             | Command::Settings { .. }
@@ -425,6 +435,8 @@ fn run_changes(recert: &mut Recert, command: Command, now: chrono::DateTime<Utc>
     let code = if let Command::ImportCsv { file, dry_run, allow_duplicates, json } = &command {
         let options = recert_core::service::ImportOptions { dry_run: *dry_run, allow_duplicates: *allow_duplicates };
         exchange::import_csv(recert, file, options, *json, now, today)?
+    } else if let Command::Plan(args) = command {
+        plan::run(recert, args, now, today)?
     } else if let Command::AuditPacket { id, out, force, cycle, json } = &command {
         exchange::audit_packet(recert, *id, cycle, out, *force, *json, today)?
     } else {
@@ -464,6 +476,7 @@ fn writes(command: &Command) -> bool {
         | Command::Petition { .. }
         | Command::RemoveActivity { .. } => true,
         Command::ImportCsv { dry_run, .. } => !dry_run,
+        Command::Plan(plan::PlanArgs { action: Some(action), .. }) => action.writes(),
         Command::Catalog(CatalogArgs { action: Some(CatalogAction::Update { yes, .. }), .. }) => *yes,
         Command::Catalog(CatalogArgs { action: Some(CatalogAction::Undo { .. }), .. }) => true,
         Command::Settings { lead_days, calendar_file, .. } => lead_days.is_some() || calendar_file.is_some(),
@@ -475,7 +488,7 @@ fn writes(command: &Command) -> bool {
 /// The subcommands that print and report errors only (no exit code of their own).
 fn run_command(recert: &mut Recert, command: Command, now: chrono::DateTime<Utc>, today: NaiveDate) -> Outcome {
     match command {
-        Command::Remind { .. } | Command::ImportCsv { .. } | Command::AuditPacket { .. } => {
+        Command::Remind { .. } | Command::ImportCsv { .. } | Command::AuditPacket { .. } | Command::Plan(_) => {
             unreachable!("handled by execute")
         }
         Command::Catalog(CatalogArgs { action: None, query, json }) => {

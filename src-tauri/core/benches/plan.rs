@@ -27,7 +27,8 @@ const PRESETS: [(&str, &str); 8] = [
     ("afaa-cgfi", "2025-06-01"),
     ("cscca-sccc", "2019-01-01"),
 ];
-const TAGS: [&str; 12] = ["A", "B", "C", "D", "cpr", "ethics", "general", "college", "service", "industry", "events", "quiz"];
+const TAGS: [&str; 12] =
+    ["A", "B", "C", "D", "cpr", "ethics", "general", "college", "service", "industry", "events", "quiz"];
 const BODIES: [&str; 8] = ["NSCA", "NASM", "ACE", "NCSF", "ACSM", "ISSA", "AFAA", "CSCCa"];
 
 struct Rng(u64);
@@ -46,7 +47,11 @@ fn instance(seed: u64, today: NaiveDate) -> (Vec<Credential>, HashMap<i64, Cycle
         .iter()
         .enumerate()
         .map(|(i, (preset, earned))| {
-            let form = CredentialForm { preset: Some(preset.to_string()), earned_on: earned.to_string(), ..Default::default() };
+            let form = CredentialForm {
+                preset: Some(preset.to_string()),
+                earned_on: earned.to_string(),
+                ..Default::default()
+            };
             Credential { id: i as i64 + 1, ..form.to_credential(Catalog::builtin(), today).unwrap() }
         })
         .collect();
@@ -97,7 +102,10 @@ fn main() {
             PlanRequest { budget: Some(Cents(60_000)), hours_per_week: Some(Hours(400)), ..Default::default() },
         ),
     ];
-    println!("Plan: {COURSES} planned courses, {} credentials, {INSTANCES} random instances × {RUNS} runs each", PRESETS.len());
+    println!(
+        "Plan: {COURSES} planned courses, {} credentials, {INSTANCES} random instances × {RUNS} runs each",
+        PRESETS.len()
+    );
     for (name, request) in requests {
         let mut times: Vec<Duration> = Vec::new();
         let mut methods: HashMap<&str, usize> = HashMap::new();

@@ -165,11 +165,8 @@ pub fn planned_credit(credential: &Credential, course: &PlannedCourse, today: Na
         let bodies: Vec<&str> = course.approvals.iter().map(|a| a.body.as_str()).collect();
         return not(format!("approved by {} only", bodies.join(", ")));
     }
-    let on = if course.any_time_before {
-        course.planned_on.min(credential.cycle.end).max(today)
-    } else {
-        course.planned_on
-    };
+    let on =
+        if course.any_time_before { course.planned_on.min(credential.cycle.end).max(today) } else { course.planned_on };
     if on > credential.cycle.end {
         return not(format!("planned after the deadline ({})", credential.cycle.end));
     }
@@ -198,7 +195,9 @@ impl Objective {
         match text.trim().to_ascii_lowercase().as_str() {
             "cost" | "" => Ok(Self::Cost),
             "hours" => Ok(Self::Hours),
-            other => Err(Error::invalid("objective", format!("\"{}\" is not cost or hours", crate::quote::value(other)))),
+            other => {
+                Err(Error::invalid("objective", format!("\"{}\" is not cost or hours", crate::quote::value(other))))
+            }
         }
     }
 
@@ -407,7 +406,8 @@ fn instance(table: &Table<'_>, courses: &[PlannedCourse], request: &PlanRequest,
     }
     let mut limits = Vec::new();
     if let Some(budget) = request.budget {
-        limits.push(Limit { terms: courses.iter().enumerate().map(|(i, c)| (i, c.cost.0)).collect(), at_most: budget.0 });
+        limits
+            .push(Limit { terms: courses.iter().enumerate().map(|(i, c)| (i, c.cost.0)).collect(), at_most: budget.0 });
     }
     if let Some(pace) = request.hours_per_week {
         let mut days: Vec<NaiveDate> = courses.iter().map(|c| c.planned_on).collect();
@@ -415,7 +415,8 @@ fn instance(table: &Table<'_>, courses: &[PlannedCourse], request: &PlanRequest,
         days.dedup();
         for day in days {
             let weeks = ((day - today).num_days().max(0) + 7) / 7;
-            let terms = courses.iter().enumerate().filter(|(_, c)| c.planned_on <= day).map(|(i, c)| (i, c.hours.0)).collect();
+            let terms =
+                courses.iter().enumerate().filter(|(_, c)| c.planned_on <= day).map(|(i, c)| (i, c.hours.0)).collect();
             limits.push(Limit { terms, at_most: pace.0 * weeks });
         }
     }
@@ -432,7 +433,10 @@ fn instance(table: &Table<'_>, courses: &[PlannedCourse], request: &PlanRequest,
 }
 
 fn within_limits(instance: &Instance, chosen: &[bool]) -> bool {
-    instance.limits.iter().all(|limit| limit.terms.iter().filter(|(i, _)| chosen[*i]).map(|(_, a)| a).sum::<i64>() <= limit.at_most)
+    instance
+        .limits
+        .iter()
+        .all(|limit| limit.terms.iter().filter(|(i, _)| chosen[*i]).map(|(_, a)| a).sum::<i64>() <= limit.at_most)
 }
 
 /// Missing units of the instance's needs, as the program counts them (for the greedy search).
@@ -445,13 +449,15 @@ fn instance_missing(instance: &Instance, chosen: &[bool]) -> i64 {
             let mut deficit = 0;
             let mut used = 0;
             for bucket in &need.buckets {
-                let credited = bucket.existing + bucket.gains.iter().filter(|(i, _)| chosen[*i]).map(|(_, g)| g).sum::<i64>();
+                let credited =
+                    bucket.existing + bucket.gains.iter().filter(|(i, _)| chosen[*i]).map(|(_, g)| g).sum::<i64>();
                 let earned = bucket.max.map_or(credited, |max| credited.min(max));
                 total += earned;
                 deficit += (bucket.min - earned).max(0);
                 used += u32::from(earned > 0);
             }
-            (need.required - total).max(0).max(deficit) + i64::from(need.min_buckets_used.saturating_sub(used)) * CATEGORY_WEIGHT
+            (need.required - total).max(0).max(deficit)
+                + i64::from(need.min_buckets_used.saturating_sub(used)) * CATEGORY_WEIGHT
         })
         .sum()
 }
@@ -616,7 +622,9 @@ fn describe(
         };
         let name = &credential.abbreviation;
         let sentence = match (p1.units_required, p1.shortfall, gap) {
-            (None, _, _) | (_, None, _) => format!("{name}: requirement unknown — check with {}", credential.body_short),
+            (None, _, _) | (_, None, _) => {
+                format!("{name}: requirement unknown — check with {}", credential.body_short)
+            }
             (Some(_), Some(_), None) => match complete_by {
                 Some(day) => format!("{name} complete by {}", day.format("%b %-d, %Y")),
                 None => format!("{name} already complete"),

@@ -203,8 +203,8 @@ pub use backup_and_restore::{restore_over_unreadable, RestoreOutcome};
 pub use catalog::{CatalogChange, CatalogInfo};
 pub use credentials::RenewalForm;
 pub use exchange::{read_import_file, AuditPacket, ImportOptions, ImportReport, ImportRow, MAX_IMPORT_BYTES};
-pub use planning::{log_form as planned_log_form, PlanImportReport};
 pub use ledger::{ActivityPreview, ActivityWithCredits, CardOffer, CreditOutcome, LoggedActivity};
+pub use planning::{log_form as planned_log_form, PlanImportReport};
 use reminding::lead_times;
 
 #[cfg(test)]

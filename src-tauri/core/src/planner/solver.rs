@@ -105,8 +105,7 @@ fn run(
     hint: Option<&[bool]>,
 ) -> Result<(Vec<bool>, i64, bool), ResolutionError> {
     let mut vars = ProblemVariables::new();
-    let x: Vec<Variable> =
-        instance.objective.iter().map(|_| vars.add(good_lp::variable().binary())).collect();
+    let x: Vec<Variable> = instance.objective.iter().map(|_| vars.add(good_lp::variable().binary())).collect();
     let mut constraints = Vec::new();
     let mut missing_terms: Vec<(Variable, f64)> = Vec::new();
     for need in &instance.needs {
@@ -154,15 +153,11 @@ fn run(
             _ => {
                 let short = vars.add(good_lp::variable().min(0));
                 constraints.push(constraint::geq(total + short, need.required as f64));
-                constraints.push(constraint::geq(
-                    Expression::from(short),
-                    sum(deficits.iter().map(|&d| (d, 1.0))),
-                ));
+                constraints.push(constraint::geq(Expression::from(short), sum(deficits.iter().map(|&d| (d, 1.0)))));
                 missing_terms.push((short, 1.0));
                 if need.min_buckets_used > 0 {
                     let lacking = vars.add(good_lp::variable().min(0));
-                    constraints
-                        .push(constraint::geq(used_sum + lacking, f64::from(need.min_buckets_used)));
+                    constraints.push(constraint::geq(used_sum + lacking, f64::from(need.min_buckets_used)));
                     missing_terms.push((lacking, CATEGORY_WEIGHT as f64));
                 }
             }

@@ -28,7 +28,15 @@ fn totals(parts: &[(i64, Option<&str>, i64)]) -> HashMap<i64, CycleTotals> {
     map
 }
 
-fn course(id: i64, title: &str, date: &str, hours: i64, cost_dollars: i64, tags: &[&str], bodies: &[&str]) -> PlannedCourse {
+fn course(
+    id: i64,
+    title: &str,
+    date: &str,
+    hours: i64,
+    cost_dollars: i64,
+    tags: &[&str],
+    bodies: &[&str],
+) -> PlannedCourse {
     PlannedCourse {
         id,
         title: title.into(),
@@ -42,7 +50,12 @@ fn course(id: i64, title: &str, date: &str, hours: i64, cost_dollars: i64, tags:
     }
 }
 
-fn plan_of(credentials: &[Credential], totals: &HashMap<i64, CycleTotals>, courses: &[PlannedCourse], request: PlanRequest) -> Plan {
+fn plan_of(
+    credentials: &[Credential],
+    totals: &HashMap<i64, CycleTotals>,
+    courses: &[PlannedCourse],
+    request: PlanRequest,
+) -> Plan {
     make_plan(credentials, totals, courses, &request, d(TODAY), TIME_LIMIT)
 }
 
@@ -103,7 +116,9 @@ fn a_course_after_the_deadline_does_not_count() {
     ];
     let plan = plan_of(&[cscs()], &t, &courses, PlanRequest::default());
     assert_eq!(ids(&plan), [11]);
-    assert!(matches!(planned_credit(&cscs(), &courses[0], d(TODAY)), CreditDecision::NotCredited { ref reason } if reason.contains("after the deadline")));
+    assert!(
+        matches!(planned_credit(&cscs(), &courses[0], d(TODAY)), CreditDecision::NotCredited { ref reason } if reason.contains("after the deadline"))
+    );
 }
 
 #[test]
@@ -209,16 +224,22 @@ fn random_case(seed: u64) -> (Vec<Credential>, HashMap<i64, CycleTotals>, Vec<Pl
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let credentials = vec![cscs(), nasm(), ncsf(), ace()];
     let mut t = HashMap::new();
-    for (id, key, most) in [(1, "A", 500), (1, "C", 200), (2, "cpr", 10), (2, "courses", 150), (3, "general", 800), (4, "", 150)] {
+    for (id, key, most) in
+        [(1, "A", 500), (1, "C", 200), (2, "cpr", 10), (2, "courses", 150), (3, "general", 800), (4, "", 150)]
+    {
         let key = (!key.is_empty()).then_some(key);
-        t.entry(id).or_insert_with(CycleTotals::default).by_category.push((key.map(str::to_string), Units(rng.below(most + 1))));
+        t.entry(id)
+            .or_insert_with(CycleTotals::default)
+            .by_category
+            .push((key.map(str::to_string), Units(rng.below(most + 1))));
     }
     let tags = ["A", "B", "C", "D", "ethics", "cpr", "general"];
     let bodies = ["NSCA", "NASM", "NCSF", "ACE"];
     let n = 1 + rng.below(9) as usize;
     let courses = (0..n)
         .map(|i| {
-            let mut c = course(i as i64 + 1, &format!("Course {i}"), "2026-07-01", 1 + rng.below(20), rng.below(300), &[], &[]);
+            let mut c =
+                course(i as i64 + 1, &format!("Course {i}"), "2026-07-01", 1 + rng.below(20), rng.below(300), &[], &[]);
             c.planned_on = d(TODAY) + chrono::Days::new(rng.below(300) as u64);
             c.any_time_before = rng.below(4) == 0;
             if rng.below(2) == 0 {
@@ -243,7 +264,12 @@ fn random_case(seed: u64) -> (Vec<Credential>, HashMap<i64, CycleTotals>, Vec<Pl
 
 /// The least (missing, objective) over every subset of the courses within the limits, by
 /// Recert's crediting rules and `progress`.
-fn brute_force(credentials: &[Credential], t: &HashMap<i64, CycleTotals>, courses: &[PlannedCourse], request: &PlanRequest) -> (i64, i64) {
+fn brute_force(
+    credentials: &[Credential],
+    t: &HashMap<i64, CycleTotals>,
+    courses: &[PlannedCourse],
+    request: &PlanRequest,
+) -> (i64, i64) {
     let today = d(TODAY);
     let table = Table::new(credentials, t, courses, today);
     let inst = instance(&table, courses, request, today);

@@ -19,9 +19,8 @@ pub(super) fn planned_courses(conn: &Connection) -> Result<Vec<PlannedCourse>> {
     let rows = statement
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
         .collect::<rusqlite::Result<Vec<Row>>>()?;
-    let mut categories = conn.prepare_cached(
-        "SELECT planned_id, category FROM planned_course_categories ORDER BY planned_id, position",
-    )?;
+    let mut categories = conn
+        .prepare_cached("SELECT planned_id, category FROM planned_course_categories ORDER BY planned_id, position")?;
     let categories = categories
         .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -30,7 +29,12 @@ pub(super) fn planned_courses(conn: &Connection) -> Result<Vec<PlannedCourse>> {
     )?;
     let approvals = approvals
         .query_map([], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, Option<i64>>(3)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+            ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()
