@@ -204,7 +204,7 @@ pub use catalog::{CatalogChange, CatalogInfo};
 pub use credentials::RenewalForm;
 pub use exchange::{read_import_file, AuditPacket, ImportOptions, ImportReport, ImportRow, MAX_IMPORT_BYTES};
 pub use ledger::{ActivityPreview, ActivityWithCredits, CardOffer, CreditOutcome, LoggedActivity};
-pub use planning::{log_form as planned_log_form, PlanImportReport};
+pub use planning::{log_form as planned_log_form, PlanImportReport, PlanningInputs};
 use reminding::lead_times;
 
 #[cfg(test)]

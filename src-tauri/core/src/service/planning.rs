@@ -19,6 +19,20 @@ pub struct PlanImportReport {
     pub errors: Vec<SheetError>,
 }
 
+/// Credentials, their running totals and the planned courses, as read for one plan.
+#[derive(Debug, Clone)]
+pub struct PlanningInputs {
+    credentials: Vec<crate::credential::Credential>,
+    totals: std::collections::HashMap<i64, crate::progress::CycleTotals>,
+    courses: Vec<PlannedCourse>,
+}
+
+impl PlanningInputs {
+    pub fn plan(&self, request: &PlanRequest, today: NaiveDate) -> Plan {
+        make_plan(&self.credentials, &self.totals, &self.courses, request, today, TIME_LIMIT)
+    }
+}
+
 impl Recert {
     /// The courses the user is considering, by date.
     pub fn planned_courses(&self) -> Result<Vec<PlannedCourse>> {
@@ -94,10 +108,17 @@ impl Recert {
 
     /// The plan: which planned courses to take so every credential is complete by its deadline.
     pub fn plan(&self, request: &PlanRequest, today: NaiveDate) -> Result<Plan> {
-        let credentials = self.store.credentials()?;
-        let totals = self.store.current_cycle_totals()?;
-        let courses = self.store.planned_courses()?;
-        Ok(make_plan(&credentials, &totals, &courses, request, today, TIME_LIMIT))
+        Ok(self.planning_inputs()?.plan(request, today))
+    }
+
+    /// What a plan is made from, read at once: the window plans from it without holding the
+    /// store while the solver runs.
+    pub fn planning_inputs(&self) -> Result<PlanningInputs> {
+        Ok(PlanningInputs {
+            credentials: self.store.credentials()?,
+            totals: self.store.current_cycle_totals()?,
+            courses: self.store.planned_courses()?,
+        })
     }
 
     /// The log form, filled in from a planned course ("Mark as done"): the user adds the proof.
