@@ -19,7 +19,7 @@ fn plan_course(recert: &Recert, args: &[&str]) -> i64 {
     recert.ok(&all).json()["id"].as_i64().unwrap()
 }
 
-fn credential<'a>(plan: &'a Value, id: i64) -> &'a Value {
+fn credential(plan: &Value, id: i64) -> &Value {
     plan["credentials"].as_array().unwrap().iter().find(|c| c["credential_id"] == id).unwrap()
 }
 

@@ -11,6 +11,21 @@ import { dateElement, fileName, formatMoney, formatNumber, parseIsoDate, formatM
 
 const list = (text) => text.split(',').map((part) => part.trim()).filter(Boolean);
 
+/** Wires a form: errors clear as the user corrects a field; Save runs `save(value)` (value: an
+ *  input's text by id) and shows the backend's refusal beside its fields, keeping what was typed. */
+function onSave(form, save) {
+  form.addEventListener('input', (event) => clearFieldError(event.target.closest('.field')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    try {
+      await save((id) => form.querySelector(`#${id}`).value);
+    } catch (error) {
+      showError(form, error);
+    }
+  });
+}
+
 function addForm(app) {
   const form = h('form', { id: 'plan-add-form', class: 'form panel', novalidate: true },
     h('h2', null, 'Add a course you are considering'),
@@ -23,27 +38,19 @@ function addForm(app) {
     textField({ id: 'plan-categories', label: 'Categories', field: 'category', hint: 'Separated by commas, e.g. A, C (optional)' }),
     textField({ id: 'plan-approved', label: 'Approved by', field: 'approved-by', hint: 'Bodies that approve it, separated by commas: NASM, ACE:CEP123, or NASM=1.9 for the units a body grants. Empty: it counts wherever a logged course would.' }),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button primary', id: 'plan-add' }, 'Add to the list')));
-  form.addEventListener('input', (event) => clearFieldError(event.target.closest('.field')));
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    const value = (id) => form.querySelector(`#${id}`).value;
-    try {
-      await addPlanned({
-        title: value('plan-title'),
-        provider: value('plan-provider') || null,
-        date: value('plan-date'),
-        any_time_before: form.querySelector('#plan-before').checked,
-        hours: value('plan-hours'),
-        cost: value('plan-cost') || null,
-        categories: list(value('plan-categories')),
-        approved_by: list(value('plan-approved')),
-      });
-      flash(`Added “${value('plan-title')}” to the courses you are considering.`);
-      app.refresh();
-    } catch (error) {
-      showError(form, error);
-    }
+  onSave(form, async (value) => {
+    await addPlanned({
+      title: value('plan-title'),
+      provider: value('plan-provider') || null,
+      date: value('plan-date'),
+      any_time_before: form.querySelector('#plan-before').checked,
+      hours: value('plan-hours'),
+      cost: value('plan-cost') || null,
+      categories: list(value('plan-categories')),
+      approved_by: list(value('plan-approved')),
+    });
+    flash(`Added “${value('plan-title')}” to the courses you are considering.`);
+    app.refresh();
   });
   return form;
 }
@@ -77,25 +84,17 @@ function doneForm(course, prefill, onCancel, app) {
     h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'button', id: 'done-cancel', on: { click: onCancel } }, 'Cancel'),
       h('button', { type: 'submit', class: 'button primary', id: 'done-save' }, 'Save activity')));
-  form.addEventListener('input', (event) => clearFieldError(event.target.closest('.field')));
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    const value = (id) => form.querySelector(`#${id}`).value;
-    try {
-      const logged = await completePlanned(course.id, {
-        ...prefill,
-        title: value('done-title'),
-        completed_on: value('done-date'),
-        hours: value('done-hours'),
-        cost: value('done-cost') || null,
-        proof_file: state.proofPath,
-      });
-      flash(`Logged “${logged.title}”; it has left the plan.`);
-      app.refresh();
-    } catch (error) {
-      showError(form, error);
-    }
+  onSave(form, async (value) => {
+    const logged = await completePlanned(course.id, {
+      ...prefill,
+      title: value('done-title'),
+      completed_on: value('done-date'),
+      hours: value('done-hours'),
+      cost: value('done-cost') || null,
+      proof_file: state.proofPath,
+    });
+    flash(`Logged “${logged.title}”; it has left the plan.`);
+    app.refresh();
   });
   return form;
 }

@@ -14,7 +14,10 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::activity::{as_body_accepts, decide_credit, BodyApproval, CourseSource, CreditDecision, MAX_CATEGORIES};
+use crate::activity::{
+    as_body_accepts, checked_categories, checked_cost, checked_hours, decide_credit, BodyApproval, CourseSource,
+    CreditDecision, MAX_CATEGORIES,
+};
 use crate::amount::{Cents, Hours, Units};
 use crate::credential::{clean_text, Credential, CredentialKind};
 use crate::dates::parse_typed_date;
@@ -91,8 +94,6 @@ pub struct PlannedForm {
     pub approved_by: Vec<String>,
 }
 
-const MAX_HOURS: Hours = Hours(24 * 366 * 100);
-
 impl PlannedForm {
     /// Every problem at once, as the log form does; the id is 0 until stored.
     pub fn validate(&self) -> Result<PlannedCourse> {
@@ -103,30 +104,9 @@ impl PlannedForm {
             None => Ok(None),
         });
         let planned_on = problems.check(parse_typed_date("date", &self.date));
-        let hours = problems.check(Hours::parse_duration("hours", &self.hours).and_then(|hours| {
-            if hours.0 <= 0 {
-                Err(Error::invalid("hours", "must be more than 0"))
-            } else if hours > MAX_HOURS {
-                Err(Error::invalid("hours", format!("{hours} hours is more than a year of study")))
-            } else {
-                Ok(hours)
-            }
-        }));
-        let cost = problems.check(match self.cost.as_deref().map(str::trim) {
-            None | Some("") => Ok(Cents::ZERO),
-            Some(text) => Cents::parse("cost", text),
-        });
-        let mut categories: Vec<String> = Vec::new();
-        if self.categories.len() > MAX_CATEGORIES {
-            problems.add(Error::invalid("category", format!("a course has at most {MAX_CATEGORIES} categories")));
-        }
-        for tag in self.categories.iter().take(MAX_CATEGORIES) {
-            if let Some(Some(tag)) = problems.check(clean_text("category", tag, false)) {
-                if !categories.iter().any(|t| t.eq_ignore_ascii_case(&tag)) {
-                    categories.push(tag);
-                }
-            }
-        }
+        let hours = problems.check(Hours::parse_duration("hours", &self.hours).and_then(checked_hours));
+        let cost = problems.check(checked_cost(self.cost.as_deref()));
+        let categories = checked_categories(&mut problems, &self.categories);
         let mut approvals: Vec<PlannedApproval> = Vec::new();
         for text in self.approved_by.iter().take(MAX_CATEGORIES) {
             if let Some(approval) = problems.check(PlannedApproval::parse(text)) {
@@ -314,12 +294,15 @@ fn missing_of(credential: &Credential, p: &Progress) -> i64 {
     short + lacking * CATEGORY_WEIGHT
 }
 
+/// What one course would credit one credential, when it counts: its category and units.
+type CourseCredit = Option<(Option<String>, Units)>;
+
 /// The credentials a plan serves and what each course would credit them (counted credits only).
 struct Table<'a> {
     credentials: Vec<&'a Credential>,
     base: Vec<CycleTotals>,
     /// [credential][course]: units and category when the course counts.
-    credits: Vec<Vec<Option<(Option<String>, Units)>>>,
+    credits: Vec<Vec<CourseCredit>>,
 }
 
 impl<'a> Table<'a> {
