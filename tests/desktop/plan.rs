@@ -88,6 +88,13 @@ async fn a_trainer_plans_courses_sees_the_cheapest_plan_and_marks_one_done() {
     assert!(text_of(&app, "#plan-total").await.contains("$150.00"));
     app.screenshot("plan").await;
 
+    // Costs shows what the plan would spend, marked as planned.
+    app.click("#nav-costs").await;
+    let planned = app.wait_for("#planned-spending").await.text().await.unwrap();
+    assert!(planned.contains("Planned: Both bodies") && planned.contains("$150.00"), "{planned}");
+    app.click("#nav-plan").await;
+    app.wait_for("#plan-budget").await;
+
     // At most $100: one credential stays short, and the plan says which and by how much.
     app.type_into("#plan-budget", "100").await;
     app.click("#plan-run").await;

@@ -214,3 +214,24 @@ export async function render(_params, app) {
     doneSlot,
     addForm(app));
 }
+
+/** For the Costs screen: what the plan would spend, by month, marked as planned (not yet spent). */
+export async function plannedSpendingSection() {
+  const plan = await getPlan({ objective: 'cost', budget: null, hours_per_week: null });
+  if (!plan.chosen.length) return null;
+  const byMonth = new Map();
+  for (const course of plan.chosen) {
+    const month = course.planned_on.slice(0, 7);
+    if (!byMonth.has(month)) byMonth.set(month, []);
+    byMonth.get(month).push(course);
+  }
+  return h('section', { class: 'panel', id: 'planned-spending' },
+    h('h2', null, 'Planned spending'),
+    h('p', { class: 'hint' }, 'The courses your plan picks, by month: planned, not spent. ', h('a', { href: '#/plan' }, 'Open the plan')),
+    h('ol', { class: 'cost-months' }, [...byMonth].map(([month, courses]) => h('li', { class: 'cost-month', 'data-month': month },
+      h('h3', null, formatMonth(parseIsoDate(`${month}-01`))),
+      h('ul', { class: 'cost-items' }, courses.map((course) => h('li', { class: 'cost-item planned', 'data-planned-id': String(course.id) },
+        h('span', { class: 'cost-what' }, h('strong', null, 'Planned: '), course.title, course.any_time_before ? ' — before ' : ' — ', dateElement(course.planned_on)),
+        h('span', { class: 'cost-amount' }, formatMoney(course.cost_cents)))))))),
+    h('p', { class: 'totals' }, h('strong', null, `Planned total: ${formatMoney(plan.total_cost_cents)}`)));
+}
