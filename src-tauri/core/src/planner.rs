@@ -424,25 +424,7 @@ fn within_limits(instance: &Instance, chosen: &[bool]) -> bool {
 
 /// Missing units of the instance's needs, as the program counts them (for the greedy search).
 fn instance_missing(instance: &Instance, chosen: &[bool]) -> i64 {
-    instance
-        .needs
-        .iter()
-        .map(|need| {
-            let mut total = 0;
-            let mut deficit = 0;
-            let mut used = 0;
-            for bucket in &need.buckets {
-                let credited =
-                    bucket.existing + bucket.gains.iter().filter(|(i, _)| chosen[*i]).map(|(_, g)| g).sum::<i64>();
-                let earned = bucket.max.map_or(credited, |max| credited.min(max));
-                total += earned;
-                deficit += (bucket.min - earned).max(0);
-                used += u32::from(earned > 0);
-            }
-            (need.required - total).max(0).max(deficit)
-                + i64::from(need.min_buckets_used.saturating_sub(used)) * CATEGORY_WEIGHT
-        })
-        .sum()
+    instance.needs.iter().map(|need| solver::need_missing(need, chosen)).sum()
 }
 
 fn objective_of(instance: &Instance, chosen: &[bool]) -> i64 {

@@ -64,13 +64,32 @@ pub struct Answer {
 }
 
 #[derive(Debug, Clone, Copy)]
-enum Mode {
+enum Mode<'a> {
     /// Every requirement met: no slack.
     Close,
     /// Close as much as can be closed.
     LeastMissing,
-    /// At most this much missing, for the least objective.
+    /// At most this much missing in all, for the least objective.
     MissingAtMost(i64),
+    /// At most this much missing for each need (in order), for the least objective.
+    EachAtMost(&'a [i64]),
+}
+
+/// What `need` still misses with the `chosen` courses, as the program counts it: units short of
+/// the total or of the category minimums, and `CATEGORY_WEIGHT` per category lacking.
+pub fn need_missing(need: &Need, chosen: &[bool]) -> i64 {
+    let mut total = 0;
+    let mut deficit = 0;
+    let mut used = 0;
+    for bucket in &need.buckets {
+        let credited = bucket.existing + bucket.gains.iter().filter(|(i, _)| chosen[*i]).map(|(_, g)| g).sum::<i64>();
+        let earned = bucket.max.map_or(credited, |max| credited.min(max));
+        total += earned;
+        deficit += (bucket.min - earned).max(0);
+        used += u32::from(earned > 0);
+    }
+    (need.required - total).max(0).max(deficit)
+        + i64::from(need.min_buckets_used.saturating_sub(used)) * CATEGORY_WEIGHT
 }
 
 /// Solves `instance` within `time_limit`: first with every gap closed; if that is impossible,
@@ -82,6 +101,16 @@ pub fn solve(instance: &Instance, time_limit: Duration, hint: Option<&[bool]>) -
         Ok((chosen, _, optimal)) => return Ok(Answer { chosen, missing: 0, optimal }),
         Err(ResolutionError::Infeasible) => {}
         Err(error) => return Err(error.to_string()),
+    }
+    if instance.limits.is_empty() {
+        // Without limits, taking every course leaves each need its least missing (more courses
+        // never credit less), so each need is held to that: the same plans as a bound on the sum,
+        // and a far tighter program.
+        let every = vec![true; instance.objective.len()];
+        let least: Vec<i64> = instance.needs.iter().map(|need| need_missing(need, &every)).collect();
+        let (chosen, missing, optimal) =
+            run(instance, Mode::EachAtMost(&least), left(), hint).map_err(|e| e.to_string())?;
+        return Ok(Answer { chosen, missing, optimal });
     }
     let (_, least, first_optimal) = run(instance, Mode::LeastMissing, left(), hint).map_err(|e| e.to_string())?;
     let (chosen, missing, optimal) =
@@ -108,7 +137,7 @@ fn run(
     let x: Vec<Variable> = instance.objective.iter().map(|_| vars.add(good_lp::variable().binary())).collect();
     let mut constraints = Vec::new();
     let mut missing_terms: Vec<(Variable, f64)> = Vec::new();
-    for need in &instance.needs {
+    for (n, need) in instance.needs.iter().enumerate() {
         let mut counted = Vec::new();
         let mut used = Vec::new();
         let mut deficits = Vec::new();
@@ -155,10 +184,16 @@ fn run(
                 constraints.push(constraint::geq(total + short, need.required as f64));
                 constraints.push(constraint::geq(Expression::from(short), sum(deficits.iter().map(|&d| (d, 1.0)))));
                 missing_terms.push((short, 1.0));
+                let mut own = Expression::from(short);
                 if need.min_buckets_used > 0 {
                     let lacking = vars.add(good_lp::variable().min(0));
                     constraints.push(constraint::geq(used_sum + lacking, f64::from(need.min_buckets_used)));
                     missing_terms.push((lacking, CATEGORY_WEIGHT as f64));
+                    own.add_mul(CATEGORY_WEIGHT as f64, lacking);
+                }
+                if let Mode::EachAtMost(most) = mode {
+                    // Hundredths are whole: half a hundredth of room absorbs the solver's rounding.
+                    constraints.push(constraint::leq(own, most[n] as f64 + 0.5));
                 }
             }
         }
