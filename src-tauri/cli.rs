@@ -9,6 +9,7 @@ mod credentials;
 mod exchange;
 mod ledger;
 pub mod output;
+mod plan;
 mod reminders;
 
 use std::path::PathBuf;
@@ -125,6 +126,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Which planned courses to take to stay certified for the least money; add, list, remove,
+    /// import and complete the courses you are considering
+    Plan(plan::PlanArgs),
     /// Renewal fees due over the coming months
     Costs {
         #[arg(long, default_value_t = 24)]
@@ -292,6 +296,11 @@ impl Command {
                 CreatesData
             }
             Command::Catalog(CatalogArgs { action: Some(CatalogAction::Update { yes: true, .. }), .. }) => CreatesData,
+            Command::Plan(plan::PlanArgs {
+                action: Some(plan::PlanAction::Add(_) | plan::PlanAction::Import { .. }),
+                ..
+            }) => CreatesData,
+            Command::Plan(plan::PlanArgs { action: Some(action), .. }) if action.writes() => ChangesData,
             Command::Catalog(CatalogArgs { action: Some(CatalogAction::Undo { .. }), .. })
             | Command::Renew { .. }
             | Command::UndoRenewal { .. }
@@ -312,6 +321,7 @@ impl Command {
             | Command::Remind { dry_run: true, .. }
             | Command::Settings { .. }
             | Command::Catalog(_)
+            | Command::Plan(_)
             | Command::Status { .. }
             | Command::Show { .. }
             | Command::Activities { .. }
@@ -459,6 +469,8 @@ fn run_changes(recert: &mut Recert, command: Command, now: chrono::DateTime<Utc>
     let code = if let Command::ImportCsv { file, dry_run, allow_duplicates, json } = &command {
         let options = recert_core::service::ImportOptions { dry_run: *dry_run, allow_duplicates: *allow_duplicates };
         exchange::import_csv(recert, file, options, *json, now, today)?
+    } else if let Command::Plan(args) = command {
+        plan::run(recert, args, now, today)?
     } else if let Command::AuditPacket { id, out, force, cycle, json } = &command {
         exchange::audit_packet(recert, *id, cycle, out, *force, *json, today)?
     } else {
@@ -477,7 +489,7 @@ fn run_changes(recert: &mut Recert, command: Command, now: chrono::DateTime<Utc>
 /// The subcommands that print and report errors only (no exit code of their own).
 fn run_command(recert: &mut Recert, command: Command, now: chrono::DateTime<Utc>, today: NaiveDate) -> Outcome {
     match command {
-        Command::Remind { .. } | Command::ImportCsv { .. } | Command::AuditPacket { .. } => {
+        Command::Remind { .. } | Command::ImportCsv { .. } | Command::AuditPacket { .. } | Command::Plan(_) => {
             unreachable!("handled by execute")
         }
         Command::Catalog(CatalogArgs { action: None, query, json }) => {

@@ -415,3 +415,52 @@ pub fn settle_credit(
     state.data_changed();
     Ok(())
 }
+
+// --- planning ahead (issue 20) ---------------------------------------------------------------
+
+#[tauri::command]
+pub fn list_planned(state: State<'_, AppState>) -> Reply<Vec<recert_core::view::PlannedCourseView>> {
+    Ok(state.recert()?.planned_courses()?.iter().map(recert_core::view::PlannedCourseView::from).collect())
+}
+
+#[tauri::command]
+pub fn add_planned(
+    state: State<'_, AppState>,
+    form: recert_core::planner::PlannedForm,
+) -> Reply<recert_core::view::PlannedCourseView> {
+    let course = state.recert()?.add_planned(&form, Utc::now())?;
+    state.data_changed();
+    Ok(recert_core::view::PlannedCourseView::from(&course))
+}
+
+#[tauri::command]
+pub fn remove_planned(state: State<'_, AppState>, id: i64) -> Reply<()> {
+    state.recert()?.remove_planned(id)?;
+    state.data_changed();
+    Ok(())
+}
+
+/// The plan, off the window's thread: the inputs are read under the store's lock, the solver
+/// (up to 2 s) runs without it.
+#[tauri::command(async)]
+pub fn get_plan(
+    state: State<'_, AppState>,
+    request: recert_core::planner::PlanRequest,
+) -> Reply<recert_core::view::PlanView> {
+    let inputs = state.recert()?.planning_inputs()?;
+    Ok(recert_core::view::PlanView::from(&inputs.plan(&request, state.today())))
+}
+
+/// The log form filled in from a planned course ("Mark as done").
+#[tauri::command]
+pub fn planned_log_form(state: State<'_, AppState>, id: i64) -> Reply<ActivityForm> {
+    Ok(state.recert()?.planned_log_form(id, state.today())?)
+}
+
+/// Logs a planned course as done, with the proof the user attached, and takes it off the list.
+#[tauri::command]
+pub fn complete_planned(state: State<'_, AppState>, id: i64, form: ActivityForm) -> Reply<LoggedView> {
+    let logged = state.recert()?.complete_planned(id, &form, Utc::now(), state.today())?;
+    state.data_changed();
+    Ok(LoggedView::from(&logged))
+}

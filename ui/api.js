@@ -90,6 +90,12 @@ export const editActivity = (id, changes) => call('edit_activity', { id, changes
 export const listActivities = () => call('list_activities');
 export const deleteActivity = (id) => call('delete_activity', { id });
 export const upcomingCosts = (months) => call('upcoming_costs', { months });
+export const listPlanned = () => call('list_planned');
+export const addPlanned = (form) => call('add_planned', { form });
+export const removePlanned = (id) => call('remove_planned', { id });
+export const getPlan = (request) => call('get_plan', { request });
+export const plannedLogForm = (id) => call('planned_log_form', { id });
+export const completePlanned = (id, form) => call('complete_planned', { id, form });
 export const appInfo = () => call('app_info');
 export const backupNow = () => call('backup_now');
 export const pickProofFile = () => call('pick_proof_file');

@@ -22,6 +22,7 @@ const ROUTES = [
   },
   { pattern: /^#\/timeline$/, name: 'timeline', nav: 'timeline', load: () => import('./views/timeline.js') },
   { pattern: /^#\/costs$/, name: 'costs', nav: 'costs', load: () => import('./views/costs.js') },
+  { pattern: /^#\/plan$/, name: 'plan', nav: 'plan', load: () => import('./views/plan.js') },
   { pattern: /^#\/settings$/, name: 'settings', nav: 'settings', load: loadSettings },
 ];
 

@@ -335,7 +335,8 @@ fn restore_migrates_an_older_backup_and_works_on_a_damaged_or_foreign_folder() {
     let older = changed_copy(
         &recert,
         "older",
-        "DROP TABLE activity_approvals; ALTER TABLE credits DROP COLUMN standing; \
+        "DROP TABLE planned_course_approvals; DROP TABLE planned_course_categories; DROP TABLE planned_courses; \
+         DROP TABLE activity_approvals; ALTER TABLE credits DROP COLUMN standing; \
          DELETE FROM settings WHERE key = 'catalog_refresh_from'; \
          DROP TABLE catalogs; ALTER TABLE past_cycles DROP COLUMN expiry_was_confirmed; \
          DROP TABLE open_notifications; PRAGMA user_version = 6;",

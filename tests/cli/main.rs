@@ -15,6 +15,7 @@ mod logging;
 #[path = "../support/notification_server.rs"]
 mod notification_server;
 mod pipes;
+mod plan;
 mod proofs;
 mod races;
 mod reminders;

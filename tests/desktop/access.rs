@@ -30,6 +30,7 @@ const SCREENS: &[(&str, &str)] = &[
     ("log", "#/log"),
     ("timeline", "#/timeline"),
     ("costs", "#/costs"),
+    ("plan", "#/plan"),
     ("settings", "#/settings"),
     ("detail", "#/credential/1"),
     ("welcome", "#/welcome"),

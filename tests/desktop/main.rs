@@ -6,6 +6,7 @@ mod background;
 mod first_hour;
 mod logging;
 mod notifications;
+mod plan;
 mod platform;
 mod rules_file;
 mod support;

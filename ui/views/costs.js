@@ -78,12 +78,14 @@ function lateFeesSection(statuses) {
 }
 
 export async function render(_params, app) {
-  const [costs, statuses] = await Promise.all([upcomingCosts(MONTHS_AHEAD), getStatus()]);
+  const [costs, statuses, planned] = await Promise.all([upcomingCosts(MONTHS_AHEAD), getStatus(),
+    import('./plan.js').then((plan) => plan.plannedSpendingSection()).catch(() => null)]);
   const bodies = new Map(statuses.map((status) => [status.id, status]));
   return h('section', { id: 'costs' },
     h('header', { class: 'view-header' }, h('div', null, h('h1', null, 'Costs'),
       h('p', { class: 'subtitle' }, 'What your credentials will cost, so no renewal is a surprise.'))),
     upcomingSection(costs, bodies, app),
+    planned,
     statuses.length ? lateFeesSection(statuses) : null,
     statuses.length ? courseSpendingSection(statuses) : null);
 }

@@ -267,6 +267,44 @@ pub struct ValidActivity {
 pub const MAX_CATEGORIES: usize = 20;
 const MAX_HOURS: Hours = Hours(24 * 366 * 100);
 
+/// Hours a course can have: more than 0, less than a year of study (logged or planned).
+pub(crate) fn checked_hours(hours: Hours) -> Result<Hours> {
+    if hours.0 <= 0 {
+        Err(Error::invalid("hours", "must be more than 0"))
+    } else if hours > MAX_HOURS {
+        Err(Error::invalid("hours", format!("{hours} hours is more than a year of study")))
+    } else {
+        Ok(hours)
+    }
+}
+
+/// A cost as typed; empty is nothing spent.
+pub(crate) fn checked_cost(text: Option<&str>) -> Result<Cents> {
+    match text.map(str::trim) {
+        None | Some("") => Ok(Cents::ZERO),
+        Some(text) => Cents::parse("cost", text),
+    }
+}
+
+/// Category tags as typed, each once (in any case), at most `MAX_CATEGORIES`; problems recorded.
+pub(crate) fn checked_categories(problems: &mut Problems, tags: &[String]) -> Vec<String> {
+    let mut categories = Vec::new();
+    if tags.len() > MAX_CATEGORIES {
+        problems.add(Error::invalid(
+            "category",
+            format!("{} categories: an activity has at most {MAX_CATEGORIES}", tags.len()),
+        ));
+    }
+    for tag in tags.iter().take(MAX_CATEGORIES) {
+        if let Some(Some(tag)) = problems.check(clean_text("category", tag, false)) {
+            if !categories.iter().any(|t: &String| t.eq_ignore_ascii_case(&tag)) {
+                categories.push(tag);
+            }
+        }
+    }
+    categories
+}
+
 impl ActivityForm {
     /// Checks every field and reports every problem at once (one `Invalid`, or `InvalidFields`
     /// in the form's order), so the form can show each beside its field.
@@ -281,33 +319,9 @@ impl ActivityForm {
                 Ok(date)
             }
         }));
-        let hours = problems.check(self.hours().and_then(|hours| {
-            if hours.0 == 0 {
-                Err(Error::invalid("hours", "must be more than 0"))
-            } else if hours > MAX_HOURS {
-                Err(Error::invalid("hours", format!("{hours} hours is more than a year of study")))
-            } else {
-                Ok(hours)
-            }
-        }));
-        let cost = problems.check(match self.cost.as_deref().map(str::trim) {
-            None | Some("") => Ok(Cents::ZERO),
-            Some(text) => Cents::parse("cost", text),
-        });
-        let mut categories = Vec::new();
-        if self.categories.len() > MAX_CATEGORIES {
-            problems.add(Error::invalid(
-                "category",
-                format!("{} categories: an activity has at most {MAX_CATEGORIES}", self.categories.len()),
-            ));
-        }
-        for tag in self.categories.iter().take(MAX_CATEGORIES) {
-            if let Some(Some(tag)) = problems.check(clean_text("category", tag, false)) {
-                if !categories.iter().any(|t: &String| t.eq_ignore_ascii_case(&tag)) {
-                    categories.push(tag);
-                }
-            }
-        }
+        let hours = problems.check(self.hours().and_then(checked_hours));
+        let cost = problems.check(checked_cost(self.cost.as_deref()));
+        let categories = checked_categories(&mut problems, &self.categories);
         let notes = problems.check(optional_clean("notes", &self.notes));
         let mut overrides = Vec::new();
         for choice in &self.credit_to {

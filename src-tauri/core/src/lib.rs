@@ -21,6 +21,7 @@ pub mod opening;
 pub mod partial;
 pub mod paths;
 pub mod period;
+pub mod planner;
 pub mod progress;
 pub mod proofs;
 pub mod quote;

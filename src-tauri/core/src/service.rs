@@ -197,12 +197,14 @@ mod catalog;
 mod credentials;
 mod exchange;
 mod ledger;
+mod planning;
 mod reminding;
 pub use backup_and_restore::{restore_over_unreadable, RestoreOutcome};
 pub use catalog::{CatalogChange, CatalogInfo};
 pub use credentials::RenewalForm;
 pub use exchange::{read_import_file, AuditPacket, ImportOptions, ImportReport, ImportRow, MAX_IMPORT_BYTES};
 pub use ledger::{ActivityPreview, ActivityWithCredits, CardOffer, CreditOutcome, LoggedActivity};
+pub use planning::{log_form as planned_log_form, PlanImportReport, PlanningInputs};
 use reminding::lead_times;
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ mod damage;
 mod ledger;
 pub mod migrate;
 mod open;
+mod planned;
 mod reminders;
 mod restore;
 mod uri;
@@ -174,6 +175,15 @@ pub trait Read: sealed::Connected {
     /// Units waiting for a body's approval in each credential's current cycle.
     fn pending_units(&self) -> Result<HashMap<i64, crate::amount::Units>> {
         ledger::pending_units(self.conn())
+    }
+
+    /// The courses the user is considering, by date.
+    fn planned_courses(&self) -> Result<Vec<crate::planner::PlannedCourse>> {
+        planned::planned_courses(self.conn())
+    }
+
+    fn planned_course(&self, id: i64) -> Result<crate::planner::PlannedCourse> {
+        planned::planned_course(self.conn(), id)
     }
 
     fn current_cycle_totals_from_ledger(&self) -> Result<HashMap<i64, CycleTotals>> {

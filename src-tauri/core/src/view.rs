@@ -6,11 +6,13 @@ use crate::amount::{Cents, Units};
 mod costs;
 mod exchange;
 mod ledger;
+mod plan;
 mod rules;
 mod status;
 pub use costs::CostsView;
 pub use exchange::{ImportReportView, ImportRowView};
 pub use ledger::{ActivityCreditView, ActivityView, CreditOutcomeView, LoggedView, PreviewView};
+pub use plan::{ChosenView, ContributionView, CredentialPlanView, MonthSpendView, PlanView, PlannedCourseView};
 pub use rules::{CategoryLimitView, JointFeeView, LateFeeView, PresetView, RulesView};
 pub use status::{CategoryView, CredentialView, CreditLineView, DetailView, IdentityView, PastCycleView, StatusView};
 

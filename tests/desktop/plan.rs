@@ -1,0 +1,127 @@
+//! Planning ahead in the window (issue 20): add planned courses, see the plan and the projected
+//! status, limit the budget, then mark a course done and find it logged.
+
+use serde_json::Value;
+
+use crate::support::{self, App};
+
+async fn text_of(app: &App, css: &str) -> String {
+    app.script(&format!("return document.querySelector({css:?})?.textContent ?? '';"))
+        .await
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
+async fn add_planned(app: &App, title: &str, date: &str, hours: &str, cost: &str, approved: &str) {
+    let before = app.cli(&["plan", "list", "--json"]).as_array().unwrap().len();
+    app.type_into("#plan-title", title).await;
+    app.type_into("#plan-date", date).await;
+    app.type_into("#plan-hours", hours).await;
+    app.type_into("#plan-cost", cost).await;
+    app.type_into("#plan-approved", approved).await;
+    app.click_until("#plan-add", "the course to be added", || async {
+        app.cli(&["plan", "list", "--json"]).as_array().unwrap().len() == before + 1
+    })
+    .await;
+    app.wait_for(&format!("#planned-courses tbody tr:nth-child({})", before + 1)).await;
+}
+
+/// The activity logged from the planned course "Both bodies", once there is one.
+fn logged(app: &App) -> Option<Value> {
+    app.cli(&["activities", "--json"]).as_array().unwrap().iter().find(|a| a["title"] == "Both bodies").cloned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_trainer_plans_courses_sees_the_cheapest_plan_and_marks_one_done() {
+    let app = App::launch_with(|dir| {
+        support::cli(
+            dir,
+            &[
+                "add",
+                "--preset",
+                "nsca-cscs",
+                "--earned",
+                "2015-06-01",
+                "--already-earned",
+                "4.0:A",
+                "--already-earned",
+                "1.0:C",
+                "--json",
+            ],
+        );
+        support::cli(
+            dir,
+            &[
+                "add",
+                "--preset",
+                "nasm-cpt",
+                "--earned",
+                "2025-03-01",
+                "--already-earned",
+                "0.1:cpr",
+                "--already-earned",
+                "1.0:courses",
+                "--json",
+            ],
+        );
+    })
+    .await;
+    app.client.set_window_size(1280, 900).await.unwrap();
+    app.click("#nav-plan").await;
+    app.wait_for("#plan-add-form").await;
+    assert!(text_of(&app, "#planned-courses").await.contains("None yet"));
+
+    add_planned(&app, "Both bodies", "2026-12-05", "10", "150", "NSCA, NASM").await;
+    add_planned(&app, "NSCA only", "2026-12-05", "10", "100", "NSCA").await;
+    add_planned(&app, "NASM only", "2026-12-05", "10", "100", "NASM").await;
+
+    // The plan: the one course both bodies approve, and the projected status of each credential.
+    app.eventually("the plan picks the course both bodies approve", || async {
+        text_of(&app, "#plan-chosen").await.contains("Both bodies")
+            && text_of(&app, "#plan-total").await.contains("1 course")
+    })
+    .await;
+    let projected = text_of(&app, "#plan-projected").await;
+    assert!(projected.contains("CSCS complete by Dec 5, 2026"), "{projected}");
+    assert!(projected.contains("NASM-CPT complete by Dec 5, 2026"), "{projected}");
+    assert!(text_of(&app, "#plan-total").await.contains("$150.00"));
+    app.screenshot("plan").await;
+
+    // Costs shows what the plan would spend, marked as planned.
+    app.click("#nav-costs").await;
+    let planned = app.wait_for("#planned-spending").await.text().await.unwrap();
+    assert!(planned.contains("Planned: Both bodies") && planned.contains("$150.00"), "{planned}");
+    app.click("#nav-plan").await;
+    app.wait_for("#plan-budget").await;
+
+    // At most $100: one credential stays short, and the plan says which and by how much.
+    app.type_into("#plan-budget", "100").await;
+    app.click("#plan-run").await;
+    app.eventually("the budget leaves a gap", || async {
+        text_of(&app, "#plan-projected").await.contains("NASM-CPT 0.9 CEU short — your budget or pace leaves it open")
+    })
+    .await;
+    app.screenshot("plan-budget").await;
+
+    // Mark as done: the log form opens filled in; the proof is optional; the course leaves the list.
+    let both: Value = app.cli(&["plan", "list", "--json"]);
+    let both_id =
+        both.as_array().unwrap().iter().find(|c| c["title"] == "Both bodies").unwrap()["id"].as_i64().unwrap();
+    app.click(&format!("#planned-courses tr[data-planned-id='{both_id}'] [data-action='done']")).await;
+    app.wait_for("#plan-done-form").await;
+    assert_eq!(app.value("#done-title").await, "Both bodies");
+    assert_eq!(app.value("#done-date").await, support::TODAY, "a date still ahead becomes today");
+    assert_eq!(app.value("#done-hours").await, "10.0");
+    app.screenshot("plan-done").await;
+    app.click_until("#done-save", "the planned course to be logged", || async { logged(&app).is_some() }).await;
+    let activity = logged(&app).unwrap();
+    assert_eq!(activity["completed_on"], support::TODAY, "{activity}");
+    let left = app.cli(&["plan", "list", "--json"]);
+    assert_eq!(left.as_array().unwrap().len(), 2, "{left}");
+    app.eventually("the window shows the course gone from the list", || async {
+        !text_of(&app, "#planned-courses").await.contains("Both bodies")
+    })
+    .await;
+    app.close().await;
+}
