@@ -7,6 +7,7 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 mod catalog;
+mod certificates;
 mod damage;
 mod data_folder;
 mod doors;
