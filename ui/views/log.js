@@ -13,6 +13,7 @@ import {
   centsToInput, dateElement, fileName, formatDate, formatNumber, formatUnits, parseIsoDate, sentenceWithDates,
 } from '../format.js';
 import { fillActivityLog, showListError } from './activity-list.js';
+import { certificateReader } from './certificate-reader.js';
 
 const PREVIEW_DELAY_MS = 300;
 const NONE_TICKED_MESSAGE =
@@ -516,6 +517,7 @@ export async function render(_params, app) {
       h('div', { class: 'actions' },
         cancel,
         h('button', { type: 'submit', class: 'button primary', id: 'save-activity' }, 'Save activity'))));
+  form.querySelector('.log-main').prepend(certificateReader(form, state));
   schedulePreview = livePreview(form, state, preview);
   form.addEventListener('input', (event) => {
     if (!event.target.closest('#credit-preview')) clearFieldError(event.target.closest('.field'));

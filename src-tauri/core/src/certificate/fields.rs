@@ -378,7 +378,7 @@ fn read_hours(lines: &[Line], reading: &mut Reading) {
         }
         for (_, number) in on_line {
             if let Ok(hours) = Hours::parse("hours", number) {
-                if hours.hundredths() > 0 && hours.hundredths() <= 200_00 {
+                if hours.hundredths() > 0 && hours.hundredths() <= 20_000 {
                     found.push((hours, line.text));
                 }
             }
@@ -498,7 +498,7 @@ fn read_units(lines: &[Line], matcher: &BodyMatcher, reading: &mut Reading) {
         for (at, number, word) in amounts {
             let Some(body) = nearest_body(&mentions, at) else { continue };
             let Ok(amount) = Units::parse("units", number) else { continue };
-            if amount.hundredths() <= 0 || amount.hundredths() > 100_00 {
+            if amount.hundredths() <= 0 || amount.hundredths() > 10_000 {
                 continue;
             }
             found.push((body, amount, unit_name(word), source.clone()));

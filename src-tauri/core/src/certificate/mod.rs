@@ -149,6 +149,24 @@ pub fn form(read: &CertificateReading, typed: ActivityChanges, held: &[Credentia
     }
 }
 
+/// What the window gets for a certificate: the file, what was read, and the activities it looks
+/// like (logged before).
+#[derive(Debug, Clone, Serialize)]
+pub struct CertificateView {
+    pub path: String,
+    pub reading: ReadingView,
+    pub duplicates: Vec<Duplicate>,
+}
+
+impl CertificateView {
+    pub fn new(read: &CertificateReading, recert: &crate::Recert) -> Result<Self> {
+        let r = &read.reading;
+        let duplicates =
+            recert.certificate_duplicates(&read.sha256, r.title.as_deref().unwrap_or(""), r.completed_on)?;
+        Ok(Self { path: read.file.display().to_string(), reading: ReadingView::from(read), duplicates })
+    }
+}
+
 /// Why a certificate looks logged already.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Duplicate {
