@@ -75,7 +75,7 @@ async function fill(form, state, result, status) {
       mark(form, inputId, `From the certificate: “${reading.evidence[evidenceKey] ?? ''}”`, false);
     } else {
       setValue(input, '');
-      mark(form, inputId, unsure ? `Not sure (${unsure.reason}): please type it.` : 'Not found on the certificate: please type it.', true);
+      mark(form, inputId, unsure ? `⚠ Not sure (${unsure.reason}): please type it.` : '⚠ Not found on the certificate: please type it.', true);
     }
   }
   state.proofPath = path;
