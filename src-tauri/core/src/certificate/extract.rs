@@ -236,7 +236,7 @@ fn read_pdf(file: &Path, bytes: &[u8], limits: &Limits, started: Instant) -> Res
     let page_count = pages.len();
     let text = text_layer(file, document.clone(), limits.time)?;
     let meaningful = text.chars().filter(|c| c.is_alphanumeric()).count();
-    if meaningful >= MIN_TEXT_CHARS * page_count.min(1) {
+    if meaningful >= MIN_TEXT_CHARS {
         return Ok((Source::PdfText, page_count, text));
     }
     // A scan: the pictures of each page through Tesseract.
