@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`. Each installs what it lacks.
-.PHONY: run test lint bench bench-desktop package test-package reliability reliability-quick
+.PHONY: run test lint bench bench-certificates bench-desktop package test-package reliability reliability-quick
 
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
 
@@ -21,6 +21,13 @@ lint:
 bench:
 	scripts/install-deps.sh run
 	cargo bench -p recert-core
+
+# Certificates (issue 21): generates the corpus, then prints per kind the share of fields read right,
+# fields filled wrongly and the time per page (release).
+bench-certificates:
+	scripts/install-deps.sh test
+	/usr/bin/python3 scripts/certificate-corpus/generate.py $(TARGET_DIR)/certificate-corpus
+	cargo bench -p recert-core --bench certificates -- $(abspath $(TARGET_DIR))/certificate-corpus
 
 # Start-up time and memory of the window vs a bare Tauri window (prints figures).
 bench-desktop:

@@ -12,7 +12,8 @@ mode="${1:-test}"
 
 run_packages=(libwebkit2gtk-4.1-dev build-essential libssl-dev libayatana-appindicator3-dev
   librsvg2-dev pkg-config curl)
-test_packages=(xvfb xauth dbus-x11 webkit2gtk-driver dunst imagemagick sqlite3)
+test_packages=(xvfb xauth dbus-x11 webkit2gtk-driver dunst imagemagick sqlite3
+  tesseract-ocr tesseract-ocr-eng python3-reportlab python3-pil fonts-dejavu-core)  # certificates: OCR, the corpus generator
 package_packages=(desktop-file-utils appstream rpm binutils)
 
 packages=("${run_packages[@]}")

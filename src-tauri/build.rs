@@ -36,6 +36,7 @@ const COMMANDS: &[&str] = &[
     "backup_now",
     "pick_proof_file",
     "open_proof",
+    "read_certificate",
     "get_settings",
     "set_lead_days",
     "set_start_at_login",

@@ -4,6 +4,7 @@
 
 mod args;
 mod catalog;
+mod certificate;
 mod costs;
 mod credentials;
 mod exchange;
@@ -53,6 +54,12 @@ pub enum Command {
     Add(AddArgs),
     /// Log a course or activity once; it is credited to every credential it can serve
     Log(LogArgs),
+    /// Read a course certificate (PDF, PNG, JPEG) and print what it says; changes nothing
+    ReadCertificate {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// Where every credential stands, most urgent first
     Status {
         #[arg(long)]
@@ -322,6 +329,7 @@ impl Command {
             | Command::Settings { .. }
             | Command::Catalog(_)
             | Command::Plan(_)
+            | Command::ReadCertificate { .. }
             | Command::Status { .. }
             | Command::Show { .. }
             | Command::Activities { .. }
@@ -343,7 +351,11 @@ impl Command {
     fn check_input(&self, today: NaiveDate) -> Result<(), Error> {
         match self {
             Command::Add(args) => args.form().to_credential(Catalog::builtin(), today).map(drop),
-            Command::Log(args) => ledger::activity_form(args)?.validate(today).map(drop),
+            // A certificate that can't be read creates no data folder (read again once it is open).
+            Command::Log(args) => match &args.from_certificate {
+                Some(file) => recert_core::certificate::read_certificate(file, &Default::default()).map(drop),
+                None => ledger::activity_form(args)?.validate(today).map(drop),
+            },
             Command::Settings { lead_days: Some(text), .. } => LeadTimes::parse(text).map(drop),
             _ => Ok(()),
         }
@@ -391,6 +403,10 @@ fn execute(cli: Cli) -> Outcome<i32> {
     let today = today_from(cli.today.as_deref())?;
     let now = Utc::now();
     let command = cli.command.expect("run is only called with a subcommand");
+    // Reading a certificate needs no data folder.
+    if let Command::ReadCertificate { file, json } = &command {
+        return certificate::read(file, *json).map(|()| 0);
+    }
     let data_dir = data_dir_from_env(cli.data_dir)?;
     let access = command.access();
     // The presets, and what a rules file would change, need no data folder: without one, the
@@ -489,7 +505,11 @@ fn run_changes(recert: &mut Recert, command: Command, now: chrono::DateTime<Utc>
 /// The subcommands that print and report errors only (no exit code of their own).
 fn run_command(recert: &mut Recert, command: Command, now: chrono::DateTime<Utc>, today: NaiveDate) -> Outcome {
     match command {
-        Command::Remind { .. } | Command::ImportCsv { .. } | Command::AuditPacket { .. } | Command::Plan(_) => {
+        Command::Remind { .. }
+        | Command::ImportCsv { .. }
+        | Command::AuditPacket { .. }
+        | Command::Plan(_)
+        | Command::ReadCertificate { .. } => {
             unreachable!("handled by execute")
         }
         Command::Catalog(CatalogArgs { action: None, query, json }) => {
@@ -507,6 +527,9 @@ fn run_command(recert: &mut Recert, command: Command, now: chrono::DateTime<Utc>
         Command::Restore { file, yes, json } => exchange::restore(recert, &file, yes, json, now),
         Command::Calendar { out, force } => exchange::calendar(recert, &out, force, today),
         Command::Add(args) => credentials::add(recert, args, now, today),
+        Command::Log(args) if args.from_certificate.is_some() => {
+            certificate::log_from_certificate(recert, args, now, today)
+        }
         Command::Log(args) => ledger::log(recert, args, now, today),
         Command::Status { json } => credentials::status(recert, today, json),
         Command::Show { id, json } => credentials::show(recert, id, today, json),

@@ -3,13 +3,14 @@
 
 use chrono::{NaiveDate, Utc};
 use recert_core::activity::{ActivityChanges, ActivityForm};
+use recert_core::certificate::CertificateView;
 use recert_core::credential::{CredentialChanges, CredentialForm};
 use recert_core::service::RenewalForm;
 use recert_core::view::{
     ActivityView, CostsView, CredentialView, DetailView, LoggedView, PresetView, PreviewView, StatusView,
 };
 use serde::Serialize;
-use tauri::State;
+use tauri::{Manager, State};
 
 use crate::app_state::AppState;
 use crate::ipc_error::IpcError;
@@ -169,6 +170,23 @@ pub fn pick_proof_file(app: tauri::AppHandle) -> Option<String> {
         .blocking_pick_file()
         .and_then(|path| path.into_path().ok())
         .map(|path| path.display().to_string())
+}
+
+/// Reads a certificate for the log form: the file chosen in the desktop's dialog, or `path` (a
+/// file dropped on the window). On a worker thread (Tesseract takes seconds), so the window stays
+/// responsive; saves nothing. `None` when the dialog was cancelled.
+#[tauri::command(async)]
+pub fn read_certificate(app: tauri::AppHandle, path: Option<String>) -> Reply<Option<CertificateView>> {
+    use tauri_plugin_dialog::DialogExt;
+    let chosen = path.map(std::path::PathBuf::from).or_else(|| {
+        let filter = ["pdf", "png", "jpg", "jpeg"];
+        app.dialog().file().add_filter("Certificates", &filter).blocking_pick_file()?.into_path().ok()
+    });
+    let Some(file) = chosen else { return Ok(None) };
+    let read = recert_core::certificate::read_certificate(&file, &Default::default())?;
+    let state = app.state::<AppState>();
+    let recert = state.recert()?;
+    Ok(Some(CertificateView::new(&read, &recert)?))
 }
 
 /// Opens a stored proof with the desktop's default viewer (tauri-plugin-opener: xdg-open or its

@@ -105,6 +105,7 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
             commands::backup_now,
             commands::pick_proof_file,
             commands::open_proof,
+            commands::read_certificate,
             commands::get_settings,
             commands::set_lead_days,
             commands::set_start_at_login,

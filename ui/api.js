@@ -100,6 +100,8 @@ export const appInfo = () => call('app_info');
 export const backupNow = () => call('backup_now');
 export const pickProofFile = () => call('pick_proof_file');
 export const openProof = (activityId) => call('open_proof', { activityId });
+/** Reads a certificate (the dialog's choice, or `path` dropped on the window); null if cancelled. */
+export const readCertificate = (path) => call('read_certificate', { path });
 export const getSettings = () => call('get_settings');
 export const setLeadDays = (text) => call('set_lead_days', { text });
 export const setStartAtLogin = (enabled) => call('set_start_at_login', { enabled });

@@ -91,14 +91,24 @@ pub struct AddArgs {
 
 #[derive(Args, Debug)]
 pub struct LogArgs {
-    #[arg(long)]
-    pub title: String,
+    #[arg(long, required_unless_present = "from_certificate")]
+    pub title: Option<String>,
     /// Completion date: YYYY-MM-DD or MM/DD/YYYY
-    #[arg(long, value_name = "DATE")]
-    pub date: String,
+    #[arg(long, value_name = "DATE", required_unless_present = "from_certificate")]
+    pub date: Option<String>,
     /// Clock hours: 1.5, 1h30, 90 min
-    #[arg(long, allow_negative_numbers = true)]
-    pub hours: String,
+    #[arg(long, allow_negative_numbers = true, required_unless_present = "from_certificate")]
+    pub hours: Option<String>,
+    /// Fill the fields from a certificate (PDF, PNG, JPEG), which becomes the proof; any option
+    /// given replaces what was read. Shows what it read and asks before logging
+    #[arg(long, value_name = "FILE")]
+    pub from_certificate: Option<PathBuf>,
+    /// With --from-certificate: log without asking
+    #[arg(long, requires = "from_certificate")]
+    pub yes: bool,
+    /// With --from-certificate: log it even though it looks logged already
+    #[arg(long, requires = "from_certificate")]
+    pub again: bool,
     #[arg(long)]
     pub provider: Option<String>,
     /// What it cost, e.g. 12.50

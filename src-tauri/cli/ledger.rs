@@ -16,10 +16,10 @@ fn credit_choices(texts: &[String]) -> Result<Vec<CreditChoice>, Error> {
 /// The core's form for what `log` was given.
 pub fn activity_form(args: &LogArgs) -> Result<ActivityForm, Error> {
     Ok(ActivityForm {
-        title: args.title.clone(),
+        title: args.title.clone().unwrap_or_default(),
         provider: args.provider.clone(),
-        completed_on: args.date.clone(),
-        hours: args.hours.clone(),
+        completed_on: args.date.clone().unwrap_or_default(),
+        hours: args.hours.clone().unwrap_or_default(),
         cost: args.cost.clone(),
         categories: args.categories.clone(),
         notes: args.notes.clone(),
@@ -31,14 +31,19 @@ pub fn activity_form(args: &LogArgs) -> Result<ActivityForm, Error> {
 
 pub fn log(recert: &mut Recert, args: LogArgs, now: DateTime<Utc>, today: NaiveDate) -> Outcome {
     let logged = recert.log_activity(&activity_form(&args)?, now, today)?;
-    if args.json {
-        return print_json(&LoggedView::from(&logged));
+    print_logged(&logged, args.json)
+}
+
+/// What `log` prints once the activity is saved.
+pub fn print_logged(logged: &LoggedActivity, json: bool) -> Outcome {
+    if json {
+        return print_json(&LoggedView::from(logged));
     }
     out!("Logged \"{}\" (activity {})", logged.activity.title, logged.activity.id)?;
     if let (Some(target), Some(proof)) = (&logged.proof_link_target, &logged.activity.proof) {
         out!("  Proof: {} is a link: copied {}, the file it points to", proof.original_name, target.display())?;
     }
-    print_outcomes(&logged)
+    print_outcomes(logged)
 }
 
 pub fn edit_activity(recert: &mut Recert, args: EditActivityArgs, today: NaiveDate) -> Outcome {

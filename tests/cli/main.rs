@@ -7,6 +7,9 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 mod catalog;
+#[path = "../support/certificate_corpus.rs"]
+mod certificate_corpus;
+mod certificates;
 mod damage;
 mod data_folder;
 mod doors;

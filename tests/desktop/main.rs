@@ -3,6 +3,9 @@
 
 mod access;
 mod background;
+#[path = "../support/certificate_corpus.rs"]
+mod certificate_corpus;
+mod certificates;
 mod first_hour;
 mod logging;
 mod notifications;

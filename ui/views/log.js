@@ -15,6 +15,7 @@ import {
 import { fillActivityLog, showListError } from './activity-list.js';
 import { CreditPreview, FILL_IN_MESSAGE, NONE_TICKED_MESSAGE, outcomeText } from './credit-preview.js';
 import { proofField } from './proof-field.js';
+import { certificateReader } from './certificate-reader.js';
 
 const PREVIEW_DELAY_MS = 300;
 
@@ -325,6 +326,7 @@ export async function render(_params, app) {
       h('div', { class: 'actions' },
         cancel,
         h('button', { type: 'submit', class: 'button primary', id: 'save-activity' }, 'Save activity'))));
+  form.querySelector('.log-main').prepend(certificateReader(form, state));
   schedulePreview = livePreview(form, state, preview);
   form.addEventListener('input', (event) => {
     if (!event.target.closest('#credit-preview')) clearFieldError(event.target.closest('.field'));

@@ -9,6 +9,7 @@ pub mod backups;
 pub mod calendar;
 pub mod catalog;
 pub mod catalog_update;
+pub mod certificate;
 pub mod costs;
 pub mod credential;
 pub mod dates;

@@ -194,6 +194,7 @@ pub fn reports(
 
 mod backup_and_restore;
 mod catalog;
+mod certificate;
 mod credentials;
 mod exchange;
 mod ledger;
