@@ -61,9 +61,11 @@ def connect(data_dir: Path) -> sqlite3.Connection:
     return conn
 
 
+# As the store's COUNTS_IN_CURRENT_CYCLE: in the cycle (or its late window) and accepted by the body
+# (a course waiting for a body's approval is shown, never counted).
 COUNTS_IN_CURRENT_CYCLE = (
-    "((cr.late_for_cycle_end IS NULL AND cr.completed_on BETWEEN c.cycle_start AND c.cycle_end) "
-    "OR cr.late_for_cycle_end = c.cycle_end)"
+    "(cr.standing = 'counted' AND ((cr.late_for_cycle_end IS NULL AND cr.completed_on BETWEEN c.cycle_start "
+    "AND c.cycle_end) OR cr.late_for_cycle_end = c.cycle_end))"
 )
 LEDGER_TOTALS = f"""
     SELECT cr.credential_id, COALESCE(cr.category, ''), SUM(cr.units), SUM(a.cost_cents), COUNT(*)

@@ -209,8 +209,11 @@ class Doors:
         foreign = sqlite3.connect(wrong["another program's database"])
         foreign.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
         foreign.close()
+        # Claiming this Recert's own schema version, so it is judged by its layout, not migrated.
+        current = sqlite3.connect(database(folder)).execute("PRAGMA user_version").fetchone()[0]
         layout = sqlite3.connect(wrong["Recert's table names, another layout"])
-        layout.executescript("CREATE TABLE credentials (x); CREATE TABLE activities (y); PRAGMA user_version = 7;")
+        layout.executescript(
+            f"CREATE TABLE credentials (x); CREATE TABLE activities (y); PRAGMA user_version = {current};")
         layout.close()
         os.mkfifo(wrong["a FIFO"])
         wrong["a text file"].write_text("my notes\n" * 100)
@@ -231,7 +234,14 @@ class Doors:
         self._check(folder, "after wrong restores")
         # What must restore: an older Recert's backup (migrated), and any backup over a damaged
         # or foreign database; the folder works afterwards.
-        older = v(folder, "older", "DROP TABLE open_notifications; PRAGMA user_version = 6;")
+        # Version 6: the tables and columns of migrations 7 and later taken out again.
+        older = v(folder, "older", "DROP TABLE planned_course_approvals; DROP TABLE planned_course_categories; "
+                  "DROP TABLE planned_courses; DROP TABLE activity_approvals; "
+                  # Version 6 had no pending credits: its totals count every credit.
+                  "DELETE FROM credits WHERE standing != 'counted'; ALTER TABLE credits DROP COLUMN standing; "
+                  "DELETE FROM settings WHERE key = 'catalog_refresh_from'; DROP TABLE catalogs; "
+                  "ALTER TABLE past_cycles DROP COLUMN expiry_was_confirmed; "
+                  "DROP TABLE open_notifications; PRAGMA user_version = 6;")
         good = v(folder, "good", "")
         for kind, spoil in [
             ("over a sound database", lambda: None),
