@@ -436,7 +436,12 @@ async fn money_is_written_one_way_everywhere() {
 async fn the_today_label_does_not_cover_the_year_labels() {
     let (app, _, _) = launch_with_a_cpr_class().await;
     app.client.goto_hash_free("#/timeline").await;
-    app.wait_for("#timeline-svg .tl-today text").await;
+    // The timeline is drawn again as it settles: look for the label by script, never through an
+    // element handle that may go stale.
+    app.eventually("the Today label", || async {
+        app.script("return document.querySelector('#timeline-svg .tl-today text') !== null;").await == json!(true)
+    })
+    .await;
     let overlaps = app
         .script(
             "const box = (e) => e.getBoundingClientRect();
