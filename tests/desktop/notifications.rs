@@ -31,7 +31,7 @@ fn setup() -> tempfile::TempDir {
 /// time, or one would see the other's.
 static ONE_WATCHER_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-fn take_turn() -> std::sync::MutexGuard<'static, ()> {
+pub(crate) fn take_turn() -> std::sync::MutexGuard<'static, ()> {
     ONE_WATCHER_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
