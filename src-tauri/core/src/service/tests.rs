@@ -5,7 +5,7 @@ use super::*;
 use crate::activity::{ActivityChanges, ActivityForm, CreditChoice, CreditDecision, Standing};
 use crate::amount::{Cents, Hours, Units};
 use crate::backups::BackupKind;
-use crate::credential::{CredentialChanges, CredentialForm};
+use crate::credential::{CredentialChanges, CredentialForm, CredentialText};
 use crate::test_support::d;
 
 fn now() -> DateTime<Utc> {
