@@ -164,6 +164,9 @@ async fn ace_takes_ordinary_cecs_at_set_up() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+// The turn orders whole tests, each on its own runtime (the notification tests on plain threads):
+// no task of this runtime ever waits for it, so holding it across awaits blocks nothing here.
+#[allow(clippy::await_holding_lock)]
 async fn undoing_a_mistaken_renewal_withdraws_the_notification_it_raised() {
     // Its ACSM-CPT notifications would be counted by the notification tests' watchers.
     let _turn = take_turn();

@@ -56,7 +56,7 @@ fn plan_of(
     courses: &[PlannedCourse],
     request: PlanRequest,
 ) -> Plan {
-    make_plan(credentials, totals, courses, &request, d(TODAY), TIME_LIMIT)
+    make_plan(credentials, totals, courses, &request, d(TODAY), Solving::default())
 }
 
 fn ids(plan: &Plan) -> Vec<i64> {
@@ -300,3 +300,5 @@ fn the_optimizer_matches_a_brute_force_search_on_random_small_cases() {
     }
     assert!(checked_with_gap > 20, "the cases should include gaps no plan closes: {checked_with_gap}");
 }
+
+mod fallback;

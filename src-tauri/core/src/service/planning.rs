@@ -9,7 +9,7 @@ use super::Recert;
 use crate::activity::{ActivityForm, BodyApproval};
 use crate::error::{Error, Result};
 use crate::ledger_csv::SheetError;
-use crate::planner::{make_plan, Plan, PlanRequest, PlannedCourse, PlannedForm, MAX_PLANNED, TIME_LIMIT};
+use crate::planner::{make_plan, Plan, PlanRequest, PlannedCourse, PlannedForm, Solving, MAX_PLANNED};
 use crate::store::Read;
 
 /// What importing a list of planned courses did: every bad line, or how many came in.
@@ -29,7 +29,7 @@ pub struct PlanningInputs {
 
 impl PlanningInputs {
     pub fn plan(&self, request: &PlanRequest, today: NaiveDate) -> Plan {
-        make_plan(&self.credentials, &self.totals, &self.courses, request, today, TIME_LIMIT)
+        make_plan(&self.credentials, &self.totals, &self.courses, request, today, Solving::default())
     }
 }
 
