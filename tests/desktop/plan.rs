@@ -92,6 +92,72 @@ async fn a_trainer_plans_courses_sees_the_cheapest_plan_and_marks_one_done() {
     app.click("#nav-costs").await;
     let planned = app.wait_for("#planned-spending").await.text().await.unwrap();
     assert!(planned.contains("Planned: Both bodies") && planned.contains("$150.00"), "{planned}");
+
+    // The timeline: each planned course on the rows of the credentials it would count toward,
+    // marked as planned, and in words below; a self-paced course spans from today to the last
+    // day it counts (CSCS's deadline comes first).
+    let status = app.cli(&["status", "--json"]);
+    let credential = |abbreviation: &str| {
+        status.as_array().unwrap().iter().find(|c| c["abbreviation"] == abbreviation).unwrap().clone()
+    };
+    let (cscs, nasm) = (credential("CSCS"), credential("NASM-CPT"));
+    let self_paced = app.cli(&[
+        "plan",
+        "add",
+        "--title",
+        "Self-paced ethics",
+        "--before",
+        "2027-06-30",
+        "--hours",
+        "5",
+        "--cost",
+        "400",
+        "--approved-by",
+        "NSCA",
+        "--json",
+    ]);
+    let both_id =
+        app.cli(&["plan", "list", "--json"]).as_array().unwrap().iter().find(|c| c["title"] == "Both bodies").unwrap()
+            ["id"]
+            .clone();
+    app.click("#nav-timeline").await;
+    let marks = format!(
+        "const marks = (row, id) => [...document.querySelectorAll(`#timeline-svg .tl-row[data-credential-id='${{row}}'] .tl-planned[data-planned-id='${{id}}']`)]; \
+         const paced = marks({cscs}, {paced})[0]; \
+         return {{ both: marks({cscs}, {both}).length + marks({nasm}, {both}).length, \
+                  paced: paced ? [paced.dataset.from, paced.dataset.date, Boolean(paced.querySelector('.tl-planned-span'))] : null, \
+                  pacedOnNasm: marks({nasm}, {paced}).length }};",
+        cscs = cscs["id"],
+        nasm = nasm["id"],
+        both = both_id,
+        paced = self_paced["id"],
+    );
+    app.eventually("the planned courses on the timeline", || async { app.script(&marks).await["both"] == 2 }).await;
+    let drawn = app.script(&marks).await;
+    assert_eq!(
+        drawn["paced"],
+        serde_json::json!([support::TODAY, cscs["cycle_end"], true]),
+        "the self-paced course spans from today to CSCS's deadline: {drawn}"
+    );
+    assert_eq!(drawn["pacedOnNasm"], 0, "approved by NSCA only: not on NASM-CPT's row: {drawn}");
+    let listed = text_of(&app, "#timeline-planned").await;
+    assert!(listed.contains("Planned courses, not earned yet"), "{listed}");
+    assert!(listed.contains("Both bodies — Dec 5, 2026. It would bring CSCS +1.0 CEU, NASM-CPT +1.0 CEU."), "{listed}");
+    assert!(
+        listed.contains("Self-paced ethics — any time before Jun 30, 2027. It would bring CSCS +0.5 CEU."),
+        "{listed}"
+    );
+    assert!(text_of(&app, ".timeline-legend").await.contains("Planned course, not earned yet"));
+    let told = app
+        .script(&format!(
+            "document.querySelector(`#timeline-svg .tl-planned[data-planned-id='{both_id}']`).focus(); \
+             return document.querySelector('#timeline-details').textContent;"
+        ))
+        .await;
+    assert!(told.as_str().unwrap_or("").starts_with("Planned, not earned yet: Both bodies, Dec 5, 2026."), "{told}");
+    app.screenshot("timeline-planned").await;
+    app.cli(&["plan", "remove", &self_paced["id"].to_string(), "--json"]);
+
     app.click("#nav-plan").await;
     app.wait_for("#plan-budget").await;
 

@@ -162,6 +162,65 @@ pub fn planned_credit(credential: &Credential, course: &PlannedCourse, today: Na
     as_body_accepts(credential, decide_credit(credential, on, course.hours, &course.categories, typed), source)
 }
 
+/// What a planned course would bring one credential, as the timeline shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlannedCredit {
+    pub credential_id: i64,
+    pub units: Units,
+    pub category: Option<String>,
+    /// Counted once the body accepts it (a petition, an approval).
+    pub pending: bool,
+    /// The last day it would count toward this credential: its day, or for a course "any time
+    /// before" the earlier of its last day and the credential's deadline.
+    pub by: NaiveDate,
+}
+
+/// A planned course on the timeline: planned, not earned. A course on a day is a point; one
+/// "any time before" a day spans from today to that day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlannedOnTimeline {
+    pub course: PlannedCourse,
+    /// The first day of its span (today) for a course any time before its last day.
+    pub from: Option<NaiveDate>,
+    /// Its day (or last day) has passed and it is still planned: logged or not taken.
+    pub passed: bool,
+    /// The credentials it would count toward, by the rules a logged course follows.
+    pub counts_for: Vec<PlannedCredit>,
+}
+
+/// Every planned course as the timeline shows it, with what it would bring each credential
+/// held (CPR/AED cards take no units).
+pub fn on_timeline(credentials: &[Credential], courses: &[PlannedCourse], today: NaiveDate) -> Vec<PlannedOnTimeline> {
+    courses
+        .iter()
+        .map(|course| {
+            let counts_for = credentials
+                .iter()
+                .filter(|c| c.kind != CredentialKind::CprAed)
+                .filter_map(|credential| {
+                    let (units, category, pending) = match planned_credit(credential, course, today) {
+                        CreditDecision::Credited { units, category, .. } => (units, category, false),
+                        CreditDecision::Pending { units, category, .. } => (units, category, true),
+                        CreditDecision::NotCredited { .. } => return None,
+                    };
+                    let by = if course.any_time_before {
+                        course.planned_on.min(credential.cycle.end)
+                    } else {
+                        course.planned_on
+                    };
+                    Some(PlannedCredit { credential_id: credential.id, units, category, pending, by })
+                })
+                .collect();
+            PlannedOnTimeline {
+                course: course.clone(),
+                from: (course.any_time_before && course.planned_on >= today).then_some(today),
+                passed: course.planned_on < today,
+                counts_for,
+            }
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Objective {

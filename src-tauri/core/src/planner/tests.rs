@@ -302,3 +302,4 @@ fn the_optimizer_matches_a_brute_force_search_on_random_small_cases() {
 }
 
 mod fallback;
+mod timeline;

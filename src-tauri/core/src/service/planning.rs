@@ -10,7 +10,9 @@ use crate::activity::{ActivityForm, BodyApproval, CreditChoice};
 use crate::credential::{Credential, CredentialKind};
 use crate::error::{Error, Result};
 use crate::ledger_csv::SheetError;
-use crate::planner::{make_plan, Plan, PlanRequest, PlannedCourse, PlannedForm, Solving, MAX_PLANNED};
+use crate::planner::{
+    make_plan, on_timeline, Plan, PlanRequest, PlannedCourse, PlannedForm, PlannedOnTimeline, Solving, MAX_PLANNED,
+};
 use crate::store::Read;
 
 /// What importing a list of planned courses did: every bad line, or how many came in.
@@ -120,6 +122,11 @@ impl Recert {
             totals: self.store.current_cycle_totals()?,
             courses: self.store.planned_courses()?,
         })
+    }
+
+    /// The planned courses as the timeline shows them: planned, not earned.
+    pub fn planned_on_timeline(&self, today: NaiveDate) -> Result<Vec<PlannedOnTimeline>> {
+        Ok(on_timeline(&self.store.credentials()?, &self.store.planned_courses()?, today))
     }
 
     /// The log form, filled in from a planned course ("Mark as done"): the user adds the proof.
