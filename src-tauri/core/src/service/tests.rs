@@ -64,4 +64,5 @@ mod backup_and_restore;
 mod credentials;
 mod exchange;
 mod ledger;
+mod planning;
 mod reminding;
