@@ -60,7 +60,8 @@ def request(method, url, body=None, timeout=120):
 
 
 def fill_data(data_dir):
-    presets = [p["id"] for p in json.loads(subprocess.check_output([RECERT, "catalog", "--json"])) if p["cycle"]]
+    catalog = json.loads(subprocess.check_output([RECERT, "catalog", "--json"]))
+    presets = [p["id"] for p in catalog["presets"] if p["cycle"]]
     cli = [RECERT, "--data-dir", data_dir, "--today", TODAY]
     for i in range(50):
         subprocess.check_output(cli + ["add", "--preset", presets[i % len(presets)], "--earned", f"20{18 + i % 7}-0{1 + i % 9}-1{i % 9}"])
