@@ -126,6 +126,7 @@ pub mod clock {
     }
 }
 
+pub mod folder;
 
 #[cfg(test)]
 mod tests;
