@@ -5,12 +5,12 @@ TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
 
 run:
 	scripts/install-deps.sh run
-	cargo build --release  # both binaries: the window and the background agent (cargo run builds one)
-	cargo run --release
+	cargo build --release  # both binaries: the window and the background agent (its own crate)
+	cargo run --release -p recert
 
 test:
 	scripts/install-deps.sh test
-	cargo build --tests --workspace
+	cargo build --workspace --bins --tests  # the tests start recert-agent, which no test target builds
 	scripts/with-display.sh cargo test --workspace
 
 # Sync (issue 22) end to end: two Syncthing daemons on 127.0.0.1 (no discovery, relays or NAT

@@ -15,7 +15,13 @@ target_dir="${CARGO_TARGET_DIR:-target}"
 bundle_dir="$target_dir/release/bundle"
 rm -rf "$bundle_dir/deb" "$bundle_dir/rpm"
 started=$(date +%s)
-node_modules/.bin/tauri build --ci --bundles deb,rpm
+# The background agent is a crate of its own (no Tauri in it), so Tauri's bundler, which packs the
+# app crate's binaries, is told where to find it.
+cargo build --release -p recert-background --bin recert-agent
+agent="$(cd "$target_dir" && pwd)/release/recert-agent"
+agent_files="{\"/usr/bin/recert-agent\": \"$agent\"}"
+node_modules/.bin/tauri build --ci --bundles deb,rpm \
+  --config "{\"bundle\": {\"linux\": {\"deb\": {\"files\": $agent_files}, \"rpm\": {\"files\": $agent_files}}}}"
 echo "package: release build and bundling took $(( $(date +%s) - started )) s"
 
 out="$target_dir/package"

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use recert_core::Recert;
 
 use crate::ipc_error::IpcError;
-use crate::scheduler::{NotifierStatus, SchedulerMsg};
+use recert_background::scheduler::{NotifierStatus, SchedulerMsg};
 
 pub struct AppState {
     pub recert: Mutex<Recert>,

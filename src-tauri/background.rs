@@ -1,6 +1,6 @@
 //! Where Recert waits when no window is open.
 //!
-//! On Linux: in `recert-agent` (agent.rs), a small process with no GTK or WebKit. Opening the
+//! On Linux: in `recert-agent` (its own crate, src-tauri/background), a small process with no GTK or WebKit. Opening the
 //! window starts it when none runs for the data folder; `--hidden` (start at login) becomes it;
 //! closing the window ends the window process.
 //!
@@ -49,7 +49,7 @@ pub fn become_agent(agent: &Path, _data_dir: &Path, _today: Option<NaiveDate>) -
 /// Starts the agent for `data_dir` unless one runs. It outlives the window, in a process group
 /// of its own (Ctrl-C in the terminal that started Recert stops the window, not the agent).
 pub fn start_agent(agent: &Path, data_dir: &Path, today: Option<NaiveDate>) {
-    if crate::turn::running_agent(data_dir).is_some() {
+    if recert_background::turn::running_agent(data_dir).is_some() {
         return;
     }
     let mut command = Command::new(agent);

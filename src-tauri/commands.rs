@@ -14,7 +14,7 @@ use tauri::{Manager, State};
 
 use crate::app_state::AppState;
 use crate::ipc_error::IpcError;
-use crate::scheduler::SchedulerMsg;
+use recert_background::scheduler::SchedulerMsg;
 
 type Reply<T> = Result<T, IpcError>;
 

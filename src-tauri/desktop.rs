@@ -11,9 +11,9 @@ use tauri::{Emitter, Manager};
 
 use crate::app_state::AppState;
 use crate::commands;
-use crate::scheduler::{self, NotifierStatus, Turn};
 use crate::window::show_main_window;
 use crate::{background, tray};
+use recert_background::scheduler::{self, NotifierStatus, Turn};
 
 /// WebKitGTK's DMA-BUF renderer shows a blank window on many GPUs, VMs and software-only GL.
 /// Turn it off unless the user chose otherwise; must run before GTK starts any thread. Linux only:
@@ -120,8 +120,13 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
         ])
         .setup(move |app| {
             let notifier = Arc::new(Mutex::new(NotifierStatus::default()));
-            let scheduler =
-                scheduler::spawn(app.handle().clone(), data_dir.clone(), fixed_today, notifier.clone(), Turn::Window);
+            let scheduler = scheduler::spawn(
+                WindowHost(app.handle().clone()),
+                data_dir.clone(),
+                fixed_today,
+                notifier.clone(),
+                Turn::Window,
+            );
             app.manage(AppState { recert: Mutex::new(recert), fixed_today, scheduler, notifier });
             migrate_start_at_login(app.handle());
             match &agent {
@@ -148,17 +153,20 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
 }
 
 /// The scheduler, in the window process, tells the window through events.
-impl scheduler::Host for tauri::AppHandle {
+#[derive(Clone)]
+struct WindowHost(tauri::AppHandle);
+
+impl scheduler::Host for WindowHost {
     fn reminders_changed(&self) {
-        let _ = self.emit("reminders-changed", ());
+        let _ = self.0.emit("reminders-changed", ());
     }
 
     fn notifications_unavailable(&self, error: &str) {
-        let _ = self.emit("notifications-unavailable", error);
+        let _ = self.0.emit("notifications-unavailable", error);
     }
 
     fn open_window(&self) {
-        show_main_window(self);
+        show_main_window(&self.0);
     }
 }
 

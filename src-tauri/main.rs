@@ -2,13 +2,9 @@
 // console of the terminal it was started from (attach_to_terminal) so it still prints.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-/// `eprintln!` that never panics: a closed standard error (a terminal gone, `2>&-`) must not crash
-/// the window's threads or a command that has done its work.
-macro_rules! warn {
-    ($($arg:tt)*) => {
-        $crate::cli::output::warn(format_args!($($arg)*))
-    };
-}
+// `warn!`: the background crate's `eprintln!` that never panics, the one both binaries use.
+#[macro_use]
+extern crate recert_background;
 
 mod app_state;
 mod autostart;
@@ -17,11 +13,7 @@ mod cli;
 mod commands;
 mod desktop;
 mod ipc_error;
-mod notifier;
-mod scheduler;
 mod tray;
-#[allow(dead_code)] // shared with the agent (agent.rs), which uses the rest
-mod turn;
 mod window;
 
 use clap::Parser;

@@ -6,7 +6,7 @@ use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager};
 
 use crate::app_state::AppState;
-use crate::scheduler::SchedulerMsg;
+use recert_background::scheduler::SchedulerMsg;
 
 pub fn install(app: &AppHandle) -> tauri::Result<()> {
     let open = MenuItem::with_id(app, "open", "Open Recert", true, None::<&str>)?;

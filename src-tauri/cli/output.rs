@@ -49,11 +49,6 @@ pub fn flush() -> Outcome {
     io::stdout().flush().map_err(Failure::Output)
 }
 
-/// Writes a line to standard error; a closed standard error is ignored (there is no one to tell).
-pub fn warn(line: fmt::Arguments<'_>) {
-    let _ = writeln!(io::stderr().lock(), "{line}");
-}
-
 pub fn print_json<T: Serialize>(value: &T) -> Outcome {
     let text = serde_json::to_string_pretty(value).map_err(|e| Error::Corrupt(e.to_string()))?;
     out!("{text}")

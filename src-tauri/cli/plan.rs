@@ -227,12 +227,9 @@ fn import(recert: &mut Recert, file: &Path, json: bool, now: DateTime<Utc>) -> O
         return Ok(0);
     }
     for error in &report.errors {
-        super::output::warn(format_args!(
-            "recert: {}",
-            recert_core::quote::message(&one_line(&error.to_string()), MAX_ERROR_CHARS)
-        ));
+        warn!("recert: {}", recert_core::quote::message(&one_line(&error.to_string()), MAX_ERROR_CHARS));
     }
-    super::output::warn(format_args!("recert: nothing was imported; fix the lines above and import the file again"));
+    warn!("recert: nothing was imported; fix the lines above and import the file again");
     Ok(2)
 }
 

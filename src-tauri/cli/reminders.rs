@@ -20,7 +20,8 @@ pub fn remind(recert: &mut Recert, dry_run: bool, json: bool, now: DateTime<Utc>
     let mut failures = Vec::new();
     if !dry_run {
         for notice in recert_core::reminders::notices(&due) {
-            let outcome = crate::notifier::show(&notice, crate::notifier::Buttons::None).map(drop);
+            let outcome =
+                recert_background::notifier::show(&notice, recert_background::notifier::Buttons::None).map(drop);
             for reminder in &notice.reminders {
                 recert.record_reminder(reminder, outcome.as_ref().err().map(String::as_str), now)?;
             }

@@ -164,6 +164,9 @@ async fn ace_takes_ordinary_cecs_at_set_up() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+// The turn is a test-wide lock that only other tests' threads take: held for the whole test on
+// purpose, and nothing in this test's runtime waits for it.
+#[allow(clippy::await_holding_lock)]
 async fn undoing_a_mistaken_renewal_withdraws_the_notification_it_raised() {
     // Its ACSM-CPT notifications would be counted by the notification tests' watchers.
     let _turn = take_turn();

@@ -1,6 +1,7 @@
 //! Credentials and their closed cycles.
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
 
 use super::ledger::rebuild_totals;
 use super::{date, timestamp, Tx};
@@ -10,9 +11,6 @@ use crate::credential::{Credential, CredentialKind, PastCycle};
 use crate::error::{Error, Result};
 use crate::opening::{OpeningEntry, OPENING_TITLE};
 use crate::rules::{Cycle, RenewalRules};
-
-const CREDENTIAL_COLUMNS: &str = "id, preset_id, kind, body, body_short, name, abbreviation, number, earned_on, \
-     cycle_start, cycle_end, member, notes, rules, expiry_confirmed";
 
 /// Columns as stored, before dates and rules are parsed (row mapping cannot return our errors).
 struct CredentialRow {
@@ -34,23 +32,25 @@ struct CredentialRow {
 }
 
 impl CredentialRow {
+    /// Reads a row of `SELECT *` by column name, so the columns' order and any column added
+    /// later (by a migration) do not matter.
     fn read(row: &Row<'_>) -> rusqlite::Result<Self> {
         Ok(Self {
-            id: row.get(0)?,
-            preset_id: row.get(1)?,
-            kind: row.get(2)?,
-            body: row.get(3)?,
-            body_short: row.get(4)?,
-            name: row.get(5)?,
-            abbreviation: row.get(6)?,
-            number: row.get(7)?,
-            earned_on: row.get(8)?,
-            cycle_start: row.get(9)?,
-            cycle_end: row.get(10)?,
-            member: row.get(11)?,
-            notes: row.get(12)?,
-            rules: row.get(13)?,
-            expiry_confirmed: row.get(14)?,
+            id: row.get("id")?,
+            preset_id: row.get("preset_id")?,
+            kind: row.get("kind")?,
+            body: row.get("body")?,
+            body_short: row.get("body_short")?,
+            name: row.get("name")?,
+            abbreviation: row.get("abbreviation")?,
+            number: row.get("number")?,
+            earned_on: row.get("earned_on")?,
+            cycle_start: row.get("cycle_start")?,
+            cycle_end: row.get("cycle_end")?,
+            member: row.get("member")?,
+            notes: row.get("notes")?,
+            rules: row.get("rules")?,
+            expiry_confirmed: row.get("expiry_confirmed")?,
         })
     }
 
@@ -80,15 +80,38 @@ fn rules_json(rules: &RenewalRules) -> Result<String> {
     serde_json::to_string(rules).map_err(|e| Error::Corrupt(format!("rules could not be written: {e}")))
 }
 
+/// What a credential stores, each value beside its column: the one list that adding and editing
+/// both write, so a new field is written in one place and a value cannot land in its neighbour's
+/// column (as it could with two lists of numbered parameters).
+fn stored_columns(credential: &Credential) -> Result<[(&'static str, Value); 14]> {
+    let text = |value: &Option<String>| value.clone().map_or(Value::Null, Value::Text);
+    Ok([
+        ("preset_id", text(&credential.preset_id)),
+        ("kind", Value::Text(credential.kind.as_str().to_string())),
+        ("body", Value::Text(credential.body.clone())),
+        ("body_short", Value::Text(credential.body_short.clone())),
+        ("name", Value::Text(credential.name.clone())),
+        ("abbreviation", Value::Text(credential.abbreviation.clone())),
+        ("number", text(&credential.number)),
+        ("earned_on", Value::Text(credential.earned_on.to_string())),
+        ("cycle_start", Value::Text(credential.cycle.start.to_string())),
+        ("cycle_end", Value::Text(credential.cycle.end.to_string())),
+        ("member", Value::Integer(credential.member.into())),
+        ("notes", text(&credential.notes)),
+        ("rules", Value::Text(rules_json(&credential.rules)?)),
+        ("expiry_confirmed", Value::Integer(credential.expiry_confirmed.into())),
+    ])
+}
+
 pub(super) fn credential(conn: &Connection, id: i64) -> Result<Credential> {
-    conn.query_row(&format!("SELECT {CREDENTIAL_COLUMNS} FROM credentials WHERE id = ?1"), [id], CredentialRow::read)
+    conn.query_row("SELECT * FROM credentials WHERE id = ?1", [id], CredentialRow::read)
         .optional()?
         .ok_or_else(|| Error::not_found("credential", id))?
         .into_credential()
 }
 
 pub(super) fn credentials(conn: &Connection) -> Result<Vec<Credential>> {
-    let mut statement = conn.prepare_cached(&format!("SELECT {CREDENTIAL_COLUMNS} FROM credentials ORDER BY id"))?;
+    let mut statement = conn.prepare_cached("SELECT * FROM credentials ORDER BY id")?;
     let rows = statement.query_map([], CredentialRow::read)?.collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter().map(CredentialRow::into_credential).collect()
 }
@@ -141,28 +164,13 @@ impl Tx<'_> {
         opening: &[OpeningEntry],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<i64> {
-        self.tx.execute(
-            "INSERT INTO credentials (preset_id, kind, body, body_short, name, abbreviation, number, earned_on,
-                                      cycle_start, cycle_end, member, notes, rules, created_at, expiry_confirmed)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-            params![
-                credential.preset_id,
-                credential.kind.as_str(),
-                credential.body,
-                credential.body_short,
-                credential.name,
-                credential.abbreviation,
-                credential.number,
-                credential.earned_on.to_string(),
-                credential.cycle.start.to_string(),
-                credential.cycle.end.to_string(),
-                credential.member,
-                credential.notes,
-                rules_json(&credential.rules)?,
-                timestamp(now),
-                credential.expiry_confirmed,
-            ],
-        )?;
+        let mut columns = stored_columns(credential)?.to_vec();
+        columns.push(("created_at", Value::Text(timestamp(now))));
+        let names = columns.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ");
+        let slots = (1..=columns.len()).map(|n| format!("?{n}")).collect::<Vec<_>>().join(", ");
+        self.tx
+            .prepare_cached(&format!("INSERT INTO credentials ({names}) VALUES ({slots})"))?
+            .execute(params_from_iter(columns.into_iter().map(|(_, value)| value)))?;
         let id = self.tx.last_insert_rowid();
         insert_opening_balance(&self.tx, &Credential { id, ..credential.clone() }, opening, now)?;
         rebuild_totals(&self.tx, id)?;
@@ -189,28 +197,17 @@ impl Tx<'_> {
         opening: Option<&[OpeningEntry]>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<()> {
-        let changed = self.tx.execute(
-            "UPDATE credentials SET kind = ?2, body = ?3, body_short = ?4, name = ?5, abbreviation = ?6,
-                    number = ?7, earned_on = ?8, cycle_start = ?9, cycle_end = ?10, member = ?11, notes = ?12,
-                    rules = ?13, expiry_confirmed = ?14
-             WHERE id = ?1",
-            params![
-                credential.id,
-                credential.kind.as_str(),
-                credential.body,
-                credential.body_short,
-                credential.name,
-                credential.abbreviation,
-                credential.number,
-                credential.earned_on.to_string(),
-                credential.cycle.start.to_string(),
-                credential.cycle.end.to_string(),
-                credential.member,
-                credential.notes,
-                rules_json(&credential.rules)?,
-                credential.expiry_confirmed,
-            ],
-        )?;
+        // The preset a credential was added from stays what it was.
+        let columns = stored_columns(credential)?.into_iter().filter(|(name, _)| *name != "preset_id");
+        let (names, values): (Vec<_>, Vec<_>) = columns.unzip();
+        let assignments = names.iter().enumerate().map(|(n, name)| format!("{name} = ?{}", n + 2));
+        let changed = self
+            .tx
+            .prepare_cached(&format!(
+                "UPDATE credentials SET {} WHERE id = ?1",
+                assignments.collect::<Vec<_>>().join(", ")
+            ))?
+            .execute(params_from_iter(std::iter::once(Value::Integer(credential.id)).chain(values)))?;
         if changed == 0 {
             return Err(Error::not_found("credential", credential.id));
         }

@@ -11,25 +11,6 @@
 //!
 //! Windows and macOS keep the window process in the background instead (background.rs).
 
-/// `eprintln!` that never panics: a closed standard error must not crash the agent's threads.
-macro_rules! warn {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
-    }};
-}
-
-// Shared with the window process (main.rs), which uses the rest.
-#[allow(dead_code)]
-mod notifier;
-#[allow(dead_code)]
-mod scheduler;
-#[allow(dead_code)]
-mod turn;
-
-#[cfg(target_os = "linux")]
-mod agent_tray;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -39,7 +20,8 @@ use chrono::NaiveDate;
 use clap::Parser;
 use recert_core::paths::data_dir_from_env;
 
-use crate::scheduler::{Host, NotifierStatus, Turn};
+use recert_background::scheduler::{self, Host, NotifierStatus, Turn};
+use recert_background::{turn, warn};
 
 #[derive(Parser)]
 #[command(name = "recert-agent", version, about = "Recert in the background: reminders and the tray icon")]
@@ -101,7 +83,7 @@ fn main() {
     let scheduler = scheduler::spawn(agent.clone(), data_dir.clone(), today, status, Turn::agent(&data_dir));
 
     #[cfg(target_os = "linux")]
-    let tray = agent_tray::spawn(agent, scheduler);
+    let tray = recert_background::tray::spawn(agent, scheduler);
     #[cfg(not(target_os = "linux"))]
     drop((agent, scheduler));
 

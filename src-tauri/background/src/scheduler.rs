@@ -2,8 +2,8 @@
 //! due at start, after every change, and every minute — so "at least hourly" holds and a machine
 //! waking from sleep is caught within a minute, whatever the clock did meanwhile.
 //!
-//! It runs in the window process and in the background agent (agent.rs includes this file, so no
-//! Tauri here: the process is reached through [`Host`]). The two take turns ([`Turn`]): the
+//! It runs in the window process and in the background agent (this crate has no Tauri: the
+//! process is reached through [`Host`]). The two take turns ([`Turn`]): the
 //! window raises reminders while it is open, the agent while none is.
 
 use std::collections::{HashMap, HashSet};

@@ -6,13 +6,13 @@
 //! - `agent.lock`: held by the one background agent of the folder; it holds the agent's process
 //!   id, so tests and scripts can find it.
 //!
-//! No Tauri, GTK or WebKit here: the agent (agent.rs) includes this file.
+//! No Tauri, GTK or WebKit here: the agent (`recert-agent`, main.rs) uses it too.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
-pub const REMINDERS_LOCK: &str = "reminders.lock";
+pub(crate) const REMINDERS_LOCK: &str = "reminders.lock";
 pub const AGENT_LOCK: &str = "agent.lock";
 
 fn open(path: &Path) -> io::Result<File> {
@@ -23,7 +23,7 @@ fn open(path: &Path) -> io::Result<File> {
 }
 
 /// The window's turn: waits while the agent finishes a check, then holds it until dropped.
-pub fn hold_reminders(data_dir: &Path) -> io::Result<File> {
+pub(crate) fn hold_reminders(data_dir: &Path) -> io::Result<File> {
     let file = open(&data_dir.join(REMINDERS_LOCK))?;
     file.lock()?;
     Ok(file)
@@ -49,7 +49,7 @@ impl ReminderTurn {
     }
 
     /// `Some` when no window holds the turn; the agent checks while it keeps the guard.
-    pub fn try_take(&self) -> io::Result<Option<Checking>> {
+    pub(crate) fn try_take(&self) -> io::Result<Option<Checking>> {
         let file = open(&self.path)?;
         match file.try_lock() {
             Ok(()) => Ok(Some(Checking(file))),

@@ -72,7 +72,7 @@ impl<H: Host + Sync> ksni::Tray for RecertTray<H> {
 
 /// The 32×32 icon as the StatusNotifierItem protocol wants it: ARGB32, big-endian.
 fn icon() -> Vec<ksni::Icon> {
-    let decoder = png::Decoder::new(std::io::Cursor::new(include_bytes!("icons/32x32.png")));
+    let decoder = png::Decoder::new(std::io::Cursor::new(include_bytes!("../../icons/32x32.png")));
     let Ok(mut reader) = decoder.read_info() else { return Vec::new() };
     let Some(size) = reader.output_buffer_size() else { return Vec::new() };
     let mut rgba = vec![0; size];

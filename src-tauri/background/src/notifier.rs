@@ -4,8 +4,8 @@
 use notify_rust::{Notification, NotificationHandle};
 use recert_core::reminders::Notice;
 
-pub const ACTION_OPEN: &str = "open";
-pub const ACTION_SNOOZE: &str = "snooze";
+pub(crate) const ACTION_OPEN: &str = "open";
+pub(crate) const ACTION_SNOOZE: &str = "snooze";
 
 /// The buttons a notification offers: only a process that stays to follow them may offer them
 /// (`recert remind` ends at once, so its notifications have none).
@@ -24,7 +24,7 @@ pub fn show(notice: &Notice<'_>, buttons: Buttons) -> Result<NotificationHandle,
 /// Shows a notification again in place of notification `id`, which another Recert process showed
 /// and no longer follows: the server replaces it where it is, and its buttons now reach this
 /// process. Where `id` is gone already, the server shows it anew.
-pub fn show_in_place_of(id: u32, title: &str, body: &str) -> Result<NotificationHandle, String> {
+pub(crate) fn show_in_place_of(id: u32, title: &str, body: &str) -> Result<NotificationHandle, String> {
     show_text(title, body, Buttons::Followed, Some(id))
 }
 
@@ -71,12 +71,12 @@ pub fn close(_id: u32) -> Result<(), String> {
 /// The id the notification server gave a notification: only the freedesktop protocol (Linux and
 /// the BSDs) has one, and only there does a process take another's notifications over.
 #[cfg(all(unix, not(target_os = "macos")))]
-pub fn id_of(handle: &NotificationHandle) -> Option<u32> {
+pub(crate) fn id_of(handle: &NotificationHandle) -> Option<u32> {
     Some(handle.id())
 }
 
 #[cfg(not(all(unix, not(target_os = "macos"))))]
-pub fn id_of(_handle: &NotificationHandle) -> Option<u32> {
+pub(crate) fn id_of(_handle: &NotificationHandle) -> Option<u32> {
     None
 }
 
