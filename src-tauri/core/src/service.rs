@@ -208,7 +208,7 @@ pub use exchange::{read_import_file, AuditPacket, ImportOptions, ImportReport, I
 pub use ledger::{ActivityPreview, ActivityWithCredits, CardOffer, CreditOutcome, LoggedActivity};
 pub use planning::{log_form as planned_log_form, PlanImportReport, PlanningInputs};
 use reminding::lead_times;
-pub use sync::{data_folder_warning, default_device_name, PeerStatus, SyncReport, SyncStatus};
+pub use sync::{apply_remote, data_folder_warning, default_device_name, PeerStatus, SyncReport, SyncStatus};
 
 #[cfg(test)]
 mod tests;

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::Recert;
 use crate::error::{Error, Result};
 use crate::quote;
-use crate::store::{migrate, Read};
+use crate::store::{migrate, Applied, Read, Tx};
 use crate::sync::folder::{self, Header, Kind, FILES_BEFORE_SNAPSHOT, FORMAT, PROOFS, ROOT};
 use crate::sync::{clock, Change, FieldValue};
 
@@ -198,7 +198,7 @@ impl Recert {
             present.insert(device, names.into_iter().collect());
         }
         let applied = self.store.write(|tx| {
-            let applied = tx.apply_changes(&batch, now)?;
+            let applied = apply_remote(tx, &batch, now)?;
             let ahead: BTreeSet<(&str, u64)> = applied.ahead.iter().map(|c| (c.device.as_str(), c.hlc)).collect();
             for (header, name) in &files {
                 // A file with a change stamped too far ahead is read again next time.
@@ -406,6 +406,20 @@ impl Recert {
             })
             .collect())
     }
+}
+
+/// Merges remote changes (see `Tx::apply_changes`), then works out again, by the rules, the
+/// credits of each credential whose rules or cycle another computer changed, as an edit here
+/// would (typed units, a body's refusal and earlier cycles are kept). What that changes is a
+/// change of this computer and travels like one.
+pub fn apply_remote(tx: &Tx<'_>, changes: &[Change], now: DateTime<Utc>) -> Result<Applied> {
+    let applied = tx.apply_changes(changes, now)?;
+    for id in &applied.recredit {
+        let credential = tx.credential(*id)?;
+        let credits = super::credentials::recomputed_credits(tx, &credential)?;
+        tx.update_credential(&credential, &credits, None, now)?;
+    }
+    Ok(applied)
 }
 
 fn header(device: &str, name: Option<String>, kind: Kind, schema: i64) -> Header {

@@ -224,7 +224,14 @@ pub struct Applied {
     pub unchanged: usize,
     /// Changes stamped too far ahead of this computer's clock: not applied, they wait.
     pub ahead: Vec<Change>,
+    /// Credentials (local ids) whose rules or cycle another computer changed: their credits are
+    /// worked out again by the service, as after an edit here.
+    #[serde(skip)]
+    pub recredit: Vec<i64>,
 }
+
+/// The fields of a credential its credits are worked out from.
+const CREDITING_FIELDS: &[&str] = &["rules", "cycle_start", "cycle_end"];
 
 /// A field two computers both set, where one value won: what the other computer had.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -774,6 +781,7 @@ impl Tx<'_> {
         let mut applied = Applied::default();
         let mut latest = me.last_hlc;
         let mut touched: BTreeSet<(usize, String)> = BTreeSet::new();
+        let mut recredit: BTreeSet<String> = BTreeSet::new();
         let mut current = conn.prepare_cached(
             "SELECT value, hlc, device FROM sync_fields WHERE tbl = ?1 AND row_key = ?2 AND col = ?3",
         )?;
@@ -806,6 +814,9 @@ impl Tx<'_> {
                 if held.as_ref().map(|held| &held.value) != Some(&change.value) {
                     applied.changed += 1;
                     touched.insert((position, change.key.clone()));
+                    if change.table == "credentials" && CREDITING_FIELDS.contains(&change.column.as_str()) {
+                        recredit.insert(change.key.clone());
+                    }
                 } else {
                     applied.unchanged += 1;
                 }
@@ -836,6 +847,9 @@ impl Tx<'_> {
             for id in ids {
                 super::ledger::rebuild_totals(conn, id)?;
             }
+        }
+        for uid in &recredit {
+            applied.recredit.extend(id_of(conn, "credentials", uid)?);
         }
         conn.execute("UPDATE sync_device SET last_hlc = MAX(last_hlc, ?1) WHERE only = 1", [latest as i64])?;
         Ok(applied)

@@ -29,7 +29,7 @@ enum Op {
     Log { title: u8, hours: u8, days_ago: u8 },
     EditActivity { pick: usize, title: Option<u8>, hours: Option<u8> },
     RemoveActivity { pick: usize },
-    EditCredential { pick: usize, number: Option<u8>, notes: Option<u8>, name: Option<u8> },
+    EditCredential { pick: usize, number: Option<u8>, notes: Option<u8>, name: Option<u8>, rules: Option<bool> },
     RemoveCredential { pick: usize },
     Renew { pick: usize },
     UndoRenewal { pick: usize },
@@ -63,8 +63,14 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (pick, proptest::option::of(any::<u8>()), proptest::option::of(1u8..12))
             .prop_map(|(pick, title, hours)| Op::EditActivity { pick, title, hours }),
         1 => pick.prop_map(|pick| Op::RemoveActivity { pick }),
-        2 => (pick, proptest::option::of(any::<u8>()), proptest::option::of(any::<u8>()), proptest::option::of(any::<u8>()))
-            .prop_map(|(pick, number, notes, name)| Op::EditCredential { pick, number, notes, name }),
+        2 => (
+            pick,
+            proptest::option::of(any::<u8>()),
+            proptest::option::of(any::<u8>()),
+            proptest::option::of(any::<u8>()),
+            proptest::option::of(any::<bool>())
+        )
+            .prop_map(|(pick, number, notes, name, rules)| Op::EditCredential { pick, number, notes, name, rules }),
         1 => pick.prop_map(|pick| Op::RemoveCredential { pick }),
         2 => pick.prop_map(|pick| Op::Renew { pick }),
         1 => pick.prop_map(|pick| Op::UndoRenewal { pick }),
@@ -138,12 +144,14 @@ fn run(recert: &mut Recert, op: &Op) {
             Some(id) => recert.delete_activity(id).map(drop),
             None => Ok(()),
         },
-        Op::EditCredential { pick, number, notes, name } => match nth(&credentials, *pick) {
+        Op::EditCredential { pick, number, notes, name, rules } => match nth(&credentials, *pick) {
             Some(id) => {
                 let changes = CredentialChanges {
                     number: number.map(|n| format!("N-{n}")),
                     notes: notes.map(|n| format!("note {n}")),
                     name: name.map(|n| format!("Name {n}")),
+                    // A rule change: every credit of the current cycle is worked out again.
+                    hours_per_unit: rules.map(|r| if r { "5" } else { "10" }.to_string()),
                     ..Default::default()
                 };
                 recert.edit_credential(id, &changes, now, today).map(drop)
@@ -194,7 +202,7 @@ fn publish(recert: &mut Recert) -> Option<Vec<Change>> {
 }
 
 fn deliver(recert: &mut Recert, batch: &[Change]) {
-    let applied = recert.store_mut().write(|tx| tx.apply_changes(batch, Utc::now())).unwrap();
+    let applied = recert.store_mut().write(|tx| crate::service::apply_remote(tx, batch, Utc::now())).unwrap();
     assert!(applied.ahead.is_empty());
 }
 
@@ -278,7 +286,12 @@ fn check_same(replicas: &[Replica]) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, max_shrink_iters: 200, ..ProptestConfig::default() })]
+    // 24 cases by default; PROPTEST_CASES=500 for a longer run.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(24),
+        max_shrink_iters: 200,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn three_replicas_converge_whatever_the_order(
@@ -383,4 +396,39 @@ fn a_change_stamped_far_ahead_waits() {
     let applied = replicas[1].recert.store_mut().write(|tx| tx.apply_changes(&batch, tomorrow)).unwrap();
     assert!(applied.ahead.is_empty());
     assert_eq!(replicas[1].recert.credentials().unwrap().len(), 1);
+}
+
+/// A course logged on one computer while the other changed the credential's rules: after the
+/// merge both credit it by the new rules, as if it had been logged after the change.
+#[test]
+fn a_rules_change_on_one_computer_recredits_a_course_logged_on_the_other() {
+    let mut replicas: Vec<Replica> = ["laptop", "home"].iter().map(|name| replica(name)).collect();
+    let form = CredentialForm { preset: Some("ace-cpt".into()), earned_on: "2025-01-15".into(), ..Default::default() };
+    replicas[0].recert.add_credential(&form, Utc::now(), today()).unwrap();
+    let first = publish(&mut replicas[0].recert).unwrap();
+    deliver(&mut replicas[1].recert, &first);
+    let units = |r: &Replica| -> Vec<i64> {
+        let activities = r.recert.store().activities().unwrap();
+        activities
+            .iter()
+            .flat_map(|a| r.recert.store().credits_for_activity(a.id).unwrap())
+            .map(|c| c.units.0)
+            .collect()
+    };
+    // Home logs 4 hours; the laptop meanwhile halves the hours per unit.
+    run(&mut replicas[1].recert, &Op::Log { title: 1, hours: 4, days_ago: 30 });
+    let before = units(&replicas[1]);
+    let id = replicas[0].recert.credentials().unwrap()[0].id;
+    let changes = CredentialChanges { hours_per_unit: Some("5".into()), ..Default::default() };
+    replicas[0].recert.edit_credential(id, &changes, Utc::now(), today()).unwrap();
+    let mut batches = Vec::new();
+    converge(&mut replicas, &mut batches, &[0, 1]);
+    check_same(&replicas);
+    let after = units(&replicas[0]);
+    assert_eq!((before.len(), after.len()), (1, 1));
+    // What 4 hours earn under the new rules, logged now on the laptop.
+    run(&mut replicas[0].recert, &Op::Log { title: 2, hours: 4, days_ago: 30 });
+    let all = units(&replicas[0]);
+    assert_eq!(all, vec![after[0], after[0]], "the merged course counts as one logged now");
+    assert_ne!(after[0], before[0], "credited by the new rules: {before:?} -> {after:?}");
 }
