@@ -32,6 +32,7 @@ const COMMANDS: &[&str] = &[
     "get_plan",
     "planned_log_form",
     "complete_planned",
+    "planned_on_timeline",
     "app_info",
     "backup_now",
     "pick_proof_file",

@@ -514,6 +514,13 @@ pub fn get_plan(
     Ok(recert_core::view::PlanView::from(&inputs.plan(&request, state.today())))
 }
 
+/// The planned courses as the timeline shows them: planned, not earned.
+#[tauri::command]
+pub fn planned_on_timeline(state: State<'_, AppState>) -> Reply<Vec<recert_core::view::PlannedOnTimelineView>> {
+    let planned = state.recert()?.planned_on_timeline(state.today())?;
+    Ok(planned.iter().map(recert_core::view::PlannedOnTimelineView::from).collect())
+}
+
 /// The log form filled in from a planned course ("Mark as done").
 #[tauri::command]
 pub fn planned_log_form(state: State<'_, AppState>, id: i64) -> Reply<ActivityForm> {

@@ -101,6 +101,7 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
             commands::get_plan,
             commands::planned_log_form,
             commands::complete_planned,
+            commands::planned_on_timeline,
             commands::app_info,
             commands::backup_now,
             commands::sync_status,

@@ -96,6 +96,7 @@ export const removePlanned = (id) => call('remove_planned', { id });
 export const getPlan = (request) => call('get_plan', { request });
 export const plannedLogForm = (id) => call('planned_log_form', { id });
 export const completePlanned = (id, form) => call('complete_planned', { id, form });
+export const plannedOnTimeline = () => call('planned_on_timeline');
 export const appInfo = () => call('app_info');
 export const backupNow = () => call('backup_now');
 // Sync with the user's other computers through a shared folder (issue 22).

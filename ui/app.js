@@ -17,6 +17,11 @@ const ROUTES = [
   { pattern: /^#\/welcome$/, name: 'welcome', nav: 'dashboard', load: () => import('./views/onboarding.js') },
   { pattern: /^#\/log$/, name: 'log', nav: 'log', load: () => import('./views/log.js') },
   {
+    // "Mark as done" on the Plan screen: the log form filled in from a planned course.
+    pattern: /^#\/log\/planned\/(\d+)$/, name: 'log', nav: 'log', load: () => import('./views/log.js'),
+    params: (m) => ({ planned: Number(m[1]) }),
+  },
+  {
     pattern: /^#\/credential\/(\d+)(\/edit)?$/, name: 'detail', nav: 'dashboard', load: () => import('./views/detail.js'),
     params: (m) => ({ id: Number(m[1]), edit: Boolean(m[2]) }),
   },

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use recert_core::credential::{CredentialChanges, CredentialForm};
+use recert_core::credential::{CredentialChanges, CredentialForm, CredentialText};
 
 /// Fields a credential has whether it is being added or edited (an empty value clears one).
 #[derive(Args, Debug, Clone)]
@@ -224,18 +224,15 @@ fn yes_or_no(text: &str) -> Result<bool, String> {
     }
 }
 
-impl AddArgs {
-    pub fn form(&self) -> CredentialForm {
-        let f = self.fields.clone();
-        CredentialForm {
-            preset: self.preset.clone(),
+/// The options adding and editing share, as the core reads them.
+impl From<CredentialFields> for CredentialText {
+    fn from(f: CredentialFields) -> Self {
+        CredentialText {
             name: f.name,
             body: f.body,
             abbreviation: f.abbreviation,
             number: f.number,
-            earned_on: self.earned.clone().unwrap_or_default(),
             expires: f.expires,
-            member: self.member,
             notes: f.notes,
             cycle_rule: f.cycle_rule,
             cycle_years: f.cycle_years,
@@ -245,12 +242,23 @@ impl AddArgs {
             renewal_fee: f.fee,
             late_fee: f.late_fee,
             grace: f.grace,
+            due_soon_days: f.due_soon_days,
+        }
+    }
+}
+
+impl AddArgs {
+    pub fn form(&self) -> CredentialForm {
+        CredentialForm {
+            preset: self.preset.clone(),
+            earned_on: self.earned.clone().unwrap_or_default(),
+            member: self.member,
+            fields: self.fields.clone().into(),
             requires_cpr_aed: self.requires_cpr.then_some(true),
             cpr_card: self.cpr_card,
             covers_first_aid: self.first_aid,
             late_reporting: self.late_reporting,
             approved_courses_only: self.approved_courses_only,
-            due_soon_days: f.due_soon_days,
             already_earned: self.already_earned.clone(),
         }
     }
@@ -258,31 +266,16 @@ impl AddArgs {
 
 impl EditArgs {
     pub fn into_changes(self) -> CredentialChanges {
-        let f = self.fields;
         CredentialChanges {
-            name: f.name,
-            body: f.body,
-            abbreviation: f.abbreviation,
-            number: f.number,
+            fields: self.fields.into(),
             earned_on: self.earned,
             cycle_start: self.cycle_start,
-            expires: f.expires,
             member: self.member,
-            notes: f.notes,
-            cycle_rule: f.cycle_rule,
-            cycle_years: f.cycle_years,
-            units_required: f.units,
-            unit: f.unit,
-            hours_per_unit: f.hours_per_unit,
-            renewal_fee: f.fee,
             renewal_fee_member: self.member_fee,
-            late_fee: f.late_fee,
-            grace: f.grace,
             requires_cpr_aed: self.requires_cpr,
             covers_first_aid: self.first_aid,
             late_reporting: self.late_reporting,
             approved_courses_only: self.approved_courses_only,
-            due_soon_days: f.due_soon_days,
             categories: (!self.categories.is_empty()).then_some(self.categories),
             already_earned: (!self.already_earned.is_empty()).then(|| {
                 // "0" (or nothing but zeros) removes the opening balance.

@@ -11,8 +11,9 @@ use serde_json::Value;
 
 use crate::support::{self, App};
 
-/// A trainer with a category-counting credential, one without, a CPR card, a course with a cost
-/// and a credential with a fee the catalog does not know (so the money panel is short).
+/// A trainer with a category-counting credential, one without, a CPR card, a course with a cost,
+/// a credential with a fee the catalog does not know (so the money panel is short), and two
+/// planned courses (one on a day, one any time before a day) for the plan, timeline and costs.
 fn trainer(dir: &Path) {
     support::cli(dir, &["add", "--preset", "nsca-cscs", "--earned", "2015-06-01", "--json"]);
     support::cli(dir, &["add", "--preset", "nasm-cpt", "--earned", "2025-02-10", "--json"]);
@@ -20,6 +21,28 @@ fn trainer(dir: &Path) {
     support::cli(
         dir,
         &["log", "--title", "Kettlebell workshop", "--date", "2026-05-01", "--hours", "8", "--cost", "149", "--json"],
+    );
+    support::cli(
+        dir,
+        &[
+            "plan",
+            "add",
+            "--title",
+            "Strength seminar",
+            "--date",
+            "2026-12-12",
+            "--hours",
+            "6",
+            "--cost",
+            "120",
+            "--approved-by",
+            "NSCA",
+            "--json",
+        ],
+    );
+    support::cli(
+        dir,
+        &["plan", "add", "--title", "Online nutrition", "--before", "2027-01-31", "--hours", "4", "--json"],
     );
 }
 
@@ -31,6 +54,7 @@ const SCREENS: &[(&str, &str)] = &[
     ("timeline", "#/timeline"),
     ("costs", "#/costs"),
     ("plan", "#/plan"),
+    ("log-planned", "#/log/planned/1"),
     ("settings", "#/settings"),
     ("detail", "#/credential/1"),
     ("welcome", "#/welcome"),
@@ -38,7 +62,10 @@ const SCREENS: &[(&str, &str)] = &[
 
 async fn show(app: &App, name: &str, hash: &str) {
     app.script(&format!("location.hash = '{hash}';")).await;
-    let route = if name == "detail" { "detail" } else { name };
+    let route = match name {
+        "log-planned" => "log",
+        _ => name,
+    };
     app.wait_for(&format!("#view[data-view='{route}'][aria-busy='false']")).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
 }

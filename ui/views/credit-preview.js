@@ -41,6 +41,7 @@ export class CreditPreview {
     this.onChange = onChange;
     this.rows = new Map(); // credential id -> { element, checkbox, override, outcomeLine, touched, initialOverride }
     this.initialOverrides = new Map(); // editing: credential id -> units the user typed when logging
+    this.chosen = null; // a planned course done: credential id -> units, the credentials ticked
     this.message = h('p', { class: 'preview-message', 'aria-live': 'polite' }, FILL_IN_MESSAGE);
     this.list = h('ul', { class: 'preview-rows' });
     this.element = h('section', { id: 'credit-preview', class: 'form-section', 'aria-labelledby': 'credit-preview-title' },
@@ -59,16 +60,29 @@ export class CreditPreview {
     return [...this.rows.values()].some((row) => row.touched || row.override.value.trim() !== row.initialOverride);
   }
 
+  /**
+   * Starts from a choice made elsewhere (a planned course's `credit_to`): only these credentials
+   * ticked, with their units typed, as if the user had chosen them. Empty: the usual choice.
+   */
+  choose(creditTo) {
+    this.chosen = creditTo.length ? new Map(creditTo.map((choice) => [choice.credential_id, choice.units ?? ''])) : null;
+  }
+
   /** Forgets every row, e.g. when an activity is opened for editing with its own typed units. */
   reset(initialOverrides = new Map()) {
     for (const row of this.rows.values()) row.element.remove();
     this.rows.clear();
+    this.chosen = null;
     this.initialOverrides = initialOverrides;
     this.showMessage(FILL_IN_MESSAGE);
   }
 
   /** `credit_to` for the form, or null when the user unticked everything. */
   creditTo() {
+    // Before the first answer there are no rows: a choice made elsewhere stands for them.
+    if (this.chosen && !this.rows.size) {
+      return [...this.chosen].map(([id, units]) => ({ credential_id: id, units: units || null }));
+    }
     if (!this.isRestricted()) return [];
     const ticked = [...this.rows.entries()].filter(([, row]) => row.checkbox.checked);
     if (!ticked.length) return null;
@@ -92,9 +106,9 @@ export class CreditPreview {
     });
     const outcomeLine = h('p', { class: 'preview-outcome' });
     const initialOverride = this.initialOverrides.get(id) ?? '';
-    override.value = initialOverride;
+    override.value = this.chosen?.get(id) ?? initialOverride;
     const row = {
-      checkbox, override, outcomeLine, touched: false, initialOverride, isCard,
+      checkbox, override, outcomeLine, touched: Boolean(this.chosen), initialOverride, isCard,
       element: h('li', { class: 'preview-row', 'data-credential-id': String(id) },
         h('div', { class: 'preview-choice' }, checkbox,
           h('label', { for: checkbox.id }, h('strong', null, outcome.abbreviation),
@@ -120,7 +134,9 @@ export class CreditPreview {
     const seen = new Set();
     for (const outcome of outcomes) {
       seen.add(outcome.credential_id);
+      const isNew = !this.rows.has(outcome.credential_id);
       const row = this.row(outcome);
+      if (isNew && this.chosen) row.checkbox.checked = this.chosen.has(outcome.credential_id);
       // A course waiting for a body's approval is still credited to it, as pending.
       if (!row.touched) row.checkbox.checked = outcome.credited || outcome.pending;
       // A credit already counted toward a closed cycle stays as counted: nothing to choose.

@@ -4,7 +4,7 @@
 // (1.5, 1h30, 90 min); the form echoes what it read.
 
 import {
-  appInfo, editActivity, getStatus, logActivity, previewCredits, renewCredential,
+  appInfo, completePlanned, editActivity, getStatus, logActivity, plannedLogForm, previewCredits, renewCredential,
 } from '../api.js';
 import { attachDatePicker } from '../date-picker.js';
 import { h, textField } from '../dom.js';
@@ -101,12 +101,26 @@ function approvalsField(statuses) {
     }));
 }
 
-/** The ticked bodies as the core reads them: BODY or BODY:NUMBER. */
-function approvedBy(form) {
+/** The ticked bodies as the core reads them: BODY or BODY:NUMBER (and, for a planned course,
+ *  the bodies it named that no credential held has a box for). */
+function approvedBy(form, state) {
   return [...form.querySelectorAll('input.approved-by:checked')].map((box) => {
     const number = form.querySelector(`#${box.id}-number`)?.value.trim();
     return number ? `${box.dataset.body}:${number}` : box.dataset.body;
-  });
+  }).concat(state?.otherApprovals ?? []);
+}
+
+/** Ticks the approving bodies of `specs` (BODY or BODY:NUMBER) and types their numbers; returns
+ *  the specs with no box. */
+function setApprovals(form, specs) {
+  const boxes = [...form.querySelectorAll('input.approved-by')];
+  for (const box of boxes) {
+    const approval = specs.find((spec) => spec.split(':')[0] === box.dataset.body);
+    box.checked = Boolean(approval);
+    const number = form.querySelector(`#${box.id}-number`);
+    if (number) number.value = approval?.includes(':') ? approval.slice(approval.indexOf(':') + 1) : '';
+  }
+  return specs.filter((spec) => !boxes.some((box) => box.dataset.body === spec.split(':')[0]));
 }
 
 const valueOf = (form, id) => form.querySelector(`#${id}`).value;
@@ -131,7 +145,7 @@ function activityForm(form, state, preview) {
     notes: textOrNull(input('log-notes')),
     proof_file: state.editing ? null : state.proofPath,
     credit_to: preview.creditTo(),
-    approved_by: approvedBy(form),
+    approved_by: approvedBy(form, state),
   };
 }
 
@@ -260,6 +274,12 @@ async function submit(event, form, state, preview, app) {
       const edited = await editActivity(state.editing.id, activityChanges(form, state, preview));
       flash(...savedSummary(edited, 'Saved changes to', app));
       app.refresh();
+    } else if (state.planned) {
+      // Logged and taken off the plan in one transaction.
+      const logged = await completePlanned(state.planned, activity);
+      form.reset();
+      flash(...savedSummary(logged, 'Logged', app), h('p', null, 'It has left your plan.'));
+      app.navigate('#/plan');
     } else {
       const logged = await logActivity(activity);
       form.reset();
@@ -273,13 +293,17 @@ async function submit(event, form, state, preview, app) {
   }
 }
 
+function setField(form, id, value) {
+  form.querySelector(`#${id}`).value = value ?? '';
+}
+
 /** Opens a logged activity in the form: its values, its typed units; Save changes or Cancel. */
 function startEditing(activity, form, state, preview, schedulePreview) {
   clearErrors(form);
   state.editing = activity;
-  const set = (id, value) => {
-    form.querySelector(`#${id}`).value = value ?? '';
-  };
+  state.otherApprovals = [];
+  form.querySelector('#planned-banner').hidden = true;
+  const set = (id, value) => setField(form, id, value);
   set('log-title', activity.title);
   set('log-provider', activity.provider);
   set('log-date', activity.completed_on);
@@ -287,12 +311,7 @@ function startEditing(activity, form, state, preview, schedulePreview) {
   set('log-cost', activity.cost_cents ? centsToInput(activity.cost_cents) : '');
   set('log-categories', activity.categories.join(', '));
   set('log-notes', activity.notes);
-  for (const box of form.querySelectorAll('input.approved-by')) {
-    const approval = (activity.approved_by ?? []).find((spec) => spec.split(':')[0] === box.dataset.body);
-    box.checked = Boolean(approval);
-    const number = form.querySelector(`#${box.id}-number`);
-    if (number) number.value = approval?.includes(':') ? approval.slice(approval.indexOf(':') + 1) : '';
-  }
+  setApprovals(form, activity.approved_by ?? []);
   const typed = new Map(activity.credits.filter((credit) => credit.overridden).map((credit) => [credit.credential_id, String(credit.units)]));
   preview.reset(typed);
   form.classList.add('editing');
@@ -308,16 +327,40 @@ function startEditing(activity, form, state, preview, schedulePreview) {
   form.querySelector('#log-title').focus();
 }
 
-export async function render(_params, app) {
-  const [statuses, info] = await Promise.all([getStatus(), appInfo().catch(() => null)]);
-  const state = { proofPath: null, removeProof: false, editing: null, readDate: null };
+/** A planned course marked as done: its fields filled in, its choice of credentials (with the
+ *  units the plan gave a body) in the preview; Cancel goes back to the plan and changes nothing. */
+function startFromPlanned(prefill, form, state, preview) {
+  const set = (id, value) => setField(form, id, value);
+  set('log-title', prefill.title);
+  set('log-provider', prefill.provider);
+  set('log-date', prefill.completed_on);
+  set('log-hours', prefill.hours);
+  set('log-cost', prefill.cost);
+  set('log-categories', prefill.categories.join(', '));
+  state.otherApprovals = setApprovals(form, prefill.approved_by);
+  preview.choose(prefill.credit_to ?? []);
+  form.querySelector('#activity-legend').textContent = `From your plan: “${prefill.title}”`;
+  form.querySelector('#cancel-edit').hidden = false;
+  form.querySelector('#planned-banner').hidden = false;
+}
+
+export async function render(params, app) {
+  const [statuses, info, prefill] = await Promise.all([
+    getStatus(), appInfo().catch(() => null), params.planned ? plannedLogForm(params.planned) : null,
+  ]);
+  const state = { proofPath: null, removeProof: false, editing: null, readDate: null, planned: prefill ? params.planned : null };
   let schedulePreview = () => {};
   const preview = new CreditPreview(statuses, () => schedulePreview());
-  const cancel = h('button', { type: 'button', class: 'button', id: 'cancel-edit', hidden: true, on: { click: () => app.refresh() } }, 'Cancel');
+  const cancel = h('button', {
+    type: 'button', class: 'button', id: 'cancel-edit', hidden: true,
+    on: { click: () => (state.planned && !state.editing ? app.navigate('#/plan') : app.refresh()) },
+  }, 'Cancel');
   const form = h('form', { id: 'log-form', class: 'form log-form', novalidate: true },
     h('div', { class: 'log-main' },
       h('p', { class: 'notice editing-banner', id: 'editing-banner', hidden: true },
         'Editing a logged activity: its credits are worked out again when you save. Units you typed for a credential stay unless you change them.'),
+      h('p', { class: 'notice editing-banner', id: 'planned-banner', hidden: true },
+        'Filled in from your plan: check the date, attach the certificate and save. The course then leaves your plan; Cancel keeps it there.'),
       activityFields(statuses, info?.today ?? '', state),
       proofField(state)),
     // Beside the fields on wide windows, and kept in view while the user types.
@@ -333,6 +376,7 @@ export async function render(_params, app) {
     schedulePreview();
   });
   form.addEventListener('submit', (event) => submit(event, form, state, preview, app));
+  if (prefill) startFromPlanned(prefill, form, state, preview);
   schedulePreview();
   const activityLog = h('section', { id: 'activity-log', class: 'activity-log' });
   const onEdit = (activity) => startEditing(activity, form, state, preview, schedulePreview);

@@ -1,13 +1,13 @@
 // Plan ahead: the courses the user is considering, the plan that keeps every credential current
 // for the least money (or the fewest hours) within a budget and a pace, the projected status, and
-// "Mark as done", which opens the log form filled in from the planned course for the proof.
+// "Mark as done", which opens the Log screen filled in from the planned course for the proof.
 // Every figure and sentence comes from Recert's core; user text goes in through textContent (h).
 
-import { addPlanned, completePlanned, getPlan, listPlanned, pickProofFile, plannedLogForm, removePlanned } from '../api.js';
+import { addPlanned, getPlan, listPlanned, removePlanned } from '../api.js';
 import { dateField } from '../date-picker.js';
 import { checkboxField, h, replaceChildren, selectField, textField } from '../dom.js';
 import { clearErrors, clearFieldError, flash, showError } from '../feedback.js';
-import { dateElement, fileName, formatMoney, formatNumber, parseIsoDate, formatMonth } from '../format.js';
+import { dateElement, formatMoney, formatNumber, parseIsoDate, formatMonth } from '../format.js';
 
 const list = (text) => text.split(',').map((part) => part.trim()).filter(Boolean);
 
@@ -55,51 +55,7 @@ function addForm(app) {
   return form;
 }
 
-function doneForm(course, prefill, onCancel, app) {
-  const state = { proofPath: null };
-  const proofName = h('span', { id: 'done-proof-name', class: 'proof-name' }, 'No file chosen');
-  const form = h('form', { id: 'plan-done-form', class: 'form panel', novalidate: true },
-    h('h2', null, `Log “${course.title}” as done`),
-    h('p', { class: 'hint' }, 'Filled in from the planned course: check the date, attach the certificate, and save. It then leaves the list.'),
-    textField({ id: 'done-title', label: 'Title', field: 'title', value: prefill.title, required: true }),
-    dateField({ notAfterToday: true, id: 'done-date', label: 'Completed on', field: 'date', value: prefill.completed_on, required: true }),
-    textField({ id: 'done-hours', label: 'Hours', field: 'hours', value: prefill.hours, required: true }),
-    textField({ id: 'done-cost', label: 'Cost', field: 'cost', value: prefill.cost ?? '' }),
-    h('fieldset', { class: 'form-section', 'data-field': 'proof' },
-      h('legend', null, 'Proof (optional)'),
-      h('div', { class: 'input-row' },
-        h('button', {
-          type: 'button', class: 'button', id: 'done-pick-proof', 'aria-describedby': 'done-proof-name',
-          on: {
-            click: async () => {
-              const path = await pickProofFile();
-              if (path) {
-                state.proofPath = path;
-                proofName.textContent = fileName(path);
-              }
-            },
-          },
-        }, 'Choose file…'),
-        ' ', proofName)),
-    h('div', { class: 'actions' },
-      h('button', { type: 'button', class: 'button', id: 'done-cancel', on: { click: onCancel } }, 'Cancel'),
-      h('button', { type: 'submit', class: 'button primary', id: 'done-save' }, 'Save activity')));
-  onSave(form, async (value) => {
-    const logged = await completePlanned(course.id, {
-      ...prefill,
-      title: value('done-title'),
-      completed_on: value('done-date'),
-      hours: value('done-hours'),
-      cost: value('done-cost') || null,
-      proof_file: state.proofPath,
-    });
-    flash(`Logged “${logged.title}”; it has left the plan.`);
-    app.refresh();
-  });
-  return form;
-}
-
-function plannedList(courses, app, doneSlot) {
+function plannedList(courses, app) {
   if (!courses.length) {
     return h('section', { class: 'panel', id: 'planned-courses' }, h('h2', null, 'Courses you are considering'),
       h('p', { class: 'hint' }, 'None yet. Add the courses you might take — a workshop, an online course, a specialization — and Recert picks the cheapest set that keeps every credential current.'));
@@ -113,13 +69,8 @@ function plannedList(courses, app, doneSlot) {
     h('td', null,
       h('button', {
         type: 'button', class: 'button small', 'data-action': 'done', 'aria-label': `Mark “${course.title}” as done`,
-        on: {
-          click: async () => {
-            const prefill = await plannedLogForm(course.id);
-            replaceChildren(doneSlot, doneForm(course, prefill, () => replaceChildren(doneSlot), app));
-            doneSlot.querySelector('#done-date').focus();
-          },
-        },
+        // The log form, filled in from the course: saving logs it and takes it off the plan.
+        on: { click: () => app.navigate(`#/log/planned/${course.id}`) },
       }, 'Mark as done'),
       ' ',
       h('button', {
@@ -129,7 +80,8 @@ function plannedList(courses, app, doneSlot) {
   return h('section', { class: 'panel', id: 'planned-courses' }, h('h2', null, 'Courses you are considering'),
     h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': 'Courses you are considering' },
       h('table', null,
-        h('thead', null, h('tr', null, ['Course', 'When', 'Hours', 'Cost', 'Counts for', ''].map((t) => h('th', { scope: 'col' }, t)))),
+        h('thead', null, h('tr', null, ['Course', 'When', 'Hours', 'Cost', 'Counts for'].map((t) => h('th', { scope: 'col' }, t)),
+          h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
         h('tbody', null, rows))));
 }
 
@@ -204,14 +156,12 @@ function planSection() {
 
 export async function render(_params, app) {
   const courses = await listPlanned();
-  const doneSlot = h('div', { id: 'plan-done-slot' });
   return h('section', { id: 'plan-view' },
     h('header', { class: 'view-header' },
       h('div', null, h('h1', null, 'Plan ahead'),
         h('p', { class: 'subtitle' }, 'Which courses to take, by when, to stay certified for the least money. Planned courses are not earned credits until you log them.'))),
     planSection(),
-    plannedList(courses, app, doneSlot),
-    doneSlot,
+    plannedList(courses, app),
     addForm(app));
 }
 

@@ -1,8 +1,9 @@
 // Every credential on one time axis, from a year ago to three years ahead: cycles as bars, the
-// deadline as a marker, the grace window hatched, fees as money markers, today as a line.
-// Readable in a screenshot; details on hover and on keyboard focus.
+// deadline as a marker, the grace window hatched, fees as money markers, today as a line, and
+// the planned courses (not earned) as dashed circles on the rows they would count toward, listed
+// in words below. Readable in a screenshot; details on hover and on keyboard focus.
 
-import { appInfo, getStatus } from '../api.js';
+import { appInfo, getStatus, plannedOnTimeline } from '../api.js';
 import { h, svg, replaceChildren } from '../dom.js';
 import {
   STATUS_ICONS, daysLeftText, formatDate, formatMoney, formatShortMonth, formatUnits, parseIsoDate, statusWord, toIsoDate, unknownText,
@@ -55,6 +56,24 @@ function describeDeadline(status) {
 function describeGrace(status) {
   const late = status.late_fee_cents === null ? unknownText(status.body_short) : formatMoney(status.late_fee_cents);
   return `${status.abbreviation} grace period ${formatDate(status.cycle_end)} – ${formatDate(status.grace_ends)}; late fee ${late}`;
+}
+
+/** When a planned course is: its day, or "any time before" its last day. */
+function plannedWhen(course) {
+  return course.any_time_before ? `any time before ${formatDate(course.planned_on)}` : formatDate(course.planned_on);
+}
+
+function creditText(credit, status) {
+  const waiting = credit.pending ? ` once ${status.body_short} accepts it` : '';
+  return `${status.abbreviation} +${formatUnits(credit.units, status.unit)}${waiting}`;
+}
+
+const PASSED = ' Its day has passed: log it or take it off the plan.';
+
+function describePlanned(course, credit, status) {
+  // A self-paced course counts toward a credential only if taken by its deadline.
+  const by = credit.by < course.planned_on ? ` (by ${formatDate(credit.by)} for ${status.abbreviation})` : '';
+  return `Planned, not earned yet: ${course.title}, ${plannedWhen(course)}${by}. It would bring ${creditText(credit, status)}.${course.passed ? PASSED : ''}`;
 }
 
 function describeFee(status) {
@@ -130,7 +149,27 @@ function deadlineCaption(status, geometry, x, y) {
   }, `${formatDate(status.cycle_end)} · ${status.renewal_fee_cents === null ? 'fee unknown' : formatMoney(status.renewal_fee_cents)}${grace}`);
 }
 
-function credentialRow(status, index, geometry, scale, showDetails, app) {
+/** The planned courses that would count toward this credential: a dashed circle on the last day
+ *  it counts, and for a course "any time before" a dashed line from today to it. */
+function plannedMarks(planned, status, geometry, scale, middle, showDetails) {
+  const r = 0.4 * geometry.rem;
+  return planned.flatMap((course) => {
+    const credit = course.counts_for.find((c) => c.credential_id === status.id);
+    const lastDay = credit && parseIsoDate(credit.by);
+    if (!lastDay || !scale.inRange(lastDay)) return [];
+    const x = scale.x(lastDay);
+    const group = svg('g', {
+      class: credit.pending ? 'tl-planned pending' : 'tl-planned', 'data-planned-id': String(course.id),
+      'data-date': credit.by, 'data-from': course.from ?? '',
+    });
+    const from = course.from ? scale.clampX(parseIsoDate(course.from)) : x;
+    if (x - r > from) group.append(svg('line', { x1: from, x2: x - r, y1: middle, y2: middle, class: 'tl-planned-span' }));
+    group.append(svg('circle', { cx: x, cy: middle, r }));
+    return [focusable(group, describePlanned(course, credit, status), showDetails)];
+  });
+}
+
+function credentialRow(status, planned, index, geometry, scale, showDetails, app) {
   const top = geometry.axis + index * geometry.row;
   const barY = top + 1.55 * geometry.rem;
   const barHeight = 1.2 * geometry.rem;
@@ -165,6 +204,9 @@ function credentialRow(status, index, geometry, scale, showDetails, app) {
     }
   }
 
+  // Under the deadline marker, which stays whole where a course is planned on its day.
+  group.append(...plannedMarks(planned, status, geometry, scale, middle, showDetails));
+
   if (scale.inRange(end)) {
     const r = 0.55 * geometry.rem;
     group.append(focusable(svg('path', {
@@ -181,7 +223,7 @@ function credentialRow(status, index, geometry, scale, showDetails, app) {
   return group;
 }
 
-function drawTimeline(statuses, today, width, showDetails, app) {
+function drawTimeline(statuses, planned, today, width, showDetails, app) {
   const start = addYears(today, -1);
   const end = addYears(today, 3);
   const geometry = layout(width, statuses.length);
@@ -195,7 +237,7 @@ function drawTimeline(statuses, today, width, showDetails, app) {
   },
   hatchPattern(),
   grid,
-  statuses.map((status, index) => credentialRow(status, index, geometry, scale, showDetails, app)),
+  statuses.map((status, index) => credentialRow(status, planned, index, geometry, scale, showDetails, app)),
   todayLine(geometry, scale, today),
   labels);
 }
@@ -207,6 +249,7 @@ function legend() {
     item('swatch-deadline', 'Deadline'),
     item('swatch-grace', 'Grace period (hatched)'),
     item('swatch-fee', 'Renewal fee'),
+    item('swatch-planned', 'Planned course, not earned yet (a dashed line: any time before its last day)'),
     item('swatch-today', 'Today'));
 }
 
@@ -229,8 +272,25 @@ function drawWhenSized(container, draw) {
   observer.observe(container);
 }
 
+/** The planned courses in words, each with what it would bring: the timeline's circles told. */
+function plannedList(planned, statuses) {
+  if (!planned.length) return null;
+  const byId = new Map(statuses.map((status) => [status.id, status]));
+  const sentence = (course) => {
+    const counts = course.counts_for.filter((c) => byId.has(c.credential_id)).map((c) => creditText(c, byId.get(c.credential_id)));
+    const what = counts.length ? `It would bring ${counts.join(', ')}.` : 'It counts toward none of your credentials before their deadlines.';
+    return ` — ${plannedWhen(course)}. ${what}${course.passed ? PASSED : ''}`;
+  };
+  return h('section', { id: 'timeline-planned', class: 'panel' },
+    h('h2', null, 'Planned courses, not earned yet'),
+    h('p', { class: 'hint' }, 'Shown as dashed circles on the rows they would count toward. They count once you log them. ',
+      h('a', { href: '#/plan' }, 'Open the plan')),
+    h('ul', { class: 'plain-list' }, planned.map((course) => h('li', { 'data-planned-id': String(course.id) },
+      h('strong', null, course.title), sentence(course)))));
+}
+
 export async function render(_params, app) {
-  const [statuses, info] = await Promise.all([getStatus(), appInfo().catch(() => null)]);
+  const [statuses, info, planned] = await Promise.all([getStatus(), appInfo().catch(() => null), plannedOnTimeline()]);
   const today = parseIsoDate(info?.today) ?? new Date(new Date().setHours(0, 0, 0, 0));
   const header = h('header', { class: 'view-header' }, h('div', null, h('h1', null, 'Timeline'),
     h('p', { class: 'subtitle' }, `From ${formatDate(toIsoDate(addYears(today, -1)))} to ${formatDate(toIsoDate(addYears(today, 3)))}, one row per credential.`)));
@@ -243,9 +303,9 @@ export async function render(_params, app) {
     details.textContent = text;
   };
   const container = h('div', { class: 'timeline-container' });
-  const draw = (width) => drawTimeline(statuses, today, width, showDetails, app);
+  const draw = (width) => drawTimeline(statuses, planned, today, width, showDetails, app);
   // A first drawing at a typical width; the observer redraws it at the real width once laid out.
   container.append(draw(900));
   drawWhenSized(container, draw);
-  return h('section', { id: 'timeline' }, header, details, container, legend());
+  return h('section', { id: 'timeline' }, header, details, container, legend(), plannedList(planned, statuses));
 }

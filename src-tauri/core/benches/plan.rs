@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use recert_core::amount::{Cents, Hours, Units};
 use recert_core::catalog::Catalog;
 use recert_core::credential::{Credential, CredentialForm};
-use recert_core::planner::{make_plan, Method, Objective, PlanRequest, PlannedApproval, PlannedCourse, TIME_LIMIT};
+use recert_core::planner::{make_plan, Method, Objective, PlanRequest, PlannedApproval, PlannedCourse, Solving};
 use recert_core::progress::CycleTotals;
 
 const COURSES: usize = 60;
@@ -114,7 +114,7 @@ fn main() {
             let (credentials, totals, courses) = instance(seed, today);
             for _ in 0..RUNS {
                 let started = Instant::now();
-                let plan = make_plan(&credentials, &totals, &courses, &request, today, TIME_LIMIT);
+                let plan = make_plan(&credentials, &totals, &courses, &request, today, Solving::default());
                 times.push(started.elapsed());
                 *methods
                     .entry(match plan.method {

@@ -124,7 +124,7 @@ mod tests {
         held_on(id, preset, earned, None, "2026-11-23")
     }
     use crate::catalog::Catalog;
-    use crate::credential::CredentialForm;
+    use crate::credential::{CredentialForm, CredentialText};
 
     #[test]
     fn projects_each_renewal_in_the_window() {
@@ -152,7 +152,7 @@ mod tests {
         let form = CredentialForm {
             preset: Some("acsm-cpt".into()),
             earned_on: "2023-05-01".into(),
-            expires: Some("2026-10-31".into()),
+            fields: CredentialText { expires: Some("2026-10-31".into()), ..Default::default() },
             ..Default::default()
         };
         let acsm = Credential { id: 1, ..form.to_credential(Catalog::builtin(), d("2026-11-23")).unwrap() };

@@ -75,20 +75,17 @@ pub struct PastCycle {
     pub expiry_was_confirmed: bool,
 }
 
-/// Text typed by the user to add a credential, from a preset or from scratch.
+/// What the user types about a credential, whether adding or editing it: `None` is not given
+/// (unknown when adding, unchanged when editing), an empty string clears an optional value. Each
+/// field is read by one method below, which adding, editing and the form's checks all use.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
-pub struct CredentialForm {
-    pub preset: Option<String>,
+pub struct CredentialText {
     pub name: Option<String>,
     pub body: Option<String>,
     pub abbreviation: Option<String>,
     pub number: Option<String>,
-    /// Empty when unknown: then `expires` is required, and the cycle is taken to start where the
-    /// rule says a cycle ending then starts.
-    pub earned_on: String,
     pub expires: Option<String>,
-    pub member: bool,
     pub notes: Option<String>,
     /// `anniversary`, `month-end`, `year-end`, `fixed:YYYY-MM-DD` or `manual`.
     pub cycle_rule: Option<String>,
@@ -100,6 +97,66 @@ pub struct CredentialForm {
     pub late_fee: Option<String>,
     /// A period: "90", "90 days", "6 months", "1 year".
     pub grace: Option<String>,
+    pub due_soon_days: Option<String>,
+}
+
+impl CredentialText {
+    fn expires(&self) -> Result<Option<NaiveDate>> {
+        optional_amount(&self.expires, |t| parse_typed_date("expires", t))
+    }
+
+    fn number(&self) -> Result<Option<String>> {
+        optional_text("number", &self.number)
+    }
+
+    fn notes(&self) -> Result<Option<String>> {
+        optional_text("notes", &self.notes)
+    }
+
+    fn cycle_years(&self) -> Result<Option<u32>> {
+        optional_amount(&self.cycle_years, |t| parse_count("cycle-years", t, 10))
+    }
+
+    fn units_required(&self) -> Result<Option<Units>> {
+        optional_amount(&self.units_required, |t| Units::parse("units", t))
+    }
+
+    fn unit(&self) -> Result<Option<String>> {
+        optional_text("unit", &self.unit)
+    }
+
+    fn hours_per_unit(&self) -> Result<Option<Hours>> {
+        optional_amount(&self.hours_per_unit, |t| Hours::parse("hours-per-unit", t))
+    }
+
+    fn renewal_fee(&self) -> Result<Option<Cents>> {
+        optional_amount(&self.renewal_fee, |t| Cents::parse("fee", t))
+    }
+
+    fn late_fee(&self) -> Result<Option<Cents>> {
+        optional_amount(&self.late_fee, |t| Cents::parse("late-fee", t))
+    }
+
+    fn grace(&self) -> Result<Option<Period>> {
+        optional_amount(&self.grace, |t| Period::parse("grace", t))
+    }
+
+    fn due_soon_days(&self) -> Result<Option<u32>> {
+        optional_amount(&self.due_soon_days, parse_due_soon_days)
+    }
+}
+
+/// Text typed by the user to add a credential, from a preset or from scratch.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CredentialForm {
+    pub preset: Option<String>,
+    /// Empty when unknown: then `expires` is required, and the cycle is taken to start where the
+    /// rule says a cycle ending then starts.
+    pub earned_on: String,
+    pub member: bool,
+    #[serde(flatten)]
+    pub fields: CredentialText,
     pub requires_cpr_aed: Option<bool>,
     /// The credential is itself a CPR/AED card.
     pub cpr_card: bool,
@@ -110,7 +167,6 @@ pub struct CredentialForm {
     pub late_reporting: bool,
     /// For a credential typed in: its body accepts only courses it approved (others by petition).
     pub approved_courses_only: bool,
-    pub due_soon_days: Option<String>,
     /// Units already earned this cycle, each `UNITS[:CATEGORY]` (see `opening::parse_opening`).
     pub already_earned: Vec<String>,
 }
@@ -120,27 +176,13 @@ pub struct CredentialForm {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct CredentialChanges {
-    pub name: Option<String>,
-    pub body: Option<String>,
-    pub abbreviation: Option<String>,
-    pub number: Option<String>,
+    #[serde(flatten)]
+    pub fields: CredentialText,
     pub earned_on: Option<String>,
     pub cycle_start: Option<String>,
-    pub expires: Option<String>,
     pub member: Option<bool>,
-    pub notes: Option<String>,
-    pub cycle_rule: Option<String>,
-    pub cycle_years: Option<String>,
-    pub units_required: Option<String>,
-    pub unit: Option<String>,
-    pub hours_per_unit: Option<String>,
-    pub renewal_fee: Option<String>,
     pub renewal_fee_member: Option<String>,
-    pub late_fee: Option<String>,
-    /// A period: "90", "90 days", "6 months", "1 year".
-    pub grace: Option<String>,
     pub requires_cpr_aed: Option<bool>,
-    pub due_soon_days: Option<String>,
     /// Replaces all categories, each as `KEY[:MIN[:MAX]]` (empty MIN/MAX for none).
     pub categories: Option<Vec<String>>,
     /// Replaces the opening balance, each `UNITS[:CATEGORY]`; an empty list removes it.
@@ -183,6 +225,10 @@ fn parse_count(field: &str, text: &str, max: u32) -> Result<u32> {
         return Err(Error::invalid(field, format!("must be at most {max}")));
     }
     Ok(value)
+}
+
+fn parse_due_soon_days(text: &str) -> Result<u32> {
+    parse_count("due-soon-days", text, 730)
 }
 
 /// A single late fee that applies through the whole grace period (one day when none is known).
@@ -238,7 +284,8 @@ impl CredentialForm {
     /// The credential has id 0 until the store gives it one.
     pub fn to_credential(&self, catalog: &Catalog, today: NaiveDate) -> Result<Credential> {
         self.several_problems(today)?;
-        let expires = optional_amount(&self.expires, |t| parse_typed_date("expires", t))?;
+        let fields = &self.fields;
+        let expires = fields.expires()?;
         let earned_on = match (self.earned_on.trim(), expires) {
             ("", None) => return Err(Error::invalid("earned", "give the date you earned it, or its current expiry")),
             ("", Some(_)) => None,
@@ -247,16 +294,16 @@ impl CredentialForm {
         if let Some(earned_on) = earned_on.filter(|earned| *earned > today) {
             return Err(Error::invalid("earned", format!("{earned_on} is in the future")));
         }
-        let number = optional_text("number", &self.number)?;
-        let notes = optional_text("notes", &self.notes)?;
-        let due_soon_days = optional_amount(&self.due_soon_days, |t| parse_count("due-soon-days", t, 730))?;
+        let number = fields.number()?;
+        let notes = fields.notes()?;
+        let due_soon_days = fields.due_soon_days()?;
 
         let (preset_id, kind, body, body_short, name, abbreviation, mut rules) = match &self.preset {
             Some(id) => {
                 let preset = catalog.preset(id).ok_or_else(|| Error::not_found("preset", crate::quote::value(id)))?;
-                let name = optional_text("name", &self.name)?.unwrap_or_else(|| preset.name.clone());
+                let name = optional_text("name", &fields.name)?.unwrap_or_else(|| preset.name.clone());
                 let abbreviation =
-                    optional_text("abbreviation", &self.abbreviation)?.unwrap_or_else(|| preset.abbreviation.clone());
+                    optional_text("abbreviation", &fields.abbreviation)?.unwrap_or_else(|| preset.abbreviation.clone());
                 (
                     Some(preset.id.clone()),
                     preset.kind,
@@ -306,29 +353,28 @@ impl CredentialForm {
 
     #[allow(clippy::type_complexity)]
     fn custom_parts(&self) -> Result<(Option<String>, CredentialKind, String, String, String, String, RenewalRules)> {
-        let name = clean_text("name", self.name.as_deref().unwrap_or(""), true)?.unwrap_or_default();
-        let body = clean_text("body", self.body.as_deref().unwrap_or(""), true)?.unwrap_or_default();
-        let abbreviation = optional_text("abbreviation", &self.abbreviation)?.unwrap_or_else(|| name.clone());
-        let years = optional_amount(&self.cycle_years, |t| parse_count("cycle-years", t, 10))?;
+        let fields = &self.fields;
+        let name = clean_text("name", fields.name.as_deref().unwrap_or(""), true)?.unwrap_or_default();
+        let body = clean_text("body", fields.body.as_deref().unwrap_or(""), true)?.unwrap_or_default();
+        let abbreviation = optional_text("abbreviation", &fields.abbreviation)?.unwrap_or_else(|| name.clone());
         let kind = if self.cpr_card { CredentialKind::CprAed } else { CredentialKind::Credential };
-        let grace = optional_amount(&self.grace, |t| Period::parse("grace", t))?;
-        let late_fee = optional_amount(&self.late_fee, |t| Cents::parse("late-fee", t))?;
+        let grace = fields.grace()?;
         let rules = RenewalRules {
-            cycle: CycleRule::from_spec(self.cycle_rule.as_deref(), years)?,
+            cycle: CycleRule::from_spec(fields.cycle_rule.as_deref(), fields.cycle_years()?)?,
             renews_from: if self.cpr_card { RenewsFrom::RenewalDate } else { RenewsFrom::CycleEnd },
-            units_required: optional_amount(&self.units_required, |t| Units::parse("units", t))?,
-            unit: optional_text("unit", &self.unit)?,
-            hours_per_unit: optional_amount(&self.hours_per_unit, |t| Hours::parse("hours-per-unit", t))?,
+            units_required: fields.units_required()?,
+            unit: fields.unit()?,
+            hours_per_unit: fields.hours_per_unit()?,
             categories: Vec::new(),
             min_categories_used: None,
             per_event_max: None,
             proration: Vec::new(),
             proration_unknown: false,
             requires_cpr_aed: self.requires_cpr_aed,
-            renewal_fee: optional_amount(&self.renewal_fee, |t| Cents::parse("fee", t))?,
+            renewal_fee: fields.renewal_fee()?,
             renewal_fee_member: None,
             joint_fee: None,
-            late_fees: single_late_fee(late_fee, grace),
+            late_fees: single_late_fee(fields.late_fee()?, grace),
             grace,
             late_credit_window: None,
             after_grace: None,
@@ -356,26 +402,25 @@ impl CredentialForm {
     fn several_problems(&self, today: NaiveDate) -> Result<()> {
         // In the order the window's form shows the fields: the credential, then the certificate.
         let mut problems = Problems::default();
+        let fields = &self.fields;
         if self.preset.is_some() {
-            problems.check(optional_text("name", &self.name));
-            problems.check(optional_text("abbreviation", &self.abbreviation));
+            problems.check(optional_text("name", &fields.name));
+            problems.check(optional_text("abbreviation", &fields.abbreviation));
         } else {
-            problems.check(clean_text("name", self.name.as_deref().unwrap_or(""), true));
-            problems.check(clean_text("body", self.body.as_deref().unwrap_or(""), true));
-            problems.check(optional_text("abbreviation", &self.abbreviation));
-            if let Some(years) =
-                problems.check(optional_amount(&self.cycle_years, |t| parse_count("cycle-years", t, 10)))
-            {
-                problems.check(CycleRule::from_spec(self.cycle_rule.as_deref(), years));
+            problems.check(clean_text("name", fields.name.as_deref().unwrap_or(""), true));
+            problems.check(clean_text("body", fields.body.as_deref().unwrap_or(""), true));
+            problems.check(optional_text("abbreviation", &fields.abbreviation));
+            if let Some(years) = problems.check(fields.cycle_years()) {
+                problems.check(CycleRule::from_spec(fields.cycle_rule.as_deref(), years));
             }
-            problems.check(optional_amount(&self.units_required, |t| Units::parse("units", t)));
-            problems.check(optional_text("unit", &self.unit));
-            problems.check(optional_amount(&self.hours_per_unit, |t| Hours::parse("hours-per-unit", t)));
-            problems.check(optional_amount(&self.renewal_fee, |t| Cents::parse("fee", t)));
-            problems.check(optional_amount(&self.late_fee, |t| Cents::parse("late-fee", t)));
-            problems.check(optional_amount(&self.grace, |t| Period::parse("grace", t)));
+            problems.check(fields.units_required());
+            problems.check(fields.unit());
+            problems.check(fields.hours_per_unit());
+            problems.check(fields.renewal_fee());
+            problems.check(fields.late_fee());
+            problems.check(fields.grace());
         }
-        let no_expiry = self.expires.as_deref().is_none_or(|t| t.trim().is_empty());
+        let no_expiry = fields.expires.as_deref().is_none_or(|t| t.trim().is_empty());
         match self.earned_on.trim() {
             "" if no_expiry => {
                 problems.add(Error::invalid("earned", "give the date you earned it, or its current expiry (--expires)"))
@@ -388,10 +433,10 @@ impl CredentialForm {
                 }
             }
         }
-        problems.check(optional_amount(&self.expires, |t| parse_typed_date("expires", t)));
-        problems.check(optional_text("number", &self.number));
-        problems.check(optional_text("notes", &self.notes));
-        problems.check(optional_amount(&self.due_soon_days, |t| parse_count("due-soon-days", t, 730)));
+        problems.check(fields.expires());
+        problems.check(fields.number());
+        problems.check(fields.notes());
+        problems.check(fields.due_soon_days());
         if problems.len() < 2 {
             return Ok(());
         }
@@ -410,14 +455,15 @@ impl CredentialChanges {
             }
             Ok(())
         };
-        required("name", &self.name, &mut changed.name)?;
-        required("body", &self.body, &mut changed.body)?;
-        required("abbreviation", &self.abbreviation, &mut changed.abbreviation)?;
-        if self.number.is_some() {
-            changed.number = optional_text("number", &self.number)?;
+        let fields = &self.fields;
+        required("name", &fields.name, &mut changed.name)?;
+        required("body", &fields.body, &mut changed.body)?;
+        required("abbreviation", &fields.abbreviation, &mut changed.abbreviation)?;
+        if fields.number.is_some() {
+            changed.number = fields.number()?;
         }
-        if self.notes.is_some() {
-            changed.notes = optional_text("notes", &self.notes)?;
+        if fields.notes.is_some() {
+            changed.notes = fields.notes()?;
         }
         if let Some(member) = self.member {
             changed.member = member;
@@ -431,16 +477,16 @@ impl CredentialChanges {
         let rules = &mut changed.rules;
         // What the user types here is theirs: a newer catalog never replaces it.
         let typed = [
-            ("cycle", self.cycle_rule.is_some() || self.cycle_years.is_some()),
-            ("units_required", self.units_required.is_some()),
-            ("proration", self.units_required.is_some()),
-            ("proration_unknown", self.units_required.is_some()),
-            ("unit", self.unit.is_some()),
-            ("hours_per_unit", self.hours_per_unit.is_some()),
-            ("renewal_fee", self.renewal_fee.is_some()),
+            ("cycle", fields.cycle_rule.is_some() || fields.cycle_years.is_some()),
+            ("units_required", fields.units_required.is_some()),
+            ("proration", fields.units_required.is_some()),
+            ("proration_unknown", fields.units_required.is_some()),
+            ("unit", fields.unit.is_some()),
+            ("hours_per_unit", fields.hours_per_unit.is_some()),
+            ("renewal_fee", fields.renewal_fee.is_some()),
             ("renewal_fee_member", self.renewal_fee_member.is_some()),
-            ("grace", self.grace.is_some()),
-            ("late_fees", self.late_fee.is_some()),
+            ("grace", fields.grace.is_some()),
+            ("late_fees", fields.late_fee.is_some()),
             ("requires_cpr_aed", self.requires_cpr_aed.is_some()),
             ("categories", self.categories.is_some()),
             ("covers", self.covers_first_aid.is_some()),
@@ -463,19 +509,19 @@ impl CredentialChanges {
                 (true, _) => Some(approved_courses_only()),
             };
         }
-        if self.cycle_rule.is_some() || self.cycle_years.is_some() {
-            let years = match &self.cycle_years {
-                Some(_) => optional_amount(&self.cycle_years, |t| parse_count("cycle-years", t, 10))?,
+        if fields.cycle_rule.is_some() || fields.cycle_years.is_some() {
+            let years = match &fields.cycle_years {
+                Some(_) => fields.cycle_years()?,
                 None => rules.cycle.years(),
             };
             // Keep the current kind of rule unless a new one is typed; a manual rule given a
             // length becomes an anniversary.
             let spec =
-                self.cycle_rule.clone().or_else(|| (rules.cycle != CycleRule::Manual).then(|| rules.cycle.spec()));
+                fields.cycle_rule.clone().or_else(|| (rules.cycle != CycleRule::Manual).then(|| rules.cycle.spec()));
             rules.cycle = CycleRule::from_spec(spec.as_deref(), years)?;
         }
-        if self.units_required.is_some() {
-            let typed = optional_amount(&self.units_required, |t| Units::parse("units", t))?;
+        if fields.units_required.is_some() {
+            let typed = fields.units_required()?;
             let requirement = rules.requirement(changed.earned_on, changed.cycle.end);
             if rules.proration_unknown && requirement.prorated && requirement.units_required.is_none() {
                 // The body prorates this first cycle without saying by how much: what the user
@@ -495,30 +541,30 @@ impl CredentialChanges {
                 rules.proration_unknown = false;
             }
         }
-        if self.unit.is_some() {
-            rules.unit = optional_text("unit", &self.unit)?;
+        if fields.unit.is_some() {
+            rules.unit = fields.unit()?;
         }
-        if self.hours_per_unit.is_some() {
-            rules.hours_per_unit = optional_amount(&self.hours_per_unit, |t| Hours::parse("hours-per-unit", t))?;
+        if fields.hours_per_unit.is_some() {
+            rules.hours_per_unit = fields.hours_per_unit()?;
         }
-        if self.renewal_fee.is_some() {
-            rules.renewal_fee = optional_amount(&self.renewal_fee, |t| Cents::parse("fee", t))?;
+        if fields.renewal_fee.is_some() {
+            rules.renewal_fee = fields.renewal_fee()?;
         }
         if self.renewal_fee_member.is_some() {
             rules.renewal_fee_member = optional_amount(&self.renewal_fee_member, |t| Cents::parse("member-fee", t))?;
         }
-        if self.grace.is_some() {
-            rules.grace = optional_amount(&self.grace, |t| Period::parse("grace", t))?;
+        if fields.grace.is_some() {
+            rules.grace = fields.grace()?;
         }
-        if self.late_fee.is_some() {
-            let fee = optional_amount(&self.late_fee, |t| Cents::parse("late-fee", t))?;
-            rules.late_fees = single_late_fee(fee, rules.grace);
+        if fields.late_fee.is_some() {
+            rules.late_fees = single_late_fee(fields.late_fee()?, rules.grace);
         }
         if let Some(requires) = self.requires_cpr_aed {
             rules.requires_cpr_aed = Some(requires);
         }
-        if let Some(text) = &self.due_soon_days {
-            rules.due_soon_days = parse_count("due-soon-days", text, 730)?;
+        // Never unknown: an edit that empties it is refused, as any other bad number.
+        if let Some(text) = &fields.due_soon_days {
+            rules.due_soon_days = parse_due_soon_days(text)?;
         }
         if let Some(specs) = &self.categories {
             rules.categories =
@@ -528,7 +574,7 @@ impl CredentialChanges {
         rules.validate()?;
 
         let cycle_start = optional_amount(&self.cycle_start, |t| parse_typed_date("cycle-start", t))?;
-        let expires = optional_amount(&self.expires, |t| parse_typed_date("expires", t))?;
+        let expires = fields.expires()?;
         if let Some(end) = expires {
             if end < changed.earned_on {
                 return Err(Error::invalid(
@@ -576,4 +622,26 @@ fn parse_category(spec: &str, existing: &[crate::rules::CategoryRule]) -> Result
         min,
         max,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The window sends the forms as flat JSON objects; the fields both forms share read the same.
+    #[test]
+    fn the_forms_read_the_windows_flat_json() {
+        let form: CredentialForm = serde_json::from_value(serde_json::json!({
+            "preset": "nsca-cscs", "earned_on": "2025-01-10", "number": "N-1", "units_required": "6.0",
+            "member": true, "already_earned": ["1.0:A"]
+        }))
+        .unwrap();
+        assert_eq!((form.fields.number.as_deref(), form.fields.units_required.as_deref()), (Some("N-1"), Some("6.0")));
+        assert!(form.member && form.fields.name.is_none());
+        let changes: CredentialChanges =
+            serde_json::from_value(serde_json::json!({ "expires": "2027-12-31", "member": false })).unwrap();
+        assert_eq!((changes.fields.expires.as_deref(), changes.member), (Some("2027-12-31"), Some(false)));
+        let written = serde_json::to_value(&changes).unwrap();
+        assert_eq!(written["expires"], "2027-12-31", "written flat too: {written}");
+    }
 }

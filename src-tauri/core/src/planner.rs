@@ -23,7 +23,7 @@ use crate::credential::{clean_text, Credential, CredentialKind};
 use crate::dates::parse_typed_date;
 use crate::error::{Error, Problems, Result};
 use crate::progress::{progress, CycleTotals, Progress};
-use solver::{Bucket, Instance, Limit, Need, CATEGORY_WEIGHT};
+use solver::{Answer, Bucket, Instance, Limit, Need, CATEGORY_WEIGHT};
 
 /// The most courses a plan considers exactly (the issue's size: 60 courses, 8 credentials).
 pub const MAX_PLANNED: usize = 200;
@@ -160,6 +160,65 @@ pub fn planned_credit(credential: &Credential, course: &PlannedCourse, today: Na
         approvals: &approvals,
     };
     as_body_accepts(credential, decide_credit(credential, on, course.hours, &course.categories, typed), source)
+}
+
+/// What a planned course would bring one credential, as the timeline shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlannedCredit {
+    pub credential_id: i64,
+    pub units: Units,
+    pub category: Option<String>,
+    /// Counted once the body accepts it (a petition, an approval).
+    pub pending: bool,
+    /// The last day it would count toward this credential: its day, or for a course "any time
+    /// before" the earlier of its last day and the credential's deadline.
+    pub by: NaiveDate,
+}
+
+/// A planned course on the timeline: planned, not earned. A course on a day is a point; one
+/// "any time before" a day spans from today to that day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlannedOnTimeline {
+    pub course: PlannedCourse,
+    /// The first day of its span (today) for a course any time before its last day.
+    pub from: Option<NaiveDate>,
+    /// Its day (or last day) has passed and it is still planned: logged or not taken.
+    pub passed: bool,
+    /// The credentials it would count toward, by the rules a logged course follows.
+    pub counts_for: Vec<PlannedCredit>,
+}
+
+/// Every planned course as the timeline shows it, with what it would bring each credential
+/// held (CPR/AED cards take no units).
+pub fn on_timeline(credentials: &[Credential], courses: &[PlannedCourse], today: NaiveDate) -> Vec<PlannedOnTimeline> {
+    courses
+        .iter()
+        .map(|course| {
+            let counts_for = credentials
+                .iter()
+                .filter(|c| c.kind != CredentialKind::CprAed)
+                .filter_map(|credential| {
+                    let (units, category, pending) = match planned_credit(credential, course, today) {
+                        CreditDecision::Credited { units, category, .. } => (units, category, false),
+                        CreditDecision::Pending { units, category, .. } => (units, category, true),
+                        CreditDecision::NotCredited { .. } => return None,
+                    };
+                    let by = if course.any_time_before {
+                        course.planned_on.min(credential.cycle.end)
+                    } else {
+                        course.planned_on
+                    };
+                    Some(PlannedCredit { credential_id: credential.id, units, category, pending, by })
+                })
+                .collect();
+            PlannedOnTimeline {
+                course: course.clone(),
+                from: (course.any_time_before && course.planned_on >= today).then_some(today),
+                passed: course.planned_on < today,
+                counts_for,
+            }
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -483,15 +542,35 @@ fn prune(instance: &Instance, chosen: &mut [bool]) {
     }
 }
 
+/// How a plan asks for its answer: [`solver::solve`] in Recert; in tests, one that fails or
+/// stops at its time limit, to show what the user is told then.
+pub type Solver<'a> = &'a dyn Fn(&Instance, Duration, Option<&[bool]>) -> std::result::Result<Answer, String>;
+
+/// The solver a plan uses and the time it may take.
+#[derive(Clone, Copy)]
+pub struct Solving<'a> {
+    pub time_limit: Duration,
+    pub solve: Solver<'a>,
+}
+
+impl Default for Solving<'_> {
+    fn default() -> Self {
+        Self { time_limit: TIME_LIMIT, solve: &solver::solve }
+    }
+}
+
 /// The plan for `courses`: exact where the solver proves it, checked by Recert's rules always.
+/// Whatever the solver answers, the quick plan found first stands in (said so) when it fails,
+/// stops at its time limit with something worse, or answers what the crediting rules refuse.
 pub fn make_plan(
     credentials: &[Credential],
     totals: &HashMap<i64, CycleTotals>,
     courses: &[PlannedCourse],
     request: &PlanRequest,
     today: NaiveDate,
-    time_limit: Duration,
+    solving: Solving<'_>,
 ) -> Plan {
+    let Solving { time_limit, solve } = solving;
     let started = Instant::now();
     let table = Table::new(credentials, totals, courses, today);
     let instance = instance(&table, courses, request, today);
@@ -502,12 +581,14 @@ pub fn make_plan(
     } else {
         let seed = greedy(&instance);
         let key = |chosen: &[bool]| (table.missing_with(chosen, today), objective_of(&instance, chosen));
-        match solver::solve(&instance, time_limit, Some(&seed)) {
+        match solve(&instance, time_limit, Some(&seed)) {
             Ok(answer) => {
                 let mut picked = answer.chosen.clone();
-                prune(&instance, &mut picked);
-                let checked = within_limits(&instance, &picked) && table.missing_with(&picked, today) <= answer.missing;
-                if !checked || key(&seed) < key(&picked) {
+                let checked = picked.len() == n && {
+                    prune(&instance, &mut picked);
+                    within_limits(&instance, &picked) && table.missing_with(&picked, today) <= answer.missing
+                };
+                if !checked || (answer.optimal && key(&seed) < key(&picked)) {
                     notes.push(
                         "the solver's answer did not check out against Recert's crediting rules: this is the best plan found otherwise"
                             .to_string(),
@@ -518,7 +599,8 @@ pub fn make_plan(
                         "planning stopped at its time limit ({:.1} s): this is the best plan found so far",
                         time_limit.as_secs_f64()
                     ));
-                    (picked, Method::TimeLimit)
+                    // The solver's best so far, unless the quick plan found first is better.
+                    (if key(&seed) < key(&picked) { seed } else { picked }, Method::TimeLimit)
                 } else {
                     (picked, Method::Exact)
                 }

@@ -74,6 +74,34 @@ fn date(text: String) -> Result<NaiveDate> {
         .map_err(|_| Error::Corrupt(format!("bad date {} in the database", crate::quote::value(&text))))
 }
 
+/// A row's values beside their columns: inserts and updates of a table are written from one such
+/// list, so a value cannot land in its neighbour's column.
+type Columns = Vec<(&'static str, rusqlite::types::Value)>;
+
+/// `INSERT INTO table (a, b) VALUES (?1, ?2)`; returns the new row's id.
+fn insert_row(conn: &Connection, table: &str, columns: Columns) -> Result<i64> {
+    let names = columns.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ");
+    let slots = (1..=columns.len()).map(|n| format!("?{n}")).collect::<Vec<_>>().join(", ");
+    conn.prepare_cached(&format!("INSERT INTO {table} ({names}) VALUES ({slots})"))?
+        .execute(rusqlite::params_from_iter(columns.into_iter().map(|(_, value)| value)))?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// `UPDATE table SET a = ?2, b = ?3 WHERE id = ?1`; returns how many rows changed (0 or 1).
+fn update_row(conn: &Connection, table: &str, id: i64, columns: Columns) -> Result<usize> {
+    let (names, values): (Vec<_>, Vec<_>) = columns.into_iter().unzip();
+    let assignments = names.iter().enumerate().map(|(n, name)| format!("{name} = ?{}", n + 2)).collect::<Vec<_>>();
+    let id = rusqlite::types::Value::Integer(id);
+    Ok(conn
+        .prepare_cached(&format!("UPDATE {table} SET {} WHERE id = ?1", assignments.join(", ")))?
+        .execute(rusqlite::params_from_iter(std::iter::once(id).chain(values)))?)
+}
+
+/// A text column that may be empty.
+fn optional_text(value: &Option<String>) -> rusqlite::types::Value {
+    value.clone().map_or(rusqlite::types::Value::Null, rusqlite::types::Value::Text)
+}
+
 fn timestamp(now: DateTime<Utc>) -> String {
     now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

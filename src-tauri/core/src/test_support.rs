@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use crate::catalog::Catalog;
-use crate::credential::{Credential, CredentialForm};
+use crate::credential::{Credential, CredentialForm, CredentialText};
 use crate::dates::parse_date;
 
 /// A date from ISO text; panics on a typo in a test.
@@ -16,7 +16,7 @@ pub fn held_on(id: i64, preset: &str, earned: &str, expires: Option<&str>, added
     let form = CredentialForm {
         preset: Some(preset.into()),
         earned_on: earned.into(),
-        expires: expires.map(str::to_string),
+        fields: CredentialText { expires: expires.map(str::to_string), ..Default::default() },
         ..Default::default()
     };
     Credential { id, ..form.to_credential(Catalog::builtin(), d(added_on)).unwrap() }

@@ -6,7 +6,7 @@
 use crate::activity::{decide_credit, CreditDecision};
 use crate::amount::{Cents, Hours, Units};
 use crate::catalog::Catalog;
-use crate::credential::{Credential, CredentialForm};
+use crate::credential::{Credential, CredentialForm, CredentialText};
 use crate::progress::{progress, CycleTotals};
 use crate::rules::{next_cycle, Cycle};
 use crate::status::{money_on, prerequisite_problems, renewal_fee, rules_outdated, status_on, Status};
@@ -20,7 +20,7 @@ fn added(preset: &str, earned: &str, expires: Option<&str>, added_on: &str) -> C
     let form = CredentialForm {
         preset: Some(preset.into()),
         earned_on: earned.into(),
-        expires: expires.map(str::to_string),
+        fields: CredentialText { expires: expires.map(str::to_string), ..Default::default() },
         ..Default::default()
     };
     form.to_credential(Catalog::builtin(), d(added_on)).unwrap_or_else(|e| panic!("{preset} {earned}: {e}"))
@@ -423,11 +423,14 @@ fn cscca_needs_first_aid_on_the_card() {
     }
     // A card typed in without saying what it covers: Recert asks.
     let typed = CredentialForm {
-        name: Some("Workplace CPR".into()),
-        body: Some("Local trainer".into()),
         cpr_card: true,
-        cycle_years: Some("2".into()),
         earned_on: "2025-12-01".into(),
+        fields: CredentialText {
+            name: Some("Workplace CPR".into()),
+            body: Some("Local trainer".into()),
+            cycle_years: Some("2".into()),
+            ..Default::default()
+        },
         ..Default::default()
     };
     let typed = Credential { id: 9, ..typed.to_credential(Catalog::builtin(), today).unwrap() };
@@ -463,8 +466,8 @@ fn nsca_late_reporters_and_rules_past_their_cycle() {
     let form = |late_reporting: bool| CredentialForm {
         preset: Some("nsca-cscs".into()),
         earned_on: "2015-06-01".into(),
-        expires: Some("2026-12-31".into()),
         late_reporting,
+        fields: CredentialText { expires: Some("2026-12-31".into()), ..Default::default() },
         ..Default::default()
     };
     let usual = form(false).to_credential(Catalog::builtin(), d("2026-01-10")).unwrap();

@@ -12,7 +12,10 @@ mod status;
 pub use costs::CostsView;
 pub use exchange::{ImportReportView, ImportRowView};
 pub use ledger::{ActivityCreditView, ActivityView, CreditOutcomeView, LoggedView, PreviewView};
-pub use plan::{ChosenView, ContributionView, CredentialPlanView, MonthSpendView, PlanView, PlannedCourseView};
+pub use plan::{
+    ChosenView, ContributionView, CredentialPlanView, MonthSpendView, PlanView, PlannedCourseView,
+    PlannedOnTimelineView,
+};
 pub use rules::{CategoryLimitView, JointFeeView, LateFeeView, PresetView, RulesView};
 pub use status::{CategoryView, CredentialView, CreditLineView, DetailView, IdentityView, PastCycleView, StatusView};
 

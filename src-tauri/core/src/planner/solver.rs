@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use good_lp::{
     constraint, microlp, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus, SolverModel,
-    Variable, WithInitialSolution, WithTimeLimit,
+    Variable, WithInitialSolution, WithMipGap, WithTimeLimit,
 };
 
 /// One planning problem, in integers: every figure is in hundredths (units, hours) or cents.
@@ -16,8 +16,7 @@ pub struct Instance {
     /// What each course costs in the objective (cents, or hundredths of an hour).
     pub objective: Vec<i64>,
     /// Breaks ties between plans of equal objective (hours when the objective is cost, and the
-    /// reverse): weighted below one hundredth in all, it never changes the objective's order, and
-    /// it spares the search many equal plans.
+    /// reverse): minimized second, among the plans of the least objective.
     pub tie_break: Vec<i64>,
     /// Limits of the form "the courses listed take at most this much" (budget: cents; pace:
     /// hours due by a date, against the hours the pace allows by then).
@@ -126,10 +125,50 @@ fn sum(terms: impl IntoIterator<Item = (Variable, f64)>) -> Expression {
     expression
 }
 
-/// Builds and solves one model: (chosen courses, missing, optimal).
+/// What one model minimizes.
+#[derive(Debug, Clone, Copy)]
+enum Goal {
+    /// The units missing (the mode's own objective for `LeastMissing`).
+    Missing,
+    /// The objective alone (cents or hundredths of an hour).
+    Objective,
+    /// The tie-break, among the plans whose objective is at most this.
+    TieBreak(i64),
+}
+
+/// Solves the mode's model: the least objective first, then among the plans of that objective
+/// the least tie-break, each a program of whole numbers (see [`run_for`]). Proven optimal when
+/// the objective is; a tie-break cut short by the time limit keeps the best found so far, which
+/// is never worse than the first answer (given as its first incumbent).
 fn run(
     instance: &Instance,
     mode: Mode,
+    time_limit: Duration,
+    hint: Option<&[bool]>,
+) -> Result<(Vec<bool>, i64, bool), ResolutionError> {
+    if let Mode::LeastMissing = mode {
+        return run_for(instance, mode, Goal::Missing, time_limit, hint);
+    }
+    let started = Instant::now();
+    let first = run_for(instance, mode, Goal::Objective, time_limit, hint)?;
+    let (chosen, _, optimal) = &first;
+    if !optimal || instance.tie_break.iter().all(|&t| t == 0) {
+        return Ok(first);
+    }
+    let least: i64 = instance.objective.iter().zip(chosen).filter(|(_, &on)| on).map(|(o, _)| o).sum();
+    let left = time_limit.saturating_sub(started.elapsed()).max(Duration::from_millis(1));
+    match run_for(instance, mode, Goal::TieBreak(least), left, Some(chosen)) {
+        // The objective is proven least either way; only the tie-break may be short of its best.
+        Ok((chosen, missing, _)) => Ok((chosen, missing, true)),
+        Err(_) => Ok(first),
+    }
+}
+
+/// Builds and solves one model: (chosen courses, missing, optimal).
+fn run_for(
+    instance: &Instance,
+    mode: Mode,
+    goal: Goal,
     time_limit: Duration,
     hint: Option<&[bool]>,
 ) -> Result<(Vec<bool>, i64, bool), ResolutionError> {
@@ -203,14 +242,19 @@ fn run(
         constraints.push(constraint::leq(spent, limit.at_most as f64));
     }
     let missing_expression = sum(missing_terms.iter().copied());
-    let objective = match mode {
-        Mode::LeastMissing => missing_expression.clone(),
-        _ => {
-            let scale = instance.tie_break.iter().map(|t| t.max(&0)).sum::<i64>() as f64 + 1.0;
-            sum(x.iter().enumerate().map(|(i, &v)| {
-                let tie = instance.tie_break.get(i).copied().unwrap_or(0).max(0) as f64;
-                (v, instance.objective[i] as f64 + tie / scale)
-            }))
+    let weighted = |weights: &[i64]| sum(x.iter().zip(weights).map(|(&v, &w)| (v, w as f64)));
+    // The objective or tie-break alone is a sum of whole numbers, all multiples of their greatest
+    // common divisor (100 when every course is whole hours or dollars): two plans differ by that
+    // step at least, so the search may stop once its bound is within 0.99 of a step of its best
+    // plan (a relative gap of 0.99 step over the largest possible sum), which proves that plan
+    // the least. Before, the tie-break was folded into the objective as fractions, and the search
+    // had to tell plans apart by those fractions.
+    let (objective, whole) = match (mode, goal) {
+        (Mode::LeastMissing, _) | (_, Goal::Missing) => (missing_expression.clone(), None),
+        (_, Goal::Objective) => (weighted(&instance.objective), Some(&instance.objective)),
+        (_, Goal::TieBreak(least)) => {
+            constraints.push(constraint::leq(weighted(&instance.objective), least as f64 + 0.5));
+            (weighted(&instance.tie_break), Some(&instance.tie_break))
         }
     };
     if let Mode::MissingAtMost(most) = mode {
@@ -218,6 +262,12 @@ fn run(
         constraints.push(constraint::leq(missing_expression.clone(), most as f64 + 0.5));
     }
     let mut model = vars.minimise(objective).using(microlp).with_time_limit(time_limit.as_secs_f64());
+    let largest = whole.map(|weights| weights.iter().map(|w| w.max(&0)).sum::<i64>().max(1));
+    if let (Some(weights), Some(largest)) = (whole, largest) {
+        let step = weights.iter().filter(|&&w| w > 0).fold(0, |g, &w| gcd(g, w)).max(1);
+        let gap = 0.99 * step as f64 / largest as f64;
+        model = model.with_mip_gap(gap as f32).map_err(|e| ResolutionError::Str(e.to_string()))?;
+    }
     for c in constraints {
         model.add_constraint(c);
     }
@@ -228,5 +278,19 @@ fn run(
     let solution = model.solve()?;
     let chosen: Vec<bool> = x.iter().map(|&v| solution.value(v) > 0.5).collect();
     let missing = missing_terms.iter().map(|&(v, w)| solution.value(v) * w).sum::<f64>().round() as i64;
-    Ok((chosen, missing, matches!(solution.status(), SolutionStatus::Optimal)))
+    let proven = match solution.status() {
+        SolutionStatus::Optimal => true,
+        // The gap set above proves the least whole-number sum.
+        SolutionStatus::GapLimit => largest.is_some(),
+        _ => false,
+    };
+    Ok((chosen, missing, proven))
+}
+
+fn gcd(a: i64, b: i64) -> i64 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
 }

@@ -56,7 +56,7 @@ fn plan_of(
     courses: &[PlannedCourse],
     request: PlanRequest,
 ) -> Plan {
-    make_plan(credentials, totals, courses, &request, d(TODAY), TIME_LIMIT)
+    make_plan(credentials, totals, courses, &request, d(TODAY), Solving::default())
 }
 
 fn ids(plan: &Plan) -> Vec<i64> {
@@ -262,14 +262,14 @@ fn random_case(seed: u64) -> (Vec<Credential>, HashMap<i64, CycleTotals>, Vec<Pl
     (credentials, t, courses, request)
 }
 
-/// The least (missing, objective) over every subset of the courses within the limits, by
-/// Recert's crediting rules and `progress`.
+/// The least (missing, objective, tie-break) over every subset of the courses within the limits,
+/// by Recert's crediting rules and `progress`.
 fn brute_force(
     credentials: &[Credential],
     t: &HashMap<i64, CycleTotals>,
     courses: &[PlannedCourse],
     request: &PlanRequest,
-) -> (i64, i64) {
+) -> (i64, i64, i64) {
     let today = d(TODAY);
     let table = Table::new(credentials, t, courses, today);
     let inst = instance(&table, courses, request, today);
@@ -277,9 +277,13 @@ fn brute_force(
     (0u32..1 << n)
         .map(|mask| (0..n).map(|i| mask & (1 << i) != 0).collect::<Vec<bool>>())
         .filter(|chosen| within_limits(&inst, chosen))
-        .map(|chosen| (table.missing_with(&chosen, today), objective_of(&inst, &chosen)))
+        .map(|chosen| (table.missing_with(&chosen, today), objective_of(&inst, &chosen), tie_of(&inst, &chosen)))
         .min()
         .unwrap()
+}
+
+fn tie_of(instance: &Instance, chosen: &[bool]) -> i64 {
+    instance.tie_break.iter().zip(chosen).filter(|(_, &c)| c).map(|(t, _)| t).sum()
 }
 
 #[test]
@@ -292,7 +296,7 @@ fn the_optimizer_matches_a_brute_force_search_on_random_small_cases() {
         let inst = instance(&table, &courses, &request, d(TODAY));
         let chosen: Vec<bool> = courses.iter().map(|c| plan.chosen.iter().any(|p| p.id == c.id)).collect();
         assert!(within_limits(&inst, &chosen), "seed {seed}: over a limit");
-        let found = (table.missing_with(&chosen, d(TODAY)), objective_of(&inst, &chosen));
+        let found = (table.missing_with(&chosen, d(TODAY)), objective_of(&inst, &chosen), tie_of(&inst, &chosen));
         let best = brute_force(&credentials, &t, &courses, &request);
         assert_eq!(found, best, "seed {seed}: {courses:#?} {request:?} {plan:#?}");
         assert!(matches!(plan.method, Method::Exact | Method::Nothing), "seed {seed}: {:?}", plan.method);
@@ -300,3 +304,6 @@ fn the_optimizer_matches_a_brute_force_search_on_random_small_cases() {
     }
     assert!(checked_with_gap > 20, "the cases should include gaps no plan closes: {checked_with_gap}");
 }
+
+mod fallback;
+mod timeline;

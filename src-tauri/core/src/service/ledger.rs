@@ -16,7 +16,7 @@ use crate::catalog::Catalog;
 use crate::credential::{Credential, CredentialKind};
 use crate::error::{Error, FieldError, Result};
 use crate::proofs;
-use crate::store::Read;
+use crate::store::{Read, Tx};
 
 use super::Recert;
 
@@ -127,6 +127,19 @@ impl Recert {
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Result<LoggedActivity> {
+        self.log_activity_and(form, now, today, |_| Ok(()))
+    }
+
+    /// Logs an activity as [`Recert::log_activity`] does, and does `also` in the same
+    /// transaction: the activity is stored with it or not at all ("Mark as done" takes the
+    /// planned course off the list).
+    pub(super) fn log_activity_and(
+        &mut self,
+        form: &ActivityForm,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+        also: impl FnOnce(&Tx<'_>) -> Result<()>,
+    ) -> Result<LoggedActivity> {
         let activity = self.valid_activity(form, today)?;
         // Refuse what can be refused before copying a proof; the decisions are taken again in
         // the write transaction, from what the database holds then.
@@ -141,7 +154,10 @@ impl Recert {
             let credits = credits_of(&outcomes, activity.completed_on, &[]);
             let placed = staged.map(|staged| staged.place(data_dir)).transpose()?;
             let proof = placed.as_ref().map(|(proof, _)| proof);
-            let stored = tx.insert_activity(&activity, proof, &credits, now).and_then(|id| tx.activity(id));
+            let stored = tx.insert_activity(&activity, proof, &credits, now).and_then(|id| {
+                also(tx)?;
+                tx.activity(id)
+            });
             match stored.and_then(|activity| Ok((card_offers(tx, &activity)?, activity))) {
                 Ok((card_offers, activity)) => {
                     Ok(LoggedActivity { activity, outcomes, proof_link_target, card_offers })

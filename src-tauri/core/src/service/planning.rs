@@ -6,10 +6,13 @@ use serde::Serialize;
 
 use super::ledger::{known_bodies, name_approvals, LoggedActivity};
 use super::Recert;
-use crate::activity::{ActivityForm, BodyApproval};
+use crate::activity::{ActivityForm, BodyApproval, CreditChoice};
+use crate::credential::{Credential, CredentialKind};
 use crate::error::{Error, Result};
 use crate::ledger_csv::SheetError;
-use crate::planner::{make_plan, Plan, PlanRequest, PlannedCourse, PlannedForm, MAX_PLANNED, TIME_LIMIT};
+use crate::planner::{
+    make_plan, on_timeline, Plan, PlanRequest, PlannedCourse, PlannedForm, PlannedOnTimeline, Solving, MAX_PLANNED,
+};
 use crate::store::Read;
 
 /// What importing a list of planned courses did: every bad line, or how many came in.
@@ -29,7 +32,7 @@ pub struct PlanningInputs {
 
 impl PlanningInputs {
     pub fn plan(&self, request: &PlanRequest, today: NaiveDate) -> Plan {
-        make_plan(&self.credentials, &self.totals, &self.courses, request, today, TIME_LIMIT)
+        make_plan(&self.credentials, &self.totals, &self.courses, request, today, Solving::default())
     }
 }
 
@@ -121,10 +124,15 @@ impl Recert {
         })
     }
 
+    /// The planned courses as the timeline shows them: planned, not earned.
+    pub fn planned_on_timeline(&self, today: NaiveDate) -> Result<Vec<PlannedOnTimeline>> {
+        Ok(on_timeline(&self.store.credentials()?, &self.store.planned_courses()?, today))
+    }
+
     /// The log form, filled in from a planned course ("Mark as done"): the user adds the proof.
     pub fn planned_log_form(&self, id: i64, today: NaiveDate) -> Result<ActivityForm> {
         let course = self.store.planned_course(id)?;
-        Ok(log_form(&course, today))
+        Ok(log_form(&course, &self.store.credentials()?, today))
     }
 
     /// Logs a planned course as done and takes it off the list.
@@ -135,17 +143,31 @@ impl Recert {
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Result<LoggedActivity> {
+        // Refused before a proof is copied; taken off in the transaction that logs it.
         self.store.planned_course(id)?;
-        let logged = self.log_activity(form, now, today)?;
-        self.store.write(|tx| tx.delete_planned(id))?;
-        Ok(logged)
+        self.log_activity_and(form, now, today, |tx| tx.delete_planned(id))
     }
 }
 
 /// The log form for a planned course done: its date (today if it is still ahead), hours, cost,
-/// categories and approvals.
-pub fn log_form(course: &PlannedCourse, today: NaiveDate) -> ActivityForm {
+/// categories and approvals. Where the plan gives the units a body grants (`NASM=1.9`), the
+/// form credits the credentials of the bodies named, with those units typed for theirs, as the
+/// plan counted it.
+pub fn log_form(course: &PlannedCourse, credentials: &[Credential], today: NaiveDate) -> ActivityForm {
+    let credit_to = if course.approvals.iter().any(|a| a.units.is_some()) {
+        credentials
+            .iter()
+            .filter(|c| c.kind != CredentialKind::CprAed)
+            .filter_map(|c| {
+                let approval = course.approvals.iter().find(|a| c.is_body_named(&a.body))?;
+                Some(CreditChoice { credential_id: c.id, units: approval.units.map(|u| u.to_string()) })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     ActivityForm {
+        credit_to,
         title: course.title.clone(),
         provider: course.provider.clone(),
         // Done today at the latest: a date still ahead is no completion date.

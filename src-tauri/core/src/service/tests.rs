@@ -5,7 +5,7 @@ use super::*;
 use crate::activity::{ActivityChanges, ActivityForm, CreditChoice, CreditDecision, Standing};
 use crate::amount::{Cents, Hours, Units};
 use crate::backups::BackupKind;
-use crate::credential::{CredentialChanges, CredentialForm};
+use crate::credential::{CredentialChanges, CredentialForm, CredentialText};
 use crate::test_support::d;
 
 fn now() -> DateTime<Utc> {
@@ -64,4 +64,5 @@ mod backup_and_restore;
 mod credentials;
 mod exchange;
 mod ledger;
+mod planning;
 mod reminding;

@@ -1,10 +1,10 @@
 //! Credentials and their closed cycles.
 
 use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::ledger::rebuild_totals;
-use super::{date, timestamp, Tx};
+use super::{date, insert_row, optional_text, timestamp, update_row, Columns, Tx};
 use crate::activity::Credit;
 use crate::amount::{Cents, Units};
 use crate::credential::{Credential, CredentialKind, PastCycle};
@@ -80,13 +80,11 @@ fn rules_json(rules: &RenewalRules) -> Result<String> {
     serde_json::to_string(rules).map_err(|e| Error::Corrupt(format!("rules could not be written: {e}")))
 }
 
-/// What a credential stores, each value beside its column: the one list that adding and editing
-/// both write, so a new field is written in one place and a value cannot land in its neighbour's
-/// column (as it could with two lists of numbered parameters).
-fn stored_columns(credential: &Credential) -> Result<[(&'static str, Value); 14]> {
-    let text = |value: &Option<String>| value.clone().map_or(Value::Null, Value::Text);
-    Ok([
-        ("preset_id", text(&credential.preset_id)),
+/// What a credential stores: the one list that adding and editing both write (the preset it was
+/// added from is written once, when adding).
+fn stored_columns(credential: &Credential) -> Result<Columns> {
+    let text = optional_text;
+    Ok(vec![
         ("kind", Value::Text(credential.kind.as_str().to_string())),
         ("body", Value::Text(credential.body.clone())),
         ("body_short", Value::Text(credential.body_short.clone())),
@@ -164,14 +162,10 @@ impl Tx<'_> {
         opening: &[OpeningEntry],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<i64> {
-        let mut columns = stored_columns(credential)?.to_vec();
+        let mut columns = stored_columns(credential)?;
+        columns.push(("preset_id", optional_text(&credential.preset_id)));
         columns.push(("created_at", Value::Text(timestamp(now))));
-        let names = columns.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ");
-        let slots = (1..=columns.len()).map(|n| format!("?{n}")).collect::<Vec<_>>().join(", ");
-        self.tx
-            .prepare_cached(&format!("INSERT INTO credentials ({names}) VALUES ({slots})"))?
-            .execute(params_from_iter(columns.into_iter().map(|(_, value)| value)))?;
-        let id = self.tx.last_insert_rowid();
+        let id = insert_row(&self.tx, "credentials", columns)?;
         insert_opening_balance(&self.tx, &Credential { id, ..credential.clone() }, opening, now)?;
         rebuild_totals(&self.tx, id)?;
         Ok(id)
@@ -197,17 +191,7 @@ impl Tx<'_> {
         opening: Option<&[OpeningEntry]>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<()> {
-        // The preset a credential was added from stays what it was.
-        let columns = stored_columns(credential)?.into_iter().filter(|(name, _)| *name != "preset_id");
-        let (names, values): (Vec<_>, Vec<_>) = columns.unzip();
-        let assignments = names.iter().enumerate().map(|(n, name)| format!("{name} = ?{}", n + 2));
-        let changed = self
-            .tx
-            .prepare_cached(&format!(
-                "UPDATE credentials SET {} WHERE id = ?1",
-                assignments.collect::<Vec<_>>().join(", ")
-            ))?
-            .execute(params_from_iter(std::iter::once(Value::Integer(credential.id)).chain(values)))?;
+        let changed = update_row(&self.tx, "credentials", credential.id, stored_columns(credential)?)?;
         if changed == 0 {
             return Err(Error::not_found("credential", credential.id));
         }

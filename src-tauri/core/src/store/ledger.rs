@@ -3,13 +3,36 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
+use rusqlite::types::Value;
 use rusqlite::{params, Connection, Row};
 
-use super::{date, timestamp, Tx};
+use super::{date, insert_row, optional_text, timestamp, update_row, Columns, Tx};
 use crate::activity::{Activity, BodyApproval, Credit, Proof, Standing, ValidActivity};
 use crate::amount::{Cents, Hours, Units};
 use crate::error::{Error, Result};
 use crate::progress::CycleTotals;
+
+/// What an activity stores of its form: the one list that logging and editing both write.
+fn stored_columns(activity: &ValidActivity) -> Columns {
+    vec![
+        ("title", Value::Text(activity.title.clone())),
+        ("provider", optional_text(&activity.provider)),
+        ("completed_on", Value::Text(activity.completed_on.to_string())),
+        ("hours", Value::Integer(activity.hours.0)),
+        ("cost_cents", Value::Integer(activity.cost.0)),
+        ("notes", optional_text(&activity.notes)),
+    ]
+}
+
+/// The proof's columns: a kept file, or none.
+fn proof_columns(proof: Option<&Proof>) -> Columns {
+    let text = |field: fn(&Proof) -> &String| optional_text(&proof.map(|p| field(p).clone()));
+    vec![
+        ("proof_path", text(|p| &p.stored_path)),
+        ("proof_name", text(|p| &p.original_name)),
+        ("proof_sha256", text(|p| &p.sha256)),
+    ]
+}
 
 pub(super) fn insert_credits(conn: &Connection, credits: &[Credit]) -> Result<()> {
     let mut insert = conn.prepare_cached(
@@ -300,24 +323,10 @@ impl Tx<'_> {
         credits: &[Credit],
         now: DateTime<Utc>,
     ) -> Result<i64> {
-        self.tx.execute(
-            "INSERT INTO activities (title, provider, completed_on, hours, cost_cents, notes, proof_path, proof_name,
-                                     proof_sha256, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                activity.title,
-                activity.provider,
-                activity.completed_on.to_string(),
-                activity.hours.0,
-                activity.cost.0,
-                activity.notes,
-                proof.map(|p| &p.stored_path),
-                proof.map(|p| &p.original_name),
-                proof.map(|p| &p.sha256),
-                timestamp(now),
-            ],
-        )?;
-        let activity_id = self.tx.last_insert_rowid();
+        let mut columns = stored_columns(activity);
+        columns.extend(proof_columns(proof));
+        columns.push(("created_at", Value::Text(timestamp(now))));
+        let activity_id = insert_row(&self.tx, "activities", columns)?;
         insert_categories(&self.tx, activity_id, &activity.categories)?;
         insert_approvals(&self.tx, activity_id, &activity.approvals)?;
         let credits: Vec<Credit> = credits.iter().map(|c| Credit { activity_id, ..c.clone() }).collect();
@@ -336,19 +345,7 @@ impl Tx<'_> {
     /// the new ones added after). The proof stays as it was.
     pub fn update_activity(&self, id: i64, activity: &ValidActivity, credits: &[Credit]) -> Result<()> {
         adjust_totals_for_activity(&self.tx, id, -1)?;
-        let changed = self.tx.execute(
-            "UPDATE activities SET title = ?2, provider = ?3, completed_on = ?4, hours = ?5, cost_cents = ?6, notes = ?7
-             WHERE id = ?1",
-            params![
-                id,
-                activity.title,
-                activity.provider,
-                activity.completed_on.to_string(),
-                activity.hours.0,
-                activity.cost.0,
-                activity.notes,
-            ],
-        )?;
+        let changed = update_row(&self.tx, "activities", id, stored_columns(activity))?;
         if changed == 0 {
             return Err(Error::not_found("activity", id));
         }
@@ -364,10 +361,7 @@ impl Tx<'_> {
 
     /// Sets or clears the proof an activity keeps (the file itself is the caller's).
     pub fn set_activity_proof(&self, id: i64, proof: Option<&Proof>) -> Result<()> {
-        let changed = self.tx.execute(
-            "UPDATE activities SET proof_path = ?2, proof_name = ?3, proof_sha256 = ?4 WHERE id = ?1",
-            params![id, proof.map(|p| &p.stored_path), proof.map(|p| &p.original_name), proof.map(|p| &p.sha256)],
-        )?;
+        let changed = update_row(&self.tx, "activities", id, proof_columns(proof))?;
         if changed == 0 {
             return Err(Error::not_found("activity", id));
         }

@@ -19,7 +19,7 @@ fn credential_round_trip_keeps_every_rule() {
     for preset in Catalog::builtin().presets() {
         let mut form = form(&preset.id, "2025-02-03");
         if preset.cycle.is_none() {
-            form.expires = Some("2027-02-03".into());
+            form.fields.expires = Some("2027-02-03".into());
         }
         let credential = form.to_credential(Catalog::builtin(), d("2026-11-23")).unwrap();
         let id = store.write(|tx| tx.insert_credential(&credential, &[], now())).unwrap();

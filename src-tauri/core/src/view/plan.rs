@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::number;
-use crate::planner::{CredentialPlan, GapReason, Method, Objective, Plan, PlannedCourse};
+use crate::planner::{CredentialPlan, GapReason, Method, Objective, Plan, PlannedCourse, PlannedOnTimeline};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PlannedCourseView {
@@ -32,6 +32,49 @@ impl From<&PlannedCourse> for PlannedCourseView {
             cost_cents: c.cost.0,
             categories: c.categories.clone(),
             approved_by: c.approvals.iter().map(|a| a.spec()).collect(),
+        }
+    }
+}
+
+/// What a planned course would bring one credential (units as 6.0).
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedCreditView {
+    pub credential_id: i64,
+    pub units: f64,
+    pub category: Option<String>,
+    pub pending: bool,
+    /// The last day it would count toward this credential.
+    pub by: String,
+}
+
+/// A planned course on the timeline: the course, its span ("any time before": from today to
+/// `planned_on`), whether its day has passed, and the credentials it would count toward.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedOnTimelineView {
+    #[serde(flatten)]
+    pub course: PlannedCourseView,
+    pub from: Option<String>,
+    pub passed: bool,
+    pub counts_for: Vec<PlannedCreditView>,
+}
+
+impl From<&PlannedOnTimeline> for PlannedOnTimelineView {
+    fn from(p: &PlannedOnTimeline) -> Self {
+        Self {
+            course: PlannedCourseView::from(&p.course),
+            from: p.from.map(|d| d.to_string()),
+            passed: p.passed,
+            counts_for: p
+                .counts_for
+                .iter()
+                .map(|c| PlannedCreditView {
+                    credential_id: c.credential_id,
+                    units: number(c.units),
+                    category: c.category.clone(),
+                    pending: c.pending,
+                    by: c.by.to_string(),
+                })
+                .collect(),
         }
     }
 }

@@ -144,14 +144,17 @@ fn a_credential_typed_in_accepts_every_course_unless_its_body_wants_approved_one
     let (_dir, mut recert) = open();
     let today = d("2026-11-23");
     let custom = |only: bool| CredentialForm {
-        name: Some(format!("Kettlebell coach {only}")),
-        body: Some("Girya Guild".into()),
-        cycle_years: Some("2".into()),
-        units_required: Some("10".into()),
-        unit: Some("CEU".into()),
-        hours_per_unit: Some("1".into()),
         earned_on: "2025-06-01".into(),
         approved_courses_only: only,
+        fields: CredentialText {
+            name: Some(format!("Kettlebell coach {only}")),
+            body: Some("Girya Guild".into()),
+            cycle_years: Some("2".into()),
+            units_required: Some("10".into()),
+            unit: Some("CEU".into()),
+            hours_per_unit: Some("1".into()),
+            ..Default::default()
+        },
         ..Default::default()
     };
     let open_to_all = recert.add_credential(&custom(false), now(), today).unwrap();

@@ -9,13 +9,19 @@ fn changing_hours_per_unit_recomputes_current_credits_only() {
     // NCCPT's hours per CEU is unknown: nothing is credited until the user says.
     let logged = recert.log_activity(&course("6"), now(), d("2026-11-23")).unwrap();
     assert!(matches!(logged.outcomes[0].decision, CreditDecision::NotCredited { .. }));
-    let changes = CredentialChanges { hours_per_unit: Some("1".into()), ..Default::default() };
+    let changes = CredentialChanges {
+        fields: CredentialText { hours_per_unit: Some("1".into()), ..Default::default() },
+        ..Default::default()
+    };
     recert.edit_credential(cscca.id, &changes, now(), d("2026-11-23")).unwrap();
     recert.log_activity(&course("4"), now(), d("2026-11-23")).unwrap();
     let report = &recert.status(d("2026-11-23")).unwrap()[0];
     assert_eq!(report.progress.units_earned, Units(400));
 
-    let changes = CredentialChanges { hours_per_unit: Some("2".into()), ..Default::default() };
+    let changes = CredentialChanges {
+        fields: CredentialText { hours_per_unit: Some("2".into()), ..Default::default() },
+        ..Default::default()
+    };
     recert.edit_credential(cscca.id, &changes, now(), d("2026-11-23")).unwrap();
     let report = &recert.status(d("2026-11-23")).unwrap()[0];
     assert_eq!(report.progress.units_earned, Units(200), "4 h at 2 h per CEU");
@@ -28,7 +34,10 @@ fn typed_units_survive_rule_changes() {
     let mut form = course("3");
     form.credit_to = vec![CreditChoice { credential_id: acsm.id, units: Some("5".into()) }];
     recert.log_activity(&form, now(), d("2026-11-23")).unwrap();
-    let changes = CredentialChanges { hours_per_unit: Some("2".into()), ..Default::default() };
+    let changes = CredentialChanges {
+        fields: CredentialText { hours_per_unit: Some("2".into()), ..Default::default() },
+        ..Default::default()
+    };
     recert.edit_credential(acsm.id, &changes, now(), d("2026-11-23")).unwrap();
     assert_eq!(recert.status(d("2026-11-23")).unwrap()[0].progress.units_earned, Units(500));
 }
@@ -73,7 +82,10 @@ fn an_assumed_deadline_stays_unconfirmed_until_the_user_says() {
 
     let nasm = add_on(&mut recert, "nasm-cpt", "2018-03-01", "2026-11-23");
     assert!(!nasm.expiry_confirmed);
-    let typed = CredentialChanges { expires: Some("2028-03-31".into()), ..Default::default() };
+    let typed = CredentialChanges {
+        fields: CredentialText { expires: Some("2028-03-31".into()), ..Default::default() },
+        ..Default::default()
+    };
     assert!(
         recert.edit_credential(nasm.id, &typed, now(), today).unwrap().expiry_confirmed,
         "typing the expiry confirms it"
@@ -108,7 +120,10 @@ fn a_prorated_requirement_the_body_does_not_state_is_typed_for_this_cycle_only()
     let report = &recert.status(today).unwrap()[0];
     assert_eq!(report.progress.units_required, None);
     assert!(report.unknowns.contains(&"units required prorated — ask CSCCa".to_string()), "{:?}", report.unknowns);
-    let changes = CredentialChanges { units_required: Some("6".into()), ..Default::default() };
+    let changes = CredentialChanges {
+        fields: CredentialText { units_required: Some("6".into()), ..Default::default() },
+        ..Default::default()
+    };
     recert.edit_credential(sccc.id, &changes, now(), today).unwrap();
     assert_eq!(recert.status(today).unwrap()[0].progress.units_required, Some(Units(600)));
     let renewed = recert.renew(sccc.id, &renewal("2028-07-20", None), d("2028-07-20")).unwrap();
@@ -119,16 +134,19 @@ fn a_prorated_requirement_the_body_does_not_state_is_typed_for_this_cycle_only()
 fn a_custom_credential_needs_no_earned_date_when_its_expiry_is_given() {
     let (_dir, mut recert) = open();
     let form = CredentialForm {
-        name: Some("Pilates Instructor".into()),
-        body: Some("PMA".into()),
-        cycle_years: Some("2".into()),
-        expires: Some("2027-06-30".into()),
+        fields: CredentialText {
+            name: Some("Pilates Instructor".into()),
+            body: Some("PMA".into()),
+            cycle_years: Some("2".into()),
+            expires: Some("2027-06-30".into()),
+            ..Default::default()
+        },
         ..Default::default()
     };
     let pilates = recert.add_credential(&form, now(), d("2026-11-23")).unwrap();
     assert_eq!(pilates.cycle, crate::rules::Cycle { start: d("2025-07-01"), end: d("2027-06-30") });
     assert!(pilates.expiry_confirmed);
-    let neither = CredentialForm { expires: None, ..form };
+    let neither = CredentialForm { fields: CredentialText { expires: None, ..form.fields.clone() }, ..form };
     assert_eq!(recert.add_credential(&neither, now(), d("2026-11-23")).unwrap_err().field(), Some("earned"));
 }
 
@@ -165,7 +183,10 @@ fn an_opening_balance_counts_from_the_first_minute_and_can_be_replaced() {
     // Editing replaces it; a rule change keeps it (typed units); removing it empties the ledger.
     let replace = CredentialChanges { already_earned: Some(vec!["2.0:B".into()]), ..Default::default() };
     recert.edit_credential(cscs.id, &replace, now(), today).unwrap();
-    let changes = CredentialChanges { hours_per_unit: Some("5".into()), ..Default::default() };
+    let changes = CredentialChanges {
+        fields: CredentialText { hours_per_unit: Some("5".into()), ..Default::default() },
+        ..Default::default()
+    };
     recert.edit_credential(cscs.id, &changes, now(), today).unwrap();
     let report = recert.status(today).unwrap().into_iter().find(|r| r.credential.id == cscs.id).unwrap();
     assert_eq!((report.progress.units_earned, earned_in(&report, "B")), (Units(200), Units(200)));
@@ -179,8 +200,11 @@ fn an_opening_balance_counts_from_the_first_minute_and_can_be_replaced() {
     assert!(recert.activities().unwrap().is_empty());
 
     // A bad balance changes nothing.
-    let bad =
-        CredentialChanges { already_earned: Some(vec!["2:Z".into()]), name: Some("X".into()), ..Default::default() };
+    let bad = CredentialChanges {
+        already_earned: Some(vec!["2:Z".into()]),
+        fields: CredentialText { name: Some("X".into()), ..Default::default() },
+        ..Default::default()
+    };
     assert_eq!(recert.edit_credential(cscs.id, &bad, now(), today).unwrap_err().field(), Some("already-earned"));
     assert_eq!(recert.credential(cscs.id).unwrap().name, "Certified Strength and Conditioning Specialist");
     let bad_add = CredentialForm { already_earned: vec!["lots".into()], ..form };
@@ -232,7 +256,7 @@ fn the_first_run_saves_every_credential_together_or_none() {
         ..Default::default()
     };
     let mut bad = form("nasm-cpt", "2025-02-30");
-    bad.number = Some("N-1".into());
+    bad.fields.number = Some("N-1".into());
     let error = recert.add_credentials(&[form("nsca-cscs", "2015-06-01"), bad], now(), today).unwrap_err();
     assert_eq!(error.field(), Some("1.earned"), "the second form's date");
     assert!(recert.credentials().unwrap().is_empty(), "none was saved");
@@ -252,20 +276,26 @@ fn a_custom_credential_form_reports_every_mistake_at_once() {
     let (_dir, mut recert) = open();
     let today = d("2026-11-23");
     let form = CredentialForm {
-        name: Some(" ".into()),
-        body: Some(String::new()),
         earned_on: "2027-01-01".into(),
-        renewal_fee: Some("ten dollars".into()),
-        grace: Some("soon".into()),
-        cycle_years: Some("2".into()),
+        fields: CredentialText {
+            name: Some(" ".into()),
+            body: Some(String::new()),
+            renewal_fee: Some("ten dollars".into()),
+            grace: Some("soon".into()),
+            cycle_years: Some("2".into()),
+            ..Default::default()
+        },
         ..Default::default()
     };
     let error = recert.add_credential(&form, now(), today).unwrap_err();
     let fields: Vec<String> = error.field_errors().into_iter().map(|e| e.field).collect();
     assert_eq!(fields, ["name", "body", "fee", "grace", "earned"], "in the form's order");
     // One mistake reads as before.
-    let one = CredentialForm { name: Some("Pilates".into()), body: Some("PMA".into()), ..form.clone() };
-    let one = CredentialForm { renewal_fee: None, grace: None, ..one };
+    let one = CredentialForm {
+        fields: CredentialText { name: Some("Pilates".into()), body: Some("PMA".into()), ..form.fields.clone() },
+        ..form.clone()
+    };
+    let one = CredentialForm { fields: CredentialText { renewal_fee: None, grace: None, ..one.fields.clone() }, ..one };
     let error = recert.add_credential(&one, now(), today).unwrap_err();
     assert_eq!((error.field(), error.to_string()), (Some("earned"), "earned: 2027-01-01 is in the future".into()));
     assert!(recert.credentials().unwrap().is_empty());

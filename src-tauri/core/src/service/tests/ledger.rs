@@ -119,10 +119,16 @@ fn running_totals_always_equal_the_ledger() {
     }
     recert.delete_activity(logged[0]).unwrap();
     check(&recert, "deleting an activity");
-    let changes = CredentialChanges { expires: Some("2026-06-30".into()), ..Default::default() };
+    let changes = CredentialChanges {
+        fields: CredentialText { expires: Some("2026-06-30".into()), ..Default::default() },
+        ..Default::default()
+    };
     recert.edit_credential(ncsf.id, &changes, now(), today).unwrap();
     check(&recert, "moving a cycle end");
-    let changes = CredentialChanges { hours_per_unit: Some("2".into()), ..Default::default() };
+    let changes = CredentialChanges {
+        fields: CredentialText { hours_per_unit: Some("2".into()), ..Default::default() },
+        ..Default::default()
+    };
     recert.edit_credential(acsm.id, &changes, now(), today).unwrap();
     check(&recert, "changing a conversion");
     recert.renew(cscs.id, &renewal("2026-11-20", Some("65")), today).unwrap();

@@ -9,7 +9,7 @@ fn a_claimed_reminder_waits_for_its_outcome_or_for_the_claim_to_lapse() {
     let form = CredentialForm {
         preset: Some("acsm-cpt".into()),
         earned_on: "2024-03-01".into(),
-        expires: Some("2026-12-31".into()),
+        fields: CredentialText { expires: Some("2026-12-31".into()), ..Default::default() },
         ..Default::default()
     };
     window.add_credential(&form, now(), today).unwrap();
@@ -94,7 +94,7 @@ fn a_notification_raised_only_by_a_mistaken_renewal_is_withdrawn_when_it_is_undo
     let form = CredentialForm {
         preset: Some("acsm-cpt".into()),
         earned_on: "2023-05-01".into(),
-        expires: Some("2026-12-31".into()),
+        fields: CredentialText { expires: Some("2026-12-31".into()), ..Default::default() },
         ..Default::default()
     };
     let acsm = recert.add_credential(&form, now(), today).unwrap();
