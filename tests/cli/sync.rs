@@ -274,3 +274,18 @@ fn a_sync_killed_while_applying_leaves_nothing_half_applied() {
     assert_eq!(count(home, "SELECT COUNT(*) FROM activities"), 1500);
     assert_same(&pair.laptop, &pair.home);
 }
+
+#[test]
+fn a_computer_moving_to_another_shared_folder_sends_everything_again() {
+    let pair = Pair::new();
+    pair.laptop.add("ace-cpt", "2025-01-15");
+    pair.laptop.ok(&["sync"]);
+    // A new shared folder that only a third computer uses so far.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let gym = Recert::new();
+    gym.ok(&["sync", "--folder", elsewhere.path().to_str().unwrap(), "--name", "gym"]);
+    pair.laptop.ok(&["sync", "--folder", elsewhere.path().to_str().unwrap()]);
+    gym.ok(&["sync"]);
+    assert_same(&pair.laptop, &gym);
+    assert_eq!(gym.status().len(), 1);
+}

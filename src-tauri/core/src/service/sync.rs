@@ -213,6 +213,12 @@ impl Recert {
             Ok(applied)
         })?;
         report.fields_changed = applied.changed;
+        if applied.unknown > 0 {
+            report.waiting.push(format!(
+                "{} change(s) name a table this Recert does not sync: left out (a damaged or foreign file)",
+                applied.unknown
+            ));
+        }
         report.files_applied = files.len();
         if let Some(first) = applied.ahead.first() {
             let minutes = (clock::instant(first.hlc) - now).num_minutes();
@@ -490,7 +496,8 @@ mod tests {
         let id = laptop.add_credential(&form, Utc::now(), today).unwrap().id;
         let mut snapshots = 0;
         for n in 0..(FILES_BEFORE_SNAPSHOT + 3) {
-            let changes = crate::credential::CredentialChanges { number: Some(format!("N{n}")), ..Default::default() };
+            let fields = crate::credential::CredentialText { number: Some(format!("N{n}")), ..Default::default() };
+            let changes = crate::credential::CredentialChanges { fields, ..Default::default() };
             laptop.edit_credential(id, &changes, Utc::now(), today).unwrap();
             snapshots += usize::from(laptop.sync(Utc::now()).unwrap().snapshot);
             if n == 10 {

@@ -224,6 +224,8 @@ pub struct Applied {
     pub unchanged: usize,
     /// Changes stamped too far ahead of this computer's clock: not applied, they wait.
     pub ahead: Vec<Change>,
+    /// Changes to a table this Recert does not sync: left out.
+    pub unknown: usize,
     /// Credentials (local ids) whose rules or cycle another computer changed: their credits are
     /// worked out again by the service, as after an edit here.
     #[serde(skip)]
@@ -750,6 +752,13 @@ impl Tx<'_> {
 
     /// Turns syncing on with `folder` (`None`: off) and names this computer.
     pub fn set_sync_folder(&self, folder: Option<&str>, name: Option<&str>) -> Result<()> {
+        // Another shared folder (or the same one after leaving: its files may have gone): what
+        // this computer wrote goes out again, what is there is read anew (both are idempotent).
+        let previous = device(&self.tx)?.folder;
+        if folder.is_some() && previous.as_deref() != folder {
+            self.tx.execute("UPDATE sync_device SET exported_hlc = 0 WHERE only = 1", [])?;
+            self.tx.execute("DELETE FROM sync_applied_files", [])?;
+        }
         self.tx.execute(
             "UPDATE sync_device SET folder = ?1, name = COALESCE(?2, name) WHERE only = 1",
             params![folder, name],
@@ -786,11 +795,11 @@ impl Tx<'_> {
             "SELECT value, hlc, device FROM sync_fields WHERE tbl = ?1 AND row_key = ?2 AND col = ?3",
         )?;
         for change in changes {
+            // A table this Recert does not sync (a damaged or foreign file: a newer Recert's
+            // files wait for their schema) is left out, and said.
             let Some(position) = TABLES.iter().position(|table| table.name == change.table) else {
-                return Err(Error::Corrupt(format!(
-                    "a change to an unknown table {}",
-                    crate::quote::value(&change.table)
-                )));
+                applied.unknown += 1;
+                continue;
             };
             if clock::too_far_ahead(change.hlc, now) {
                 applied.ahead.push(change.clone());

@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use serde_json::Value as Json;
 
 use crate::activity::{ActivityChanges, ActivityForm};
-use crate::credential::{CredentialChanges, CredentialForm};
+use crate::credential::{CredentialChanges, CredentialForm, CredentialText};
 use crate::service::RenewalForm;
 use crate::store::Read;
 use crate::sync::Change;
@@ -100,6 +100,11 @@ fn replica(name: &str) -> Replica {
     Replica { recert, _dir: dir }
 }
 
+/// Changes of a credential's text fields only.
+fn text(fields: CredentialText) -> CredentialChanges {
+    CredentialChanges { fields, ..Default::default() }
+}
+
 fn nth<T: Clone>(items: &[T], pick: usize) -> Option<T> {
     (!items.is_empty()).then(|| items[pick % items.len()].clone())
 }
@@ -146,7 +151,7 @@ fn run(recert: &mut Recert, op: &Op) {
         },
         Op::EditCredential { pick, number, notes, name, rules } => match nth(&credentials, *pick) {
             Some(id) => {
-                let changes = CredentialChanges {
+                let fields = CredentialText {
                     number: number.map(|n| format!("N-{n}")),
                     notes: notes.map(|n| format!("note {n}")),
                     name: name.map(|n| format!("Name {n}")),
@@ -154,6 +159,7 @@ fn run(recert: &mut Recert, op: &Op) {
                     hours_per_unit: rules.map(|r| if r { "5" } else { "10" }.to_string()),
                     ..Default::default()
                 };
+                let changes = CredentialChanges { fields, ..Default::default() };
                 recert.edit_credential(id, &changes, now, today).map(drop)
             }
             None => Ok(()),
@@ -344,16 +350,16 @@ fn edits_of_different_fields_of_one_row_both_survive() {
         r.recert.edit_credential(id, &changes, Utc::now(), today()).unwrap();
     };
     // Home edits the number first, then the laptop the notes and the name, then home the name.
-    edit(&mut replicas[1], CredentialChanges { number: Some("HOME-1".into()), ..Default::default() });
+    edit(&mut replicas[1], text(CredentialText { number: Some("HOME-1".into()), ..Default::default() }));
     edit(
         &mut replicas[0],
-        CredentialChanges {
+        text(CredentialText {
             notes: Some("from the laptop".into()),
             name: Some("Laptop name".into()),
             ..Default::default()
-        },
+        }),
     );
-    edit(&mut replicas[1], CredentialChanges { name: Some("Home name".into()), ..Default::default() });
+    edit(&mut replicas[1], text(CredentialText { name: Some("Home name".into()), ..Default::default() }));
     let from_laptop = publish(&mut replicas[0].recert).unwrap();
     let from_home = publish(&mut replicas[1].recert).unwrap();
     // Each twice, in opposite orders.
@@ -419,7 +425,7 @@ fn a_rules_change_on_one_computer_recredits_a_course_logged_on_the_other() {
     run(&mut replicas[1].recert, &Op::Log { title: 1, hours: 4, days_ago: 30 });
     let before = units(&replicas[1]);
     let id = replicas[0].recert.credentials().unwrap()[0].id;
-    let changes = CredentialChanges { hours_per_unit: Some("5".into()), ..Default::default() };
+    let changes = text(CredentialText { hours_per_unit: Some("5".into()), ..Default::default() });
     replicas[0].recert.edit_credential(id, &changes, Utc::now(), today()).unwrap();
     let mut batches = Vec::new();
     converge(&mut replicas, &mut batches, &[0, 1]);
