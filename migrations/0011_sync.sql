@@ -1,6 +1,8 @@
 -- Sync between computers (version 11, issue 22). Changes, not files: every change to the user's
 -- data is captured here by triggers, whichever program writes it, and the store stamps each changed
--- field with a hybrid logical clock when its write transaction ends (store/sync.rs). Rows that
+-- field with a hybrid logical clock when its write transaction ends (store/sync.rs). While this
+-- computer does not sync, nothing is marked (nothing to pay); turning syncing on marks every row
+-- once, and what differs from the merged state is stamped then. Rows that
 -- travel get an identifier no two machines can both make (a UUIDv7, made here in SQL: 48 bits of
 -- milliseconds, the version, 74 random bits); the integer ids stay this machine's own.
 
@@ -76,125 +78,128 @@ CREATE TABLE sync_overwritten (
     lost_device   TEXT    NOT NULL,
     lost_hlc      INTEGER NOT NULL
 );
-CREATE UNIQUE INDEX sync_overwritten_once
-    ON sync_overwritten(tbl, row_key, col, kept_device, kept_hlc, lost_device, lost_hlc);
+CREATE INDEX sync_overwritten_by_row ON sync_overwritten(tbl, row_key);
+
+-- The triggers mark a changed row only while this computer syncs.
 
 ALTER TABLE credentials ADD COLUMN uid TEXT;
 UPDATE credentials SET uid = lower(printf('%08x-%04x-7%03x-%x%03x-%012x', CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16, CAST(unixepoch('subsec') * 1000 AS INTEGER) & 65535, random() & 4095, 8 + (random() & 3), random() & 4095, random() & 281474976710655));
 CREATE UNIQUE INDEX credentials_by_uid ON credentials(uid);
-INSERT INTO sync_dirty (tbl, row_key) SELECT 'credentials', uid FROM credentials;
-CREATE TRIGGER credentials_sync_insert AFTER INSERT ON credentials BEGIN
-    UPDATE credentials SET uid = lower(printf('%08x-%04x-7%03x-%x%03x-%012x', CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16, CAST(unixepoch('subsec') * 1000 AS INTEGER) & 65535, random() & 4095, 8 + (random() & 3), random() & 4095, random() & 281474976710655)) WHERE id = NEW.id AND uid IS NULL;
-    INSERT OR IGNORE INTO sync_dirty (tbl, row_key) SELECT 'credentials', uid FROM credentials WHERE id = NEW.id;
+-- The store gives each new row its uid; a row inserted without one gets it here.
+CREATE TRIGGER credentials_uid AFTER INSERT ON credentials WHEN NEW.uid IS NULL BEGIN
+    UPDATE credentials SET uid = lower(printf('%08x-%04x-7%03x-%x%03x-%012x', CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16, CAST(unixepoch('subsec') * 1000 AS INTEGER) & 65535, random() & 4095, 8 + (random() & 3), random() & 4095, random() & 281474976710655)) WHERE id = NEW.id;
 END;
-CREATE TRIGGER credentials_sync_update AFTER UPDATE ON credentials WHEN NEW.uid IS NOT NULL BEGIN
+CREATE TRIGGER credentials_sync_insert AFTER INSERT ON credentials WHEN NEW.uid IS NOT NULL AND (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
     INSERT OR IGNORE INTO sync_dirty (tbl, row_key) VALUES ('credentials', NEW.uid);
 END;
-CREATE TRIGGER credentials_sync_delete AFTER DELETE ON credentials WHEN OLD.uid IS NOT NULL BEGIN
+CREATE TRIGGER credentials_sync_update AFTER UPDATE ON credentials WHEN NEW.uid IS NOT NULL AND (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
+    INSERT OR IGNORE INTO sync_dirty (tbl, row_key) VALUES ('credentials', NEW.uid);
+END;
+CREATE TRIGGER credentials_sync_delete AFTER DELETE ON credentials WHEN OLD.uid IS NOT NULL AND (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
     INSERT OR IGNORE INTO sync_dirty (tbl, row_key) VALUES ('credentials', OLD.uid);
 END;
 
 ALTER TABLE past_cycles ADD COLUMN uid TEXT;
 UPDATE past_cycles SET uid = lower(printf('%08x-%04x-7%03x-%x%03x-%012x', CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16, CAST(unixepoch('subsec') * 1000 AS INTEGER) & 65535, random() & 4095, 8 + (random() & 3), random() & 4095, random() & 281474976710655));
 CREATE UNIQUE INDEX past_cycles_by_uid ON past_cycles(uid);
-INSERT INTO sync_dirty (tbl, row_key) SELECT 'past_cycles', uid FROM past_cycles;
-CREATE TRIGGER past_cycles_sync_insert AFTER INSERT ON past_cycles BEGIN
-    UPDATE past_cycles SET uid = lower(printf('%08x-%04x-7%03x-%x%03x-%012x', CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16, CAST(unixepoch('subsec') * 1000 AS INTEGER) & 65535, random() & 4095, 8 + (random() & 3), random() & 4095, random() & 281474976710655)) WHERE id = NEW.id AND uid IS NULL;
-    INSERT OR IGNORE INTO sync_dirty (tbl, row_key) SELECT 'past_cycles', uid FROM past_cycles WHERE id = NEW.id;
+-- The store gives each new row its uid; a row inserted without one gets it here.
+CREATE TRIGGER past_cycles_uid AFTER INSERT ON past_cycles WHEN NEW.uid IS NULL BEGIN
+    UPDATE past_cycles SET uid = lower(printf('%08x-%04x-7%03x-%x%03x-%012x', CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16, CAST(unixepoch('subsec') * 1000 AS INTEGER) & 65535, random() & 4095, 8 + (random() & 3), random() & 4095, random() & 281474976710655)) WHERE id = NEW.id;
 END;
-CREATE TRIGGER past_cycles_sync_update AFTER UPDATE ON past_cycles WHEN NEW.uid IS NOT NULL BEGIN
+CREATE TRIGGER past_cycles_sync_insert AFTER INSERT ON past_cycles WHEN NEW.uid IS NOT NULL AND (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
     INSERT OR IGNORE INTO sync_dirty (tbl, row_key) VALUES ('past_cycles', NEW.uid);
 END;
-CREATE TRIGGER past_cycles_sync_delete AFTER DELETE ON past_cycles WHEN OLD.uid IS NOT NULL BEGIN
+CREATE TRIGGER past_cycles_sync_update AFTER UPDATE ON past_cycles WHEN NEW.uid IS NOT NULL AND (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
+    INSERT OR IGNORE INTO sync_dirty (tbl, row_key) VALUES ('past_cycles', NEW.uid);
+END;
+CREATE TRIGGER past_cycles_sync_delete AFTER DELETE ON past_cycles WHEN OLD.uid IS NOT NULL AND (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
     INSERT OR IGNORE INTO sync_dirty (tbl, row_key) VALUES ('past_cycles', OLD.uid);
 END;
 
 ALTER TABLE activities ADD COLUMN uid TEXT;
 UPDATE activities SET uid = lower(printf('%08x-%04x-7%03x-%x%03x-%012x', CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16, CAST(unixepoch('subsec') * 1000 AS INTEGER) & 65535, random() & 4095, 8 + (random() & 3), random() & 4095, random() & 281474976710655));
 CREATE UNIQUE INDEX activities_by_uid ON activities(uid);
-INSERT INTO sync_dirty (tbl, row_key) SELECT 'activities', uid FROM activities;
-CREATE TRIGGER activities_sync_insert AFTER INSERT ON activities BEGIN
-    UPDATE activities SET uid = lower(printf('%08x-%04x-7%03x-%x%03x-%012x', CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16, CAST(unixepoch('subsec') * 1000 AS INTEGER) & 65535, random() & 4095, 8 + (random() & 3), random() & 4095, random() & 281474976710655)) WHERE id = NEW.id AND uid IS NULL;
-    INSERT OR IGNORE INTO sync_dirty (tbl, row_key) SELECT 'activities', uid FROM activities WHERE id = NEW.id;
+-- The store gives each new row its uid; a row inserted without one gets it here.
+CREATE TRIGGER activities_uid AFTER INSERT ON activities WHEN NEW.uid IS NULL BEGIN
+    UPDATE activities SET uid = lower(printf('%08x-%04x-7%03x-%x%03x-%012x', CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16, CAST(unixepoch('subsec') * 1000 AS INTEGER) & 65535, random() & 4095, 8 + (random() & 3), random() & 4095, random() & 281474976710655)) WHERE id = NEW.id;
 END;
-CREATE TRIGGER activities_sync_update AFTER UPDATE ON activities WHEN NEW.uid IS NOT NULL BEGIN
+CREATE TRIGGER activities_sync_insert AFTER INSERT ON activities WHEN NEW.uid IS NOT NULL AND (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
     INSERT OR IGNORE INTO sync_dirty (tbl, row_key) VALUES ('activities', NEW.uid);
 END;
-CREATE TRIGGER activities_sync_delete AFTER DELETE ON activities WHEN OLD.uid IS NOT NULL BEGIN
+CREATE TRIGGER activities_sync_update AFTER UPDATE ON activities WHEN NEW.uid IS NOT NULL AND (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
+    INSERT OR IGNORE INTO sync_dirty (tbl, row_key) VALUES ('activities', NEW.uid);
+END;
+CREATE TRIGGER activities_sync_delete AFTER DELETE ON activities WHEN OLD.uid IS NOT NULL AND (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
     INSERT OR IGNORE INTO sync_dirty (tbl, row_key) VALUES ('activities', OLD.uid);
 END;
 
 ALTER TABLE reminder_log ADD COLUMN uid TEXT;
 UPDATE reminder_log SET uid = lower(printf('%08x-%04x-7%03x-%x%03x-%012x', CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16, CAST(unixepoch('subsec') * 1000 AS INTEGER) & 65535, random() & 4095, 8 + (random() & 3), random() & 4095, random() & 281474976710655));
 CREATE UNIQUE INDEX reminder_log_by_uid ON reminder_log(uid);
-INSERT INTO sync_dirty (tbl, row_key) SELECT 'reminder_log', uid FROM reminder_log;
-CREATE TRIGGER reminder_log_sync_insert AFTER INSERT ON reminder_log BEGIN
-    UPDATE reminder_log SET uid = lower(printf('%08x-%04x-7%03x-%x%03x-%012x', CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16, CAST(unixepoch('subsec') * 1000 AS INTEGER) & 65535, random() & 4095, 8 + (random() & 3), random() & 4095, random() & 281474976710655)) WHERE id = NEW.id AND uid IS NULL;
-    INSERT OR IGNORE INTO sync_dirty (tbl, row_key) SELECT 'reminder_log', uid FROM reminder_log WHERE id = NEW.id;
+-- The store gives each new row its uid; a row inserted without one gets it here.
+CREATE TRIGGER reminder_log_uid AFTER INSERT ON reminder_log WHEN NEW.uid IS NULL BEGIN
+    UPDATE reminder_log SET uid = lower(printf('%08x-%04x-7%03x-%x%03x-%012x', CAST(unixepoch('subsec') * 1000 AS INTEGER) >> 16, CAST(unixepoch('subsec') * 1000 AS INTEGER) & 65535, random() & 4095, 8 + (random() & 3), random() & 4095, random() & 281474976710655)) WHERE id = NEW.id;
 END;
-CREATE TRIGGER reminder_log_sync_update AFTER UPDATE ON reminder_log WHEN NEW.uid IS NOT NULL BEGIN
+CREATE TRIGGER reminder_log_sync_insert AFTER INSERT ON reminder_log WHEN NEW.uid IS NOT NULL AND (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
     INSERT OR IGNORE INTO sync_dirty (tbl, row_key) VALUES ('reminder_log', NEW.uid);
 END;
-CREATE TRIGGER reminder_log_sync_delete AFTER DELETE ON reminder_log WHEN OLD.uid IS NOT NULL BEGIN
+CREATE TRIGGER reminder_log_sync_update AFTER UPDATE ON reminder_log WHEN NEW.uid IS NOT NULL AND (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
+    INSERT OR IGNORE INTO sync_dirty (tbl, row_key) VALUES ('reminder_log', NEW.uid);
+END;
+CREATE TRIGGER reminder_log_sync_delete AFTER DELETE ON reminder_log WHEN OLD.uid IS NOT NULL AND (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
     INSERT OR IGNORE INTO sync_dirty (tbl, row_key) VALUES ('reminder_log', OLD.uid);
 END;
 
 -- A credit is one activity's units for one credential: its key is the two uids.
-INSERT INTO sync_dirty (tbl, row_key)
-SELECT 'credits', a.uid || '/' || c.uid FROM credits cr
-JOIN activities a ON a.id = cr.activity_id JOIN credentials c ON c.id = cr.credential_id;
-CREATE TRIGGER credits_sync_insert AFTER INSERT ON credits BEGIN
+CREATE TRIGGER credits_sync_insert AFTER INSERT ON credits WHEN (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
     INSERT OR IGNORE INTO sync_dirty (tbl, row_key)
     SELECT 'credits', a.uid || '/' || c.uid FROM activities a, credentials c
     WHERE a.id = NEW.activity_id AND c.id = NEW.credential_id;
 END;
-CREATE TRIGGER credits_sync_update AFTER UPDATE ON credits BEGIN
+CREATE TRIGGER credits_sync_update AFTER UPDATE ON credits WHEN (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
     INSERT OR IGNORE INTO sync_dirty (tbl, row_key)
     SELECT 'credits', a.uid || '/' || c.uid FROM activities a, credentials c
     WHERE a.id = NEW.activity_id AND c.id = NEW.credential_id;
 END;
-CREATE TRIGGER credits_sync_delete AFTER DELETE ON credits BEGIN
+CREATE TRIGGER credits_sync_delete AFTER DELETE ON credits WHEN (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
     INSERT OR IGNORE INTO sync_dirty (tbl, row_key)
     SELECT 'credits', a.uid || '/' || c.uid FROM activities a, credentials c
     WHERE a.id = OLD.activity_id AND c.id = OLD.credential_id;
 END;
 
 -- An activity's categories and approvals travel as two fields of the activity.
-CREATE TRIGGER activity_categories_sync_insert AFTER INSERT ON activity_categories BEGIN
+CREATE TRIGGER activity_categories_sync_insert AFTER INSERT ON activity_categories WHEN (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
     INSERT OR IGNORE INTO sync_dirty (tbl, row_key) SELECT 'activities', uid FROM activities WHERE id = NEW.activity_id;
 END;
-CREATE TRIGGER activity_categories_sync_update AFTER UPDATE ON activity_categories BEGIN
+CREATE TRIGGER activity_categories_sync_update AFTER UPDATE ON activity_categories WHEN (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
     INSERT OR IGNORE INTO sync_dirty (tbl, row_key) SELECT 'activities', uid FROM activities WHERE id = NEW.activity_id;
 END;
-CREATE TRIGGER activity_categories_sync_delete AFTER DELETE ON activity_categories BEGIN
+CREATE TRIGGER activity_categories_sync_delete AFTER DELETE ON activity_categories WHEN (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
     INSERT OR IGNORE INTO sync_dirty (tbl, row_key) SELECT 'activities', uid FROM activities WHERE id = OLD.activity_id;
 END;
-CREATE TRIGGER activity_approvals_sync_insert AFTER INSERT ON activity_approvals BEGIN
+CREATE TRIGGER activity_approvals_sync_insert AFTER INSERT ON activity_approvals WHEN (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
     INSERT OR IGNORE INTO sync_dirty (tbl, row_key) SELECT 'activities', uid FROM activities WHERE id = NEW.activity_id;
 END;
-CREATE TRIGGER activity_approvals_sync_update AFTER UPDATE ON activity_approvals BEGIN
+CREATE TRIGGER activity_approvals_sync_update AFTER UPDATE ON activity_approvals WHEN (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
     INSERT OR IGNORE INTO sync_dirty (tbl, row_key) SELECT 'activities', uid FROM activities WHERE id = NEW.activity_id;
 END;
-CREATE TRIGGER activity_approvals_sync_delete AFTER DELETE ON activity_approvals BEGIN
+CREATE TRIGGER activity_approvals_sync_delete AFTER DELETE ON activity_approvals WHEN (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
     INSERT OR IGNORE INTO sync_dirty (tbl, row_key) SELECT 'activities', uid FROM activities WHERE id = OLD.activity_id;
 END;
 
 -- A snooze is keyed by its reminder key, whose first part (the credential's id) travels as the
 -- credential's uid.
-INSERT INTO sync_dirty (tbl, row_key)
-SELECT 'reminder_snoozes', c.uid || substr(s.reminder_key, instr(s.reminder_key, ':'))
-FROM reminder_snoozes s JOIN credentials c ON c.id = s.credential_id;
-CREATE TRIGGER reminder_snoozes_sync_insert AFTER INSERT ON reminder_snoozes BEGIN
+CREATE TRIGGER reminder_snoozes_sync_insert AFTER INSERT ON reminder_snoozes WHEN (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
     INSERT OR IGNORE INTO sync_dirty (tbl, row_key)
     SELECT 'reminder_snoozes', uid || substr(NEW.reminder_key, instr(NEW.reminder_key, ':'))
     FROM credentials WHERE id = NEW.credential_id;
 END;
-CREATE TRIGGER reminder_snoozes_sync_update AFTER UPDATE ON reminder_snoozes BEGIN
+CREATE TRIGGER reminder_snoozes_sync_update AFTER UPDATE ON reminder_snoozes WHEN (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
     INSERT OR IGNORE INTO sync_dirty (tbl, row_key)
     SELECT 'reminder_snoozes', uid || substr(NEW.reminder_key, instr(NEW.reminder_key, ':'))
     FROM credentials WHERE id = NEW.credential_id;
 END;
-CREATE TRIGGER reminder_snoozes_sync_delete AFTER DELETE ON reminder_snoozes BEGIN
+CREATE TRIGGER reminder_snoozes_sync_delete AFTER DELETE ON reminder_snoozes WHEN (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
     INSERT OR IGNORE INTO sync_dirty (tbl, row_key)
     SELECT 'reminder_snoozes', uid || substr(OLD.reminder_key, instr(OLD.reminder_key, ':'))
     FROM credentials WHERE id = OLD.credential_id;
@@ -202,13 +207,15 @@ END;
 
 -- Settings of the person, not of the machine (the reminder lead times) travel; the calendar file,
 -- the catalog refresh and the shared folder stay on this machine.
-INSERT INTO sync_dirty (tbl, row_key) SELECT 'settings', key FROM settings WHERE key IN ('reminder_lead_days');
-CREATE TRIGGER settings_sync_insert AFTER INSERT ON settings WHEN NEW.key IN ('reminder_lead_days') BEGIN
+CREATE TRIGGER settings_sync_insert AFTER INSERT ON settings
+WHEN NEW.key IN ('reminder_lead_days') AND (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
     INSERT OR IGNORE INTO sync_dirty (tbl, row_key) VALUES ('settings', NEW.key);
 END;
-CREATE TRIGGER settings_sync_update AFTER UPDATE ON settings WHEN NEW.key IN ('reminder_lead_days') BEGIN
+CREATE TRIGGER settings_sync_update AFTER UPDATE ON settings
+WHEN NEW.key IN ('reminder_lead_days') AND (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
     INSERT OR IGNORE INTO sync_dirty (tbl, row_key) VALUES ('settings', NEW.key);
 END;
-CREATE TRIGGER settings_sync_delete AFTER DELETE ON settings WHEN OLD.key IN ('reminder_lead_days') BEGIN
+CREATE TRIGGER settings_sync_delete AFTER DELETE ON settings
+WHEN OLD.key IN ('reminder_lead_days') AND (SELECT folder FROM sync_device WHERE only = 1) IS NOT NULL BEGIN
     INSERT OR IGNORE INTO sync_dirty (tbl, row_key) VALUES ('settings', OLD.key);
 END;

@@ -289,3 +289,25 @@ fn a_computer_moving_to_another_shared_folder_sends_everything_again() {
     assert_same(&pair.laptop, &gym);
     assert_eq!(gym.status().len(), 1);
 }
+
+#[test]
+fn what_was_logged_before_syncing_or_while_it_was_off_travels_when_it_is_on() {
+    let laptop = Recert::new();
+    let home = Recert::new();
+    let shared = tempfile::tempdir().unwrap();
+    let folder = shared.path().to_str().unwrap();
+    laptop.add("nasm-cpt", "2025-06-01");
+    laptop.ok(&["log", "--title", "Before syncing", "--date", "2026-10-01", "--hours", "2"]);
+    laptop.ok(&["sync", "--folder", folder, "--name", "laptop"]);
+    home.ok(&["sync", "--folder", folder, "--name", "home"]);
+    assert_same(&laptop, &home);
+    // Off for a while: what changes meanwhile goes out once it is on again.
+    laptop.ok(&["sync", "--leave"]);
+    laptop.ok(&["log", "--title", "While off", "--date", "2026-10-02", "--hours", "1"]);
+    let id = laptop.status()[0]["id"].as_i64().unwrap().to_string();
+    laptop.ok(&["edit", &id, "--number", "OFF-1"]);
+    laptop.ok(&["sync", "--folder", folder]);
+    home.ok(&["sync"]);
+    assert_same(&laptop, &home);
+    assert_eq!(home.ok(&["activities", "--json"]).json().as_array().unwrap().len(), 2);
+}

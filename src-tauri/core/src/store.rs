@@ -79,7 +79,11 @@ fn date(text: String) -> Result<NaiveDate> {
 type Columns = Vec<(&'static str, rusqlite::types::Value)>;
 
 /// `INSERT INTO table (a, b) VALUES (?1, ?2)`; returns the new row's id.
-fn insert_row(conn: &Connection, table: &str, columns: Columns) -> Result<i64> {
+fn insert_row(conn: &Connection, table: &str, mut columns: Columns) -> Result<i64> {
+    // A row that travels to the user's other computers is named by a uid no two can both make.
+    if sync::UID_TABLES.contains(&table) {
+        columns.push(("uid", rusqlite::types::Value::Text(uuid::Uuid::now_v7().to_string())));
+    }
     let names = columns.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ");
     let slots = (1..=columns.len()).map(|n| format!("?{n}")).collect::<Vec<_>>().join(", ");
     conn.prepare_cached(&format!("INSERT INTO {table} ({names}) VALUES ({slots})"))?

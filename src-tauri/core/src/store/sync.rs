@@ -177,6 +177,10 @@ const TABLES: &[Table] = &[
     Table { name: "settings", key: Key::Setting, columns: &[("value", Col::Plain)], lists: &[] },
 ];
 
+/// The tables whose rows carry a `uid` (the store gives each new row one; a trigger fills it for a
+/// row inserted without).
+pub(super) const UID_TABLES: &[&str] = &["credentials", "past_cycles", "activities", "reminder_log"];
+
 fn table(name: &str) -> Option<&'static Table> {
     TABLES.iter().find(|table| table.name == name)
 }
@@ -337,19 +341,43 @@ pub(super) fn synced_rows(conn: &Connection) -> Result<BTreeMap<(String, String)
 
 /// The keys of every local row of `table`, as they travel.
 fn local_keys(conn: &Connection, table: &Table) -> Result<Vec<String>> {
-    let sql = match table.key {
-        Key::Uid => format!("SELECT uid FROM {} WHERE uid IS NOT NULL", table.name),
-        Key::CreditPair => "SELECT a.uid || '/' || c.uid FROM credits cr JOIN activities a ON a.id = cr.activity_id \
-                            JOIN credentials c ON c.id = cr.credential_id"
-            .into(),
-        Key::Snooze => "SELECT c.uid || substr(s.reminder_key, instr(s.reminder_key, ':')) FROM reminder_snoozes s \
-                        JOIN credentials c ON c.id = s.credential_id"
-            .into(),
-        Key::Setting => "SELECT key FROM settings WHERE key IN ('reminder_lead_days')".into(),
-    };
-    let mut statement = conn.prepare(&sql)?;
+    let mut statement = conn.prepare(&local_keys_sql(table))?;
     let keys = statement.query_map([], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
     Ok(keys)
+}
+
+/// Marks every row that travels as changed: turning syncing on, what differs from the merged
+/// state is then stamped (the triggers mark nothing while this computer does not sync).
+fn mark_everything(conn: &Connection) -> Result<()> {
+    for table in TABLES {
+        conn.execute(
+            &format!(
+                "INSERT OR IGNORE INTO sync_dirty (tbl, row_key) SELECT '{}', k FROM ({}) WHERE k IS NOT NULL",
+                table.name,
+                local_keys_sql(table)
+            ),
+            [],
+        )?;
+    }
+    Ok(())
+}
+
+/// A query of the keys (column `k`) of every local row of `table`.
+fn local_keys_sql(table: &Table) -> String {
+    match table.key {
+        Key::Uid => format!("SELECT uid AS k FROM {} WHERE uid IS NOT NULL", table.name),
+        Key::CreditPair => {
+            "SELECT a.uid || '/' || c.uid AS k FROM credits cr JOIN activities a ON a.id = cr.activity_id \
+                            JOIN credentials c ON c.id = cr.credential_id"
+                .into()
+        }
+        Key::Snooze => {
+            "SELECT c.uid || substr(s.reminder_key, instr(s.reminder_key, ':')) AS k FROM reminder_snoozes s \
+                        JOIN credentials c ON c.id = s.credential_id"
+                .into()
+        }
+        Key::Setting => "SELECT key AS k FROM settings WHERE key IN ('reminder_lead_days')".into(),
+    }
 }
 
 fn id_of(conn: &Connection, table: &str, uid: &str) -> Result<Option<i64>> {
@@ -758,6 +786,10 @@ impl Tx<'_> {
         if folder.is_some() && previous.as_deref() != folder {
             self.tx.execute("UPDATE sync_device SET exported_hlc = 0 WHERE only = 1", [])?;
             self.tx.execute("DELETE FROM sync_applied_files", [])?;
+        }
+        // Turning syncing on: what changed while it was off (nothing was marked) is stamped.
+        if folder.is_some() && previous.is_none() {
+            mark_everything(&self.tx)?;
         }
         self.tx.execute(
             "UPDATE sync_device SET folder = ?1, name = COALESCE(?2, name) WHERE only = 1",
