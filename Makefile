@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`. Each installs what it lacks.
-.PHONY: run test lint bench bench-certificates bench-desktop package test-package reliability reliability-quick
+.PHONY: run test test-sync lint bench bench-certificates bench-desktop package test-package reliability reliability-quick
 
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
 
@@ -12,6 +12,13 @@ test:
 	scripts/install-deps.sh test
 	cargo build --workspace --bins --tests  # the tests start recert-agent, which no test target builds
 	scripts/with-display.sh cargo test --workspace
+
+# Sync (issue 22) end to end: two Syncthing daemons on 127.0.0.1 (no discovery, relays or NAT
+# traversal) carry the shared folder between two Recert data folders.
+test-sync:
+	scripts/install-deps.sh test
+	cargo build --bin recert
+	python3 scripts/sync-e2e.py --recert $(TARGET_DIR)/debug/recert
 
 lint:
 	scripts/install-deps.sh run

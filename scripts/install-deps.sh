@@ -3,7 +3,8 @@
 # Idempotent: it checks before it installs, so `make run` and `make test` can call it every time.
 #   scripts/install-deps.sh run    system packages to build and open the app
 #   scripts/install-deps.sh test   also Xvfb, D-Bus, a notification server, WebKitWebDriver, tauri-driver,
-#                                  and axe-core from npm (the window tests' accessibility check)
+#                                  Syncthing (make test-sync), and axe-core from npm (the window tests'
+#                                  accessibility check)
 #   scripts/install-deps.sh package  also Node.js + npm (the prebuilt Tauri CLI) and the tools that
 #                                    check the packages (desktop-file-validate, appstreamcli, rpm)
 set -euo pipefail
@@ -13,7 +14,8 @@ mode="${1:-test}"
 run_packages=(libwebkit2gtk-4.1-dev build-essential libssl-dev libayatana-appindicator3-dev
   librsvg2-dev pkg-config curl)
 test_packages=(xvfb xauth dbus-x11 webkit2gtk-driver dunst imagemagick sqlite3
-  tesseract-ocr tesseract-ocr-eng python3-reportlab python3-pil fonts-dejavu-core)  # certificates: OCR, the corpus generator
+  tesseract-ocr tesseract-ocr-eng python3-reportlab python3-pil fonts-dejavu-core  # certificates: OCR, the corpus generator
+  syncthing)  # make test-sync: two daemons carry the shared folder
 package_packages=(desktop-file-utils appstream rpm binutils)
 
 packages=("${run_packages[@]}")

@@ -9,6 +9,7 @@ use recert_core::Recert;
 
 use crate::ipc_error::IpcError;
 use recert_background::scheduler::{NotifierStatus, SchedulerMsg};
+use recert_background::syncer::SyncMsg;
 
 pub struct AppState {
     pub recert: Mutex<Recert>,
@@ -16,6 +17,8 @@ pub struct AppState {
     pub fixed_today: Option<NaiveDate>,
     pub scheduler: Sender<SchedulerMsg>,
     pub notifier: Arc<Mutex<NotifierStatus>>,
+    /// The background sync: told after each change, so it reaches the other computers.
+    pub syncer: Sender<SyncMsg>,
 }
 
 impl AppState {
@@ -27,8 +30,10 @@ impl AppState {
         recert_core::dates::today_or(self.fixed_today)
     }
 
-    /// Tells the reminder scheduler the data changed, so reminders follow at once.
+    /// Tells the reminder scheduler the data changed, so reminders follow at once, and the
+    /// background sync, so the change reaches the other computers.
     pub fn data_changed(&self) {
         let _ = self.scheduler.send(SchedulerMsg::Changed);
+        let _ = self.syncer.send(SyncMsg::Changed);
     }
 }

@@ -49,6 +49,11 @@ const COMMANDS: &[&str] = &[
     "undo_catalog",
     "settle_credit",
     "read_date",
+    "sync_status",
+    "set_sync_folder",
+    "sync_now",
+    "leave_sync",
+    "choose_folder",
 ];
 
 fn main() {

@@ -12,6 +12,7 @@ mod ledger;
 pub mod output;
 mod plan;
 mod reminders;
+mod sync;
 
 use std::path::PathBuf;
 
@@ -220,6 +221,10 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Sync with your other computers through a folder you already sync (Syncthing, Dropbox,
+    /// Nextcloud, OneDrive, a USB stick): --folder DIR sets it and syncs, alone it syncs, --status
+    /// shows the other computers and what waits, --leave stops
+    Sync(sync::SyncArgs),
     /// Show or change settings
     Settings {
         /// Reminder lead times in days before a deadline, e.g. "90,60,30,14,7,1"
@@ -308,6 +313,9 @@ impl Command {
                 ..
             }) => CreatesData,
             Command::Plan(plan::PlanArgs { action: Some(action), .. }) if action.writes() => ChangesData,
+            // Choosing the folder on a computer with no data yet is how it gets its data.
+            Command::Sync(args) if args.folder.is_some() => CreatesData,
+            Command::Sync(args) if !args.reads_only() => ChangesData,
             Command::Catalog(CatalogArgs { action: Some(CatalogAction::Undo { .. }), .. })
             | Command::Renew { .. }
             | Command::UndoRenewal { .. }
@@ -338,7 +346,8 @@ impl Command {
             | Command::Calendar { .. }
             | Command::AuditPacket { .. }
             | Command::ExportCsv { .. }
-            | Command::Reminders { .. } => Reads,
+            | Command::Reminders { .. }
+            | Command::Sync(_) => Reads,
         }
     }
 
@@ -552,6 +561,7 @@ fn run_command(recert: &mut Recert, command: Command, now: chrono::DateTime<Utc>
             out!("Backed up to {}", path.display())
         }
         Command::Reminders { limit, json } => reminders::history(recert, limit, today, json),
+        Command::Sync(args) => sync::run(recert, args, now),
         Command::Settings { lead_days, calendar_file, json } => {
             if let Some(path) = calendar_file {
                 let kept = recert.set_calendar_file(&path, today)?;

@@ -155,6 +155,51 @@ pub fn app_info(state: State<'_, AppState>) -> Reply<AppInfo> {
     })
 }
 
+// --- sync with the user's other computers (issue 22) -------------------------------------------
+
+#[tauri::command]
+pub fn sync_status(state: State<'_, AppState>) -> Reply<recert_core::service::SyncStatus> {
+    Ok(state.recert()?.sync_status()?)
+}
+
+/// Syncs through `path` from now on (naming this computer `name`, else its host name), then syncs.
+#[tauri::command]
+pub fn set_sync_folder(
+    state: State<'_, AppState>,
+    path: String,
+    name: Option<String>,
+) -> Reply<recert_core::service::SyncReport> {
+    let name = name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+    let report = {
+        let mut recert = state.recert()?;
+        recert.set_sync_folder(std::path::Path::new(path.trim()), name.as_deref())?;
+        recert.sync(Utc::now())?
+    };
+    state.data_changed();
+    Ok(report)
+}
+
+#[tauri::command]
+pub fn sync_now(state: State<'_, AppState>) -> Reply<recert_core::service::SyncReport> {
+    let report = state.recert()?.sync(Utc::now())?;
+    if report.fields_changed > 0 {
+        state.data_changed();
+    }
+    Ok(report)
+}
+
+#[tauri::command]
+pub fn leave_sync(state: State<'_, AppState>) -> Reply<Option<String>> {
+    Ok(state.recert()?.leave_sync()?.map(|folder| folder.display().to_string()))
+}
+
+/// A folder, chosen in the desktop's own dialog (the shared folder to sync through).
+#[tauri::command]
+pub fn choose_folder(app: tauri::AppHandle) -> Option<String> {
+    use tauri_plugin_dialog::DialogExt;
+    app.dialog().file().blocking_pick_folder()?.into_path().ok().map(|p| p.display().to_string())
+}
+
 #[tauri::command]
 pub fn backup_now(state: State<'_, AppState>) -> Reply<String> {
     Ok(state.recert()?.backup_now(Utc::now())?.display().to_string())

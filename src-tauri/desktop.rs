@@ -104,6 +104,11 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
             commands::planned_on_timeline,
             commands::app_info,
             commands::backup_now,
+            commands::sync_status,
+            commands::set_sync_folder,
+            commands::sync_now,
+            commands::leave_sync,
+            commands::choose_folder,
             commands::pick_proof_file,
             commands::open_proof,
             commands::read_certificate,
@@ -128,7 +133,13 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
                 notifier.clone(),
                 Turn::Window,
             );
-            app.manage(AppState { recert: Mutex::new(recert), fixed_today, scheduler, notifier });
+            // Sync with the user's other computers in the background (issue 22): what arrives is
+            // a change like any other for reminders and the window.
+            let reminders = scheduler.clone();
+            let syncer = recert_background::syncer::spawn(data_dir.clone(), move || {
+                let _ = reminders.send(scheduler::SchedulerMsg::Changed);
+            });
+            app.manage(AppState { recert: Mutex::new(recert), fixed_today, scheduler, notifier, syncer });
             migrate_start_at_login(app.handle());
             match &agent {
                 Some(agent) => background::start_agent(agent, &data_dir, fixed_today),

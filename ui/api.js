@@ -99,6 +99,12 @@ export const completePlanned = (id, form) => call('complete_planned', { id, form
 export const plannedOnTimeline = () => call('planned_on_timeline');
 export const appInfo = () => call('app_info');
 export const backupNow = () => call('backup_now');
+// Sync with the user's other computers through a shared folder (issue 22).
+export const syncStatus = () => call('sync_status');
+export const setSyncFolder = (path, name) => call('set_sync_folder', { path, name });
+export const syncNow = () => call('sync_now');
+export const leaveSync = () => call('leave_sync');
+export const chooseFolder = () => call('choose_folder');
 export const pickProofFile = () => call('pick_proof_file');
 export const openProof = (activityId) => call('open_proof', { activityId });
 /** Reads a certificate (the dialog's choice, or `path` dropped on the window); null if cancelled. */

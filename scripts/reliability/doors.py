@@ -20,6 +20,30 @@ from pathlib import Path
 
 from common import Recert, Run, check_folder, database, dump, one_clean_line
 
+# Migration 11 (sync) taken out again: its triggers, uid columns and tables.
+UNDO_SYNC_MIGRATION = (
+    "DROP TRIGGER credentials_uid; DROP TRIGGER credentials_sync_insert; DROP TRIGGER "
+    "credentials_sync_update; DROP TRIGGER credentials_sync_delete; DROP TRIGGER "
+    "past_cycles_uid; DROP TRIGGER past_cycles_sync_insert; DROP TRIGGER "
+    "past_cycles_sync_update; DROP TRIGGER past_cycles_sync_delete; DROP TRIGGER "
+    "activities_uid; DROP TRIGGER activities_sync_insert; DROP TRIGGER activities_sync_update; "
+    "DROP TRIGGER activities_sync_delete; DROP TRIGGER reminder_log_uid; DROP TRIGGER "
+    "reminder_log_sync_insert; DROP TRIGGER reminder_log_sync_update; DROP TRIGGER "
+    "reminder_log_sync_delete; DROP TRIGGER credits_sync_insert; DROP TRIGGER "
+    "credits_sync_update; DROP TRIGGER credits_sync_delete; DROP TRIGGER "
+    "activity_categories_sync_insert; DROP TRIGGER activity_categories_sync_update; DROP "
+    "TRIGGER activity_categories_sync_delete; DROP TRIGGER activity_approvals_sync_insert; DROP "
+    "TRIGGER activity_approvals_sync_update; DROP TRIGGER activity_approvals_sync_delete; DROP "
+    "TRIGGER reminder_snoozes_sync_insert; DROP TRIGGER reminder_snoozes_sync_update; DROP "
+    "TRIGGER reminder_snoozes_sync_delete; DROP TRIGGER settings_sync_insert; DROP TRIGGER "
+    "settings_sync_update; DROP TRIGGER settings_sync_delete; DROP INDEX credentials_by_uid; "
+    "ALTER TABLE credentials DROP COLUMN uid; DROP INDEX past_cycles_by_uid; ALTER TABLE "
+    "past_cycles DROP COLUMN uid; DROP INDEX activities_by_uid; ALTER TABLE activities DROP "
+    "COLUMN uid; DROP INDEX reminder_log_by_uid; ALTER TABLE reminder_log DROP COLUMN uid; DROP "
+    "TABLE sync_device; DROP TABLE sync_dirty; DROP TABLE sync_fields; DROP TABLE sync_waiting; "
+    "DROP TABLE sync_peers; DROP TABLE sync_applied_files; DROP TABLE sync_overwritten; "
+)
+
 OUT_COMMANDS = [["export-csv"], ["calendar"], ["audit-packet", "1"]]
 HANG = 30  # seconds after which a command counts as hung
 
@@ -234,8 +258,8 @@ class Doors:
         self._check(folder, "after wrong restores")
         # What must restore: an older Recert's backup (migrated), and any backup over a damaged
         # or foreign database; the folder works afterwards.
-        # Version 6: the tables and columns of migrations 7 and later taken out again.
-        older = v(folder, "older", "DROP TABLE planned_course_approvals; DROP TABLE planned_course_categories; "
+        # Version 6: the tables, columns and triggers of migrations 7 and later taken out again.
+        older = v(folder, "older", UNDO_SYNC_MIGRATION + " DROP TABLE planned_course_approvals; DROP TABLE planned_course_categories; "
                   "DROP TABLE planned_courses; DROP TABLE activity_approvals; "
                   # Version 6 had no pending credits: its totals count every credit.
                   "DELETE FROM credits WHERE standing != 'counted'; ALTER TABLE credits DROP COLUMN standing; "

@@ -170,8 +170,11 @@ fn print_status(view: &StatusView, report: &CredentialReport) -> Outcome {
 pub fn show(recert: &Recert, id: i64, today: NaiveDate, json: bool) -> Outcome {
     let detail = recert.credential_detail(id, today)?;
     let view = StatusView::from(&detail.report);
+    let history = recert.credential_sync_history(id)?;
     if json {
-        return print_json(&DetailView::from(&detail));
+        let mut json = serde_json::to_value(DetailView::from(&detail)).map_err(|e| Error::Corrupt(e.to_string()))?;
+        json["sync_history"] = serde_json::json!(history);
+        return print_json(&json);
     }
     print_status(&view, &detail.report)?;
     for category in &view.categories {
@@ -208,6 +211,9 @@ pub fn show(recert: &Recert, id: i64, today: NaiveDate, json: bool) -> Outcome {
     }
     for cycle in &detail.past_cycles {
         out!("  Past cycle {} to {}, renewed {}", cycle.start, cycle.end, cycle.renewed_on)?;
+    }
+    for line in &history {
+        out!("  Sync: {line}")?;
     }
     Ok(())
 }

@@ -327,19 +327,39 @@ fn restore_refuses_a_schema_that_is_not_exactly_recerts() {
     }
 }
 
+/// Migration 11 (sync) taken out again: its triggers, uid columns and tables.
+const UNDO_SYNC_MIGRATION: &str = "DROP TRIGGER credentials_uid; DROP TRIGGER credentials_sync_insert; DROP TRIGGER \
+     credentials_sync_update; DROP TRIGGER credentials_sync_delete; DROP TRIGGER past_cycles_uid; DROP \
+     TRIGGER past_cycles_sync_insert; DROP TRIGGER past_cycles_sync_update; DROP TRIGGER \
+     past_cycles_sync_delete; DROP TRIGGER activities_uid; DROP TRIGGER activities_sync_insert; DROP \
+     TRIGGER activities_sync_update; DROP TRIGGER activities_sync_delete; DROP TRIGGER reminder_log_uid; \
+     DROP TRIGGER reminder_log_sync_insert; DROP TRIGGER reminder_log_sync_update; DROP TRIGGER \
+     reminder_log_sync_delete; DROP TRIGGER credits_sync_insert; DROP TRIGGER credits_sync_update; DROP \
+     TRIGGER credits_sync_delete; DROP TRIGGER activity_categories_sync_insert; DROP TRIGGER \
+     activity_categories_sync_update; DROP TRIGGER activity_categories_sync_delete; DROP TRIGGER \
+     activity_approvals_sync_insert; DROP TRIGGER activity_approvals_sync_update; DROP TRIGGER \
+     activity_approvals_sync_delete; DROP TRIGGER reminder_snoozes_sync_insert; DROP TRIGGER \
+     reminder_snoozes_sync_update; DROP TRIGGER reminder_snoozes_sync_delete; DROP TRIGGER \
+     settings_sync_insert; DROP TRIGGER settings_sync_update; DROP TRIGGER settings_sync_delete; DROP \
+     INDEX credentials_by_uid; ALTER TABLE credentials DROP COLUMN uid; DROP INDEX past_cycles_by_uid; \
+     ALTER TABLE past_cycles DROP COLUMN uid; DROP INDEX activities_by_uid; ALTER TABLE activities DROP \
+     COLUMN uid; DROP INDEX reminder_log_by_uid; ALTER TABLE reminder_log DROP COLUMN uid; DROP TABLE \
+     sync_device; DROP TABLE sync_dirty; DROP TABLE sync_fields; DROP TABLE sync_waiting; DROP TABLE \
+     sync_peers; DROP TABLE sync_applied_files; DROP TABLE sync_overwritten;";
+
 #[test]
 fn restore_migrates_an_older_backup_and_works_on_a_damaged_or_foreign_folder() {
     let recert = Recert::new();
     with_course(&recert);
-    // A backup from Recert with one migration fewer: its last migration's tables dropped.
+    // A backup from Recert 6: the tables, columns and triggers of migrations 7 and later dropped.
     let older = changed_copy(
         &recert,
         "older",
-        "DROP TABLE planned_course_approvals; DROP TABLE planned_course_categories; DROP TABLE planned_courses; \
+        &format!("{UNDO_SYNC_MIGRATION} DROP TABLE planned_course_approvals; DROP TABLE planned_course_categories; DROP TABLE planned_courses; \
          DROP TABLE activity_approvals; ALTER TABLE credits DROP COLUMN standing; \
          DELETE FROM settings WHERE key = 'catalog_refresh_from'; \
          DROP TABLE catalogs; ALTER TABLE past_cycles DROP COLUMN expiry_was_confirmed; \
-         DROP TABLE open_notifications; PRAGMA user_version = 6;",
+         DROP TABLE open_notifications; PRAGMA user_version = 6;"),
     );
     recert.ok(&["restore", older.to_str().unwrap(), "--yes"]);
     assert_eq!(recert.status().len(), 1);

@@ -22,6 +22,7 @@ mod plan;
 mod proofs;
 mod races;
 mod reminders;
+mod sync;
 
 const TODAY: &str = "2026-11-23";
 

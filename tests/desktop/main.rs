@@ -13,6 +13,7 @@ mod plan;
 mod platform;
 mod rules_file;
 mod support;
+mod sync;
 mod truth;
 mod your_data;
 

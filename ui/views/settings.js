@@ -8,6 +8,7 @@ import { clearErrors, clearFieldError, showError } from '../feedback.js';
 import { dateElement, dateTimeElement, formatNumber } from '../format.js';
 import { backupsSection, calendarSection, exportSection, importSection } from './data-exchange.js';
 import { rulesSection } from './rules-file.js';
+import { syncSection } from './sync-settings.js';
 
 function dataSection(info) {
   return h('section', { class: 'panel', id: 'data-settings', 'aria-labelledby': 'data-settings-title' },
@@ -256,10 +257,12 @@ async function loadReminders() {
 }
 
 export async function render(_params, app) {
-  const [info, reminders, backups, rules] = await Promise.all([appInfo(), loadReminders(), backupsSection(app), rulesSection()]);
+  const [info, reminders, backups, rules, sync] = await Promise.all(
+    [appInfo(), loadReminders(), backupsSection(app), rulesSection(), syncSection(app)]);
   return h('section', { id: 'settings' },
     h('header', { class: 'view-header' }, h('div', null, h('h1', null, 'Settings'))),
     dataSection(info),
+    sync,
     backupSection(),
     backups,
     importSection(app),

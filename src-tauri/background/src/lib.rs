@@ -1,7 +1,8 @@
 //! Recert's background, shared by the window process (`recert`) and the agent (`recert-agent`):
-//! the reminder scheduler, the notifications it raises, the turn the two processes take, and the
-//! agent's tray icon. No Tauri, GTK or WebKit here: Cargo keeps them out, so the agent, which only
-//! waits for a few notifications a month, never loads a window engine.
+//! the reminder scheduler, the notifications it raises, the turn the two processes take, the
+//! background sync with the user's other computers, and the agent's tray icon. No Tauri, GTK or
+//! WebKit here: Cargo keeps them out, so the agent, which only waits for a few notifications a
+//! month, never loads a window engine.
 
 /// `eprintln!` that never panics: a closed standard error (a terminal gone, `2>&-`) must not crash
 /// a background thread or a command that has done its work. Both binaries use this one.
@@ -14,6 +15,7 @@ macro_rules! warn {
 
 pub mod notifier;
 pub mod scheduler;
+pub mod syncer;
 #[cfg(target_os = "linux")]
 pub mod tray;
 pub mod turn;

@@ -81,6 +81,11 @@ fn main() {
     let agent = Agent { window, data_dir: data_dir.clone(), today };
     let status = Arc::new(Mutex::new(NotifierStatus::default()));
     let scheduler = scheduler::spawn(agent.clone(), data_dir.clone(), today, status, Turn::agent(&data_dir));
+    // Sync with the user's other computers; what arrives is checked for reminders like a change.
+    let reminders = scheduler.clone();
+    let _syncer = recert_background::syncer::spawn(data_dir.clone(), move || {
+        let _ = reminders.send(scheduler::SchedulerMsg::Changed);
+    });
 
     #[cfg(target_os = "linux")]
     let tray = recert_background::tray::spawn(agent, scheduler);

@@ -31,6 +31,7 @@ pub mod rules;
 pub mod service;
 pub mod status;
 pub mod store;
+pub mod sync;
 pub mod view;
 
 #[cfg(test)]

@@ -200,6 +200,7 @@ mod exchange;
 mod ledger;
 mod planning;
 mod reminding;
+mod sync;
 pub use backup_and_restore::{restore_over_unreadable, RestoreOutcome};
 pub use catalog::{CatalogChange, CatalogInfo};
 pub use credentials::RenewalForm;
@@ -207,6 +208,7 @@ pub use exchange::{read_import_file, AuditPacket, ImportOptions, ImportReport, I
 pub use ledger::{ActivityPreview, ActivityWithCredits, CardOffer, CreditOutcome, LoggedActivity};
 pub use planning::{log_form as planned_log_form, PlanImportReport, PlanningInputs};
 use reminding::lead_times;
+pub use sync::{apply_remote, data_folder_warning, default_device_name, PeerStatus, SyncReport, SyncStatus};
 
 #[cfg(test)]
 mod tests;

@@ -15,6 +15,7 @@ mod open;
 mod planned;
 mod reminders;
 mod restore;
+mod sync;
 mod uri;
 
 use std::collections::{HashMap, HashSet};
@@ -34,6 +35,7 @@ pub use damage::{diagnose, newest_good_backup};
 pub use open::{Access, Made};
 pub use reminders::LoggedReminder;
 pub use restore::Candidate;
+pub use sync::{Applied, Device, Overwritten, Peer, Waiting};
 
 pub const DATABASE_FILE: &str = "recert.sqlite3";
 /// Where copies of the database go, beside it.
@@ -49,6 +51,9 @@ pub struct Store {
     folder: Option<PathBuf>,
     /// Opened read-only because the folder allows no more: every write is refused.
     read_only: bool,
+    /// The wall clock the hybrid logical clock of sync reads when a write transaction ends (its
+    /// stamps must follow real time across processes); tests set their own.
+    clock: fn() -> DateTime<Utc>,
 }
 
 /// The size of a database in the terms a user knows.
@@ -74,7 +79,11 @@ fn date(text: String) -> Result<NaiveDate> {
 type Columns = Vec<(&'static str, rusqlite::types::Value)>;
 
 /// `INSERT INTO table (a, b) VALUES (?1, ?2)`; returns the new row's id.
-fn insert_row(conn: &Connection, table: &str, columns: Columns) -> Result<i64> {
+fn insert_row(conn: &Connection, table: &str, mut columns: Columns) -> Result<i64> {
+    // A row that travels to the user's other computers is named by a uid no two can both make.
+    if sync::UID_TABLES.contains(&table) {
+        columns.push(("uid", rusqlite::types::Value::Text(uuid::Uuid::now_v7().to_string())));
+    }
     let names = columns.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ");
     let slots = (1..=columns.len()).map(|n| format!("?{n}")).collect::<Vec<_>>().join(", ");
     conn.prepare_cached(&format!("INSERT INTO {table} ({names}) VALUES ({slots})"))?
@@ -240,6 +249,55 @@ pub trait Read: sealed::Connected {
     /// A number that changes whenever another connection commits a change to the file (SQLite's
     /// `data_version`): the same number before and inside a transaction means nothing read in
     /// between has changed.
+    /// This computer as sync knows it (its id, name, shared folder, clock).
+    fn sync_device(&self) -> Result<sync::Device> {
+        sync::device(self.conn())
+    }
+
+    /// The other computers seen in the shared folder.
+    fn sync_peers(&self) -> Result<Vec<sync::Peer>> {
+        sync::peers(self.conn())
+    }
+
+    /// Rows received that cannot be written yet, and why.
+    fn sync_waiting(&self) -> Result<Vec<sync::Waiting>> {
+        sync::waiting(self.conn())
+    }
+
+    /// The change files of `device` already applied here.
+    fn sync_applied_files(&self, device: &str) -> Result<std::collections::BTreeSet<String>> {
+        sync::applied_files(self.conn(), device)
+    }
+
+    /// This computer's stamped changes not yet written to the shared folder, oldest first.
+    fn sync_outgoing(&self) -> Result<Vec<crate::sync::Change>> {
+        sync::outgoing(self.conn())
+    }
+
+    /// Rows changed while syncing was off, not stamped yet.
+    fn sync_pending_rows(&self) -> Result<usize> {
+        Ok(self.conn().query_row("SELECT COUNT(*) FROM sync_dirty", [], |row| row.get::<_, i64>(0))? as usize)
+    }
+
+    /// The whole merged state, for a snapshot.
+    fn sync_snapshot(&self) -> Result<Vec<crate::sync::Change>> {
+        sync::snapshot(self.conn())
+    }
+
+    /// Every row that travels, as it travels (uids for ids), by table and key.
+    #[allow(clippy::type_complexity)]
+    fn synced_rows(
+        &self,
+    ) -> Result<std::collections::BTreeMap<(String, String), std::collections::BTreeMap<String, crate::sync::FieldValue>>>
+    {
+        sync::synced_rows(self.conn())
+    }
+
+    /// Values another computer had in a credential's fields that a later edit replaced.
+    fn sync_overwritten(&self, credential_id: i64) -> Result<Vec<sync::Overwritten>> {
+        sync::overwritten_for_credential(self.conn(), credential_id)
+    }
+
     fn data_version(&self) -> Result<i64> {
         Ok(self.conn().query_row("PRAGMA data_version", [], |row| row.get(0))?)
     }
@@ -279,7 +337,7 @@ impl Store {
         let mut conn = Connection::open_in_memory()?;
         Self::configure(&conn, false)?;
         migrate::migrate(&mut conn, None, Utc::now())?;
-        Ok(Self { conn, folder: None, read_only: false })
+        Ok(Self { conn, folder: None, read_only: false, clock: Utc::now })
     }
 
     /// Per-connection settings: they cannot live in migrations (foreign_keys is per connection
@@ -293,6 +351,11 @@ impl Store {
             conn.pragma_update(None, "synchronous", "NORMAL")?;
         }
         Ok(())
+    }
+
+    /// The wall clock sync's stamps read (tests fix it).
+    pub fn set_clock(&mut self, clock: fn() -> DateTime<Utc>) {
+        self.clock = clock;
     }
 
     /// SQLite's `quick_check` of the whole file: `None` when it is whole (as on every open).
@@ -315,6 +378,8 @@ impl Store {
         self.check_writable()?;
         let tx = Tx { tx: self.conn.transaction_with_behavior(TransactionBehavior::Immediate)? };
         let value = work(&tx)?;
+        // Sync: the rows this transaction changed get their clock stamps before it commits.
+        sync::stamp_local_changes(&tx.tx, (self.clock)(), false)?;
         tx.tx.commit()?;
         Ok(value)
     }

@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0008_catalogs_and_renewals.sql", include_str!("../../../../migrations/0008_catalogs_and_renewals.sql")),
     ("0009_acceptance.sql", include_str!("../../../../migrations/0009_acceptance.sql")),
     ("0010_planned_courses.sql", include_str!("../../../../migrations/0010_planned_courses.sql")),
+    ("0011_sync.sql", include_str!("../../../../migrations/0011_sync.sql")),
 ];
 
 pub fn latest_version() -> i64 {

@@ -161,6 +161,6 @@ impl Store {
             migrate::migrate(&mut conn, Some(&backups_dir(database)), now)
                 .map_err(|e| super::damage::diagnose(e, database))?;
         }
-        Ok((Self { conn, folder: Some(folder_of(database)), read_only }, made))
+        Ok((Self { conn, folder: Some(folder_of(database)), read_only, clock: Utc::now }, made))
     }
 }

@@ -1,0 +1,522 @@
+//! Sync with the user's other computers through a shared folder (issue 22): choosing the folder,
+//! a sync (this computer's new changes out as a new file, the other computers' new files in,
+//! proofs both ways, now and then a snapshot), what is waiting, leaving.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::Recert;
+use crate::error::{Error, Result};
+use crate::quote;
+use crate::store::{migrate, Applied, Read, Tx};
+use crate::sync::folder::{self, Header, Kind, FILES_BEFORE_SNAPSHOT, FORMAT, PROOFS, ROOT};
+use crate::sync::{clock, Change, FieldValue};
+
+/// What a sync did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SyncReport {
+    /// Changes of this computer written to the shared folder.
+    pub sent: usize,
+    /// Files of other computers applied, and the fields they changed here.
+    pub files_applied: usize,
+    pub fields_changed: usize,
+    pub proofs_sent: usize,
+    pub proofs_received: usize,
+    /// A snapshot was written and this computer's older files removed.
+    pub snapshot: bool,
+    /// What could not be applied yet, in words.
+    pub waiting: Vec<String>,
+}
+
+/// Another computer as the status shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeerStatus {
+    pub device: String,
+    pub name: Option<String>,
+    /// When it last wrote a change this computer applied (by its clock), ISO.
+    pub last_sent_at: Option<String>,
+    /// When this computer last applied something from it, ISO.
+    pub received_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncStatus {
+    /// The shared folder; `None`: this computer does not sync.
+    pub folder: Option<PathBuf>,
+    pub device: String,
+    pub name: Option<String>,
+    pub devices: Vec<PeerStatus>,
+    /// This computer's changes not yet in the shared folder.
+    pub unsent: usize,
+    /// Files in the shared folder not applied yet, and rows received that wait, in words.
+    pub waiting: Vec<String>,
+    /// Where the database lies inside a folder a sync tool manages, the warning.
+    pub warning: Option<String>,
+}
+
+/// The name this computer goes by for the others, unless the user gives one.
+pub fn default_device_name() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "this computer".into())
+}
+
+/// The warning for a data folder inside a folder a sync tool manages.
+pub fn data_folder_warning(data_dir: &Path) -> Option<String> {
+    folder::managed_by(data_dir).map(|(tool, managed)| {
+        format!(
+            "the data folder {} lies inside {}, which {tool} syncs: a sync tool copying the live database while \
+             Recert writes it can lose data. Move the data folder out (--data-dir) and let Recert sync through a \
+             shared folder instead (recert sync --folder)",
+            quote::path(data_dir),
+            quote::path(&managed)
+        )
+    })
+}
+
+fn is_inside(inner: &Path, outer: &Path) -> bool {
+    match (std::fs::canonicalize(inner), std::fs::canonicalize(outer)) {
+        (Ok(inner), Ok(outer)) => inner.starts_with(outer),
+        _ => false,
+    }
+}
+
+/// A proof path a synced activity names, checked: `proofs/<one name>`, nothing else.
+fn safe_proof_path(path: &str) -> bool {
+    match path.strip_prefix(&format!("{}/", crate::proofs::PROOFS_DIR)) {
+        Some(name) => {
+            !name.is_empty() && !name.contains(['/', '\\']) && name != ".." && name != "." && !name.starts_with('.')
+        }
+        None => false,
+    }
+}
+
+impl Recert {
+    /// Syncs through `folder` from now on (and names this computer `name`). The live database
+    /// never goes there: a folder inside the data folder, or holding it, is refused.
+    pub fn set_sync_folder(&mut self, folder: &Path, name: Option<&str>) -> Result<PathBuf> {
+        let shown = quote::path(folder);
+        let meta = std::fs::metadata(folder).map_err(|_| {
+            Error::invalid("folder", format!("{shown} does not exist: create it (or let your sync tool) first"))
+        })?;
+        if !meta.is_dir() {
+            return Err(Error::invalid("folder", format!("{shown} is not a folder")));
+        }
+        if is_inside(folder, &self.data_dir) || is_inside(&self.data_dir, folder) {
+            return Err(Error::invalid(
+                "folder",
+                format!(
+                    "{shown} and the data folder {} hold one another: the live database must stay out of the shared \
+                     folder. Choose a folder elsewhere",
+                    quote::path(&self.data_dir)
+                ),
+            ));
+        }
+        let absolute = std::fs::canonicalize(folder).map_err(|e| Error::io(format!("reading {shown}"), e))?;
+        let name = name.map(str::to_string).unwrap_or_else(default_device_name);
+        let text = absolute.to_string_lossy().into_owned();
+        self.store.write(|tx| tx.set_sync_folder(Some(&text), Some(&name)))?;
+        Ok(absolute)
+    }
+
+    /// Stops syncing this computer (the shared folder and the other computers keep their files).
+    pub fn leave_sync(&mut self) -> Result<Option<PathBuf>> {
+        let folder = self.store.sync_device()?.folder.map(PathBuf::from);
+        self.store.write(|tx| tx.set_sync_folder(None, None))?;
+        Ok(folder)
+    }
+
+    fn shared_root(&self) -> Result<PathBuf> {
+        let Some(folder) = self.store.sync_device()?.folder else {
+            return Err(Error::invalid(
+                "folder",
+                "this computer does not sync yet: choose the shared folder with recert sync --folder DIR",
+            ));
+        };
+        let folder = PathBuf::from(folder);
+        if !folder.is_dir() {
+            return Err(Error::invalid(
+                "folder",
+                format!(
+                    "the shared folder {} is not there (a drive not plugged in, or a folder moved): nothing was synced",
+                    quote::path(&folder)
+                ),
+            ));
+        }
+        Ok(folder.join(ROOT))
+    }
+
+    /// One sync: this computer's new changes go out as a new file, the other computers' new files
+    /// come in (all of them in one transaction), proofs travel both ways, and when this computer
+    /// has many files a snapshot replaces them.
+    pub fn sync(&mut self, now: DateTime<Utc>) -> Result<SyncReport> {
+        let root = self.shared_root()?;
+        let me = self.store.sync_device()?;
+        let mine = root.join(&me.device);
+        let proofs = root.join(PROOFS);
+        for dir in [&mine, &proofs] {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", quote::path(dir)), e))?;
+        }
+        let mut report = SyncReport::default();
+        // In: every file of the other computers not applied yet, in one transaction.
+        let schema = migrate::latest_version();
+        let mut batch: Vec<Change> = Vec::new();
+        let mut files: Vec<(Header, String)> = Vec::new();
+        let mut present: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for device in folder::devices(&root)? {
+            if device == me.device {
+                continue;
+            }
+            let dir = root.join(&device);
+            let names = folder::list(&dir)?;
+            let applied = self.store.sync_applied_files(&device)?;
+            for name in &names {
+                if applied.contains(name) {
+                    continue;
+                }
+                match folder::read(&dir.join(name), schema)? {
+                    folder::Read::Whole(header, changes) if header.device == device => {
+                        batch.extend(changes);
+                        files.push((header, name.clone()));
+                    }
+                    folder::Read::Whole(..) => {
+                        report.waiting.push(format!("{name} in {device} names another computer: skipped"))
+                    }
+                    folder::Read::Incomplete => {
+                        report.waiting.push(format!("{name} from {} is still arriving", peer_name(self, &device)))
+                    }
+                    folder::Read::Newer(header) => report.waiting.push(newer_message(&header)),
+                }
+            }
+            present.insert(device, names.into_iter().collect());
+        }
+        let applied = self.store.write(|tx| {
+            let applied = apply_remote(tx, &batch, now)?;
+            let ahead: BTreeSet<(&str, u64)> = applied.ahead.iter().map(|c| (c.device.as_str(), c.hlc)).collect();
+            for (header, name) in &files {
+                // A file with a change stamped too far ahead is read again next time.
+                if ahead.iter().any(|(device, _)| *device == header.device) {
+                    continue;
+                }
+                tx.note_peer_file(&header.device, header.name.as_deref(), name, header.last_hlc, now)?;
+            }
+            for (device, names) in &present {
+                tx.forget_peer_files(device, names)?;
+            }
+            Ok(applied)
+        })?;
+        report.fields_changed = applied.changed;
+        if applied.unknown > 0 {
+            report.waiting.push(format!(
+                "{} change(s) name a table this Recert does not sync: left out (a damaged or foreign file)",
+                applied.unknown
+            ));
+        }
+        report.files_applied = files.len();
+        if let Some(first) = applied.ahead.first() {
+            let minutes = (clock::instant(first.hlc) - now).num_minutes();
+            report.waiting.push(format!(
+                "{} change(s) from {} are stamped {minutes} minutes ahead of this computer's clock (more than {} \
+                 allowed): they wait until this clock catches up; check the clock of that computer",
+                applied.ahead.len(),
+                peer_name(self, &first.device),
+                crate::sync::CLOCK_BOUND.as_secs() / 60
+            ));
+        }
+        for row in self.store.sync_waiting()? {
+            report.waiting.push(format!("a row of {} {}", row.table, row.reason));
+        }
+        // Out: this computer's changes since its last file.
+        let name = me.name.clone();
+        let device = me.device.clone();
+        report.sent = self.store.write(|tx| {
+            tx.stamp_local_changes(now)?;
+            let outgoing = tx.sync_outgoing()?;
+            let Some(last) = outgoing.iter().map(|c| c.hlc).max() else { return Ok(0) };
+            let header = header(&device, name.clone(), Kind::Changes, schema);
+            folder::write(&mine, header, &outgoing)?;
+            tx.mark_exported(last)?;
+            Ok(outgoing.len())
+        })?;
+        // Proofs both ways.
+        let (sent, received) = self.exchange_proofs(&proofs)?;
+        report.proofs_sent = sent;
+        report.proofs_received = received;
+        // Many files of this computer: one snapshot holds all they said.
+        if folder::list(&mine)?.len() > FILES_BEFORE_SNAPSHOT {
+            self.write_snapshot(&mine, now)?;
+            report.snapshot = true;
+        }
+        Ok(report)
+    }
+
+    /// Writes the whole merged state as a snapshot, then removes this computer's older files:
+    /// what they said is in it (a later stamp won, or they are there).
+    pub fn write_snapshot(&mut self, mine: &Path, now: DateTime<Utc>) -> Result<String> {
+        let me = self.store.sync_device()?;
+        let older = folder::list(mine)?;
+        let schema = migrate::latest_version();
+        let written = self.store.write(|tx| {
+            tx.stamp_local_changes(now)?;
+            let state = tx.sync_snapshot()?;
+            let last = state.iter().map(|c| c.hlc).max().unwrap_or(me.last_hlc).max(me.last_hlc);
+            let header = Header { last_hlc: last, ..header(&me.device, me.name.clone(), Kind::Snapshot, schema) };
+            let name = folder::write(mine, header, &state)?;
+            tx.mark_exported(last)?;
+            Ok(name)
+        })?;
+        for name in older.iter().filter(|name| **name != written) {
+            let _ = std::fs::remove_file(mine.join(name));
+        }
+        Ok(written)
+    }
+
+    /// Copies this computer's proofs into the shared folder (by SHA-256) and the proofs of the
+    /// other computers' activities into the data folder. Returns (sent, received).
+    fn exchange_proofs(&mut self, shared: &Path) -> Result<(usize, usize)> {
+        let mut sent = 0;
+        let mut received = 0;
+        for activity in self.store.activities()? {
+            let Some(proof) = activity.proof else { continue };
+            if !safe_proof_path(&proof.stored_path)
+                || proof.sha256.len() != 64
+                || !proof.sha256.bytes().all(|b| b.is_ascii_hexdigit())
+            {
+                continue;
+            }
+            let local = self.data_dir.join(&proof.stored_path);
+            if local.is_file() {
+                if folder::put_proof(shared, &local, &proof.sha256)? {
+                    sent += 1;
+                }
+            } else if folder::take_proof(shared, &proof.sha256, &local)? {
+                received += 1;
+            }
+        }
+        Ok((sent, received))
+    }
+
+    /// Where sync stands: this computer, the others and when each last sent something, what is
+    /// waiting. Reads the shared folder; changes nothing.
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        let me = self.store.sync_device()?;
+        let devices = self
+            .store
+            .sync_peers()?
+            .into_iter()
+            .map(|peer| PeerStatus {
+                device: peer.device,
+                name: peer.name,
+                last_sent_at: peer.last_sent_at,
+                received_at: peer.received_at,
+            })
+            .collect();
+        let mut waiting = Vec::new();
+        if me.folder.is_some() {
+            if let Ok(root) = self.shared_root() {
+                let schema = migrate::latest_version();
+                for device in folder::devices(&root)? {
+                    if device == me.device {
+                        continue;
+                    }
+                    let applied = self.store.sync_applied_files(&device)?;
+                    let new: Vec<String> =
+                        folder::list(&root.join(&device))?.into_iter().filter(|n| !applied.contains(n)).collect();
+                    for name in &new {
+                        if let folder::Read::Newer(header) = folder::read(&root.join(&device).join(name), schema)? {
+                            waiting.push(newer_message(&header));
+                        }
+                    }
+                    if !new.is_empty() {
+                        waiting.push(format!(
+                            "{} new file(s) from {} not applied yet",
+                            new.len(),
+                            peer_name(self, &device)
+                        ));
+                    }
+                }
+            } else {
+                waiting.push(format!("the shared folder {} is not there", me.folder.clone().unwrap_or_default()));
+            }
+        }
+        for row in self.store.sync_waiting()? {
+            waiting.push(format!("a row of {} {}", row.table, row.reason));
+        }
+        let unsent = self.store.sync_outgoing()?.len() + self.store.sync_pending_rows()?;
+        Ok(SyncStatus {
+            folder: me.folder.map(PathBuf::from),
+            device: me.device,
+            name: me.name,
+            devices,
+            unsent,
+            waiting,
+            warning: data_folder_warning(&self.data_dir),
+        })
+    }
+
+    /// What another computer had in this credential's fields where a later edit won, as the
+    /// credential's history says it ("changed on laptop, Dec 6, 14:02: number ABC → ABD").
+    pub fn credential_sync_history(&self, id: i64) -> Result<Vec<String>> {
+        let me = self.store.sync_device()?;
+        let names: BTreeMap<String, String> = self
+            .store
+            .sync_peers()?
+            .into_iter()
+            .map(|peer| (peer.device.clone(), peer.name.unwrap_or(peer.device)))
+            .collect();
+        let name = |device: &str| -> String {
+            if device == me.device {
+                me.name.clone().unwrap_or_else(|| "this computer".into())
+            } else {
+                names.get(device).cloned().unwrap_or_else(|| device.to_string())
+            }
+        };
+        let when = |hlc: u64| clock::instant(hlc).format("%b %-d, %H:%M").to_string();
+        let field = |column: &str| column.replace('_', " ");
+        let show = |value: &FieldValue| match value {
+            FieldValue::Text(text) if text.is_empty() => "(empty)".into(),
+            other => quote::value(&other.display()),
+        };
+        Ok(self
+            .store
+            .sync_overwritten(id)?
+            .into_iter()
+            .map(|o| {
+                if o.kept_device != me.device {
+                    format!(
+                        "changed on {}, {}: {} {} → {}",
+                        name(&o.kept_device),
+                        when(o.kept_hlc),
+                        field(&o.column),
+                        show(&o.lost),
+                        show(&o.kept)
+                    )
+                } else {
+                    format!(
+                        "{} had {} {} ({}); the later edit on {} kept {}",
+                        name(&o.lost_device),
+                        field(&o.column),
+                        show(&o.lost),
+                        when(o.lost_hlc),
+                        name(&o.kept_device),
+                        show(&o.kept)
+                    )
+                }
+            })
+            .collect())
+    }
+}
+
+/// Merges remote changes (see `Tx::apply_changes`), then works out again, by the rules, the
+/// credits of each credential whose rules or cycle another computer changed, as an edit here
+/// would (typed units, a body's refusal and earlier cycles are kept). What that changes is a
+/// change of this computer and travels like one.
+pub fn apply_remote(tx: &Tx<'_>, changes: &[Change], now: DateTime<Utc>) -> Result<Applied> {
+    let applied = tx.apply_changes(changes, now)?;
+    for id in &applied.recredit {
+        let credential = tx.credential(*id)?;
+        let credits = super::credentials::recomputed_credits(tx, &credential)?;
+        tx.update_credential(&credential, &credits, None, now)?;
+    }
+    Ok(applied)
+}
+
+fn header(device: &str, name: Option<String>, kind: Kind, schema: i64) -> Header {
+    Header {
+        recert_sync: FORMAT,
+        schema,
+        device: device.to_string(),
+        name,
+        kind,
+        count: 0,
+        last_hlc: 0,
+        bytes: 0,
+        sha256: String::new(),
+    }
+}
+
+fn peer_name(recert: &Recert, device: &str) -> String {
+    recert
+        .store
+        .sync_peers()
+        .ok()
+        .and_then(|peers| peers.into_iter().find(|p| p.device == device).and_then(|p| p.name))
+        .unwrap_or_else(|| device.to_string())
+}
+
+fn newer_message(header: &Header) -> String {
+    format!(
+        "changes from {} were written by a newer Recert (schema {}, this one knows up to {}): they wait until Recert \
+         is updated on this computer",
+        header.name.clone().unwrap_or_else(|| header.device.clone()),
+        header.schema,
+        migrate::latest_version()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_names_inside_proofs_are_written() {
+        assert!(safe_proof_path("proofs/0123456789abcdef-cert.pdf"));
+        for bad in
+            ["proofs/../recert.sqlite3", "proofs/a/b", "../x", "/etc/passwd", "proofs/", "proofs/.hidden", "backups/x"]
+        {
+            assert!(!safe_proof_path(bad), "{bad}");
+        }
+    }
+
+    fn computer(shared: &Path, name: &str) -> (tempfile::TempDir, Recert) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut recert = Recert::open(dir.path(), Utc::now()).unwrap();
+        recert.set_sync_folder(shared, Some(name)).unwrap();
+        (dir, recert)
+    }
+
+    #[test]
+    fn a_snapshot_replaces_many_files_and_a_computer_joining_later_gets_everything_from_it() {
+        let shared = tempfile::tempdir().unwrap();
+        let (_a, mut laptop) = computer(shared.path(), "laptop");
+        let (_b, mut home) = computer(shared.path(), "home");
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        let form = crate::credential::CredentialForm {
+            preset: Some("ace-cpt".into()),
+            earned_on: "2025-01-15".into(),
+            ..Default::default()
+        };
+        let id = laptop.add_credential(&form, Utc::now(), today).unwrap().id;
+        let mut snapshots = 0;
+        for n in 0..(FILES_BEFORE_SNAPSHOT + 3) {
+            let fields = crate::credential::CredentialText { number: Some(format!("N{n}")), ..Default::default() };
+            let changes = crate::credential::CredentialChanges { fields, ..Default::default() };
+            laptop.edit_credential(id, &changes, Utc::now(), today).unwrap();
+            snapshots += usize::from(laptop.sync(Utc::now()).unwrap().snapshot);
+            if n == 10 {
+                home.sync(Utc::now()).unwrap();
+            }
+        }
+        assert_eq!(snapshots, 1);
+        let mine = shared.path().join(ROOT).join(laptop.store.sync_device().unwrap().device);
+        let files = folder::list(&mine).unwrap();
+        assert!(files.len() < 5 && files.iter().any(|f| f.contains("snapshot")), "{files:?}");
+        let (_c, mut gym) = computer(shared.path(), "gym");
+        for computer in [&mut home, &mut gym] {
+            computer.sync(Utc::now()).unwrap();
+            let credentials = computer.credentials().unwrap();
+            assert_eq!(credentials.len(), 1);
+            assert_eq!(credentials[0].number.as_deref(), Some(&*format!("N{}", FILES_BEFORE_SNAPSHOT + 2)));
+            assert!(computer.store.sync_waiting().unwrap().is_empty());
+        }
+        assert_eq!(home.store.synced_rows().unwrap(), laptop.store.synced_rows().unwrap());
+        assert_eq!(gym.store.synced_rows().unwrap(), laptop.store.synced_rows().unwrap());
+    }
+}
