@@ -136,8 +136,11 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
             // Sync with the user's other computers in the background (issue 22): what arrives is
             // a change like any other for reminders and the window.
             let reminders = scheduler.clone();
+            let window = app.handle().clone();
             let syncer = recert_background::syncer::spawn(data_dir.clone(), move || {
                 let _ = reminders.send(scheduler::SchedulerMsg::Changed);
+                // A screen that only shows data draws itself again (app.js).
+                let _ = window.emit("data-changed", ());
             });
             app.manage(AppState { recert: Mutex::new(recert), fixed_today, scheduler, notifier, syncer });
             migrate_start_at_login(app.handle());

@@ -112,6 +112,7 @@ function moveFocusToView(viewRoot, firstRender) {
 
 // --- events from the backend (the reminder scheduler, the tray, notification clicks) ------------
 
+const SHOWS_DATA_ONLY = new Set(['dashboard', 'timeline', 'costs', 'plan']);
 const settingsShowing = () => document.getElementById('view').dataset.view === 'settings';
 const refreshReminderList = () => loadSettings().then((settings) => settings.refreshReminders());
 
@@ -133,6 +134,11 @@ function listenToBackend() {
     onEvent('notifications-unavailable', (error) => {
       warnNotificationsUnavailable(String(error ?? 'no notification server answered'));
       if (settingsShowing()) refreshReminderList();
+    }),
+    // Another computer's change came in through the shared folder (sync): a screen that only
+    // shows data draws itself again; a form being filled in is left alone.
+    onEvent('data-changed', () => {
+      if (SHOWS_DATA_ONLY.has(document.getElementById('view').dataset.view)) showCurrentRoute();
     }),
     onEvent('open-view', (hash) => {
       // Only routes of this window: the payload is a hash such as "#/dashboard".

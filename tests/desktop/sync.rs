@@ -40,5 +40,13 @@ async fn a_course_logged_on_another_computer_comes_in_through_the_shared_folder(
     cli(home.path(), &["log", "--title", "Third course", "--date", "2026-10-03", "--hours", "1", "--json"]);
     cli(home.path(), &["sync", "--json"]);
     app.eventually("the background sync brings the third course", || async { activities(&app) == 3 }).await;
+
+    // The dashboard open on this computer shows what another one added, without a click.
+    app.client.execute("location.hash = '#/dashboard';", vec![]).await.unwrap();
+    app.eventually("the dashboard", || async { app.find_all(".credential-card").await.len() == 1 }).await;
+    cli(home.path(), &["add", "--preset", "nsca-cscs", "--earned", "2025-01-10", "--json"]);
+    cli(home.path(), &["sync", "--json"]);
+    let cards = "return document.querySelectorAll('.credential-card').length;";
+    app.eventually("the card added at home", || async { app.script(cards).await == 2 }).await;
     app.close().await;
 }
