@@ -954,3 +954,36 @@ pub(super) fn overwritten_for_credential(conn: &Connection, id: i64) -> Result<V
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn columns_of(conn: &Connection, table: &str) -> BTreeSet<String> {
+        let mut statement = conn.prepare("SELECT name FROM pragma_table_info(?1)").unwrap();
+        statement.query_map([table], |row| row.get(0)).unwrap().map(|name| name.unwrap()).collect()
+    }
+
+    /// `TABLES` is a second list of the columns the store writes: a column added to a table that
+    /// travels must be added there too, or it would silently stay on one computer. Each column is
+    /// synced, part of the row's name across computers, or the local id.
+    #[test]
+    fn every_column_of_a_table_that_travels_is_synced() {
+        let store = super::super::Store::open_in_memory().unwrap();
+        for table in TABLES {
+            let naming: &[&str] = match table.key {
+                Key::Uid => &["id", "uid"],
+                Key::CreditPair => &["activity_id", "credential_id"],
+                Key::Snooze => &["reminder_key"],
+                Key::Setting => &["key"],
+            };
+            let synced = table.columns.iter().map(|(name, _)| *name).chain(naming.iter().copied());
+            let synced: BTreeSet<String> = synced.map(str::to_string).collect();
+            assert_eq!(columns_of(&store.conn, table.name), synced, "the columns of {}", table.name);
+            for list in table.lists {
+                let listed = ["activity_id", "position"].iter().chain(list.columns).map(|c| c.to_string()).collect();
+                assert_eq!(columns_of(&store.conn, list.table), listed, "the columns of {}", list.table);
+            }
+        }
+    }
+}
