@@ -137,7 +137,7 @@ pub fn run(data_dir: Option<PathBuf>, hidden: bool, fixed_today: Option<NaiveDat
             // a change like any other for reminders and the window.
             let reminders = scheduler.clone();
             let window = app.handle().clone();
-            let syncer = recert_background::syncer::spawn(data_dir.clone(), move || {
+            let syncer = recert_background::syncer::spawn(data_dir.clone(), scheduler::FIRST_CHECK_AFTER, move || {
                 let _ = reminders.send(scheduler::SchedulerMsg::Changed);
                 // A screen that only shows data draws itself again (app.js).
                 let _ = window.emit("data-changed", ());

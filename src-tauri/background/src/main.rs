@@ -83,7 +83,7 @@ fn main() {
     let scheduler = scheduler::spawn(agent.clone(), data_dir.clone(), today, status, Turn::agent(&data_dir));
     // Sync with the user's other computers; what arrives is checked for reminders like a change.
     let reminders = scheduler.clone();
-    let _syncer = recert_background::syncer::spawn(data_dir.clone(), move || {
+    let _syncer = recert_background::syncer::spawn(data_dir.clone(), Duration::ZERO, move || {
         let _ = reminders.send(scheduler::SchedulerMsg::Changed);
     });
 

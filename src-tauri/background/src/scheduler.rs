@@ -22,7 +22,7 @@ use crate::turn::ReminderTurn;
 
 const TICK: Duration = Duration::from_secs(60);
 /// The first check waits until the window has drawn, so start-up does not compete with it.
-const FIRST_CHECK_AFTER: Duration = Duration::from_secs(3);
+pub const FIRST_CHECK_AFTER: Duration = Duration::from_secs(3);
 /// After a failed delivery, timed checks wait this long before trying the same reminder again.
 const RETRY_FAILED_AFTER: Duration = Duration::from_secs(3600);
 /// How often the agent looks whether a window closed or the data changed (`recert add` in a

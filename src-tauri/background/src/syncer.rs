@@ -26,14 +26,19 @@ pub enum SyncMsg {
 }
 
 /// Starts the thread; `on_change` runs after a sync that changed data here (reminders, the window).
-pub fn spawn(data_dir: PathBuf, on_change: impl Fn() + Send + 'static) -> Sender<SyncMsg> {
+/// It opens the database after `first_after` (the window's start-up is not competed with; what is
+/// asked meanwhile waits in the channel).
+pub fn spawn(data_dir: PathBuf, first_after: Duration, on_change: impl Fn() + Send + 'static) -> Sender<SyncMsg> {
     let (sender, receiver) = mpsc::channel();
     let own = sender.clone();
     std::thread::Builder::new()
         .name("sync".into())
-        .spawn(move || match Recert::open_for(&data_dir, Utc::now(), Access::Write) {
-            Ok((recert, _)) => run(recert, receiver, own, on_change),
-            Err(error) => warn!("recert: background sync is off, the database could not be opened: {error}"),
+        .spawn(move || {
+            std::thread::sleep(first_after);
+            match Recert::open_for(&data_dir, Utc::now(), Access::Write) {
+                Ok((recert, _)) => run(recert, receiver, own, on_change),
+                Err(error) => warn!("recert: background sync is off, the database could not be opened: {error}"),
+            }
         })
         .expect("a thread can be started");
     sender
@@ -124,7 +129,7 @@ mod tests {
         home.set_sync_folder(shared.path(), Some("home")).unwrap();
         home.sync(Utc::now()).unwrap();
         let (changed, told) = mpsc::channel();
-        let _syncer = spawn(home_dir.path().to_path_buf(), move || {
+        let _syncer = spawn(home_dir.path().to_path_buf(), Duration::ZERO, move || {
             let _ = changed.send(());
         });
         std::thread::sleep(Duration::from_millis(300)); // the watcher is set up
