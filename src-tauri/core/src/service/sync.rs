@@ -168,7 +168,8 @@ impl Recert {
         // In: every file of the other computers not applied yet, in one transaction.
         let schema = migrate::latest_version();
         let mut batch: Vec<Change> = Vec::new();
-        let mut files: Vec<(Header, String)> = Vec::new();
+        // Each file with the changes it brought (their range in `batch`).
+        let mut files: Vec<(Header, String, std::ops::Range<usize>)> = Vec::new();
         let mut present: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for device in folder::devices(&root)? {
             if device == me.device {
@@ -183,8 +184,9 @@ impl Recert {
                 }
                 match folder::read(&dir.join(name), schema)? {
                     folder::Read::Whole(header, changes) if header.device == device => {
+                        let start = batch.len();
                         batch.extend(changes);
-                        files.push((header, name.clone()));
+                        files.push((header, name.clone(), start..batch.len()));
                     }
                     folder::Read::Whole(..) => {
                         report.waiting.push(format!("{name} in {device} names another computer: skipped"))
@@ -199,10 +201,11 @@ impl Recert {
         }
         let applied = self.store.write(|tx| {
             let applied = apply_remote(tx, &batch, now)?;
-            let ahead: BTreeSet<(&str, u64)> = applied.ahead.iter().map(|c| (c.device.as_str(), c.hlc)).collect();
-            for (header, name) in &files {
-                // A file with a change stamped too far ahead is read again next time.
-                if ahead.iter().any(|(device, _)| *device == header.device) {
+            let ahead: std::collections::HashSet<&Change> = applied.ahead.iter().collect();
+            for (header, name, changes) in &files {
+                // A file holding a change stamped too far ahead is read again next time; the file
+                // decides, not the device that made the change (a snapshot carries every device's).
+                if batch[changes.clone()].iter().any(|change| ahead.contains(change)) {
                     continue;
                 }
                 tx.note_peer_file(&header.device, header.name.as_deref(), name, header.last_hlc, now)?;
@@ -518,5 +521,39 @@ mod tests {
         }
         assert_eq!(home.store.synced_rows().unwrap(), laptop.store.synced_rows().unwrap());
         assert_eq!(gym.store.synced_rows().unwrap(), laptop.store.synced_rows().unwrap());
+    }
+
+    fn a_day_ahead() -> DateTime<Utc> {
+        Utc::now() + chrono::Duration::days(1)
+    }
+
+    /// A change stamped too far ahead waits in the file that carried it, whichever computer made
+    /// the change: here the only copy is in another computer's snapshot.
+    #[test]
+    fn a_snapshot_holding_a_change_from_ahead_is_read_again_until_it_applies() {
+        let shared = tempfile::tempdir().unwrap();
+        let (_a, mut laptop) = computer(shared.path(), "laptop");
+        let (_b, mut home) = computer(shared.path(), "home");
+        let (_c, mut gym) = computer(shared.path(), "gym");
+        laptop.store.set_clock(a_day_ahead);
+        home.store.set_clock(a_day_ahead);
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        let form = crate::credential::CredentialForm {
+            preset: Some("ace-cpt".into()),
+            earned_on: "2025-01-15".into(),
+            ..Default::default()
+        };
+        laptop.add_credential(&form, a_day_ahead(), today).unwrap();
+        laptop.sync(a_day_ahead()).unwrap();
+        home.sync(a_day_ahead()).unwrap();
+        let root = shared.path().join(ROOT);
+        home.write_snapshot(&root.join(home.store.sync_device().unwrap().device), a_day_ahead()).unwrap();
+        std::fs::remove_dir_all(root.join(laptop.store.sync_device().unwrap().device)).unwrap();
+
+        let early = gym.sync(Utc::now()).unwrap();
+        assert!(gym.credentials().unwrap().is_empty(), "a change from a day ahead waits");
+        assert!(!early.waiting.is_empty(), "and says so: {early:?}");
+        gym.sync(a_day_ahead() + chrono::Duration::minutes(1)).unwrap();
+        assert_eq!(gym.credentials().unwrap().len(), 1, "once this clock has caught up it applies");
     }
 }
