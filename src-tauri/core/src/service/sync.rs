@@ -556,4 +556,31 @@ mod tests {
         gym.sync(a_day_ahead() + chrono::Duration::minutes(1)).unwrap();
         assert_eq!(gym.credentials().unwrap().len(), 1, "once this clock has caught up it applies");
     }
+
+    /// A credential removed while this computer did not sync is removed on the others once it
+    /// syncs again (nothing marked the removal while syncing was off).
+    #[test]
+    fn a_removal_made_while_not_syncing_reaches_the_other_computers() {
+        let shared = tempfile::tempdir().unwrap();
+        let (_a, mut laptop) = computer(shared.path(), "laptop");
+        let (_b, mut home) = computer(shared.path(), "home");
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+        let form = crate::credential::CredentialForm {
+            preset: Some("ace-cpt".into()),
+            earned_on: "2025-01-15".into(),
+            ..Default::default()
+        };
+        let id = laptop.add_credential(&form, Utc::now(), today).unwrap().id;
+        laptop.sync(Utc::now()).unwrap();
+        home.sync(Utc::now()).unwrap();
+        assert_eq!(home.credentials().unwrap().len(), 1);
+
+        laptop.leave_sync().unwrap();
+        laptop.remove_credential(id, true).unwrap();
+        laptop.set_sync_folder(shared.path(), Some("laptop")).unwrap();
+        laptop.sync(Utc::now()).unwrap();
+        home.sync(Utc::now()).unwrap();
+        assert!(home.credentials().unwrap().is_empty(), "removed on the other computer too");
+        assert_eq!(home.store.synced_rows().unwrap(), laptop.store.synced_rows().unwrap());
+    }
 }

@@ -359,6 +359,14 @@ fn mark_everything(conn: &Connection) -> Result<()> {
             [],
         )?;
     }
+    // A row removed while syncing was off is in the merged state but gone here: marked, its
+    // removal is stamped. A row waiting for one it refers to has not arrived yet: not removed.
+    conn.execute(
+        "INSERT OR IGNORE INTO sync_dirty (tbl, row_key)
+         SELECT DISTINCT f.tbl, f.row_key FROM sync_fields f
+         WHERE NOT EXISTS (SELECT 1 FROM sync_waiting w WHERE w.tbl = f.tbl AND w.row_key = f.row_key)",
+        [],
+    )?;
     Ok(())
 }
 
