@@ -150,16 +150,19 @@ impl Recert {
 }
 
 /// The log form for a planned course done: its date (today if it is still ahead), hours, cost,
-/// categories and approvals. Where the plan gives the units a body grants (`NASM=1.9`), the
-/// form credits the credentials of the bodies named, with those units typed for theirs, as the
-/// plan counted it.
+/// categories and approvals. Where the plan counted it differently from the rules of a logged
+/// course — units a body grants (`NASM=1.9`), or bodies named that leave out a credential held —
+/// the form credits the credentials of the bodies named, with those units typed for theirs, as
+/// the plan counted it; otherwise the crediting is left to the rules.
 pub fn log_form(course: &PlannedCourse, credentials: &[Credential], today: NaiveDate) -> ActivityForm {
-    let credit_to = if course.approvals.iter().any(|a| a.units.is_some()) {
-        credentials
-            .iter()
-            .filter(|c| c.kind != CredentialKind::CprAed)
+    let approval_of = |c: &Credential| course.approvals.iter().find(|a| c.is_body_named(&a.body));
+    let held = || credentials.iter().filter(|c| c.kind != CredentialKind::CprAed);
+    let as_planned = course.approvals.iter().any(|a| a.units.is_some())
+        || (!course.approvals.is_empty() && held().any(|c| approval_of(c).is_none()));
+    let credit_to = if as_planned {
+        held()
             .filter_map(|c| {
-                let approval = course.approvals.iter().find(|a| c.is_body_named(&a.body))?;
+                let approval = approval_of(c)?;
                 Some(CreditChoice { credential_id: c.id, units: approval.units.map(|u| u.to_string()) })
             })
             .collect()
@@ -173,7 +176,7 @@ pub fn log_form(course: &PlannedCourse, credentials: &[Credential], today: Naive
         // Done today at the latest: a date still ahead is no completion date.
         completed_on: course.planned_on.min(today).to_string(),
         hours: course.hours.to_string(),
-        cost: Some(format!("{:.2}", course.cost.0 as f64 / 100.0)),
+        cost: Some(format!("{}.{:02}", course.cost.0 / 100, course.cost.0 % 100)),
         categories: course.categories.clone(),
         approved_by: course
             .approvals

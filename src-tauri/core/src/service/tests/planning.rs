@@ -50,6 +50,19 @@ fn a_planned_course_without_units_leaves_the_crediting_to_the_rules() {
     assert_eq!(form.approved_by, ["NSCA:NS123"]);
 }
 
+/// The plan counts a course that names its approving bodies only for those (issue 20); marked as
+/// done, it is logged the same way, not credited to every credential a logged course would reach.
+#[test]
+fn a_planned_course_done_is_credited_only_where_the_plan_counted_it() {
+    let (_dir, mut recert) = open();
+    add(&mut recert, "nasm-cpt", "2025-03-01");
+    let ace = add(&mut recert, "ace-cpt", "2025-03-01");
+    let id = planned(&mut recert, "ACE workshop", &["ACE"]);
+    let form = recert.planned_log_form(id, d("2026-11-23")).unwrap();
+    assert_eq!(form.credit_to, [CreditChoice { credential_id: ace.id, units: None }]);
+    assert_eq!(form.cost.as_deref(), Some("300.00"));
+}
+
 #[test]
 fn a_planned_course_the_log_refuses_stays_planned_and_nothing_is_logged() {
     let (dir, mut recert) = open();
