@@ -136,7 +136,8 @@ impl PlannedForm {
 }
 
 /// How a planned course would count toward `credential`, by the rules a logged course follows:
-/// dated on its day (a course "any time before" a day is taken by the deadline if it can be),
+/// dated on its day (a course "any time before" a day is taken by the deadline if it can be; a
+/// day that has passed counts nothing),
 /// only before the deadline, only for the bodies that approve it when it names some, with the
 /// units a body grants where the plan gives them.
 pub fn planned_credit(credential: &Credential, course: &PlannedCourse, today: NaiveDate) -> CreditDecision {
@@ -144,6 +145,9 @@ pub fn planned_credit(credential: &Credential, course: &PlannedCourse, today: Na
     if !course.approvals.is_empty() && !course.approvals.iter().any(|a| credential.is_body_named(&a.body)) {
         let bodies: Vec<&str> = course.approvals.iter().map(|a| a.body.as_str()).collect();
         return not(format!("approved by {} only", bodies.join(", ")));
+    }
+    if !course.any_time_before && course.planned_on < today {
+        return not(format!("planned for {}, a day that has passed: log it if you took it", course.planned_on));
     }
     let on =
         if course.any_time_before { course.planned_on.min(credential.cycle.end).max(today) } else { course.planned_on };

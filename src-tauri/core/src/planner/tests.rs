@@ -121,6 +121,22 @@ fn a_course_after_the_deadline_does_not_count() {
     );
 }
 
+/// A course planned for a day that has passed was taken or missed: the plan cannot count on it
+/// (the timeline asks to log it or take it off).
+#[test]
+fn a_course_planned_for_a_day_gone_by_does_not_count() {
+    let t = totals(&[(1, Some("A"), 400), (1, Some("C"), 100)]);
+    let courses = [
+        course(10, "Last month's seminar", "2026-05-02", 10, 10, &["A"], &[]),
+        course(11, "November seminar", "2026-11-01", 10, 90, &["A"], &[]),
+    ];
+    let plan = plan_of(&[cscs()], &t, &courses, PlanRequest::default());
+    assert_eq!(ids(&plan), [11]);
+    assert!(
+        matches!(planned_credit(&cscs(), &courses[0], d(TODAY)), CreditDecision::NotCredited { ref reason } if reason.contains("has passed"))
+    );
+}
+
 #[test]
 fn a_category_minimum_forces_a_dearer_course() {
     // NCSF: 9.0 of 10 in general and CPR, no ethics: only an ethics course closes it.
