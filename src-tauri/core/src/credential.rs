@@ -265,6 +265,15 @@ fn card_coverage(cpr_card: bool, first_aid: Option<bool>) -> Option<Vec<Coverage
     }
 }
 
+/// Whether `credential`'s current cycle starts on its body's late-reporting day.
+fn used_late_reporting(credential: &Credential) -> bool {
+    credential
+        .rules
+        .late_reporting_start
+        .as_ref()
+        .is_some_and(|late| credential.cycle.end == late.cycle_ends_on && credential.cycle.start == late.starts_on)
+}
+
 /// `cycle` with its first day moved for a holder (earned on `earned_on`) who used the body's
 /// late-reporting period (`used`), or back to where the rule starts it.
 fn with_late_reporting(rules: &RenewalRules, earned_on: NaiveDate, cycle: Cycle, used: bool) -> Result<Cycle> {
@@ -588,7 +597,16 @@ impl CredentialChanges {
         if let Some(start) = cycle_start {
             changed.cycle.start = start;
         }
-        if let Some(used) = self.late_reporting {
+        if cycle_start.is_some() && self.late_reporting.is_some() {
+            return Err(Error::invalid(
+                "late-reporting",
+                "give the cycle's first day or the late-reporting answer, not both: each sets the first day",
+            ));
+        }
+        // The expiry typed again keeps a late reporter's later first day (a cycle worked out from
+        // the expiry alone would count courses the body does not).
+        let kept = (expires.is_some() && cycle_start.is_none()).then(|| used_late_reporting(credential));
+        if let Some(used) = self.late_reporting.or(kept.filter(|used| *used)) {
             changed.cycle = with_late_reporting(&changed.rules, changed.earned_on, changed.cycle, used)?;
         }
         if changed.cycle.start > changed.cycle.end {

@@ -479,6 +479,20 @@ fn nsca_late_reporters_and_rules_past_their_cycle() {
     assert_eq!(changes.apply(&late, d("2026-01-10")).unwrap().cycle, cycle("2024-01-01", "2026-12-31"));
     let again = crate::credential::CredentialChanges { late_reporting: Some(true), ..Default::default() };
     assert_eq!(again.apply(&usual, d("2026-01-10")).unwrap().cycle, cycle("2024-02-01", "2026-12-31"));
+    // The same expiry typed again (as the window sends it, MM/DD/YYYY) keeps the Feb 1 start.
+    let typed = crate::credential::CredentialChanges {
+        fields: CredentialText { expires: Some("12/31/2026".into()), ..Default::default() },
+        ..Default::default()
+    };
+    assert_eq!(typed.apply(&late, d("2026-01-10")).unwrap().cycle, cycle("2024-02-01", "2026-12-31"));
+    assert_eq!(typed.apply(&usual, d("2026-01-10")).unwrap().cycle, cycle("2024-01-01", "2026-12-31"));
+    // A first day and the late-reporting answer each set the start: both at once is refused.
+    let both = crate::credential::CredentialChanges {
+        cycle_start: Some("2024-03-01".into()),
+        late_reporting: Some(true),
+        ..Default::default()
+    };
+    assert_eq!(both.apply(&usual, d("2026-01-10")).unwrap_err().field(), Some("late-reporting"));
     assert!(matches!(decide_credit(&late, d("2024-01-20"), Hours(600), &[], None), CreditDecision::NotCredited { .. }));
     assert!(matches!(decide_credit(&usual, d("2024-01-20"), Hours(600), &[], None), CreditDecision::Credited { .. }));
     // The 2.0 per event rests on the 2018–20 document.
