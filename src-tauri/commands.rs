@@ -169,7 +169,6 @@ pub fn set_sync_folder(
     path: String,
     name: Option<String>,
 ) -> Reply<recert_core::service::SyncReport> {
-    let name = name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
     let report = {
         let mut recert = state.recert()?;
         recert.set_sync_folder(std::path::Path::new(path.trim()), name.as_deref())?;
@@ -182,7 +181,7 @@ pub fn set_sync_folder(
 #[tauri::command]
 pub fn sync_now(state: State<'_, AppState>) -> Reply<recert_core::service::SyncReport> {
     let report = state.recert()?.sync(Utc::now())?;
-    if report.fields_changed > 0 {
+    if report.changed_here() {
         state.data_changed();
     }
     Ok(report)

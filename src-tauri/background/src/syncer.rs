@@ -98,7 +98,7 @@ fn run(mut recert: Recert, receiver: Receiver<SyncMsg>, own: Sender<SyncMsg>, on
         match recert.sync(Utc::now()) {
             Ok(report) => {
                 last_error = None;
-                if report.fields_changed > 0 {
+                if report.changed_here() {
                     on_change();
                 }
             }

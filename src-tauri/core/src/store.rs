@@ -198,7 +198,6 @@ pub trait Read: sealed::Connected {
         ledger::running_totals(self.conn())
     }
 
-    /// The same figures summed from the whole ledger (slow); the running totals must equal it.
     /// The providers of the credits counting toward a credential's current cycle, one per credit.
     fn current_cycle_providers(&self, credential_id: i64) -> Result<Vec<Option<String>>> {
         ledger::current_cycle_providers(self.conn(), credential_id)
@@ -223,6 +222,7 @@ pub trait Read: sealed::Connected {
         planned::planned_course(self.conn(), id)
     }
 
+    /// The same figures summed from the whole ledger (slow); the running totals must equal it.
     fn current_cycle_totals_from_ledger(&self) -> Result<HashMap<i64, CycleTotals>> {
         ledger::totals_from_ledger(self.conn())
     }
@@ -246,9 +246,6 @@ pub trait Read: sealed::Connected {
         reminders::setting(self.conn(), key)
     }
 
-    /// A number that changes whenever another connection commits a change to the file (SQLite's
-    /// `data_version`): the same number before and inside a transaction means nothing read in
-    /// between has changed.
     /// This computer as sync knows it (its id, name, shared folder, clock).
     fn sync_device(&self) -> Result<sync::Device> {
         sync::device(self.conn())
@@ -298,6 +295,9 @@ pub trait Read: sealed::Connected {
         sync::overwritten_for_credential(self.conn(), credential_id)
     }
 
+    /// A number that changes whenever another connection commits a change to the file (SQLite's
+    /// `data_version`): the same number before and inside a transaction means nothing read in
+    /// between has changed.
     fn data_version(&self) -> Result<i64> {
         Ok(self.conn().query_row("PRAGMA data_version", [], |row| row.get(0))?)
     }

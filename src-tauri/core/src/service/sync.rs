@@ -31,6 +31,13 @@ pub struct SyncReport {
     pub waiting: Vec<String>,
 }
 
+impl SyncReport {
+    /// Whether the sync changed data here (what the window shows, what reminders read).
+    pub fn changed_here(&self) -> bool {
+        self.fields_changed > 0 || self.proofs_received > 0
+    }
+}
+
 /// Another computer as the status shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct PeerStatus {
@@ -120,7 +127,9 @@ impl Recert {
             ));
         }
         let absolute = std::fs::canonicalize(folder).map_err(|e| Error::io(format!("reading {shown}"), e))?;
-        let name = name.map(str::to_string).unwrap_or_else(default_device_name);
+        // A blank name is no name: the computer's own then.
+        let name = name.map(|n| crate::credential::clean_text("name", n, false)).transpose()?.flatten();
+        let name = name.unwrap_or_else(default_device_name);
         let text = absolute.to_string_lossy().into_owned();
         self.store.write(|tx| tx.set_sync_folder(Some(&text), Some(&name)))?;
         Ok(absolute)
@@ -582,5 +591,15 @@ mod tests {
         home.sync(Utc::now()).unwrap();
         assert!(home.credentials().unwrap().is_empty(), "removed on the other computer too");
         assert_eq!(home.store.synced_rows().unwrap(), laptop.store.synced_rows().unwrap());
+    }
+
+    /// The window and the CLI pass the name as typed: a blank one is the computer's own name.
+    #[test]
+    fn a_blank_computer_name_is_the_computers_own() {
+        let shared = tempfile::tempdir().unwrap();
+        let (_a, laptop) = computer(shared.path(), "  ");
+        assert_eq!(laptop.store.sync_device().unwrap().name, Some(default_device_name()));
+        let (_b, home) = computer(shared.path(), " home ");
+        assert_eq!(home.store.sync_device().unwrap().name.as_deref(), Some("home"));
     }
 }
