@@ -163,7 +163,8 @@ pub fn sync_status(state: State<'_, AppState>) -> Reply<recert_core::service::Sy
 }
 
 /// Syncs through `path` from now on (naming this computer `name`, else its host name), then syncs.
-#[tauri::command]
+// Reads and writes the shared folder (a network or USB drive may be slow): off the window's thread.
+#[tauri::command(async)]
 pub fn set_sync_folder(
     state: State<'_, AppState>,
     path: String,
@@ -178,7 +179,8 @@ pub fn set_sync_folder(
     Ok(report)
 }
 
-#[tauri::command]
+// Reads and writes the shared folder (a network or USB drive may be slow): off the window's thread.
+#[tauri::command(async)]
 pub fn sync_now(state: State<'_, AppState>) -> Reply<recert_core::service::SyncReport> {
     let report = state.recert()?.sync(Utc::now())?;
     if report.changed_here() {
