@@ -487,6 +487,20 @@ mod tests {
         }
     }
 
+    fn day() -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap()
+    }
+
+    /// Adds an ACE-CPT earned Jan 15, 2025; its id.
+    fn add_ace(recert: &mut Recert, now: DateTime<Utc>) -> i64 {
+        let form = crate::credential::CredentialForm {
+            preset: Some("ace-cpt".into()),
+            earned_on: "2025-01-15".into(),
+            ..Default::default()
+        };
+        recert.add_credential(&form, now, day()).unwrap().id
+    }
+
     fn computer(shared: &Path, name: &str) -> (tempfile::TempDir, Recert) {
         let dir = tempfile::tempdir().unwrap();
         let mut recert = Recert::open(dir.path(), Utc::now()).unwrap();
@@ -499,13 +513,8 @@ mod tests {
         let shared = tempfile::tempdir().unwrap();
         let (_a, mut laptop) = computer(shared.path(), "laptop");
         let (_b, mut home) = computer(shared.path(), "home");
-        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
-        let form = crate::credential::CredentialForm {
-            preset: Some("ace-cpt".into()),
-            earned_on: "2025-01-15".into(),
-            ..Default::default()
-        };
-        let id = laptop.add_credential(&form, Utc::now(), today).unwrap().id;
+        let today = day();
+        let id = add_ace(&mut laptop, Utc::now());
         let mut snapshots = 0;
         for n in 0..(FILES_BEFORE_SNAPSHOT + 3) {
             let fields = crate::credential::CredentialText { number: Some(format!("N{n}")), ..Default::default() };
@@ -546,13 +555,7 @@ mod tests {
         let (_c, mut gym) = computer(shared.path(), "gym");
         laptop.store.set_clock(a_day_ahead);
         home.store.set_clock(a_day_ahead);
-        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
-        let form = crate::credential::CredentialForm {
-            preset: Some("ace-cpt".into()),
-            earned_on: "2025-01-15".into(),
-            ..Default::default()
-        };
-        laptop.add_credential(&form, a_day_ahead(), today).unwrap();
+        add_ace(&mut laptop, a_day_ahead());
         laptop.sync(a_day_ahead()).unwrap();
         home.sync(a_day_ahead()).unwrap();
         let root = shared.path().join(ROOT);
@@ -573,13 +576,7 @@ mod tests {
         let shared = tempfile::tempdir().unwrap();
         let (_a, mut laptop) = computer(shared.path(), "laptop");
         let (_b, mut home) = computer(shared.path(), "home");
-        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
-        let form = crate::credential::CredentialForm {
-            preset: Some("ace-cpt".into()),
-            earned_on: "2025-01-15".into(),
-            ..Default::default()
-        };
-        let id = laptop.add_credential(&form, Utc::now(), today).unwrap().id;
+        let id = add_ace(&mut laptop, Utc::now());
         laptop.sync(Utc::now()).unwrap();
         home.sync(Utc::now()).unwrap();
         assert_eq!(home.credentials().unwrap().len(), 1);
