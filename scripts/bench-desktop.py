@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Start-up time and memory of the Recert window with 50 credentials, side by side with a bare
-Tauri window built the same way. Prints figures; asserts nothing (targets: both ≤ 1.2× bare).
+Tauri window built the same way. Prints figures; asserts nothing (targets: start-up ≤ 1.1× bare, memory ≤ 1.2×).
 
 Run through `make bench-desktop` (it builds both in release and provides Xvfb + D-Bus).
 
 Start-up is measured from asking tauri-driver for a session (which launches the binary) until the
 page reports it has drawn: `#app[data-ready=true]`, and for Recert all 50 dashboard cards present.
+Found by polling, and read again from the page's clock (the moment it was drawn, without the
+polling's granularity).
 Memory is the resident size (VmRSS, and PSS, which shares libraries fairly) of the app process and
 its WebKit web and network processes, two seconds after the page is ready. Recert is measured twice:
 as it runs now (on Linux the background is `recert-agent`, started by the window) and with
@@ -36,6 +38,7 @@ AGENT = os.path.join(TARGET, "release/recert-agent")
 BARE = os.path.join(TARGET, "release/bare-window")
 RUNS = int(os.environ.get("RUNS", "9"))
 PAGE_TIMES = {}
+READY_BY_PAGE_CLOCK = {}
 TODAY = "2026-11-23"
 
 
@@ -148,12 +151,18 @@ def measure(binary, args, env, ready_js):
             except Exception:
                 time.sleep(0.1)
         caps = {"capabilities": {"alwaysMatch": {"browserName": "wry", "tauri:options": {"application": binary, "args": args}}}}
-        started = time.monotonic()
+        started, started_wall = time.monotonic(), time.time()
         session = request("POST", base + "/session", caps)["value"]["sessionId"]
         script = {"script": ready_js, "args": []}
         while not request("POST", f"{base}/session/{session}/execute/sync", script)["value"]:
             time.sleep(0.02)
         ready = time.monotonic() - started
+        # The same moment on the page's own clock (performance.timeOrigin is wall-clock time): the
+        # polling above adds up to 20 ms to a page not ready when its session opens.
+        drawn = ("const m = performance.getEntriesByName('recert:first-view-drawn')[0];"
+                 "return performance.timeOrigin + (m ? m.startTime : performance.getEntriesByType('navigation')[0].domInteractive);")
+        drawn_wall = request("POST", f"{base}/session/{session}/execute/sync", {"script": drawn, "args": []})["value"]
+        READY_BY_PAGE_CLOCK.setdefault(os.path.basename(binary), []).append(drawn_wall / 1000 - started_wall)
         # How much of it the page itself took, from navigation start to drawn.
         painted = ("const m = performance.getEntriesByName('recert:first-view-painted')[0];"
                    "return m ? m.startTime : performance.now();")
@@ -348,7 +357,12 @@ def main():
         r = summary("recert", recert)
         for name, times in PAGE_TIMES.items():
             print(f"{name:<12} of which in the page (navigation start to first paint): median {statistics.median(times):.0f} ms")
-        print(f"ratio    start-up {r[0] / b[0]:.2f}x, RSS {r[1] / b[1]:.2f}x, PSS {r[2] / b[2]:.2f}x (target ≤ 1.2x)")
+        clock = {name: statistics.median(times) for name, times in READY_BY_PAGE_CLOCK.items()}
+        for name, median in clock.items():
+            print(f"{name:<12} ready by the page's clock (drawn, no polling): median {median * 1000:.0f} ms")
+        print(f"ratio by the page's clock (Recert opened with the agent running, as above): "
+              f"{clock['recert'] / clock['bare-window']:.2f}x (target ≤ 1.1x, issue 19)")
+        print(f"ratio    start-up {r[0] / b[0]:.2f}x (target ≤ 1.1x), RSS {r[1] / b[1]:.2f}x, PSS {r[2] / b[2]:.2f}x (target ≤ 1.2x)")
         # On a busy machine one slow run moves a median of a few; the fastest runs and the ratio
         # within each interleaved pair are steadier views of the same cost.
         fastest = min(x[0] for x in recert) / min(x[0] for x in bare)

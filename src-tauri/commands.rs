@@ -18,7 +18,9 @@ use recert_background::scheduler::SchedulerMsg;
 
 type Reply<T> = Result<T, IpcError>;
 
-#[tauri::command]
+/// Off the window's thread (`async`): at start-up it runs while that thread serves the page's
+/// modules.
+#[tauri::command(async)]
 pub fn get_status(state: State<'_, AppState>) -> Reply<Vec<StatusView>> {
     Ok(state.recert()?.status(state.today())?.iter().map(StatusView::from).collect())
 }

@@ -61,7 +61,20 @@ async function call(command, args) {
   }
 }
 
-export const getStatus = () => call('get_status');
+// The first screen's data is asked for the moment this module runs: index.html runs it on its own,
+// before the other modules have arrived, so the answer is on its way while they load. Only the
+// first view takes it; app.js drops it once a view is drawn, and later screens ask afresh.
+let earlyStatus = backendAvailable() ? call('get_status') : null;
+// Whoever takes it is told of a refusal; untaken, it is no unhandled rejection.
+earlyStatus?.catch(() => {});
+
+export const getStatus = () => {
+  const early = earlyStatus;
+  earlyStatus = null;
+  return early ?? call('get_status');
+};
+/** After the first view: whatever was asked for at start-up is out of date from now on. */
+export const dropEarlyStatus = () => { earlyStatus = null; };
 export const getCatalog = () => call('get_catalog');
 export const searchCatalog = (query) => call('search_catalog', { query });
 export const addCredential = (form) => call('add_credential', { form });

@@ -2,7 +2,7 @@
 // `render(params, app)` which fetches what it needs and returns one element; the router swaps it in.
 
 import * as dashboard from './views/dashboard.js';
-import { backendAvailable, onEvent } from './api.js';
+import { backendAvailable, dropEarlyStatus, onEvent } from './api.js';
 import { h } from './dom.js';
 import { errorPanel, showBanner, takeFlash } from './feedback.js';
 performance.mark('recert:app-start');
@@ -82,6 +82,8 @@ async function showCurrentRoute() {
     console.error(error);
     content = errorPanel(error);
   }
+  // What was asked for at start-up is out of date once any view has been drawn.
+  dropEarlyStatus();
   // A later navigation finished first: its view wins.
   if (thisRender !== renderCount) return;
   viewRoot.replaceChildren(...[takeFlash(), content].filter(Boolean));

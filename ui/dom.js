@@ -21,10 +21,12 @@ function applyAttributes(element, attributes) {
   }
 }
 
+/** Children may be nested in arrays, to any depth; null, undefined and false are skipped. */
 function appendChildren(element, children) {
-  for (const child of children.flat(Infinity)) {
+  for (const child of children) {
     if (child === undefined || child === null || child === false) continue;
-    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    if (Array.isArray(child)) appendChildren(element, child);
+    else element.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
 }
 

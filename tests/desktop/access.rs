@@ -162,6 +162,32 @@ async fn the_skip_link_leads_to_the_content() {
     app.close().await;
 }
 
+/// A card is a link to its credential: Enter or Space on it opens the detail; Enter on a button
+/// inside it does that button's work and nothing else.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_card_opens_with_the_keyboard_and_its_buttons_keep_their_keys() {
+    let app = App::launch_with(trainer).await;
+    let cards = app.find_all(".credential-card").await;
+    assert!(cards.len() >= 2, "two cards to open");
+    let second = cards[1].attr("data-credential-id").await.unwrap().unwrap();
+    cards[0].send_keys(&Key::Enter.to_string()).await.unwrap();
+    app.wait_for("#detail").await;
+    assert!(app.script("return location.hash;").await.as_str().unwrap().starts_with("#/credential/"));
+    app.script("location.hash = '#/dashboard';").await;
+    let card = format!(".credential-card[data-credential-id='{second}']");
+    app.wait_for(&card).await.send_keys(" ").await.unwrap();
+    app.eventually("Space opens the second card", || async {
+        app.script("return location.hash;").await == format!("#/credential/{second}")
+    })
+    .await;
+    app.script("location.hash = '#/dashboard';").await;
+    let button = app.wait_for(".credential-card .fill-in").await;
+    button.send_keys(&Key::Enter.to_string()).await.unwrap();
+    app.wait_for(".credential-card .fill-in-form").await;
+    assert_eq!(app.script("return location.hash;").await, "#/dashboard", "the button's Enter opened no detail");
+    app.close().await;
+}
+
 /// The CSS pixel width of the page: it shrinks as the page zooms in.
 async fn css_width(app: &App) -> f64 {
     app.script("return window.innerWidth;").await.as_f64().unwrap()
