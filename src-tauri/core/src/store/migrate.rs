@@ -29,6 +29,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0009_acceptance.sql", include_str!("../../../../migrations/0009_acceptance.sql")),
     ("0010_planned_courses.sql", include_str!("../../../../migrations/0010_planned_courses.sql")),
     ("0011_sync.sql", include_str!("../../../../migrations/0011_sync.sql")),
+    ("0012_sync_stamps_past_2038.sql", include_str!("../../../../migrations/0012_sync_stamps_past_2038.sql")),
 ];
 
 pub fn latest_version() -> i64 {

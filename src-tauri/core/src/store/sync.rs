@@ -8,12 +8,34 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
-use rusqlite::types::{ToSqlOutput, Value, ValueRef};
+use rusqlite::types::{FromSql, FromSqlResult, ToSqlOutput, Value, ValueRef};
 use rusqlite::{params, Connection, OptionalExtension, ToSql};
 
 use super::Tx;
 use crate::error::{Error, Result};
 use crate::sync::{clock, replaces, Change, FieldValue, DELETED};
+
+/// A clock stamp as SQLite keeps it. SQLite's integers are signed, and a stamp's top bit is set
+/// from January 19, 2038 on (its seconds fill the upper 32 bits): stored as it is, a later stamp
+/// would sort before an earlier one wherever SQLite compares them (what is still to send, the
+/// latest stamp seen). Stored with that bit flipped, SQLite's order is the stamps' order
+/// (migration 0012 turned the stamps stored before into this form).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stored(u64);
+
+const STAMP_TOP_BIT: u64 = 1 << 63;
+
+impl ToSql for Stored {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from((self.0 ^ STAMP_TOP_BIT) as i64))
+    }
+}
+
+impl FromSql for Stored {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        i64::column_result(value).map(|stored| Stored(stored as u64 ^ STAMP_TOP_BIT))
+    }
+}
 
 impl ToSql for FieldValue {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
@@ -260,8 +282,8 @@ pub(super) fn device(conn: &Connection) -> Result<Device> {
                 device: row.get(0)?,
                 name: row.get(1)?,
                 folder: row.get(2)?,
-                last_hlc: row.get::<_, i64>(3)? as u64,
-                exported_hlc: row.get::<_, i64>(4)? as u64,
+                last_hlc: row.get::<_, Stored>(3)?.0,
+                exported_hlc: row.get::<_, Stored>(4)?.0,
             })
         },
     )?)
@@ -274,7 +296,7 @@ pub(super) fn peers(conn: &Connection) -> Result<Vec<Peer>> {
         Ok(Peer {
             device: row.get(0)?,
             name: row.get(1)?,
-            last_hlc: row.get::<_, i64>(2)? as u64,
+            last_hlc: row.get::<_, Stored>(2)?.0,
             last_sent_at: row.get(3)?,
             received_at: row.get(4)?,
         })
@@ -298,7 +320,7 @@ pub(super) fn applied_files(conn: &Connection, device: &str) -> Result<BTreeSet<
 /// Changes of this computer not yet written to the shared folder, oldest first.
 pub(super) fn outgoing(conn: &Connection) -> Result<Vec<Change>> {
     let me = device(conn)?;
-    changes_where(conn, "WHERE device = ?1 AND hlc > ?2 ORDER BY hlc", params![me.device, me.exported_hlc as i64])
+    changes_where(conn, "WHERE device = ?1 AND hlc > ?2 ORDER BY hlc", params![me.device, Stored(me.exported_hlc)])
 }
 
 /// The whole merged state: every field that won, whoever set it.
@@ -315,7 +337,7 @@ fn changes_where(conn: &Connection, filter: &str, params: &[&dyn ToSql]) -> Resu
             key: row.get(1)?,
             column: row.get(2)?,
             value: row.get(3)?,
-            hlc: row.get::<_, i64>(4)? as u64,
+            hlc: row.get::<_, Stored>(4)?.0,
             device: row.get(5)?,
         })
     })?;
@@ -488,7 +510,7 @@ fn state(conn: &Connection, table: &str, key: &str) -> Result<HashMap<String, (F
     let mut statement =
         conn.prepare_cached("SELECT col, value, hlc, device FROM sync_fields WHERE tbl = ?1 AND row_key = ?2")?;
     let rows = statement.query_map([table, key], |row| {
-        Ok((row.get::<_, String>(0)?, (row.get(1)?, row.get::<_, i64>(2)? as u64, row.get::<_, String>(3)?)))
+        Ok((row.get::<_, String>(0)?, (row.get(1)?, row.get::<_, Stored>(2)?.0, row.get::<_, String>(3)?)))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -504,7 +526,7 @@ fn set_field(conn: &Connection, change: &Change) -> Result<()> {
         change.key,
         change.column,
         change.value,
-        change.hlc as i64,
+        Stored(change.hlc),
         change.device
     ])?;
     Ok(())
@@ -562,7 +584,7 @@ pub(super) fn stamp_local_changes(conn: &Connection, now: DateTime<Utc>, always:
         }
     }
     conn.execute("DELETE FROM sync_dirty", [])?;
-    conn.execute("UPDATE sync_device SET last_hlc = ?1 WHERE only = 1", [hlc as i64])?;
+    conn.execute("UPDATE sync_device SET last_hlc = ?1 WHERE only = 1", [Stored(hlc)])?;
     Ok(stamped)
 }
 
@@ -772,10 +794,10 @@ fn record_overwritten(conn: &Connection, kept: &Change, lost: &Change) -> Result
         kept.column,
         kept.value,
         kept.device,
-        kept.hlc as i64,
+        Stored(kept.hlc),
         lost.value,
         lost.device,
-        lost.hlc as i64
+        Stored(lost.hlc)
     ])?;
     Ok(())
 }
@@ -792,7 +814,7 @@ impl Tx<'_> {
         // this computer wrote goes out again, what is there is read anew (both are idempotent).
         let previous = device(&self.tx)?.folder;
         if folder.is_some() && previous.as_deref() != folder {
-            self.tx.execute("UPDATE sync_device SET exported_hlc = 0 WHERE only = 1", [])?;
+            self.tx.execute("UPDATE sync_device SET exported_hlc = ?1 WHERE only = 1", [Stored(0)])?;
             self.tx.execute("DELETE FROM sync_applied_files", [])?;
         }
         // Turning syncing on: what changed while it was off (nothing was marked) is stamped.
@@ -814,7 +836,7 @@ impl Tx<'_> {
 
     /// Notes that this computer's changes up to `hlc` are in the shared folder.
     pub fn mark_exported(&self, hlc: u64) -> Result<()> {
-        self.tx.execute("UPDATE sync_device SET exported_hlc = MAX(exported_hlc, ?1) WHERE only = 1", [hlc as i64])?;
+        self.tx.execute("UPDATE sync_device SET exported_hlc = MAX(exported_hlc, ?1) WHERE only = 1", [Stored(hlc)])?;
         Ok(())
     }
 
@@ -850,7 +872,7 @@ impl Tx<'_> {
                 .query_row(params![change.table, change.key, change.column], |row| {
                     Ok(Change {
                         value: row.get(0)?,
-                        hlc: row.get::<_, i64>(1)? as u64,
+                        hlc: row.get::<_, Stored>(1)?.0,
                         device: row.get(2)?,
                         ..change.clone()
                     })
@@ -900,7 +922,7 @@ impl Tx<'_> {
         for uid in &recredit {
             applied.recredit.extend(id_of(conn, "credentials", uid)?);
         }
-        conn.execute("UPDATE sync_device SET last_hlc = MAX(last_hlc, ?1) WHERE only = 1", [latest as i64])?;
+        conn.execute("UPDATE sync_device SET last_hlc = MAX(last_hlc, ?1) WHERE only = 1", [Stored(latest)])?;
         Ok(applied)
     }
 
@@ -923,7 +945,7 @@ impl Tx<'_> {
              ON CONFLICT (device) DO UPDATE SET name = COALESCE(excluded.name, name),
                  last_sent_at = CASE WHEN excluded.last_hlc > last_hlc THEN excluded.last_sent_at ELSE last_sent_at END,
                  last_hlc = MAX(last_hlc, excluded.last_hlc), received_at = excluded.received_at",
-            params![device, name, last_hlc as i64, super::timestamp(clock::instant(last_hlc)), super::timestamp(now)],
+            params![device, name, Stored(last_hlc), super::timestamp(clock::instant(last_hlc)), super::timestamp(now)],
         )?;
         Ok(())
     }
@@ -954,10 +976,10 @@ pub(super) fn overwritten_for_credential(conn: &Connection, id: i64) -> Result<V
             column: row.get(0)?,
             kept: row.get(1)?,
             kept_device: row.get(2)?,
-            kept_hlc: row.get::<_, i64>(3)? as u64,
+            kept_hlc: row.get::<_, Stored>(3)?.0,
             lost: row.get(4)?,
             lost_device: row.get(5)?,
-            lost_hlc: row.get::<_, i64>(6)? as u64,
+            lost_hlc: row.get::<_, Stored>(6)?.0,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -86,6 +86,47 @@ fn an_older_schema_is_backed_up_then_migrated_with_its_data() {
     assert_eq!(count, 1);
 }
 
+/// Stamps stored before migration 0012 (as plain signed integers) read back as the same stamps,
+/// and still the same order, once the migration has flipped their top bit.
+#[test]
+fn sync_stamps_stored_before_version_12_read_back_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DATABASE_FILE);
+    let (older, newer) = (0x6f00_0000_0000_0001_u64, 0x6f00_0000_0001_0000_u64);
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        let tx = conn.transaction().unwrap();
+        for (_name, sql) in &migrate::MIGRATIONS[..11] {
+            tx.execute_batch(sql).unwrap();
+        }
+        tx.pragma_update(None, "user_version", 11).unwrap();
+        tx.execute(
+            "UPDATE sync_device SET folder = '/shared', last_hlc = ?1, exported_hlc = ?2",
+            [newer as i64, older as i64],
+        )
+        .unwrap();
+        for (key, hlc) in [("a", older), ("b", newer)] {
+            tx.execute(
+                "INSERT INTO sync_fields (tbl, row_key, col, value, hlc, device) VALUES ('credentials', ?1, 'name', 'N', ?2,
+                 (SELECT device FROM sync_device))",
+                rusqlite::params![key, hlc as i64],
+            )
+            .unwrap();
+        }
+        tx.execute("INSERT INTO sync_peers (device, name, last_hlc) VALUES ('other', 'Laptop', ?1)", [newer as i64])
+            .unwrap();
+        tx.commit().unwrap();
+    }
+    let store = Store::open(&path, now(), Access::Create).map(|(store, _)| store).unwrap();
+    let device = store.sync_device().unwrap();
+    assert_eq!((device.last_hlc, device.exported_hlc), (newer, older));
+    let stamps: Vec<u64> = store.sync_snapshot().unwrap().iter().map(|change| change.hlc).collect();
+    assert_eq!(stamps, [older, newer]);
+    let outgoing: Vec<String> = store.sync_outgoing().unwrap().into_iter().map(|change| change.key).collect();
+    assert_eq!(outgoing, ["b"], "only the change after the last one written out");
+    assert_eq!(store.sync_peers().unwrap()[0].last_hlc, newer);
+}
+
 #[test]
 fn a_fresh_database_needs_no_backup() {
     let dir = tempfile::tempdir().unwrap();

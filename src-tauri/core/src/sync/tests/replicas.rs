@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
 use serde_json::Value as Json;
 
@@ -194,10 +194,14 @@ fn run(recert: &mut Recert, op: &Op) {
 }
 
 fn publish(recert: &mut Recert) -> Option<Vec<Change>> {
+    publish_at(recert, Utc::now())
+}
+
+fn publish_at(recert: &mut Recert, now: DateTime<Utc>) -> Option<Vec<Change>> {
     recert
         .store_mut()
         .write(|tx| {
-            tx.stamp_local_changes(Utc::now())?;
+            tx.stamp_local_changes(now)?;
             let batch = tx.sync_outgoing()?;
             if let Some(last) = batch.iter().map(|c| c.hlc).max() {
                 tx.mark_exported(last)?;
@@ -402,6 +406,36 @@ fn a_change_stamped_far_ahead_waits() {
     let applied = replicas[1].recert.store_mut().write(|tx| tx.apply_changes(&batch, tomorrow)).unwrap();
     assert!(applied.ahead.is_empty());
     assert_eq!(replicas[1].recert.credentials().unwrap().len(), 1);
+}
+
+/// The clock's seconds fill 32 bits of its 64: from January 19, 2038 the top bit is set. Stamps
+/// of both sides of that day must still sort by time where SQLite compares them (what is still to
+/// send, the latest stamp seen); stored as they were, a 2038 change was never sent.
+#[test]
+fn changes_made_after_january_2038_are_still_sent_and_win() {
+    fn before() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2038, 1, 18, 12, 0, 0).unwrap()
+    }
+    fn after() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2038, 1, 20, 12, 0, 0).unwrap()
+    }
+    let mut replicas: Vec<Replica> = ["laptop", "home"].iter().map(|name| replica(name)).collect();
+    replicas[0].recert.store_mut().set_clock(before);
+    run(&mut replicas[0].recert, &Op::AddCredential { preset: 0, earned_days_ago: 400 });
+    let first = publish_at(&mut replicas[0].recert, before()).unwrap();
+    replicas[1].recert.store_mut().write(|tx| tx.apply_changes(&first, before())).unwrap();
+    replicas[0].recert.store_mut().set_clock(after);
+    let id = replicas[0].recert.credentials().unwrap()[0].id;
+    let renamed = text(CredentialText { name: Some("Renamed in 2038".into()), ..Default::default() });
+    replicas[0].recert.edit_credential(id, &renamed, after(), today()).unwrap();
+    let second = publish_at(&mut replicas[0].recert, after()).expect("the 2038 change is sent");
+    assert!(second.iter().all(|change| change.hlc > first[0].hlc), "{second:?}");
+    let applied = replicas[1].recert.store_mut().write(|tx| tx.apply_changes(&second, after())).unwrap();
+    assert!(applied.ahead.is_empty());
+    assert_eq!(replicas[1].recert.credentials().unwrap()[0].name, "Renamed in 2038");
+    assert_eq!(publish_at(&mut replicas[0].recert, after()), None, "sent once");
+    let device = replicas[1].recert.store().sync_device().unwrap();
+    assert!(device.last_hlc >= second[0].hlc, "the receiving clock moves past the latest stamp seen");
 }
 
 /// A course logged on one computer while the other changed the credential's rules: after the
