@@ -246,17 +246,7 @@ impl Recert {
             report.waiting.push(format!("a row of {} {}", row.table, row.reason));
         }
         // Out: this computer's changes since its last file.
-        let name = me.name.clone();
-        let device = me.device.clone();
-        report.sent = self.store.write(|tx| {
-            tx.stamp_local_changes(now)?;
-            let outgoing = tx.sync_outgoing()?;
-            let Some(last) = outgoing.iter().map(|c| c.hlc).max() else { return Ok(0) };
-            let header = header(&device, name.clone(), Kind::Changes, schema);
-            folder::write(&mine, header, &outgoing)?;
-            tx.mark_exported(last)?;
-            Ok(outgoing.len())
-        })?;
+        report.sent = self.send_changes_with(now, |header, changes| folder::write(&mine, header, changes))?;
         // Proofs both ways.
         let (sent, received) = self.exchange_proofs(&proofs)?;
         report.proofs_sent = sent;
@@ -275,19 +265,71 @@ impl Recert {
         let me = self.store.sync_device()?;
         let older = folder::list(mine)?;
         let schema = migrate::latest_version();
-        let written = self.store.write(|tx| {
-            tx.stamp_local_changes(now)?;
-            let state = tx.sync_snapshot()?;
-            let last = state.iter().map(|c| c.hlc).max().unwrap_or(me.last_hlc).max(me.last_hlc);
-            let header = Header { last_hlc: last, ..header(&me.device, me.name.clone(), Kind::Snapshot, schema) };
-            let name = folder::write(mine, header, &state)?;
-            tx.mark_exported(last)?;
-            Ok(name)
-        })?;
+        let (written, _) = self
+            .send(
+                now,
+                |tx| {
+                    let state = tx.sync_snapshot()?;
+                    let last = state.iter().map(|c| c.hlc).max().unwrap_or(me.last_hlc).max(me.last_hlc);
+                    let header =
+                        Header { last_hlc: last, ..header(&me.device, me.name.clone(), Kind::Snapshot, schema) };
+                    Ok(Some((header, state, last)))
+                },
+                |header, state| folder::write(mine, header, state),
+            )?
+            .ok_or_else(|| Error::invalid("folder", "syncing was turned off meanwhile: no snapshot was written"))?;
         for name in older.iter().filter(|name| **name != written) {
             let _ = std::fs::remove_file(mine.join(name));
         }
         Ok(written)
+    }
+
+    /// Sends this computer's changes since its last file with `write` (into the shared folder,
+    /// or elsewhere in tests); how many went.
+    fn send_changes_with(
+        &mut self,
+        now: DateTime<Utc>,
+        write: impl FnOnce(Header, &[Change]) -> Result<String>,
+    ) -> Result<usize> {
+        let me = self.store.sync_device()?;
+        let schema = migrate::latest_version();
+        let sent = self.send(
+            now,
+            |tx| {
+                let outgoing = tx.sync_outgoing()?;
+                let Some(last) = outgoing.iter().map(|c| c.hlc).max() else { return Ok(None) };
+                Ok(Some((header(&me.device, me.name.clone(), Kind::Changes, schema), outgoing, last)))
+            },
+            write,
+        )?;
+        Ok(sent.map_or(0, |(_, count)| count))
+    }
+
+    /// Stamps what changed here, takes what to send (`what`: a header, the changes and the last
+    /// stamp among them), writes it with `write`, and notes it sent. Returns the file's name and
+    /// how many changes it holds; none when there was nothing to send.
+    ///
+    /// The file is written between two transactions, not inside one: the shared folder may be on
+    /// a slow or network drive, and the window and the background would wait on the database's
+    /// write lock meanwhile (30 s at most, then fail). Stamps given later are above `last`, so
+    /// they stay to send; a file written but not noted (a crash in between) goes again next
+    /// time, and the merge takes a change it already has as nothing new. Moved to another shared
+    /// folder meanwhile, nothing is noted: that folder gets everything again.
+    fn send(
+        &mut self,
+        now: DateTime<Utc>,
+        what: impl FnOnce(&Tx) -> Result<Option<(Header, Vec<Change>, u64)>>,
+        write: impl FnOnce(Header, &[Change]) -> Result<String>,
+    ) -> Result<Option<(String, usize)>> {
+        let taken = self.store.write(|tx| {
+            tx.stamp_local_changes(now)?;
+            let Some(folder) = tx.sync_device()?.folder else { return Ok(None) };
+            Ok(what(tx)?.map(|sending| (folder, sending)))
+        })?;
+        let Some((folder, (header, changes, last))) = taken else { return Ok(None) };
+        let name = write(header, &changes)?;
+        self.store.write(|tx| tx.mark_exported(last, &folder))?;
+        Ok(Some((name, changes.len())))
     }
 
     /// Copies this computer's proofs into the shared folder (by SHA-256) and the proofs of the
@@ -539,6 +581,52 @@ mod tests {
         }
         assert_eq!(home.store.synced_rows().unwrap(), laptop.store.synced_rows().unwrap());
         assert_eq!(gym.store.synced_rows().unwrap(), laptop.store.synced_rows().unwrap());
+    }
+
+    /// The shared folder may be on a slow or network drive: while a file is written there, the
+    /// database takes the other programs' writes (the window's, the background's) instead of
+    /// making them wait, and the changes are noted sent only once the file is there.
+    #[test]
+    fn the_database_takes_other_writes_while_changes_are_written_out() {
+        let shared = tempfile::tempdir().unwrap();
+        let (dir, mut laptop) = computer(shared.path(), "laptop");
+        add_ace(&mut laptop, Utc::now());
+        let other = rusqlite::Connection::open(dir.path().join(crate::store::DATABASE_FILE)).unwrap();
+        other.busy_timeout(std::time::Duration::from_millis(200)).unwrap();
+        let failed = laptop.send_changes_with(Utc::now(), |_, _| Err(Error::Corrupt("the drive went away".into())));
+        assert!(failed.is_err());
+        let mut written = 0;
+        let sent = laptop
+            .send_changes_with(Utc::now(), |_, changes| {
+                other.execute_batch("BEGIN IMMEDIATE; COMMIT;")?;
+                written = changes.len();
+                Ok("written".into())
+            })
+            .unwrap();
+        assert!(sent > 0 && sent == written, "what failed to go out goes with the next file");
+        let nothing = laptop.send_changes_with(Utc::now(), |_, _| panic!("nothing is left to send")).unwrap();
+        assert_eq!(nothing, 0);
+    }
+
+    /// Syncing moved to another shared folder while a file was being written to the first: the
+    /// changes are not noted sent, so the new folder gets them too.
+    #[test]
+    fn changes_written_to_a_folder_left_meanwhile_go_to_the_new_one_too() {
+        let shared = tempfile::tempdir().unwrap();
+        let moved = tempfile::tempdir().unwrap();
+        let (dir, mut laptop) = computer(shared.path(), "laptop");
+        add_ace(&mut laptop, Utc::now());
+        let data_dir = dir.path().to_path_buf();
+        let sent = laptop
+            .send_changes_with(Utc::now(), |_, changes| {
+                let mut other = Recert::open(&data_dir, Utc::now())?;
+                other.set_sync_folder(moved.path(), None)?;
+                Ok(format!("{} changes", changes.len()))
+            })
+            .unwrap();
+        assert!(sent > 0);
+        let again = laptop.send_changes_with(Utc::now(), |_, changes| Ok(format!("{}", changes.len()))).unwrap();
+        assert!(again >= sent, "everything goes to the new folder");
     }
 
     fn a_day_ahead() -> DateTime<Utc> {

@@ -834,9 +834,13 @@ impl Tx<'_> {
         stamp_local_changes(&self.tx, now, true)
     }
 
-    /// Notes that this computer's changes up to `hlc` are in the shared folder.
-    pub fn mark_exported(&self, hlc: u64) -> Result<()> {
-        self.tx.execute("UPDATE sync_device SET exported_hlc = MAX(exported_hlc, ?1) WHERE only = 1", [Stored(hlc)])?;
+    /// Notes that this computer's changes up to `hlc` are in the shared folder `folder`; nothing
+    /// when syncing has moved to another folder meanwhile (that one has yet to get them).
+    pub fn mark_exported(&self, hlc: u64, folder: &str) -> Result<()> {
+        self.tx.execute(
+            "UPDATE sync_device SET exported_hlc = MAX(exported_hlc, ?1) WHERE only = 1 AND folder = ?2",
+            params![Stored(hlc), folder],
+        )?;
         Ok(())
     }
 

@@ -204,7 +204,7 @@ fn publish_at(recert: &mut Recert, now: DateTime<Utc>) -> Option<Vec<Change>> {
             tx.stamp_local_changes(now)?;
             let batch = tx.sync_outgoing()?;
             if let Some(last) = batch.iter().map(|c| c.hlc).max() {
-                tx.mark_exported(last)?;
+                tx.mark_exported(last, "/shared")?;
             }
             Ok((!batch.is_empty()).then_some(batch))
         })
