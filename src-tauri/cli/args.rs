@@ -194,9 +194,9 @@ pub struct EditArgs {
     member_fee: Option<String>,
     #[arg(long)]
     requires_cpr: Option<bool>,
-    /// For a CPR/AED card: whether it also covers First Aid (yes or no)
-    #[arg(long, value_name = "yes|no", value_parser = yes_or_no)]
-    first_aid: Option<bool>,
+    /// For a CPR/AED card: whether it also covers First Aid (yes, no, or unknown: not sure)
+    #[arg(long, value_name = "yes|no|unknown", value_parser = yes_no_or_unknown)]
+    first_aid: Option<Answer>,
     /// Whether you used the body's late-reporting period (NSCA 2021–23): yes or no
     #[arg(long, value_name = "yes|no", value_parser = yes_or_no)]
     late_reporting: Option<bool>,
@@ -221,6 +221,19 @@ fn yes_or_no(text: &str) -> Result<bool, String> {
         "yes" | "y" | "true" => Ok(true),
         "no" | "n" | "false" => Ok(false),
         other => Err(format!("\"{other}\" is not yes or no")),
+    }
+}
+
+/// A yes-or-no question that may also be answered "not known" (`None`).
+#[derive(Debug, Clone, Copy)]
+pub struct Answer(Option<bool>);
+
+fn yes_no_or_unknown(text: &str) -> Result<Answer, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "unknown" | "not sure" | "?" => Ok(Answer(None)),
+        other => yes_or_no(other)
+            .map(|answer| Answer(Some(answer)))
+            .map_err(|_| format!("\"{other}\" is not yes, no or unknown")),
     }
 }
 
@@ -273,7 +286,7 @@ impl EditArgs {
             member: self.member,
             renewal_fee_member: self.member_fee,
             requires_cpr_aed: self.requires_cpr,
-            covers_first_aid: self.first_aid,
+            covers_first_aid: self.first_aid.map(|answer| answer.0),
             late_reporting: self.late_reporting,
             approved_courses_only: self.approved_courses_only,
             categories: (!self.categories.is_empty()).then_some(self.categories),

@@ -372,6 +372,20 @@ fn custom_credential_and_edits() {
     assert!(approx(&status["units_required"], 16.0));
 }
 
+/// What a card covers, answered by mistake, can go back to "not sure": the bodies that need First
+/// Aid ask again.
+#[test]
+fn a_cards_first_aid_answer_can_go_back_to_not_sure() {
+    let recert = Recert::new();
+    let id = recert.add("cpr-aed-aha", "2025-09-12").to_string();
+    let covers = |run: Run| run.json()["covers_first_aid"].clone();
+    assert_eq!(covers(recert.ok(&["edit", &id, "--first-aid", "yes", "--json"])), true);
+    assert_eq!(covers(recert.ok(&["edit", &id, "--first-aid", "unknown", "--json"])), Value::Null);
+    let refused = recert.run(&["edit", &id, "--first-aid", "maybe"]);
+    assert_eq!(refused.code, 2);
+    assert!(refused.stderr.contains("\"maybe\" is not yes, no or unknown"), "{}", refused.stderr);
+}
+
 #[test]
 fn an_early_acsm_renewal_adds_the_time_to_the_next_cycle() {
     let recert = Recert::new();

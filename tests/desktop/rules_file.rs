@@ -122,14 +122,24 @@ async fn the_add_form_asks_the_questions_a_body_raises() {
     app.eventually("the usual first day again", || async { start_of(&app, cscs_id) == "2024-01-01" }).await;
     // The AHA card says it covers First Aid after all (the coach took the longer course).
     let card_id = id_of("AHA CPR/AED");
-    app.script(&format!("location.hash = '#/credential/{card_id}/edit';")).await;
-    app.wait_for("#edit-first-aid").await;
-    app.script(
-        "const s = document.querySelector('#edit-first-aid'); s.value = 'yes';
-         s.dispatchEvent(new Event('change', { bubbles: true }));",
-    )
-    .await;
-    app.click("#save-edit").await;
+    // Opens the card's edit form showing `was`, answers `answer`, saves.
+    let answer_first_aid = |was: &'static str, answer: &'static str| {
+        let app = &app;
+        async move {
+            app.script(&format!("location.hash = '#/credential/{card_id}/edit';")).await;
+            app.eventually("the form shows the card's answer", || async {
+                app.script("return document.querySelector('#edit-first-aid')?.value ?? null;").await == was
+            })
+            .await;
+            app.script(&format!(
+                "const s = document.querySelector('#edit-first-aid'); s.value = '{answer}';
+                 s.dispatchEvent(new Event('change', {{ bubbles: true }}));"
+            ))
+            .await;
+            app.click("#save-edit").await;
+        }
+    };
+    answer_first_aid("no", "yes").await;
     app.eventually("SCCC's card warning is gone", || async {
         let status = app.cli(&["status", "--json"]);
         let sccc = status.as_array().unwrap().iter().find(|s| s["abbreviation"] == "SCCC").unwrap().clone();
@@ -137,5 +147,14 @@ async fn the_add_form_asks_the_questions_a_body_raises() {
             && sccc["prerequisite_notes"].as_array().is_some_and(|p| p.is_empty())
     })
     .await;
+    // Not sure after all: back to unknown, and SCCC asks again.
+    answer_first_aid("yes", "").await;
+    app.eventually("the card's coverage is unknown again", || async {
+        app.cli(&["show", &card_id.to_string(), "--json"])["credential"]["covers_first_aid"].is_null()
+    })
+    .await;
+    let status = app.cli(&["status", "--json"]);
+    let sccc = status.as_array().unwrap().iter().find(|s| s["abbreviation"] == "SCCC").unwrap().clone();
+    assert!(sccc["prerequisite_problems"].to_string().contains("does not know whether yours"), "{sccc}");
     app.close().await;
 }

@@ -304,7 +304,8 @@ function collectChanges(form, fields, cpr, credential) {
   if (lateReporting && lateReporting.checked !== credential.late_reporting) changes.late_reporting = lateReporting.checked;
   const firstAid = form.querySelector('#edit-first-aid');
   const firstAidWas = credential.covers_first_aid === null ? '' : credential.covers_first_aid ? 'yes' : 'no';
-  if (firstAid && firstAid.value !== '' && firstAid.value !== firstAidWas) changes.covers_first_aid = firstAid.value === 'yes';
+  // "Not sure" is an answer too: null, and the bodies that need First Aid ask again.
+  if (firstAid && firstAid.value !== firstAidWas) changes.covers_first_aid = firstAid.value === '' ? null : firstAid.value === 'yes';
   const cprSelect = form.querySelector('#edit-requires-cpr');
   if (cprSelect && cprSelect.value !== cpr.initial && cprSelect.value !== '') changes.requires_cpr_aed = cprSelect.value === 'yes';
   return changes;

@@ -187,12 +187,22 @@ pub struct CredentialChanges {
     pub categories: Option<Vec<String>>,
     /// Replaces the opening balance, each `UNITS[:CATEGORY]`; an empty list removes it.
     pub already_earned: Option<Vec<String>>,
-    /// For a CPR/AED card: whether it covers First Aid.
-    pub covers_first_aid: Option<bool>,
+    /// For a CPR/AED card: whether it covers First Aid; `Some(None)` (JSON `null`): not known after
+    /// all, so the bodies that need First Aid ask again.
+    #[serde(deserialize_with = "null_is_a_value", skip_serializing_if = "Option::is_none")]
+    pub covers_first_aid: Option<Option<bool>>,
     /// Whether the holder used the body's late-reporting period (see `CredentialForm`).
     pub late_reporting: Option<bool>,
     /// Whether the body accepts only courses it approved (`false`: any relevant course).
     pub approved_courses_only: Option<bool>,
+}
+
+/// A field given as `null` is there, saying "not known" (`Some(None)`); only a field left out is
+/// no change (`None`, the default).
+fn null_is_a_value<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> std::result::Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 pub(crate) fn clean_text(field: &str, text: &str, required: bool) -> Result<Option<String>> {
@@ -274,6 +284,22 @@ fn used_late_reporting(credential: &Credential) -> bool {
         .is_some_and(|late| credential.cycle.end == late.cycle_ends_on && credential.cycle.start == late.starts_on)
 }
 
+/// A holder's "yes, I used the late-reporting period" for a cycle it does not concern would change
+/// nothing: refused with the reason rather than dropped.
+fn late_reporting_concerns(rules: &RenewalRules, cycle: Cycle) -> Result<()> {
+    match &rules.late_reporting_start {
+        Some(late) if cycle.end != late.cycle_ends_on => Err(Error::invalid(
+            "late-reporting",
+            format!(
+                "the late-reporting period concerns only the cycle ending {}; this credential's cycle ends {}: leave \
+                 the question unanswered",
+                late.cycle_ends_on, cycle.end
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// `cycle` with its first day moved for a holder (earned on `earned_on`) who used the body's
 /// late-reporting period (`used`), or back to where the rule starts it.
 fn with_late_reporting(rules: &RenewalRules, earned_on: NaiveDate, cycle: Cycle, used: bool) -> Result<Cycle> {
@@ -338,6 +364,7 @@ impl CredentialForm {
         };
         let mut placement = current_cycle(&rules, earned_on, expires, today)?;
         if self.late_reporting {
+            late_reporting_concerns(&rules, placement.cycle)?;
             placement.cycle = with_late_reporting(&rules, earned_on, placement.cycle, true)?;
         }
         let expiry_confirmed =
@@ -506,7 +533,7 @@ impl CredentialChanges {
             if credential.kind != CredentialKind::CprAed {
                 return Err(Error::invalid("covers-first-aid", "only a CPR/AED card covers First Aid"));
             }
-            rules.covers = card_coverage(true, Some(first_aid));
+            rules.covers = card_coverage(true, first_aid);
         }
         if let Some(only) = self.approved_courses_only {
             rules.acceptance = match (only, rules.acceptance.take()) {
@@ -606,6 +633,9 @@ impl CredentialChanges {
         // The expiry typed again keeps a late reporter's later first day (a cycle worked out from
         // the expiry alone would count courses the body does not).
         let kept = (expires.is_some() && cycle_start.is_none()).then(|| used_late_reporting(credential));
+        if self.late_reporting == Some(true) {
+            late_reporting_concerns(&changed.rules, changed.cycle)?;
+        }
         if let Some(used) = self.late_reporting.or(kept.filter(|used| *used)) {
             changed.cycle = with_late_reporting(&changed.rules, changed.earned_on, changed.cycle, used)?;
         }

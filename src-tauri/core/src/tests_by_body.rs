@@ -6,7 +6,7 @@
 use crate::activity::{decide_credit, CreditDecision};
 use crate::amount::{Cents, Hours, Units};
 use crate::catalog::Catalog;
-use crate::credential::{Credential, CredentialForm, CredentialText};
+use crate::credential::{Credential, CredentialChanges, CredentialForm, CredentialText};
 use crate::progress::{progress, CycleTotals};
 use crate::rules::{next_cycle, Cycle};
 use crate::status::{money_on, prerequisite_problems, renewal_fee, rules_outdated, status_on, Status};
@@ -436,6 +436,19 @@ fn cscca_needs_first_aid_on_the_card() {
     let typed = Credential { id: 9, ..typed.to_credential(Catalog::builtin(), today).unwrap() };
     let problems = prerequisite_problems(&sccc, &[&typed], today, 90);
     assert!(problems[0].message.contains("does not know whether yours"), "{}", problems[0].message);
+    // Answered "yes" by mistake, then "not sure" again (the window sends null): Recert asks again.
+    let answer = |json: &str| serde_json::from_str::<CredentialChanges>(json).unwrap();
+    let said_yes = Credential { id: 9, ..answer(r#"{"covers_first_aid": true}"#).apply(&typed, today).unwrap() };
+    let first_aid_asked = |card: &Credential| {
+        prerequisite_problems(&sccc, &[card], today, 90)
+            .iter()
+            .any(|p| p.message.contains("does not know whether yours"))
+    };
+    assert!(!first_aid_asked(&said_yes));
+    let not_sure = Credential { id: 9, ..answer(r#"{"covers_first_aid": null}"#).apply(&said_yes, today).unwrap() };
+    assert!(first_aid_asked(&not_sure));
+    let untouched = answer(r#"{"notes": "renewed in class"}"#).apply(&said_yes, today).unwrap();
+    assert_eq!(untouched.rules.covers, said_yes.rules.covers, "left out: unchanged");
     // NSCA asks for CPR/AED only: the same AHA card does.
     let cscs = added("nsca-cscs", "2020-01-01", Some("2026-12-31"), "2026-01-01");
     let aha = Credential { id: 9, ..added("cpr-aed-aha", "2025-12-01", None, "2026-01-01") };
@@ -505,4 +518,23 @@ fn nsca_late_reporters_and_rules_past_their_cycle() {
     let note = rules_outdated(&next).expect("a cycle past the rules");
     assert!(note.starts_with("NSCA's rules for 2027–29 are not in Recert yet"), "{note}");
     assert!(note.contains("nsca.com"), "{note}");
+    // The question concerns 2024–26 only: past it, it is not asked, and a "yes" is refused (it
+    // changed nothing, silently).
+    let view = |credential: &Credential| crate::view::CredentialView::from(credential).late_reporting_question;
+    assert!(view(&usual).is_some());
+    assert_eq!(view(&next), None);
+    let refused = again.apply(&next, d("2027-02-01")).unwrap_err();
+    assert_eq!(refused.field(), Some("late-reporting"));
+    assert!(refused.to_string().contains("2026-12-31"), "{refused}");
+    assert_eq!(changes.apply(&next, d("2027-02-01")).unwrap().cycle, next.cycle, "a \"no\" changes nothing");
+    // A late reporter renewed, typing the new expiry: the next cycle starts as usual, unasked.
+    let renewed_late = CredentialChanges {
+        fields: CredentialText { expires: Some("2029-12-31".into()), ..Default::default() },
+        ..Default::default()
+    };
+    assert_eq!(renewed_late.apply(&late, d("2027-02-01")).unwrap().cycle, cycle("2027-01-01", "2029-12-31"));
+    let earned_2027 =
+        CredentialForm { earned_on: "2027-03-01".into(), fields: CredentialText::default(), ..form(true) };
+    let error = earned_2027.to_credential(Catalog::builtin(), d("2027-04-01")).unwrap_err();
+    assert_eq!(error.field(), Some("late-reporting"));
 }
