@@ -177,17 +177,13 @@ impl std::fmt::Display for SheetError {
 /// unknown columns are ignored; a BOM and CRLF line ends are fine. Values are not checked here
 /// (logging's validation does that), except the date, which may be ISO or US `MM/DD/YYYY`.
 pub fn read_csv(bytes: &[u8], credentials: &[Credential]) -> (Vec<SheetRow>, Vec<SheetError>) {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut errors = Vec::new();
     let whole = |message: String| SheetError { line: 0, column: None, message };
-    if let Some(problem) = unreadable_as_text(bytes) {
-        return (Vec::new(), vec![problem]);
-    }
-    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(bytes);
-    let header: Vec<String> = match reader.headers() {
-        Ok(header) => header.iter().map(|h| h.trim().to_lowercase()).collect(),
-        Err(error) => return (Vec::new(), vec![whole(format!("the file is not a readable CSV spreadsheet: {error}"))]),
+    let mut sheet = match Sheet::open(bytes) {
+        Ok(sheet) => sheet,
+        Err(problem) => return (Vec::new(), vec![problem]),
     };
+    let header = sheet.header.clone();
     let column = |name: &str| header.iter().position(|h| h == name);
     let missing: Vec<&str> = ["date", "title", "hours"].into_iter().filter(|name| column(name).is_none()).collect();
     if !missing.is_empty() {
@@ -239,20 +235,14 @@ pub fn read_csv(bytes: &[u8], credentials: &[Credential]) -> (Vec<SheetRow>, Vec
         );
     }
     let mut rows = Vec::new();
-    let mut lines = LineCounter::default();
-    for record in reader.records() {
-        let record = match record {
-            Ok(record) => record,
+    for row in sheet.rows() {
+        let (line, record) = match row {
+            Ok(row) => row,
             Err(error) => {
-                let line = error.position().map_or(0, |p| lines.line_at(bytes, p.byte()));
-                errors.push(SheetError { line, column: None, message: format!("not readable: {error}") });
+                errors.push(error);
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| lines.line_at(bytes, p.byte()));
-        if record.iter().all(|cell| cell.trim().is_empty()) {
-            continue; // Spreadsheets leave empty rows at the end.
-        }
         let cell = |name: &str| {
             column(name).and_then(|i| record.get(i)).map(|c| cell_as_read(c).to_string()).unwrap_or_default()
         };
@@ -297,6 +287,55 @@ pub fn read_csv(bytes: &[u8], credentials: &[Credential]) -> (Vec<SheetRow>, Vec
         });
     }
     (rows, errors)
+}
+
+/// A spreadsheet opened for reading, as every import reads one: a BOM and CRLF line ends are
+/// fine, UTF-16 and a quote never closed are named for what they are, the header is trimmed and
+/// in lower case, and each row comes with the line it starts on as a person counts lines.
+pub struct Sheet<'a> {
+    bytes: &'a [u8],
+    reader: csv::Reader<&'a [u8]>,
+    pub header: Vec<String>,
+}
+
+impl<'a> Sheet<'a> {
+    pub fn open(bytes: &'a [u8]) -> std::result::Result<Self, SheetError> {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        if let Some(problem) = unreadable_as_text(bytes) {
+            return Err(problem);
+        }
+        let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(bytes);
+        let header = match reader.headers() {
+            Ok(header) => header.iter().map(|h| h.trim().to_lowercase()).collect(),
+            Err(error) => {
+                return Err(SheetError {
+                    line: 0,
+                    column: None,
+                    message: format!("the file is not a readable CSV spreadsheet: {error}"),
+                })
+            }
+        };
+        Ok(Self { bytes, reader, header })
+    }
+
+    /// The rows with their lines; an unreadable row as the error to report. Empty rows (which
+    /// spreadsheets leave at the end) are skipped.
+    pub fn rows(
+        &mut self,
+    ) -> impl Iterator<Item = std::result::Result<(u64, csv::StringRecord), SheetError>> + use<'_, 'a> {
+        let bytes = self.bytes;
+        let mut lines = LineCounter::default();
+        self.reader.records().filter_map(move |record| match record {
+            Ok(record) => {
+                let line = record.position().map_or(0, |p| lines.line_at(bytes, p.byte()));
+                (!record.iter().all(|cell| cell.trim().is_empty())).then_some(Ok((line, record)))
+            }
+            Err(error) => {
+                let line = error.position().map_or(0, |p| lines.line_at(bytes, p.byte()));
+                Some(Err(SheetError { line, column: None, message: format!("not readable: {error}") }))
+            }
+        })
+    }
 }
 
 /// What makes a file unreadable as the CSV text Recert reads, named for what it is: UTF-16 (what

@@ -9,7 +9,7 @@ use super::Recert;
 use crate::activity::{ActivityForm, BodyApproval, CreditChoice};
 use crate::credential::{Credential, CredentialKind};
 use crate::error::{Error, Result};
-use crate::ledger_csv::SheetError;
+use crate::ledger_csv::{cell_as_read, Sheet, SheetError};
 use crate::planner::{
     make_plan, on_timeline, Plan, PlanRequest, PlannedCourse, PlannedForm, PlannedOnTimeline, Solving, MAX_PLANNED,
 };
@@ -190,13 +190,12 @@ pub fn log_form(course: &PlannedCourse, credentials: &[Credential], today: Naive
 /// Lines of a planned-course spreadsheet as forms, with their line numbers; problems with the
 /// file itself (not CSV, no title column) as errors.
 fn read_planned_csv(bytes: &[u8]) -> (Vec<(u64, PlannedForm)>, Vec<SheetError>) {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let whole = |message: String| SheetError { line: 0, column: None, message };
-    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(bytes);
-    let header: Vec<String> = match reader.headers() {
-        Ok(header) => header.iter().map(|h| h.trim().to_lowercase().replace([' ', '-'], "_")).collect(),
-        Err(error) => return (Vec::new(), vec![whole(format!("the file is not a readable CSV spreadsheet: {error}"))]),
+    let mut sheet = match Sheet::open(bytes) {
+        Ok(sheet) => sheet,
+        Err(problem) => return (Vec::new(), vec![problem]),
     };
+    let header: Vec<String> = sheet.header.iter().map(|h| h.replace([' ', '-'], "_")).collect();
     let column = |names: &[&str]| header.iter().position(|h| names.contains(&h.as_str()));
     let title = column(&["title", "course", "name"]);
     let date = column(&["date", "planned_on", "planned_date", "when"]);
@@ -217,23 +216,18 @@ fn read_planned_csv(bytes: &[u8]) -> (Vec<(u64, PlannedForm)>, Vec<SheetError>) 
     let approved = column(&["approved_by", "approvals", "bodies"]);
     let mut forms = Vec::new();
     let mut errors = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(record) => record,
+    for row in sheet.rows() {
+        let (line, record) = match row {
+            Ok(row) => row,
             Err(error) => {
-                let line = error.position().map_or(0, |p| p.line());
-                errors.push(SheetError { line, column: None, message: format!("not readable: {error}") });
+                errors.push(error);
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
-        let cell = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or("").trim().to_string();
+        let cell = |c: Option<usize>| c.and_then(|c| record.get(c)).map_or("", cell_as_read).trim().to_string();
         let list = |c: Option<usize>| -> Vec<String> {
             cell(c).split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
         };
-        if record.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
         let (date_text, any_time_before) = match (cell(date), cell(before)) {
             (d, b) if d.is_empty() && !b.is_empty() => (b, true),
             (d, _) => (d, false),

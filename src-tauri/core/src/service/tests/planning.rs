@@ -83,3 +83,23 @@ fn a_planned_course_the_log_refuses_stays_planned_and_nothing_is_logged() {
     assert_eq!(recert.complete_planned(id, &form, now(), d("2026-11-23")).unwrap_err().code(), "not_found");
     assert!(recert.activities().unwrap().is_empty());
 }
+
+/// A planned-courses spreadsheet is read as the ledger's is: UTF-16 named as such, a title
+/// exported with a formula guard read back without it, a line counted as a person counts it in a
+/// file with CRLF line ends.
+#[test]
+fn a_planned_courses_sheet_is_read_like_the_ledger() {
+    let (_dir, mut recert) = open();
+    let utf16: Vec<u8> =
+        [0xFF, 0xFE].into_iter().chain("title,date,hours\r\n".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    let report = recert.import_planned(&utf16, now()).unwrap();
+    assert!(report.errors[0].message.contains("UTF-16"), "{:?}", report.errors);
+    let unclosed = recert.import_planned(b"title,date,hours\r\n\"Open,2026-12-20,2\r\n", now()).unwrap();
+    assert!(unclosed.errors[0].message.contains("never closed"), "{:?}", unclosed.errors);
+    let bad_line =
+        recert.import_planned(b"title,date,hours\r\nSeminar,2026-12-20,2\r\nWorkshop,someday,3\r\n", now()).unwrap();
+    assert_eq!((bad_line.errors[0].line, bad_line.errors[0].column.as_deref()), (3, Some("date")), "{bad_line:?}");
+    let guarded = recert.import_planned(b"title,date,hours\r\n'=Strength day,2026-12-20,2\r\n", now()).unwrap();
+    assert_eq!(guarded.imported, 1, "{:?}", guarded.errors);
+    assert_eq!(recert.planned_courses().unwrap()[0].title, "=Strength day");
+}
