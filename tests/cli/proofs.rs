@@ -41,7 +41,7 @@ fn a_long_name_in_a_wide_script_is_stored_within_the_name_limit() {
 }
 
 /// Peak memory of one `recert` run, in KiB, from the kernel's accounting of the child.
-fn peak_memory_kib(recert: &Recert, args: &[&str]) -> i64 {
+pub(super) fn peak_memory_kib(recert: &Recert, args: &[&str]) -> i64 {
     let mut child = recert.command(TODAY, args).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
     let mut stderr = String::new();
     child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();

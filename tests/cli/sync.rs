@@ -311,3 +311,22 @@ fn what_was_logged_before_syncing_or_while_it_was_off_travels_when_it_is_on() {
     assert_same(&laptop, &home);
     assert_eq!(home.ok(&["activities", "--json"]).json().as_array().unwrap().len(), 2);
 }
+
+/// A large proof arriving from the other computer is copied in blocks, as a proof attached here
+/// is, not read whole into memory first.
+#[test]
+fn a_large_proof_arriving_is_not_read_whole_into_memory() {
+    let pair = Pair::new();
+    pair.laptop.add("acsm-cpt", "2024-04-01");
+    let large = pair.shared.path().parent().unwrap().join(format!("large-scan-{}.pdf", std::process::id()));
+    std::fs::File::create(&large).unwrap().set_len(64 << 20).unwrap();
+    let proof = large.to_str().unwrap();
+    pair.laptop.ok(&["log", "--title", "Course", "--date", "2026-01-05", "--hours", "1", "--proof", proof]);
+    std::fs::remove_file(&large).unwrap();
+    pair.laptop.ok(&["sync"]);
+    let without = super::proofs::peak_memory_kib(&pair.home, &["sync", "--status"]);
+    let with = super::proofs::peak_memory_kib(&pair.home, &["sync"]);
+    assert!(with - without < 16 << 10, "a 64 MiB proof raised the peak from {without} KiB to {with} KiB");
+    let stored = pair.home.proof_files();
+    assert_eq!(std::fs::metadata(pair.home.data_dir().join(&stored[0])).unwrap().len(), 64 << 20);
+}

@@ -81,7 +81,7 @@ pub fn stage(data_dir: &Path, source: &Path) -> Result<StagedProof> {
     Ok(StagedProof { partial, proof: Proof { stored_path, original_name, sha256 }, link_target })
 }
 
-enum CopyError {
+pub(crate) enum CopyError {
     TooLarge,
     Read(std::io::Error),
     Write(std::io::Error),
@@ -89,7 +89,7 @@ enum CopyError {
 
 /// Copies `input` to `output` in blocks, at most [`MAX_PROOF_BYTES`] (the file may grow after
 /// it was measured), syncs the copy, and returns the SHA-256 of what was copied.
-fn copy_hashing(input: &mut impl Read, output: &mut File) -> std::result::Result<String, CopyError> {
+pub(crate) fn copy_hashing(input: &mut impl Read, output: &mut File) -> std::result::Result<String, CopyError> {
     let mut hasher = Sha256::new();
     let mut block = vec![0u8; 256 * 1024];
     let mut copied: u64 = 0;

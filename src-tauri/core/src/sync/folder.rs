@@ -215,18 +215,22 @@ pub fn put_proof(dir: &Path, source: &Path, sha256: &str) -> Result<bool> {
 }
 
 /// Copies the shared proof `dir/<sha256>` to `target` when it is whole (its SHA-256 matches);
-/// `false` while it has not arrived.
+/// `false` while it has not arrived. Copied in blocks, hashed on the way, as a proof attached
+/// here is: a scan of tens of megabytes is never held in memory.
 pub fn take_proof(dir: &Path, sha256: &str, target: &Path) -> Result<bool> {
+    use crate::proofs::{copy_hashing, CopyError};
     let source = dir.join(sha256);
-    let Ok(bytes) = std::fs::read(&source) else { return Ok(false) };
-    if hex(&Sha256::digest(&bytes)) != sha256 {
-        return Ok(false);
-    }
+    let Ok(mut input) = std::fs::File::open(&source) else { return Ok(false) };
     let folder = target.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder).map_err(|e| Error::io(format!("creating {}", quote::path(folder)), e))?;
     let mut partial = Partial::create(folder, "recert-proof")?;
-    partial.file().write_all(&bytes).map_err(|e| Error::io(format!("writing {}", quote::path(target)), e))?;
-    partial.keep_if_free(target)
+    match copy_hashing(&mut input, partial.file()) {
+        Ok(hash) if hash == sha256 => partial.keep_if_free(target),
+        // Still arriving (or not the file its name says, or larger than any proof): not yet; the
+        // partial copy goes with `partial`.
+        Ok(_) | Err(CopyError::Read(_)) | Err(CopyError::TooLarge) => Ok(false),
+        Err(CopyError::Write(e)) => Err(Error::io(format!("writing {}", quote::path(target)), e)),
+    }
 }
 
 /// Marks that file-sync tools leave in the folders they manage, and the tool each means.
