@@ -5,7 +5,7 @@
 // becomes the proof; units stated for a body go to that body's credentials as typed units, and
 // the body is ticked as approving it. Nothing is saved until the user presses Save.
 
-import { getStatus, onEvent, readCertificate } from '../api.js';
+import { onEvent, readCertificate } from '../api.js';
 import { h } from '../dom.js';
 import { fileName } from '../format.js';
 
@@ -37,17 +37,18 @@ function mark(form, inputId, text, unsure) {
 
 const later = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
-/** Types the units the certificate states for a body into its credentials' rows of the preview. */
-async function typeUnits(form, units, statuses) {
-  for (const { body, amount } of units) {
-    for (const status of statuses.filter((s) => s.body_short === body && s.kind !== 'cpr_aed')) {
-      let input = null;
-      for (let tries = 0; tries < 40 && !input; tries += 1) {
-        input = form.querySelector(`#override-${status.id}`);
-        if (!input) await later(100); // the preview makes its rows once the fields are read
-      }
-      if (input) setValue(input, String(amount));
+/**
+ * Types the units the certificate states into the preview's rows of the credentials they go to
+ * (the backend matched bodies to credentials, as logging does).
+ */
+async function typeUnits(form, statedUnits) {
+  for (const { credential_id: credentialId, units } of statedUnits) {
+    let input = null;
+    for (let tries = 0; tries < 40 && !input; tries += 1) {
+      input = form.querySelector(`#override-${credentialId}`);
+      if (!input) await later(100); // the preview makes its rows once the fields are read
     }
+    if (input) setValue(input, units);
   }
 }
 
@@ -86,8 +87,7 @@ async function fill(form, state, result, status) {
   const same = duplicates.map((d) => `“${d.title}” on ${d.completed_on} (${d.reason})`).join('; ');
   status.textContent = `Read ${fileName(path)}: ${found} of ${FIELDS.length} fields found. Check them, correct what is wrong, then save.`;
   if (same) status.append(h('strong', { class: 'cert-duplicate' }, ` This certificate looks logged already: ${same}.`));
-  const statuses = await getStatus().catch(() => []);
-  await typeUnits(form, reading.units, statuses);
+  await typeUnits(form, result.stated_units ?? []);
 }
 
 /** The "Read a certificate…" row, placed at the top of the log form. */

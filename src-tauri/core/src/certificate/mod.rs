@@ -156,6 +156,9 @@ pub struct CertificateView {
     pub path: String,
     pub reading: ReadingView,
     pub duplicates: Vec<Duplicate>,
+    /// The units the certificate states, per held credential of the body it names them for (as
+    /// [`form`] credits them): the window types them into the credit preview.
+    pub stated_units: Vec<CreditChoice>,
 }
 
 impl CertificateView {
@@ -163,7 +166,70 @@ impl CertificateView {
         let r = &read.reading;
         let duplicates =
             recert.certificate_duplicates(&read.sha256, r.title.as_deref().unwrap_or(""), r.completed_on)?;
-        Ok(Self { path: read.file.display().to_string(), reading: ReadingView::from(read), duplicates })
+        Ok(Self {
+            path: read.file.display().to_string(),
+            reading: ReadingView::from(read),
+            duplicates,
+            stated_units: stated_units(read, &recert.credentials()?),
+        })
+    }
+}
+
+/// The credits of [`form`] that carry units the certificate states.
+fn stated_units(read: &CertificateReading, held: &[Credential]) -> Vec<CreditChoice> {
+    form(read, ActivityChanges::default(), held).credit_to.into_iter().filter(|choice| choice.units.is_some()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::amount::Units;
+    use crate::catalog::Catalog;
+    use crate::credential::{CredentialForm, CredentialText};
+    use crate::test_support::d;
+
+    /// Units stated for "NASM" go to every held credential of that body, however the user wrote
+    /// the body's name when typing a credential in: the rule of logging, not an exact match.
+    #[test]
+    fn units_stated_for_a_body_go_to_its_credentials_whatever_the_case() {
+        let add = |id: i64, form: CredentialForm| Credential {
+            id,
+            ..form.to_credential(Catalog::builtin(), d("2026-11-23")).unwrap()
+        };
+        let preset = |id, preset: &str| {
+            add(
+                id,
+                CredentialForm { preset: Some(preset.into()), earned_on: "2025-03-01".into(), ..Default::default() },
+            )
+        };
+        let typed = add(
+            3,
+            CredentialForm {
+                earned_on: "2025-03-01".into(),
+                fields: CredentialText {
+                    name: Some("Corrective Exercise Specialist".into()),
+                    body: Some("nasm".into()),
+                    abbreviation: Some("CES".into()),
+                    cycle_years: Some("2".into()),
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+        );
+        let held = [preset(1, "nasm-cpt"), preset(2, "ace-cpt"), typed];
+        let read = CertificateReading {
+            file: "certificate.pdf".into(),
+            source: Source::PdfText,
+            pages: 1,
+            sha256: String::new(),
+            reading: Reading {
+                units: vec![fields::BodyUnits { body: "NASM".into(), amount: Units(80), unit: "CEU".into() }],
+                ..Default::default()
+            },
+        };
+        let stated: Vec<(i64, Option<String>)> =
+            stated_units(&read, &held).into_iter().map(|c| (c.credential_id, c.units)).collect();
+        assert_eq!(stated, [(1, Some("0.8".into())), (3, Some("0.8".into()))]);
     }
 }
 
