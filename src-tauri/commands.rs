@@ -511,8 +511,9 @@ pub fn remove_planned(state: State<'_, AppState>, id: i64) -> Reply<()> {
 #[tauri::command(async)]
 pub fn get_plan(
     state: State<'_, AppState>,
-    request: recert_core::planner::PlanRequest,
+    form: recert_core::planner::PlanForm,
 ) -> Reply<recert_core::view::PlanView> {
+    let request = form.to_request()?;
     let inputs = state.recert()?.planning_inputs()?;
     Ok(recert_core::view::PlanView::from(&inputs.plan(&request, state.today())))
 }

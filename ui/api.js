@@ -106,7 +106,8 @@ export const upcomingCosts = (months) => call('upcoming_costs', { months });
 export const listPlanned = () => call('list_planned');
 export const addPlanned = (form) => call('add_planned', { form });
 export const removePlanned = (id) => call('remove_planned', { id });
-export const getPlan = (request) => call('get_plan', { request });
+/** The plan for `{objective, budget, hours_per_week}` as typed (empty: no limit); the core reads them. */
+export const getPlan = (form) => call('get_plan', { form });
 export const plannedLogForm = (id) => call('planned_log_form', { id });
 export const completePlanned = (id, form) => call('complete_planned', { id, form });
 export const plannedOnTimeline = () => call('planned_on_timeline');

@@ -6,8 +6,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Subcommand};
 use recert_core::activity::ActivityForm;
-use recert_core::amount::{Cents, Hours};
-use recert_core::planner::{Objective, PlanRequest, PlannedForm};
+use recert_core::planner::{Objective, PlanForm, PlanRequest, PlannedForm};
 use recert_core::view::{LoggedView, PlanView, PlannedCourseView};
 use recert_core::{Error, Recert};
 
@@ -114,21 +113,14 @@ pub fn form(args: &PlanAddArgs) -> PlannedForm {
     }
 }
 
+/// The plan asked for, read by the core's rule (the window's too).
 fn request(args: &PlanArgs) -> Result<PlanRequest, Error> {
-    Ok(PlanRequest {
-        objective: Objective::parse(&args.objective)?,
-        budget: args.budget.as_deref().map(|b| Cents::parse("budget", b)).transpose()?,
-        hours_per_week: match args.hours_per_week.as_deref() {
-            Some(text) => {
-                let hours = Hours::parse_duration("hours-per-week", text)?;
-                if hours.0 <= 0 {
-                    return Err(Error::invalid("hours-per-week", "must be more than 0"));
-                }
-                Some(hours)
-            }
-            None => None,
-        },
-    })
+    PlanForm {
+        objective: args.objective.clone(),
+        budget: args.budget.clone().unwrap_or_default(),
+        hours_per_week: args.hours_per_week.clone().unwrap_or_default(),
+    }
+    .to_request()
 }
 
 fn when(planned_on: NaiveDate, any_time_before: bool) -> String {

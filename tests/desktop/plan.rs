@@ -169,6 +169,12 @@ async fn a_trainer_plans_courses_sees_the_cheapest_plan_and_marks_one_done() {
     })
     .await;
     app.screenshot("plan-budget").await;
+    // The pace is read by the core's rule, as the CLI reads it: none at all is refused beside it.
+    app.type_into("#plan-pace", "0").await;
+    app.click("#plan-run").await;
+    let refused = app.wait_for("[data-field='hours-per-week'] .field-error").await.text().await.unwrap();
+    assert!(refused.ends_with("must be more than 0"), "{refused}");
+    app.find("#plan-pace").await.clear().await.unwrap();
 
     // Mark as done: the Log screen opens filled in from the planned course, with its credit
     // preview; Cancel leaves the course planned.

@@ -118,25 +118,18 @@ function planSection() {
   const form = h('form', { id: 'plan-form', class: 'form plan-options', novalidate: true },
     selectField({ id: 'plan-objective', label: 'Keep lowest', options: [['cost', 'Cost'], ['hours', 'Hours']], value: 'cost', field: 'objective' }),
     textField({ id: 'plan-budget', label: 'Budget (at most)', field: 'budget', inputmode: 'decimal', placeholder: 'no limit' }),
-    textField({ id: 'plan-pace', label: 'Hours a week (at most)', field: 'hours_per_week', inputmode: 'decimal', placeholder: 'no limit' }),
+    textField({ id: 'plan-pace', label: 'Hours a week (at most)', field: 'hours-per-week', inputmode: 'decimal', placeholder: 'no limit' }),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'button primary', id: 'plan-run' }, 'Plan')));
   let asked = 0;
   const run = async () => {
     clearErrors(form);
-    const budget = form.querySelector('#plan-budget').value.trim();
-    const pace = form.querySelector('#plan-pace').value.trim();
-    const toHundredths = (text, field) => {
-      const n = Number(text.replace(/^\$/, ''));
-      if (!Number.isFinite(n) || n < 0) throw Object.assign(new Error('must be a number, e.g. 300 or 4'), { field, errors: [] });
-      return Math.round(n * 100);
-    };
     asked += 1;
     const thisAsk = asked;
     try {
       const request = {
         objective: form.querySelector('#plan-objective').value,
-        budget: budget ? toHundredths(budget, 'budget') : null,
-        hours_per_week: pace ? toHundredths(pace, 'hours_per_week') : null,
+        budget: form.querySelector('#plan-budget').value,
+        hours_per_week: form.querySelector('#plan-pace').value,
       };
       replaceChildren(result, h('p', { class: 'hint', id: 'plan-busy' }, 'Planning…'));
       const plan = await getPlan(request);
@@ -167,7 +160,7 @@ export async function render(_params, app) {
 
 /** For the Costs screen: what the plan would spend, by month, marked as planned (not yet spent). */
 export async function plannedSpendingSection() {
-  const plan = await getPlan({ objective: 'cost', budget: null, hours_per_week: null });
+  const plan = await getPlan({ objective: 'cost' });
   if (!plan.chosen.length) return null;
   const byMonth = new Map();
   for (const course of plan.chosen) {

@@ -263,6 +263,40 @@ pub struct PlanRequest {
     pub hours_per_week: Option<Hours>,
 }
 
+/// A plan as a person asks for it, in words: the window's fields and the CLI's options, read by
+/// this one rule. An empty budget or pace is no limit.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct PlanForm {
+    /// `cost` (the default) or `hours`.
+    pub objective: String,
+    /// Money, as typed: "300", "$300", "299.99".
+    pub budget: String,
+    /// A duration, as typed: "4", "4 h", "1:30"; more than none.
+    pub hours_per_week: String,
+}
+
+impl PlanForm {
+    pub fn to_request(&self) -> Result<PlanRequest> {
+        let filled = |text: &str| Some(text.trim().to_string()).filter(|text| !text.is_empty());
+        let hours_per_week = match filled(&self.hours_per_week) {
+            Some(text) => {
+                let hours = Hours::parse_duration("hours-per-week", &text)?;
+                if hours.0 <= 0 {
+                    return Err(Error::invalid("hours-per-week", "must be more than 0"));
+                }
+                Some(hours)
+            }
+            None => None,
+        };
+        Ok(PlanRequest {
+            objective: Objective::parse(&self.objective)?,
+            budget: filled(&self.budget).map(|budget| Cents::parse("budget", &budget)).transpose()?,
+            hours_per_week,
+        })
+    }
+}
+
 /// What one chosen course brings one credential.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Contribution {

@@ -323,3 +323,25 @@ fn the_optimizer_matches_a_brute_force_search_on_random_small_cases() {
 
 mod fallback;
 mod timeline;
+
+/// The window and the CLI ask for a plan in the same words, read by one rule: a budget in money,
+/// a pace as a duration of more than none, nothing for no limit.
+#[test]
+fn a_plan_asked_for_in_words_is_read_by_one_rule() {
+    let form = |objective: &str, budget: &str, pace: &str| {
+        PlanForm { objective: objective.into(), budget: budget.into(), hours_per_week: pace.into() }.to_request()
+    };
+    let request = form("hours", "$299.99", "1:30").unwrap();
+    assert_eq!(
+        request,
+        PlanRequest { objective: Objective::Hours, budget: Some(Cents(29999)), hours_per_week: Some(Hours(150)) }
+    );
+    assert_eq!(form("", " ", "").unwrap(), PlanRequest::default(), "empty: no limit");
+    for (budget, pace, field) in
+        [("12.345", "", "budget"), ("-5", "", "budget"), ("", "0", "hours-per-week"), ("", "soon", "hours-per-week")]
+    {
+        let error = form("cost", budget, pace).unwrap_err();
+        assert_eq!(error.field(), Some(field), "{budget:?} {pace:?}: {error}");
+    }
+    assert_eq!(form("money", "", "").unwrap_err().field(), Some("objective"));
+}
