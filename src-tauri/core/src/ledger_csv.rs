@@ -236,13 +236,7 @@ pub fn read_csv(bytes: &[u8], credentials: &[Credential]) -> (Vec<SheetRow>, Vec
     }
     let mut rows = Vec::new();
     for row in sheet.rows() {
-        let (line, record) = match row {
-            Ok(row) => row,
-            Err(error) => {
-                errors.push(error);
-                continue;
-            }
-        };
+        let Ok((line, record)) = row.map_err(|error| errors.push(error)) else { continue };
         let cell = |name: &str| {
             column(name).and_then(|i| record.get(i)).map(|c| cell_as_read(c).to_string()).unwrap_or_default()
         };

@@ -217,13 +217,7 @@ fn read_planned_csv(bytes: &[u8]) -> (Vec<(u64, PlannedForm)>, Vec<SheetError>) 
     let mut forms = Vec::new();
     let mut errors = Vec::new();
     for row in sheet.rows() {
-        let (line, record) = match row {
-            Ok(row) => row,
-            Err(error) => {
-                errors.push(error);
-                continue;
-            }
-        };
+        let Ok((line, record)) = row.map_err(|error| errors.push(error)) else { continue };
         let cell = |c: Option<usize>| c.and_then(|c| record.get(c)).map_or("", cell_as_read).trim().to_string();
         let list = |c: Option<usize>| -> Vec<String> {
             cell(c).split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
