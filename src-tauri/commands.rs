@@ -231,8 +231,10 @@ pub fn read_certificate(app: tauri::AppHandle, path: Option<String>) -> Reply<Op
         app.dialog().file().add_filter("Certificates", &filter).blocking_pick_file()?.into_path().ok()
     });
     let Some(file) = chosen else { return Ok(None) };
-    let read = recert_core::certificate::read_certificate(&file, &Default::default())?;
     let state = app.state::<AppState>();
+    // The data is not held while the file is read (seconds for a picture).
+    let bodies = state.recert()?.certificate_bodies()?;
+    let read = recert_core::certificate::read_certificate_naming(&file, &Default::default(), &bodies)?;
     let recert = state.recert()?;
     Ok(Some(CertificateView::new(&read, &recert)?))
 }

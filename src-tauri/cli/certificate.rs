@@ -70,7 +70,7 @@ fn ask(question: &str) -> Result<bool, Error> {
 
 pub fn log_from_certificate(recert: &mut Recert, args: LogArgs, now: DateTime<Utc>, today: NaiveDate) -> Outcome {
     let file = args.from_certificate.clone().expect("called with --from-certificate");
-    let read = certificate::read_certificate(&file, &Limits::default())?;
+    let read = recert.read_certificate(&file, &Limits::default())?;
     if !args.json {
         print_reading(&read)?;
     }

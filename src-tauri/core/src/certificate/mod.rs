@@ -28,11 +28,17 @@ pub struct CertificateReading {
     pub reading: Reading,
 }
 
-/// Reads a certificate file. A file in which no title, date, hours or units are found is refused
-/// as no certificate.
+/// Reads a certificate file, with the bodies of the built-in catalog. A file in which no title,
+/// date, hours or units are found is refused as no certificate.
 pub fn read_certificate(file: &Path, limits: &Limits) -> Result<CertificateReading> {
+    read_certificate_naming(file, limits, &fields::catalog_bodies())
+}
+
+/// Reads a certificate file, finding units and approvals for `bodies` (those of the credentials
+/// held and of the catalog in use: `Recert::read_certificate`).
+pub fn read_certificate_naming(file: &Path, limits: &Limits, bodies: &[fields::Body]) -> Result<CertificateReading> {
     let extracted = extract(file, limits)?;
-    let reading = read_fields(&extracted.text, &fields::catalog_bodies());
+    let reading = read_fields(&extracted.text, bodies);
     if !reading.found_anything() {
         return Err(Error::invalid(
             "certificate",

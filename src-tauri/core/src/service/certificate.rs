@@ -1,13 +1,35 @@
 //! Certificates already in the ledger: the same file (SHA-256 of the proof) or the same title and
 //! date, pointed out before a certificate is logged again.
 
+use std::path::Path;
+
 use chrono::NaiveDate;
 
 use super::Recert;
-use crate::certificate::Duplicate;
+use crate::certificate::fields::{catalog_bodies, Body};
+use crate::certificate::{read_certificate_naming, CertificateReading, Duplicate, Limits};
 use crate::error::Result;
 
 impl Recert {
+    /// Reads a certificate, finding units and approvals for every body this person deals with:
+    /// the built-in catalog's, the loaded rules file's, and those of credentials typed in.
+    pub fn read_certificate(&self, file: &Path, limits: &Limits) -> Result<CertificateReading> {
+        read_certificate_naming(file, limits, &self.certificate_bodies()?)
+    }
+
+    /// The bodies whose names a certificate is searched for (see [`Recert::read_certificate`]).
+    pub fn certificate_bodies(&self) -> Result<Vec<Body>> {
+        let mut bodies = catalog_bodies();
+        let loaded = self.catalog().presets().iter().map(|preset| (&preset.body_short, &preset.body));
+        let held = self.credentials()?;
+        for (short, full) in loaded.chain(held.iter().map(|credential| (&credential.body_short, &credential.body))) {
+            if !short.trim().is_empty() && !bodies.iter().any(|body| body.short.eq_ignore_ascii_case(short)) {
+                bodies.push(Body { short: short.clone(), full: full.clone() });
+            }
+        }
+        Ok(bodies)
+    }
+
     /// Activities that look like this certificate logged before.
     pub fn certificate_duplicates(
         &self,

@@ -61,6 +61,7 @@ fn course_on(date: &str, hours: &str) -> ActivityForm {
 
 mod acceptance;
 mod backup_and_restore;
+mod certificates;
 mod credentials;
 mod exchange;
 mod ledger;
