@@ -170,7 +170,7 @@ fn print_status(view: &StatusView, report: &CredentialReport) -> Outcome {
 pub fn show(recert: &Recert, id: i64, today: NaiveDate, json: bool) -> Outcome {
     let detail = recert.credential_detail(id, today)?;
     let view = StatusView::from(&detail.report);
-    let history = recert.credential_sync_history(id)?;
+    let history = recert.credential_sync_history(id, &chrono::Local)?;
     if json {
         let mut json = serde_json::to_value(DetailView::from(&detail)).map_err(|e| Error::Corrupt(e.to_string()))?;
         json["sync_history"] = serde_json::json!(history);

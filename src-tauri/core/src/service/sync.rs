@@ -416,8 +416,12 @@ impl Recert {
     }
 
     /// What another computer had in this credential's fields where a later edit won, as the
-    /// credential's history says it ("changed on laptop, Dec 6, 14:02: number ABC → ABD").
-    pub fn credential_sync_history(&self, id: i64) -> Result<Vec<String>> {
+    /// credential's history says it ("changed on laptop, Dec 6, 14:02: number ABC → ABD"), the
+    /// times in `zone` (the computer's own, `chrono::Local`, where a person reads them).
+    pub fn credential_sync_history<Tz: chrono::TimeZone>(&self, id: i64, zone: &Tz) -> Result<Vec<String>>
+    where
+        Tz::Offset: std::fmt::Display,
+    {
         let me = self.store.sync_device()?;
         let names: BTreeMap<String, String> = self
             .store
@@ -432,7 +436,7 @@ impl Recert {
                 names.get(device).cloned().unwrap_or_else(|| device.to_string())
             }
         };
-        let when = |hlc: u64| clock::instant(hlc).format("%b %-d, %H:%M").to_string();
+        let when = |hlc: u64| clock::instant(hlc).with_timezone(zone).format("%b %-d, %H:%M").to_string();
         let field = |column: &str| column.replace('_', " ");
         let show = |value: &FieldValue| match value {
             FieldValue::Text(text) if text.is_empty() => "(empty)".into(),
@@ -627,6 +631,38 @@ mod tests {
         assert!(sent > 0);
         let again = laptop.send_changes_with(Utc::now(), |_, changes| Ok(format!("{}", changes.len()))).unwrap();
         assert!(again >= sent, "everything goes to the new folder");
+    }
+
+    /// The history tells when another computer's edit won in the reader's own time, not in UTC.
+    #[test]
+    fn the_history_of_a_field_says_when_in_the_readers_time() {
+        use chrono::TimeZone;
+        fn noon() -> DateTime<Utc> {
+            Utc.with_ymd_and_hms(2026, 12, 6, 12, 0, 0).unwrap()
+        }
+        fn five_past() -> DateTime<Utc> {
+            Utc.with_ymd_and_hms(2026, 12, 6, 12, 5, 0).unwrap()
+        }
+        let shared = tempfile::tempdir().unwrap();
+        let (_a, mut laptop) = computer(shared.path(), "laptop");
+        let (_b, mut home) = computer(shared.path(), "home");
+        laptop.store.set_clock(noon);
+        home.store.set_clock(five_past);
+        let id = add_ace(&mut laptop, noon());
+        laptop.sync(noon()).unwrap();
+        home.sync(five_past()).unwrap();
+        let number = |text: &str| crate::credential::CredentialChanges {
+            fields: crate::credential::CredentialText { number: Some(text.into()), ..Default::default() },
+            ..Default::default()
+        };
+        laptop.edit_credential(id, &number("ABC"), noon(), day()).unwrap();
+        let home_id = home.credentials().unwrap()[0].id;
+        home.edit_credential(home_id, &number("ABD"), five_past(), day()).unwrap();
+        home.sync(five_past()).unwrap();
+        laptop.sync(five_past()).unwrap();
+        let new_york = chrono::FixedOffset::west_opt(5 * 3600).unwrap();
+        let history = laptop.credential_sync_history(id, &new_york).unwrap();
+        assert!(history.iter().any(|line| line.starts_with("changed on home, Dec 6, 07:05")), "{history:?}");
     }
 
     fn a_day_ahead() -> DateTime<Utc> {
