@@ -14,7 +14,7 @@ pub use extract::{extract, Extracted, Limits, Source};
 pub use fields::{read_fields, Body, Reading};
 
 use crate::activity::{ActivityChanges, ActivityForm, CreditChoice};
-use crate::credential::Credential;
+use crate::credential::{Credential, CredentialKind};
 use crate::error::{Error, Result};
 use crate::quote;
 
@@ -119,7 +119,12 @@ pub fn form(read: &CertificateReading, typed: ActivityChanges, held: &[Credentia
             .iter()
             .map(|credential| CreditChoice {
                 credential_id: credential.id,
-                units: r.units.iter().find(|u| credential.is_body_named(&u.body)).map(|u| u.amount.to_string()),
+                // A CPR/AED card earns no units: a course of its body is credited to it as logged.
+                units: r
+                    .units
+                    .iter()
+                    .find(|u| credential.kind != CredentialKind::CprAed && credential.is_body_named(&u.body))
+                    .map(|u| u.amount.to_string()),
             })
             .collect(),
     };
@@ -222,14 +227,18 @@ mod tests {
                 ..Default::default()
             },
         );
-        let held = [preset(1, "nasm-cpt"), preset(2, "ace-cpt"), typed];
+        let held = [preset(1, "nasm-cpt"), preset(2, "ace-cpt"), typed, preset(4, "cpr-aed-aha")];
         let read = CertificateReading {
             file: "certificate.pdf".into(),
             source: Source::PdfText,
             pages: 1,
             sha256: String::new(),
             reading: Reading {
-                units: vec![fields::BodyUnits { body: "NASM".into(), amount: Units(80), unit: "CEU".into() }],
+                units: vec![
+                    fields::BodyUnits { body: "NASM".into(), amount: Units(80), unit: "CEU".into() },
+                    // A card earns no units, even from its own body's course.
+                    fields::BodyUnits { body: "AHA".into(), amount: Units(40), unit: "CEU".into() },
+                ],
                 ..Default::default()
             },
         };
