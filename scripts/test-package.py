@@ -18,6 +18,7 @@ It refuses to start when a `recert` package is already installed: it would remov
 """
 
 import glob
+import http.client
 import json
 import os
 import shlex
@@ -154,7 +155,26 @@ class Driver:
             except OSError:
                 time.sleep(0.1)
         caps = {"capabilities": {"alwaysMatch": {"browserName": "wry", "tauri:options": {"application": application}}}}
-        self.session = self.request("POST", "/session", caps)["value"]["sessionId"]
+        try:
+            self.session = self.request("POST", "/session", caps)["value"]["sessionId"]
+        except BaseException:
+            self.session = None
+            self.close()
+            raise
+
+    @classmethod
+    def started(cls, application, env, attempts=3):
+        """A session, started again from scratch when the driver drops the request: tauri-driver now
+        and then reuses a connection WebKitWebDriver has just closed ("Remote end closed connection
+        without response"), a fault of the driver, not of the app (bench-desktop.py does the same)."""
+        for attempt in range(attempts):
+            try:
+                return cls(application, env)
+            except (http.client.HTTPException, ConnectionError) as error:
+                if attempt == attempts - 1:
+                    raise
+                print(f"  (the driver dropped the new session: {error!r}; starting it again)", file=sys.stderr)
+                time.sleep(1)
 
     def request(self, method, path, body=None, timeout=120):
         data = None if body is None else json.dumps(body).encode()
@@ -177,8 +197,9 @@ class Driver:
 
     def close(self):
         try:
-            self.request("DELETE", f"/session/{self.session}", timeout=10)
-        except OSError:
+            if self.session:
+                self.request("DELETE", f"/session/{self.session}", timeout=10)
+        except (OSError, http.client.HTTPException):
             pass
         # The whole session: tauri-driver, WebKitWebDriver and the app it started.
         try:
@@ -206,7 +227,7 @@ def check_window(exec_line, home, data_dir):
     check(became == "/usr/bin/recert-agent", f"recert --hidden runs as {became}")
     maps = open(f"/proc/{hidden.pid}/maps").read() if hidden.poll() is None else ""
     check(maps and "libgtk" not in maps and "libwebkit" not in maps, "the agent maps no GTK or WebKit")
-    driver = Driver(application or "/usr/bin/recert", env)
+    driver = Driver.started(application or "/usr/bin/recert", env)
     try:
         ready = driver.wait_for("the dashboard", "return !!document.querySelector('#app[data-ready=\"true\"]')"
                                 " && [...document.querySelectorAll('.credential-card')].map(c => c.textContent).join('|');")
