@@ -275,20 +275,24 @@ fn card_coverage(cpr_card: bool, first_aid: Option<bool>) -> Option<Vec<Coverage
     }
 }
 
-/// Whether `credential`'s current cycle starts on its body's late-reporting day.
-fn used_late_reporting(credential: &Credential) -> bool {
-    credential
-        .rules
-        .late_reporting_start
-        .as_ref()
-        .is_some_and(|late| credential.cycle.end == late.cycle_ends_on && credential.cycle.start == late.starts_on)
+impl Credential {
+    /// Whether the holder used the body's late-reporting period this cycle (it starts on its day).
+    pub fn used_late_reporting(&self) -> bool {
+        self.rules.late_reporting_start.as_ref().is_some_and(|late| late.used_in(self.cycle))
+    }
+
+    /// The late-reporting question, where it can change this cycle.
+    pub fn late_reporting_question(&self) -> Option<&str> {
+        let late = self.rules.late_reporting_start.as_ref()?;
+        late.concerns(self.cycle).then_some(late.question.as_str())
+    }
 }
 
 /// A holder's "yes, I used the late-reporting period" for a cycle it does not concern would change
 /// nothing: refused with the reason rather than dropped.
 fn late_reporting_concerns(rules: &RenewalRules, cycle: Cycle) -> Result<()> {
     match &rules.late_reporting_start {
-        Some(late) if cycle.end != late.cycle_ends_on => Err(Error::invalid(
+        Some(late) if !late.concerns(cycle) => Err(Error::invalid(
             "late-reporting",
             format!(
                 "the late-reporting period concerns only the cycle ending {}; this credential's cycle ends {}: leave \
@@ -306,7 +310,7 @@ fn with_late_reporting(rules: &RenewalRules, earned_on: NaiveDate, cycle: Cycle,
     let Some(late) = &rules.late_reporting_start else {
         return Err(Error::invalid("late-reporting", "this credential's body has no late-reporting period"));
     };
-    if cycle.end != late.cycle_ends_on {
+    if !late.concerns(cycle) {
         return Ok(cycle);
     }
     let start =
@@ -632,7 +636,7 @@ impl CredentialChanges {
         }
         // The expiry typed again keeps a late reporter's later first day (a cycle worked out from
         // the expiry alone would count courses the body does not).
-        let kept = (expires.is_some() && cycle_start.is_none()).then(|| used_late_reporting(credential));
+        let kept = (expires.is_some() && cycle_start.is_none()).then(|| credential.used_late_reporting());
         if self.late_reporting == Some(true) {
             late_reporting_concerns(&changed.rules, changed.cycle)?;
         }

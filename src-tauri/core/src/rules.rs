@@ -359,6 +359,18 @@ pub struct LateReportingStart {
     pub question: String,
 }
 
+impl LateReportingStart {
+    /// Whether it concerns `cycle` (the one cycle whose credits it makes count from a later day).
+    pub fn concerns(&self, cycle: Cycle) -> bool {
+        cycle.end == self.cycle_ends_on
+    }
+
+    /// Whether `cycle` starts on its later day: the holder used it.
+    pub fn used_in(&self, cycle: Cycle) -> bool {
+        self.concerns(cycle) && cycle.start == self.starts_on
+    }
+}
+
 /// Where no grace period or late fee is known, a deadline this recent is not assumed renewed.
 pub const DEFAULT_LATE_WINDOW: Period = Period::Days(90);
 

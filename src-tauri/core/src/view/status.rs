@@ -209,16 +209,8 @@ impl From<&Credential> for CredentialView {
             member: credential.member,
             notes: credential.notes.clone(),
             rules: RulesView::from(&credential.rules),
-            // Asked only where it can change something: of the cycle the late-reporting concerns.
-            late_reporting_question: credential
-                .rules
-                .late_reporting_start
-                .as_ref()
-                .filter(|late| credential.cycle.end == late.cycle_ends_on)
-                .map(|late| late.question.clone()),
-            late_reporting: credential.rules.late_reporting_start.as_ref().is_some_and(|late| {
-                credential.cycle.end == late.cycle_ends_on && credential.cycle.start == late.starts_on
-            }),
+            late_reporting_question: credential.late_reporting_question().map(str::to_string),
+            late_reporting: credential.used_late_reporting(),
             covers_first_aid: credential
                 .rules
                 .covers
